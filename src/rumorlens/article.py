@@ -1,0 +1,174 @@
+"""``Article``: the one immutable input every part of rumorlens takes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+from .errors import InputError, warning_text
+
+# Bounded so one hostile 20 MB line cannot stall a batch; real articles are far shorter
+# (the longest GossipCop article is 100k characters, the median 2k).
+MAX_TEXT_CHARS = 100_000
+LABELS = ("fake", "real")
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as read: frozen because verdicts and stores key on it by ``id``.
+
+    ``text`` is the cleaned body the verdict's signal offsets point into; ``outlet`` is derived
+    from ``url``; ``source`` says where it was read from (``file:line``) for error messages.
+    """
+
+    id: str
+    text: str
+    title: str = ""
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    label: str | None = None
+    author: str | None = None
+    source: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @classmethod
+    def create(
+        cls,
+        text: str,
+        title: str | None = None,
+        url: str | None = None,
+        id: str | None = None,
+        published: object = None,
+        label: object = None,
+        author: str | None = None,
+        source: str | None = None,
+        warnings: tuple[str, ...] | list[str] = (),
+    ) -> Article:
+        """Build an article from loose values, validating and normalising them.
+
+        Raises ``InputError`` for what cannot be repaired (no text); repairs the rest and
+        records a warning (over-long text is truncated, unknown labels dropped).
+        """
+        where = source or "<article>"
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("RL007", where=where)
+        warns = list(warnings)
+        if len(text) > MAX_TEXT_CHARS:
+            warns.append(warning_text("RW002", where=where, size=len(text), limit=MAX_TEXT_CHARS))
+            text = text[:MAX_TEXT_CHARS]
+        title = (title or "").strip() if isinstance(title, str) else ""
+        url = url.strip() if isinstance(url, str) and url.strip() else None
+        norm_label = normalise_label(label)
+        if label not in (None, "") and norm_label is None:
+            warns.append(warning_text("RW004", where=where, label=label))
+        if id is None or (isinstance(id, str) and not id.strip()):
+            id = content_id(title, text)
+        return cls(
+            id=str(id).strip(),
+            text=text,
+            title=title,
+            url=url,
+            outlet=outlet_from_url(url),
+            published=normalise_published(published),
+            label=norm_label,
+            author=author or None,
+            source=source,
+            warnings=tuple(warns),
+        )
+
+    @classmethod
+    def from_dict(cls, record: dict, source: str | None = None) -> Article:
+        return cls.create(
+            text=record.get("text"),
+            title=record.get("title"),
+            url=record.get("url"),
+            id=record.get("id"),
+            published=record.get("published"),
+            label=record.get("label"),
+            author=record.get("author"),
+            source=source,
+        )
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["warnings"] = list(self.warnings)
+        return d
+
+    def without_outlet(self) -> Article:
+        """The same article with URL and outlet hidden, for ``--text-only`` judging."""
+        return replace(self, url=None, outlet=None)
+
+    @property
+    def full_text(self) -> str:
+        """Title and body as one string: what the model reads."""
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+def content_id(title: str, text: str) -> str:
+    """A stable id from normalised content, so re-reading the same article gives the same id."""
+    norm = re.sub(r"\s+", " ", f"{title}\n{text}".lower()).strip()
+    return "sha1-" + hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+
+
+def outlet_from_url(url: str | None) -> str | None:
+    """``https://www.people.com/x`` and ``www.people.com/x`` both give ``people.com``."""
+    if not url:
+        return None
+    candidate = url.strip()
+    if not _SCHEME.match(candidate):
+        candidate = "http://" + candidate
+    try:
+        host = urlsplit(candidate).hostname
+    except ValueError:
+        return None
+    if not host or "." not in host:
+        return None
+    host = host.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return host
+
+
+def normalise_label(label: object) -> str | None:
+    if label is None:
+        return None
+    value = str(label).strip().lower()
+    if value in LABELS:
+        return value
+    if value in ("1", "true", "false_news", "fake_news"):
+        return "fake"
+    if value in ("0", "false", "true_news", "real_news"):
+        return "real"
+    return None
+
+
+def normalise_published(value: object) -> str | None:
+    """Unix timestamps (as numbers or strings) and ISO dates become ISO-8601 UTC strings."""
+    if value is None or value == "":
+        return None
+    try:
+        ts = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        ts = None
+    if ts is not None:
+        if ts > 1e11:  # milliseconds
+            ts /= 1000
+        try:
+            return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text[:32] or None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,103 @@
+"""What every command shares: one-line errors, exit codes, progress bars, JSON output.
+
+Exit codes: 0 all good, 1 some records failed, 2 usage error (bad option, nothing to read).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from ..errors import RumorlensError
+
+T = TypeVar("T")
+
+console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class Outcome:
+    """Counts failed records and prints each problem as one line on stderr."""
+
+    def __init__(self, quiet_warnings: bool = False) -> None:
+        self.failed = 0
+        self.warned = 0
+        self.quiet_warnings = quiet_warnings
+
+    def problem(self, err: Exception) -> None:
+        self.failed += 1
+        err_console.print(f"error: {err}", markup=False)
+
+    def warning(self, message: str) -> None:
+        self.warned += 1
+        if not self.quiet_warnings:
+            err_console.print(f"warning: {message}", markup=False)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_SOME_FAILED if self.failed else EXIT_OK
+
+
+def fail(err: Exception | str, code: int = EXIT_SOME_FAILED) -> typer.Exit:
+    """Print a one-line error and return the Exit to raise: ``raise fail(err)``."""
+    err_console.print(f"error: {err}", markup=False)
+    return typer.Exit(code)
+
+
+def usage(err: Exception | str) -> typer.Exit:
+    return fail(err, EXIT_USAGE)
+
+
+def print_json(obj: object) -> None:
+    """One JSON document per line on stdout, bypassing Rich so scripts get clean bytes."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+
+
+def progress_enabled(flag: bool | None = None) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("RUMORLENS_PROGRESS") in ("0", "1"):
+        return os.environ["RUMORLENS_PROGRESS"] == "1"
+    return err_console.is_terminal
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None = None, enabled: bool | None = None):
+    """Yields an ``advance(n=1)`` function; draws a Rich bar on stderr when interactive."""
+    if not progress_enabled(enabled):
+        yield lambda n=1: None
+        return
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if total:
+        columns.append(TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n=1: bar.advance(task, n)
+
+
+def track(items: Iterable[T], description: str, total: int | None = None, enabled: bool | None = None) -> Iterator[T]:
+    with progress_bar(description, total, enabled) as advance:
+        for item in items:
+            yield item
+            advance()
+
+
+@contextmanager
+def errors_as_exit(code: int = EXIT_SOME_FAILED):
+    """Turn a RumorlensError raised by the library into a one-line message and exit code."""
+    try:
+        yield
+    except RumorlensError as err:
+        from ..errors import UsageError
+
+        raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else code) from None

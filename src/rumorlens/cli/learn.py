@@ -1,0 +1,115 @@
+"""``rumorlens train`` and ``rumorlens evaluate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .app import app
+from .check import MODEL_HELP, load_judge
+from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_enabled, usage
+
+
+@app.command()
+def train(
+    data: list[Path] = typer.Option(..., "--data", help="Labelled articles (JSONL/CSV/folders); repeatable."),
+    out: Path = typer.Option(..., "--out", help="Directory to write the model to."),
+    dev: Path = typer.Option(None, "--dev", help="Labelled dev split to score and record in meta.json."),
+    text_only: bool = typer.Option(False, "--text-only", help="Learn from text alone: no URL or outlet prior."),
+    json_out: bool = typer.Option(False, "--json", help="Print meta.json as one JSON object."),
+) -> None:
+    """Train a model directory (arrays + JSON: loading it can never run code).
+
+    Examples:
+
+      rumorlens train --data ../shared/data/gossipcop/train.jsonl --out mymodel
+
+      rumorlens train --data train.jsonl --dev dev.jsonl --out mymodel --json
+
+      RUMORLENS_MODEL=mymodel rumorlens check article.txt
+    """
+    from ..model.train import train_model
+
+    outcome = Outcome()
+    show = progress_enabled(None) and not json_out
+    status = console.status("training") if show else None
+    if status:
+        status.start()
+
+    def step(message: str) -> None:
+        if status:
+            status.update(f"training: {message}")
+
+    try:
+        with errors_as_exit(EXIT_USAGE):
+            judge = train_model(data, out, dev=dev, text_only=text_only, progress=step, on_problem=outcome.problem)
+    finally:
+        if status:
+            status.stop()
+    if json_out:
+        print_json(judge.meta)
+    else:
+        console.print(f"wrote {out} ({judge.version}) in {judge.meta['train_seconds']} s")
+        for mode, m in judge.meta.get("dev_metrics", {}).items():
+            console.print(f"dev {mode}: macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  ROC AUC {m['roc_auc']:.3f}")
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def evaluate(
+    inputs: list[str] = typer.Argument(None, help="Labelled articles (label fake/real).", show_default=False),
+    model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
+    text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet."),
+    json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
+    report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
+) -> None:
+    """Score a model on labelled articles: macro-F1, per-class F1, ROC AUC, Brier, speed.
+
+    Examples:
+
+      rumorlens evaluate ../shared/data/gossipcop/dev.jsonl
+
+      rumorlens evaluate dev.jsonl --text-only --json
+
+      rumorlens evaluate dev.jsonl --report report.html
+    """
+    from ..errors import InputError, UsageError
+    from ..model.evaluate import evaluate as run_evaluation
+    from ..read import read_articles
+
+    if not inputs:
+        raise usage(UsageError("RL040", command="evaluate"))
+    judge = load_judge(model)
+    outcome = Outcome()
+    articles = list(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
+    if not any(a.label for a in articles):
+        raise usage(InputError("RL024", where=", ".join(inputs)))
+    result = run_evaluation(judge, articles, text_only=text_only)
+    if report is not None:
+        from ..model.report import write_report
+
+        write_report(report, result, judge)
+    if json_out:
+        print_json(result.as_dict())
+    else:
+        print_evaluation(result, report)
+    raise typer.Exit(outcome.exit_code)
+
+
+def print_evaluation(r, report: Path | None) -> None:
+    table = Table(title=f"{r.n} articles ({'text only' if r.text_only else 'with outlet'})", show_header=True)
+    for col in ("macro-F1", "F1 fake", "F1 real", "accuracy", "ROC AUC", "Brier", "ECE", "articles/s"):
+        table.add_column(col, justify="right")
+    table.add_row(*(f"{x:.3f}" for x in (r.macro_f1, r.f1_fake, r.f1_real, r.accuracy, r.roc_auc, r.brier, r.ece)), f"{r.articles_per_second:,.0f}")
+    console.print(table)
+    cm = Table(title="confusion matrix", show_header=True)
+    cm.add_column("true \\ predicted")
+    cm.add_column("fake", justify="right")
+    cm.add_column("real", justify="right")
+    cm.add_row("fake", str(r.confusion[0][0]), str(r.confusion[0][1]))
+    cm.add_row("real", str(r.confusion[1][0]), str(r.confusion[1][1]))
+    console.print(cm)
+    if report is not None:
+        console.print(f"report written to {report}")

@@ -1,0 +1,126 @@
+"""Scoring a model on labelled articles: shared by ``rumorlens evaluate``, training and the quality gate."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, roc_auc_score
+
+from ..article import Article
+
+
+@dataclass
+class Evaluation:
+    n: int
+    accuracy: float
+    macro_f1: float
+    f1_fake: float
+    f1_real: float
+    roc_auc: float
+    brier: float
+    ece: float
+    seconds: float
+    articles_per_second: float
+    threshold: float
+    text_only: bool
+    confusion: list[list[int]]  # rows: true fake, true real; cols: predicted fake, predicted real
+    calibration: list[dict] = field(default_factory=list)  # reliability bins
+    per_outlet: list[dict] = field(default_factory=list)
+
+    def as_dict(self, full: bool = False) -> dict:
+        d = {
+            "n": self.n,
+            "accuracy": round(self.accuracy, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "f1_fake": round(self.f1_fake, 4),
+            "f1_real": round(self.f1_real, 4),
+            "roc_auc": round(self.roc_auc, 4),
+            "brier": round(self.brier, 4),
+            "ece": round(self.ece, 4),
+            "seconds": round(self.seconds, 3),
+            "articles_per_second": round(self.articles_per_second, 1),
+            "threshold": self.threshold,
+            "text_only": self.text_only,
+            "confusion": self.confusion,
+        }
+        if full:
+            d["calibration"] = self.calibration
+            d["per_outlet"] = self.per_outlet
+        return d
+
+
+def metrics(y_true: Sequence[int], p_fake: Sequence[float], threshold: float = 0.5) -> dict:
+    """The numbers every report uses, from 0/1 truth (1 = fake) and p_fake."""
+    y = np.asarray(y_true).astype(int)
+    p = np.asarray(p_fake, dtype=float)
+    pred = (p >= threshold).astype(int)
+    both_classes = len(set(y.tolist())) == 2
+    return {
+        "accuracy": float((pred == y).mean()) if len(y) else 0.0,
+        "macro_f1": float(f1_score(y, pred, average="macro", zero_division=0)),
+        "f1_fake": float(f1_score(y, pred, pos_label=1, zero_division=0)),
+        "f1_real": float(f1_score(y, pred, pos_label=0, zero_division=0)),
+        "roc_auc": float(roc_auc_score(y, p)) if both_classes else float("nan"),
+        "brier": float(brier_score_loss(y, p)) if len(y) else float("nan"),
+        "ece": expected_calibration_error(y, p),
+        "confusion": confusion_matrix(y, pred, labels=[1, 0]).tolist(),
+    }
+
+
+def reliability_bins(y: np.ndarray, p: np.ndarray, bins: int = 10) -> list[dict]:
+    edges = np.linspace(0, 1, bins + 1)
+    out = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (p >= lo) & ((p < hi) if hi < 1 else (p <= hi))
+        if mask.any():
+            out.append({"low": float(lo), "high": float(hi), "n": int(mask.sum()), "mean_p": float(p[mask].mean()), "share_fake": float(y[mask].mean())})
+    return out
+
+
+def expected_calibration_error(y, p, bins: int = 10) -> float:
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    if not len(y):
+        return float("nan")
+    return float(sum(b["n"] * abs(b["mean_p"] - b["share_fake"]) for b in reliability_bins(y, p, bins)) / len(y))
+
+
+def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_size: int = 512, on_batch=None) -> Evaluation:
+    """Judge every labelled article (with explanations on, as users run it) and score."""
+    labelled = [a for a in articles if a.label in ("fake", "real")]
+    y = np.array([a.label == "fake" for a in labelled], dtype=int)
+    p = np.empty(len(labelled))
+    start = time.perf_counter()
+    for i, verdict in enumerate(judge.judge_many(labelled, text_only=text_only, batch_size=batch_size)):
+        p[i] = verdict.p_fake
+        if on_batch is not None:
+            on_batch(1)
+    seconds = time.perf_counter() - start
+    threshold = judge.model.threshold(text_only)
+    m = metrics(y, p, threshold)
+    return Evaluation(
+        n=len(labelled),
+        seconds=seconds,
+        articles_per_second=len(labelled) / seconds if seconds else 0.0,
+        threshold=threshold,
+        text_only=text_only,
+        calibration=reliability_bins(y, p),
+        per_outlet=per_outlet(labelled, y, p >= threshold),
+        **m,
+    )
+
+
+def per_outlet(articles: Sequence[Article], y: np.ndarray, pred: np.ndarray, min_n: int = 5) -> list[dict]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, a in enumerate(articles):
+        groups[a.outlet or "(no outlet)"].append(i)
+    rows = []
+    for outlet, idx in groups.items():
+        if len(idx) < min_n:
+            continue
+        ix = np.array(idx)
+        rows.append({"outlet": outlet, "n": len(idx), "n_fake": int(y[ix].sum()), "accuracy": float((pred[ix] == y[ix]).mean())})
+    return sorted(rows, key=lambda r: (-r["n"], r["outlet"]))

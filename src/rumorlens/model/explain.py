@@ -1,0 +1,108 @@
+"""Turning signals and model features into reasons a reader can check.
+
+Reasons are short sentences built from the strongest evidence, ordered so that the ones that
+support the verdict come first, at most five.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..corpus.memory import DebunkMatch, OutletRecord
+from ..verdict import Signal
+
+MAX_REASONS = 5
+POOR_RECORD, GOOD_RECORD = 0.45, 0.15  # fake rates that make an outlet's record worth a reason
+
+
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (plural or word + 's')}"
+
+
+def _quote_list(items: Sequence[str], limit: int = 3) -> str:
+    seen: list[str] = []
+    for item in items:
+        item = " ".join(item.split())
+        if item and item.lower() not in (s.lower() for s in seen):
+            seen.append(item)
+    return ", ".join(f"“{s}”" for s in seen[:limit])
+
+
+def outlet_signal(record: OutletRecord) -> Signal:
+    note = f"{record.outlet}: {record.n_fake} of {record.n} checked stories fake ({record.fake_rate:.0%}, 95% CI {record.ci_low:.0%}-{record.ci_high:.0%}; {record.source})"
+    # Weight in log-odds-like units: how far the outlet's rate sits from an even record.
+    weight = float(np.clip((record.fake_rate - 0.25) * 2, -1, 1))
+    return Signal(kind="outlet_record", text=record.outlet, start=-1, end=-1, weight=round(weight, 3), note=note, outlet=record.outlet)
+
+
+def debunk_signal(match: DebunkMatch) -> Signal:
+    when = (match.published or "")[:10] or "undated"
+    source = "labelled" if match.label_source == "label" else "judged"
+    note = f"Matches a story {source} {match.label}: {match.title} ({match.outlet or 'unknown outlet'}, {when})"
+    weight = (1 if match.label == "fake" else -1) * round(float(match.score), 3)
+    return Signal(kind="debunk_match", text=match.title, start=-1, end=-1, weight=weight, note=note, outlet=match.outlet)
+
+
+def reasons_for(
+    label: str,
+    signals: Sequence[Signal],
+    outlet: OutletRecord | None = None,
+    top_fake_terms: Sequence[str] = (),
+    top_real_terms: Sequence[str] = (),
+) -> list[str]:
+    """Pick up to five sentences; each names evidence the reader can find in the article."""
+    by_kind: dict[str, list[Signal]] = {}
+    for s in signals:
+        by_kind.setdefault(s.kind, []).append(s)
+    fake_side: list[str] = []
+    real_side: list[str] = []
+
+    anon = by_kind.get("anonymous_source", [])
+    quotes = by_kind.get("on_record_quote", [])
+    speakers = [q.speaker or q.text for q in quotes]
+    if anon and not quotes:
+        fake_side.append(f"Rests on {_plural(len(anon), 'unnamed source')} ({_quote_list([s.text for s in anon], 2)}) and quotes no one on the record.")
+    elif anon and quotes:
+        sentence = f"Cites {_plural(len(anon), 'unnamed source')} beside {_plural(len(quotes), 'on-record quote')} ({_quote_list(speakers, 3)})."
+        (fake_side if len(anon) > len(quotes) else real_side).append(sentence)
+    elif quotes:
+        real_side.append(f"Quotes {_quote_list(speakers, 3)} on the record and cites no unnamed sources.")
+
+    for d in by_kind.get("denial", [])[:1]:
+        fake_side.append(f"Reports a denial or debunk: {_quote_list([d.text], 1)}.")
+
+    for m in by_kind.get("debunk_match", [])[:1]:
+        (fake_side if m.weight > 0 else real_side).append(m.note + ".")
+
+    if outlet is not None and outlet.n >= 5:
+        record = f"{outlet.n_fake} of {outlet.n} {outlet.outlet} stories checked were fake ({outlet.fake_rate:.0%})"
+        if outlet.fake_rate >= POOR_RECORD:
+            fake_side.append(f"The outlet has a poor record: {record}.")
+        elif outlet.fake_rate <= GOOD_RECORD:
+            real_side.append(f"The outlet has a good record: {record}.")
+
+    cited = by_kind.get("cited_outlet", [])
+    if cited:
+        names = [c.outlet or c.text for c in cited]
+        fake_side.append(f"Leans on other outlets' reporting: {_quote_list(names, 3)}.")
+
+    hedges, loaded = by_kind.get("hedge", []), by_kind.get("sensational", [])
+    if len(hedges) + len(loaded) >= 2:
+        parts = []
+        if hedges:
+            parts.append(f"hedges {_plural(len(hedges), 'time')} ({_quote_list([h.text for h in hedges], 2)})")
+        if loaded:
+            parts.append(f"uses loaded framing ({_quote_list([s.text for s in loaded], 3)})")
+        sentence = " and ".join(parts)
+        fake_side.append(sentence[0].upper() + sentence[1:] + ".")
+
+    if top_fake_terms:
+        fake_side.append(f"Wording most like stories found fake: {_quote_list(top_fake_terms, 3)}.")
+    if top_real_terms:
+        real_side.append(f"Wording most like stories found true: {_quote_list(top_real_terms, 3)}.")
+
+    ordered = fake_side + real_side if label == "fake" else real_side + fake_side
+    return ordered[:MAX_REASONS]
+

@@ -1,0 +1,181 @@
+"""``Judge``: a trained model that turns ``Article`` objects into explained ``Verdict`` objects."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+import numpy as np
+
+from ..article import Article
+from ..corpus.memory import Memory, OutletRecord, wilson_interval
+from ..errors import ModelError
+from ..signals import analyse
+from ..verdict import Signal, Verdict
+from .classifier import RumorModel
+from .explain import debunk_signal, outlet_signal, reasons_for
+from .persist import load_model_dir, save_model_dir
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
+TOP_TERMS = 3
+MIN_TERM_CONTRIBUTION = 0.08  # ignore n-grams that move the score less than this
+
+
+def default_model_path() -> Path:
+    env = os.environ.get("RUMORLENS_MODEL")
+    return Path(env) if env else DEFAULT_MODEL_DIR
+
+
+class Judge:
+    """Load with ``Judge.load()`` (the shipped model) or ``Judge.load(path)``; train with
+    ``Judge.fit(articles)``."""
+
+    def __init__(self, model: RumorModel, meta: dict, path: Path | None = None) -> None:
+        self.model = model
+        self.meta = meta
+        self.path = path
+        self.version: str = meta.get("model_version", "unversioned")
+        self._terms = np.array(model.vectorizer_.get_feature_names_out(), dtype=object)
+        self._n_words = len(self._terms)
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Judge:
+        resolved = (Path(path) if path else default_model_path()).resolve()
+        meta = resolved / "meta.json"
+        # The modification time is part of the cache key so a retrained directory reloads.
+        return _load_cached(str(resolved), meta.stat().st_mtime_ns if meta.exists() else 0)
+
+    @classmethod
+    def fit(cls, articles: Sequence[Article], text_only: bool = False, progress: Callable[[str], None] = lambda s: None, **settings) -> Judge:
+        from ..errors import InputError
+
+        labelled = [a for a in articles if a.label in ("fake", "real")]
+        y = np.array([a.label == "fake" for a in labelled], dtype=int)
+        n_fake = int(y.sum())
+        if n_fake < 2 or len(y) - n_fake < 2:
+            raise InputError("RL023", n_fake=n_fake, n_real=len(y) - n_fake)
+        progress("finding signals")
+        texts = [a.full_text for a in labelled]
+        counts = [analyse(t)[1] for t in texts]
+        outlets = [None if text_only else a.outlet for a in labelled]
+        model = RumorModel(**settings).fit(texts, outlets, y, counts=counts, progress=progress)
+        meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only}
+        return cls(model, meta)
+
+    def save(self, out: str | Path, **meta) -> Path:
+        out = Path(out)
+        config, arrays, vocab, outlets = self.model.to_arrays()
+        self.meta = {**self.meta, **meta, "config": config}
+        self.version = self.meta.get("model_version", self.version)
+        save_model_dir(out, self.meta, arrays, vocab, outlets)
+        return out
+
+    # -- scoring -------------------------------------------------------------------------
+    def predict_proba(self, articles: Sequence[Article], text_only: bool = False) -> np.ndarray:
+        texts = [a.full_text for a in articles]
+        counts = [analyse(t)[1] for t in texts]
+        X = self.model.features(texts, counts)
+        scores = self.model.text_scores(X)
+        return self.model.probabilities(scores, [a.outlet for a in articles], text_only)
+
+    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None) -> Verdict:
+        return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory))
+
+    def judge_many(
+        self,
+        articles: Iterable[Article],
+        *,
+        text_only: bool = False,
+        explain: bool = True,
+        memory: Memory | None = None,
+        batch_size: int = 256,
+    ) -> Iterator[Verdict]:
+        """Stream verdicts in input order; memory stays bounded by ``batch_size``."""
+        iterator = iter(articles)
+        while batch := list(islice(iterator, batch_size)):
+            yield from self._judge_batch(batch, text_only, explain, memory)
+
+    def _judge_batch(self, batch: list[Article], text_only: bool, explain: bool, memory: Memory | None) -> Iterator[Verdict]:
+        if text_only:
+            batch = [a.without_outlet() for a in batch]
+        texts = [a.full_text for a in batch]
+        analysed = [analyse(t) for t in texts]
+        X = self.model.features(texts, [c for _, c in analysed])
+        scores = self.model.text_scores(X)
+        probs = self.model.probabilities(scores, [a.outlet for a in batch], text_only)
+        threshold = self.model.threshold(text_only)
+        for i, article in enumerate(batch):
+            p = float(probs[i])
+            label = "fake" if p >= threshold else "real"
+            signals: list[Signal] = list(analysed[i][0]) if explain else []
+            reasons: list[str] = []
+            if explain:
+                record = None if text_only else self.outlet_record(article.outlet, memory)
+                if record is not None:
+                    signals.append(outlet_signal(record))
+                if memory is not None:
+                    signals.extend(debunk_signal(m) for m in memory.debunk_matches(article))
+                fake_terms, real_terms = self._top_terms(X, i, label)
+                reasons = reasons_for(label, signals, record, fake_terms, real_terms)
+            yield Verdict(
+                id=article.id,
+                label=label,
+                p_fake=p,
+                signals=tuple(signals),
+                reasons=tuple(reasons),
+                model_version=self.version,
+                text=texts[i],
+                title=article.title,
+                outlet=article.outlet,
+                url=article.url,
+                published=article.published,
+                known_label=article.label,
+                text_only=text_only,
+                threshold=threshold,
+                warnings=article.warnings,
+            )
+
+    def outlet_record(self, outlet: str | None, memory: Memory | None = None) -> OutletRecord | None:
+        """The outlet's record from the store when one is given, else from the training data."""
+        if not outlet:
+            return None
+        if memory is not None:
+            stored = memory.outlet_record(outlet)
+            if stored is not None:
+                return stored
+        counts = self.model.outlets_.record(outlet)
+        if counts is None:
+            return None
+        n, k = counts
+        low, high = wilson_interval(k, n)
+        return OutletRecord(outlet=outlet, n=n, n_fake=k, fake_rate=k / n, ci_low=low, ci_high=high, source="training data")
+
+    def _top_terms(self, X, row: int, label: str) -> tuple[list[str], list[str]]:
+        """The word n-grams in this article that pushed hardest towards each label."""
+        x = X.getrow(row)
+        cols = x.indices[x.indices < self._n_words]
+        if not len(cols):
+            return [], []
+        contrib = x[:, cols].toarray().ravel() * self.model.coef_[cols] * self.model.full_cal_[0]
+        order = np.argsort(contrib)
+        fake = [self._terms[cols[j]] for j in order[::-1][:TOP_TERMS] if contrib[j] > MIN_TERM_CONTRIBUTION]
+        real = [self._terms[cols[j]] for j in order[:TOP_TERMS] if contrib[j] < -MIN_TERM_CONTRIBUTION]
+        return (fake, []) if label == "fake" else ([], real)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(path: str, _mtime: int) -> Judge:
+    """Loading is ~1 s; the API, batch workers and tests share one instance per model dir."""
+    p = Path(path)
+    if not p.exists():
+        raise ModelError("RL020", where=path)
+    meta, arrays, vocab, outlets = load_model_dir(p)
+    try:
+        model = RumorModel.from_arrays(meta["config"], arrays, vocab, outlets)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ModelError("RL021", where=path, detail=f"{type(exc).__name__}: {exc}") from None
+    return Judge(model, meta, p)

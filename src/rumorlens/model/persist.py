@@ -1,0 +1,53 @@
+"""Saving and loading models as plain arrays + JSON, so loading a model can never run code.
+
+A model directory holds:
+  meta.json     format version, model version, settings, training-data sha256, dev metrics
+  arrays.npz    numeric arrays (loaded with allow_pickle=False)
+  vocab.json    the n-gram vocabulary, in column order
+  outlets.json  per-outlet training counts [n, n_fake]
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelError
+
+FORMAT_VERSION = 1
+FILES = ("meta.json", "arrays.npz", "vocab.json", "outlets.json")
+
+
+def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: list[str], outlets: dict[str, list[int]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(out / "arrays.npz", **{k: np.asarray(v) for k, v in arrays.items()})
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (out / "outlets.json").write_text(json.dumps(outlets, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    # meta.json last: its presence marks a complete model directory.
+    (out / "meta.json").write_text(json.dumps({**meta, "format_version": FORMAT_VERSION}, indent=2, sort_keys=True), encoding="utf-8")
+
+
+def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], list[str], dict[str, list[int]]]:
+    where = str(path)
+    meta_path = path / "meta.json"
+    if not meta_path.is_file():
+        raise ModelError("RL020", where=where)
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        found = int(meta.get("format_version", 0))
+        if found > FORMAT_VERSION:
+            raise ModelError("RL022", where=where, found=found, supported=FORMAT_VERSION)
+        with np.load(path / "arrays.npz", allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+        vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        outlets = json.loads((path / "outlets.json").read_text(encoding="utf-8"))
+    except ModelError:
+        raise
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        raise ModelError("RL021", where=where, detail=f"{type(exc).__name__}: {exc}") from None
+    if not isinstance(vocab, list) or not isinstance(outlets, dict):
+        raise ModelError("RL021", where=where, detail="vocab.json must be a list and outlets.json an object")
+    return meta, arrays, vocab, outlets

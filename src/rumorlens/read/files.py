@@ -1,0 +1,246 @@
+"""Turning files of every supported form into ``Article`` objects.
+
+Each reader yields ``Article`` or ``InputError`` items instead of raising, so one broken record
+never stops the good records of a batch (trafilatura's tolerant batches).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..article import Article
+from ..errors import InputError, warning_text
+from .clean import normalise_newlines, strip_furniture
+
+Item = Article | InputError
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+# A CSV cell can legitimately hold a whole article; the stdlib default (128 KiB) is too small.
+csv.field_size_limit(64 * 1024 * 1024)
+
+_URL_LINE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
+
+
+def decode(data: bytes, where: str) -> tuple[str, list[str]]:
+    """Decode text as UTF-8; on failure decode with replacement and return a warning."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return data.decode("utf-8", errors="replace"), [warning_text("RW001", where=where)]
+
+
+def looks_binary(data: bytes) -> bool:
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    if not head:
+        return False
+    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return control / len(head) > 0.1
+
+
+def parse_plain_text(text: str, where: str, stem: str | None, warnings: list[str]) -> Article:
+    """The seed format: optional URL line, then the title, then the body (``/n`` = newline)."""
+    lines = normalise_newlines(text).split("\n")
+    non_empty = [i for i, line in enumerate(lines) if line.strip()]
+    if not non_empty:
+        raise InputError("RL002", where=where)
+    url = None
+    first = non_empty[0]
+    if _URL_LINE.match(lines[first].strip()):
+        url = lines[first].strip()
+        non_empty = non_empty[1:]
+    if not non_empty:
+        raise InputError("RL007", where=where)
+    title_index = non_empty[0]
+    title = lines[title_index].strip()
+    body, _furniture = strip_furniture("\n".join(lines[title_index + 1 :]))
+    if not body.strip():  # a one-paragraph file: the line is the body, not a title
+        body, title = title, ""
+    return Article.create(text=body, title=title, url=url, id=stem, source=where, warnings=warnings)
+
+
+def parse_html(text: str, where: str, stem: str | None, warnings: list[str]) -> Article:
+    import trafilatura  # imported here: it is the slowest import and only HTML needs it
+
+    if re.search(r"<\s*(script|style)\b", text, re.I):
+        warnings = [*warnings, warning_text("RW003", where=where)]
+    doc = trafilatura.bare_extraction(
+        text, include_comments=False, include_tables=False, with_metadata=True, as_dict=True
+    )
+    if not doc or not (doc.get("text") or "").strip():
+        raise InputError("RL012", where=where)
+    body, _ = strip_furniture(normalise_newlines(doc["text"]))
+    return Article.create(
+        text=body,
+        title=doc.get("title"),
+        url=doc.get("url"),
+        id=stem,
+        published=doc.get("date"),
+        author=doc.get("author"),
+        source=where,
+        warnings=warnings,
+    )
+
+
+def _record(obj: object, where: str, warnings: list[str]) -> Article:
+    if not isinstance(obj, dict):
+        got = type(obj).__name__ if obj is not None else "null"
+        raise InputError("RL006", where=where, got={"str": "a string", "list": "a list", "int": "a number", "float": "a number", "bool": "a boolean"}.get(got, got))
+    text = obj.get("text")
+    if text is not None and not isinstance(text, str):
+        raise InputError("RL009", where=where, field="text", detail=f"expected a string, got {type(text).__name__}", fix="put the article body in 'text' as a string")
+    title = obj.get("title")
+    if title is not None and not isinstance(title, str):
+        title = str(title)
+    url = obj.get("url")
+    return Article.create(
+        text=normalise_newlines(text) if text else text,
+        title=title,
+        url=url if isinstance(url, str) else None,
+        id=str(obj["id"]) if obj.get("id") is not None else None,
+        published=obj.get("published"),
+        label=obj.get("label"),
+        author=obj.get("author") if isinstance(obj.get("author"), str) else None,
+        source=where,
+        warnings=warnings,
+    )
+
+
+def parse_jsonl(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
+    seen = False
+    for n, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        seen = True
+        loc = f"{where}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError("RL005", where=loc, detail=exc.msg)
+            continue
+        try:
+            yield _record(obj, loc, warnings)
+        except InputError as err:
+            yield err
+    if not seen:
+        yield InputError("RL002", where=where)
+
+
+def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        # A .json file holding JSON lines is common enough to accept.
+        if exc.msg == "Extra data":
+            yield from parse_jsonl(text, where, warnings)
+            return
+        yield InputError("RL005", where=f"{where}:{exc.lineno}", detail=exc.msg)
+        return
+    if isinstance(obj, list):
+        for i, rec in enumerate(obj):
+            try:
+                yield _record(rec, f"{where}[{i}]", warnings)
+            except InputError as err:
+                yield err
+    else:
+        try:
+            yield _record(obj, where, warnings)
+        except InputError as err:
+            yield err
+
+
+def parse_csv(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    if "text" not in columns:
+        yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
+        return
+    reader.fieldnames = columns
+    for row in reader:
+        loc = f"{where}:{reader.line_num}"
+        row = {k: (v if v != "" else None) for k, v in row.items() if k}
+        try:
+            yield _record(row, loc, warnings)
+        except InputError as err:
+            yield err
+
+
+def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) -> Iterator[Item]:
+    """Parse the bytes of one file (or stdin) according to its suffix."""
+    if not data.strip():
+        yield InputError("RL002", where=where)
+        return
+    if looks_binary(data):
+        yield InputError("RL003", where=where)
+        return
+    text, warnings = decode(data, where)
+    suffix = suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from parse_jsonl(text, where, warnings)
+    elif suffix == ".json":
+        yield from parse_json(text, where, warnings)
+    elif suffix == ".csv":
+        yield from parse_csv(text, where, warnings)
+    else:
+        if suffix not in HTML_SUFFIXES and suffix not in TEXT_SUFFIXES:
+            yield InputError("RL011", where=where, suffix=suffix)
+            return
+        is_html = suffix in HTML_SUFFIXES or (
+            suffix == "" and re.match(r"\s*(<!doctype html|<html)", text[:500], re.I) is not None
+        )
+        try:
+            if is_html:
+                yield parse_html(text, where, stem, warnings)
+            else:
+                yield parse_plain_text(text, where, stem, warnings)
+        except InputError as err:
+            yield err
+
+
+def sniff_suffix(text_start: str) -> str:
+    """Guess a format for stdin, which has no file name."""
+    s = text_start.lstrip()
+    if re.match(r"(<!doctype html|<html|<article|<body)", s, re.I):
+        return ".html"
+    if s.startswith("["):
+        return ".json"
+    if s.startswith("{"):
+        first = s.split("\n", 1)[0].strip()
+        return ".jsonl" if first.endswith("}") else ".json"
+    return ".txt"
+
+
+def read_path(path: Path) -> Iterator[Item]:
+    where = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        yield InputError("RL001", where=where)
+        return
+    except IsADirectoryError:
+        yield from read_directory(path)
+        return
+    except OSError as exc:
+        yield InputError("RL009", where=where, field="file", detail=exc.strerror or str(exc), fix="check the file's permissions")
+        return
+    yield from read_bytes(data, where, path.suffix, stem=path.stem)
+
+
+def read_directory(path: Path) -> Iterator[Item]:
+    files = sorted(
+        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED - {""} and not p.name.startswith(".")
+    )
+    if not files:
+        yield InputError("RL004", where=str(path))
+        return
+    for f in files:
+        yield from read_path(f)
