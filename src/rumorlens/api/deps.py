@@ -1,0 +1,45 @@
+"""What the server needs from the rest of rumorlens, stated as small protocols.
+
+The API and the dashboard never talk to a database or a model directly: they go through
+``Service`` (see ``service.py``). ``rumorlens.store.Store`` and ``rumorlens.model.judge.Judge``
+fit these protocols; unit tests may pass a small stand-in judge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from fastapi import Request
+
+from ..article import Article
+from ..verdict import Verdict
+
+
+class JudgeLike(Protocol):
+    version: str
+
+    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Any = None) -> Verdict: ...
+
+
+class StoreLike(Protocol):
+    """The ``rumorlens.store.Store`` methods the server uses (it is also the Judge's Memory)."""
+
+    def add(self, pairs: Iterable[tuple[Article, Verdict | None]]) -> int: ...
+
+    def article(self, article_id: str) -> dict: ...
+
+    def rows(self, with_text: bool = True) -> list[dict]: ...
+
+    def storylines(self, min_size: int = 2) -> list: ...
+
+    def storyline(self, storyline_id: str) -> Any: ...
+
+    def scorecard(self, min_n: int = 10) -> Any: ...
+
+    def duplicates(self) -> dict[str, tuple[str, float]]: ...
+
+
+def get_service(request: Request):
+    """FastAPI dependency: the one ``Service`` the app was created with."""
+    return request.app.state.service

@@ -1,0 +1,138 @@
+"""The REST routes under /v1 plus /healthz: parse, call one ``Service`` method, return JSON."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import TypeAdapter, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import AuthError
+from .deps import get_service
+from .errors import RequestError, validation_errors
+from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
+from .service import Service
+
+MAX_ARTICLES_PER_POST = 1000
+router = APIRouter()
+
+
+async def parse_json(request: Request):
+    """Parse the JSON body ourselves so a body that is not JSON gets RL071 whatever its
+    Content-Type, in the one error shape."""
+    raw = await request.body()
+    if not raw.strip():
+        raise RequestError("RL071", detail="the body is empty")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise RequestError("RL071", detail=f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except UnicodeDecodeError:
+        raise RequestError("RL071", detail="the body is not UTF-8") from None
+
+
+def validate(data, adapter: TypeAdapter):
+    """Validate against a schema; every problem is listed, the first one names the field."""
+    try:
+        return adapter.validate_python(data)
+    except ValidationError as exc:
+        errors = validation_errors(exc.errors(include_url=False))
+        err = RequestError("RL070", field=errors[0]["field"], detail=errors[0]["detail"])
+        err.errors = errors
+        raise err from None
+
+
+def require_token(request: Request, service: Service = Depends(get_service)) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    expected = service.token or ""
+    # compare_digest: a byte-by-byte comparison would leak the token through timing.
+    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+        raise AuthError("RL051")
+
+
+@router.get("/healthz", tags=["service"], summary="Is the server up? Model version and store status")
+async def healthz(service: Service = Depends(get_service)):
+    report = await run_in_threadpool(service.health)
+    return JSONResponse(report, status_code=200 if report["ok"] else 503)
+
+
+@router.post(
+    "/v1/check",
+    tags=["check"],
+    summary="Judge one article: exactly the JSON of `rumorlens check --json`",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": CheckRequest.model_json_schema()}}}},
+)
+async def check(request: Request, service: Service = Depends(get_service)):
+    body: CheckRequest = validate(await parse_json(request), CHECK)
+    verdict = await run_in_threadpool(service.check, **body.model_dump())
+    return verdict.as_dict()
+
+
+@router.post(
+    "/v1/articles",
+    tags=["articles"],
+    status_code=201,
+    summary="Judge and store one article or a list (needs the bearer token)",
+    dependencies=[Depends(require_token)],
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": one_or_many_schema()}}}},
+)
+async def add_articles(request: Request, service: Service = Depends(get_service)):
+    data = await parse_json(request)
+    body = validate(data, ARTICLE_LIST if isinstance(data, list) else ARTICLE)
+    items = body if isinstance(body, list) else [body]
+    if not items:
+        raise RequestError("RL070", field="body", detail="the list is empty; send at least one article")
+    if len(items) > MAX_ARTICLES_PER_POST:
+        raise RequestError("RL070", field="body", detail=f"{len(items)} articles in one request; send at most {MAX_ARTICLES_PER_POST}")
+
+    def work():
+        articles = []
+        for i, item in enumerate(items):
+            where = f"body[{i}]" if isinstance(body, list) else "body"
+            articles.append(service.article_from_fields(**item.model_dump(), where=where))
+        return service.save(articles)
+
+    verdicts, added = await run_in_threadpool(work)
+    return JSONResponse(
+        {"ok": True, "saved": added, "ids": [v.id for v in verdicts], "verdicts": [v.as_dict(include_text=False) for v in verdicts]},
+        status_code=201,
+    )
+
+
+@router.get("/v1/articles", tags=["articles"], summary="Search stored articles")
+async def search_articles(
+    q: str | None = Query(None, max_length=500, description="words in the title or text"),
+    outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
+    label: Literal["fake", "real"] | None = Query(None, description="final label: known, else judged"),
+    limit: int = Query(50, ge=1, le=1000),
+    service: Service = Depends(get_service),
+):
+    rows = await run_in_threadpool(service.search, q, outlet, label, limit)
+    return {"ok": True, "count": len(rows), "articles": rows}
+
+
+@router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")
+async def get_article(article_id: str, service: Service = Depends(get_service)):
+    return await run_in_threadpool(service.article, article_id)
+
+
+@router.get("/v1/stories", tags=["stories"], summary="Storylines: articles about the same story")
+async def list_stories(service: Service = Depends(get_service)):
+    stories = await run_in_threadpool(service.stories)
+    return {"ok": True, "count": len(stories), "stories": stories}
+
+
+@router.get("/v1/stories/{story_id}", tags=["stories"], summary="One storyline with its articles in date order")
+async def get_story(story_id: str, service: Service = Depends(get_service)):
+    return await run_in_threadpool(service.story, story_id)
+
+
+@router.get("/v1/outlets", tags=["outlets"], summary="The outlet scorecard: fake rate with a 95% interval")
+async def list_outlets(min_n: int = Query(1, ge=1, le=100_000), service: Service = Depends(get_service)):
+    outlets = await run_in_threadpool(service.outlets, min_n)
+    return {"ok": True, "count": len(outlets), "outlets": outlets}

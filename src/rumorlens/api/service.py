@@ -1,0 +1,315 @@
+"""The server's library layer: everything the REST routes and dashboard pages do, minus HTTP.
+
+Routes stay thin (parse, call one ``Service`` method, render); the logic and the adaptation to
+the store's return types live here so both views show exactly the same data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from ..article import Article, outlet_from_url
+from ..errors import InputError, NotFound, RumorlensError, StoreError, UsageError
+from ..read.fetch import read_url
+from ..read.files import read_bytes
+from ..verdict import Signal, Verdict, truth_rating
+from .deps import JudgeLike, StoreLike
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+
+
+class ReadOnly(RumorlensError):
+    status = 403
+
+
+class NoStore(RumorlensError):
+    status = 503
+
+
+class NotFoundHere(NotFound):
+    """A missing article or storyline, named with where to list them."""
+
+
+def plain(obj: Any) -> Any:
+    """A store return value (dataclass, object with ``as_dict``, dict) as plain JSON data."""
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if hasattr(obj, "as_dict"):
+        return plain(obj.as_dict())
+    if dataclasses.is_dataclass(obj):
+        return plain(dataclasses.asdict(obj))
+    return str(obj)
+
+
+class Service:
+    """Holds the store, the judge and the write token; one per app."""
+
+    def __init__(
+        self,
+        store: StoreLike | None = None,
+        judge: JudgeLike | None = None,
+        token: str | None = None,
+        read_only: bool = False,
+        judge_loader: Callable[[], JudgeLike] | None = None,
+    ) -> None:
+        self.store = store
+        self._judge = judge
+        self._judge_loader = judge_loader
+        self._judge_lock = threading.Lock()
+        self.token = token
+        self.read_only = read_only
+
+    # -- the model -------------------------------------------------------------------------
+    @property
+    def judge(self) -> JudgeLike:
+        """The Judge, loaded on first use so the server starts fast and /healthz can report."""
+        if self._judge is None:
+            with self._judge_lock:
+                if self._judge is None:
+                    if self._judge_loader is not None:
+                        self._judge = self._judge_loader()
+                    else:
+                        from ..model.judge import Judge
+
+                        self._judge = Judge.load()
+        return self._judge
+
+    def health(self) -> dict:
+        out: dict[str, Any] = {"ok": True, "model_version": None, "store": "none", "read_only": self.read_only}
+        try:
+            out["model_version"] = self.judge.version
+        except Exception as exc:  # noqa: BLE001 - health must report, not crash
+            out["ok"] = False
+            out["model_error"] = str(exc)
+        if self.store is not None:
+            try:
+                out["articles"] = self.store.count()
+                out["store"] = "ok"
+            except Exception as exc:  # noqa: BLE001
+                out["ok"] = False
+                out["store"] = f"error: {exc}"
+        return out
+
+    def judge_article(self, article: Article) -> Verdict:
+        return self.judge.judge(article, explain=True, memory=self.store)
+
+    # -- turning requests into articles ----------------------------------------------------
+    def article_from_fields(
+        self,
+        title: str | None = None,
+        text: str | None = None,
+        url: str | None = None,
+        html: str | None = None,
+        id: str | None = None,
+        published: Any = None,
+        label: str | None = None,
+        author: str | None = None,
+        where: str = "request",
+    ) -> Article:
+        """The article a check request describes: text wins over html, html over fetching url.
+
+        Text goes through the same JSON-record reader as ``rumorlens check feed.jsonl`` so the
+        verdict is byte-for-byte the one ``check --json`` gives.
+        """
+        if text is not None and text.strip():
+            record = {k: v for k, v in dict(id=id, title=title, text=text, url=url, published=published, label=label, author=author).items() if v is not None}
+            return _first(read_bytes(json.dumps(record).encode("utf-8"), where, ".json"))
+        if html is not None and html.strip():
+            article = _first(read_bytes(html.encode("utf-8"), where, ".html", stem=id))
+            if title and not article.title:
+                article = dataclasses.replace(article, title=title.strip())
+            if url:
+                article = dataclasses.replace(article, url=url, outlet=outlet_from_url(url))
+            return article
+        if url is not None and url.strip():
+            # public_only: the server must never be steered into its own network (SSRF).
+            return _first(read_url(url.strip(), public_only=True))
+        raise InputError("RL053")
+
+    def check(self, **fields: Any) -> Verdict:
+        return self.judge_article(self.article_from_fields(**fields))
+
+    def check_upload(self, filename: str, data: bytes) -> list[Verdict]:
+        """Judge every article in an uploaded .txt/.html/.jsonl file; the first bad record raises."""
+        name = filename or "upload"
+        suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if suffix not in UPLOAD_SUFFIXES:
+            raise InputError("RL076", name=name)
+        stem = name.rsplit(".", 1)[0] if suffix in (".txt", ".html", ".htm") else None
+        verdicts = []
+        for item in read_bytes(data, name, suffix, stem=stem):
+            if isinstance(item, InputError):
+                raise item
+            verdicts.append(self.judge_article(item))
+        return verdicts
+
+    # -- writes ----------------------------------------------------------------------------
+    def save(self, articles: list[Article]) -> tuple[list[Verdict], int]:
+        """Judge and store articles; return the verdicts and how many articles were new."""
+        if self.read_only:
+            raise ReadOnly("RL077")
+        store = self._need_store()
+        verdicts = [self.judge_article(a) for a in articles]
+        added = store.add(list(zip(articles, verdicts)))
+        return verdicts, int(added or 0)
+
+    # -- reads -----------------------------------------------------------------------------
+    def _need_store(self) -> StoreLike:
+        if self.store is None:
+            raise NoStore("RL078")
+        return self.store
+
+    def article(self, id: str) -> dict:
+        """A stored article as its verdict dict (text included), plus storyline and near-duplicates."""
+        store = self._need_store()
+        try:
+            stored = store.article(id)
+        except NotFound:
+            raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
+        record = stored_verdict(stored)
+        record["storyline"] = self._storyline_of(id)
+        record["near_duplicates"] = self._near_duplicates(id)
+        return record
+
+    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50) -> list[dict]:
+        """Stored articles matching every given filter, newest first.
+
+        ``q`` matches case-insensitively in the title or text; ``label`` is the final label (the
+        known one if the article carried it, else the judged one).
+        """
+        rows = self._need_store().rows()
+        needle = (q or "").strip().lower()
+        out = []
+        for r in rows:
+            if outlet and (r.get("outlet") or "") != outlet.strip().lower():
+                continue
+            if label and r.get("final_label") != label:
+                continue
+            if needle and needle not in (r.get("title") or "").lower() and needle not in (r.get("text") or "").lower():
+                continue
+            out.append(summary_row(r))
+        out.sort(key=lambda r: (r.get("published") or "", r["id"]), reverse=True)
+        return out[: max(0, limit)]
+
+    def stories(self) -> list[dict]:
+        return [story_dict(s) for s in self._need_store().storylines()]
+
+    def story(self, id: str) -> dict:
+        store = self._need_store()
+        try:
+            found = store.storyline(id)
+        except NotFound:
+            raise NotFoundHere("RL075", what="storyline", id=id, listing="/v1/stories") from None
+        story = story_dict(found)
+        by_id = {r["id"]: r for r in store.rows()}
+        members = [summary_row(by_id[aid]) for aid in story["article_ids"] if aid in by_id]
+        members.sort(key=lambda r: (r.get("published") or "", r["id"]))
+        story["articles"] = members
+        return story
+
+    def outlets(self, min_n: int = 1) -> list[dict]:
+        card = self._need_store().scorecard(min_n=min_n)
+        records = getattr(card, "records", card)
+        rows = [plain(r) for r in (records.values() if isinstance(records, dict) else records)]
+        rows.sort(key=lambda r: (-int(r.get("n") or 0), r.get("outlet") or ""))
+        return rows
+
+    # -- adapting store values ---------------------------------------------------------------
+    def _storyline_of(self, article_id: str) -> dict | None:
+        for s in self.store.storylines():
+            d = story_dict(s)
+            if article_id in d["article_ids"]:
+                return d
+        return None
+
+    def _near_duplicates(self, article_id: str) -> list[dict]:
+        """Articles the store found to be near-copies of this one, in either direction."""
+        dups = self.store.duplicates()
+        pairs = []
+        if article_id in dups:
+            other, sim = dups[article_id]
+            pairs.append((other, sim))
+        pairs += [(k, sim) for k, (other, sim) in dups.items() if other == article_id]
+        if not pairs:
+            return []
+        by_id = {r["id"]: r for r in self.store.rows()}
+        out = []
+        for other, sim in sorted(pairs, key=lambda p: -p[1]):
+            if other in by_id:
+                out.append({**summary_row(by_id[other]), "similarity": round(float(sim), 3)})
+        return out
+
+
+def stored_verdict(stored: dict) -> dict:
+    """``Store.article(id)`` (article row + verdict rows + signal rows) as a ``Verdict`` dict.
+
+    The latest verdict wins; its signals are the rows with the same model version. ``text`` is
+    title + newline + body, the string the signal offsets point into.
+    """
+    title, body = stored.get("title") or "", stored.get("text") or ""
+    text = f"{title}\n{body}" if title else body
+    verdicts = stored.get("verdicts") or []
+    if not verdicts:
+        return {
+            "id": stored["id"], "title": title, "outlet": stored.get("outlet"), "url": stored.get("url"),
+            "published": stored.get("published"), "label": None, "p_fake": None, "truth_rating": None,
+            "signals": [], "reasons": [], "model_version": None, "text_only": False,
+            "known_label": stored.get("known_label"), "warnings": [], "text": text,
+        }
+    latest = verdicts[-1]
+    seen, signals = set(), []
+    for s in stored.get("signals") or []:
+        key = (s.get("kind"), s.get("start"), s.get("end"), s.get("text"))
+        if s.get("model_version") != latest.get("model_version") or key in seen:
+            continue
+        seen.add(key)
+        signals.append(Signal.from_dict({k: v for k, v in s.items() if k != "model_version"}))
+    verdict = Verdict(
+        id=stored["id"], label=latest["label"], p_fake=float(latest["p_fake"]), signals=tuple(signals),
+        reasons=tuple(latest.get("reasons") or ()), model_version=latest.get("model_version") or "",
+        text=text, title=title, outlet=stored.get("outlet"), url=stored.get("url"),
+        published=stored.get("published"), known_label=stored.get("known_label"),
+        text_only=bool(latest.get("text_only")),
+    )
+    return verdict.as_dict()
+
+
+def summary_row(r: dict) -> dict:
+    """A ``Store.rows()`` row as the short article summary list views show."""
+    p = r.get("p_fake")
+    return {
+        "id": r["id"], "title": r.get("title") or "", "outlet": r.get("outlet"), "url": r.get("url"),
+        "published": r.get("published"), "label": r.get("label"),
+        "p_fake": None if p is None else round(float(p), 4),
+        "truth_rating": None if p is None else truth_rating(p),
+        "known_label": r.get("known_label"), "final_label": r.get("final_label"),
+        "model_version": r.get("model_version"),
+    }
+
+
+def story_dict(story: Any) -> dict:
+    d = plain(story)
+    d["id"] = str(d.get("id"))
+    d["article_ids"] = list(d.get("article_ids") or [])
+    d.setdefault("n", len(d["article_ids"]))
+    return d
+
+
+def _first(items: Iterable[Article | InputError]) -> Article:
+    for item in items:
+        if isinstance(item, InputError):
+            raise item
+        return item
+    raise InputError("RL053")
+
+
+__all__ = ["Service", "MAX_BODY_BYTES", "plain", "ReadOnly", "NoStore", "StoreError", "UsageError"]

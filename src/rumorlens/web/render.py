@@ -1,0 +1,181 @@
+"""Server-side rendering helpers: highlighted article text and the geometry of the SVG charts.
+
+Article text is untrusted. ``highlight`` escapes every text segment itself and only then wraps it
+in ``<mark>``; nothing from the article reaches the page unescaped. Charts are computed here as
+plain numbers and drawn by the (autoescaped) templates.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from markupsafe import Markup, escape
+
+KIND_NAMES = {
+    "anonymous_source": "anonymous source",
+    "on_record_quote": "on-record quote",
+    "denial": "denial",
+    "hedge": "hedge",
+    "sensational": "sensational",
+    "cited_outlet": "cited outlet",
+    "outlet_record": "outlet record",
+    "debunk_match": "debunk match",
+}
+
+
+def kind_name(kind: str) -> str:
+    return KIND_NAMES.get(kind, kind.replace("_", " "))
+
+
+def _span_signals(text: str, signals: list[dict]) -> list[dict]:
+    """Signals whose span really points into ``text`` (others are listed, not highlighted)."""
+    good = []
+    for s in signals:
+        start, end = s.get("start", -1), s.get("end", -1)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            good.append(s)
+    return good
+
+
+def signal_title(s: dict) -> str:
+    weight = float(s.get("weight") or 0.0)
+    direction = "towards fake" if weight > 0 else "towards real" if weight < 0 else "neutral"
+    title = f"{kind_name(s['kind'])} · weight {weight:+.2f} ({direction})"
+    if s.get("note"):
+        title += f" · {s['note']}"
+    return title
+
+
+def highlight(text: str, signals: list[dict]) -> Markup:
+    """The article text as HTML with every signal span in a labelled ``<mark>``.
+
+    Overlapping spans are handled by cutting the text at every span boundary: each piece is
+    marked with the innermost signal covering it, and the hover title lists all of them.
+    """
+    spans = _span_signals(text, signals)
+    cuts = sorted({0, len(text), *(s["start"] for s in spans), *(s["end"] for s in spans)})
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        piece = escape(text[a:b])
+        covering = [s for s in spans if s["start"] <= a and s["end"] >= b]
+        if not covering:
+            out.append(str(piece))
+            continue
+        inner = min(covering, key=lambda s: (s["end"] - s["start"], -abs(float(s.get("weight") or 0))))
+        title = " | ".join(signal_title(s) for s in covering)
+        weight = float(inner.get("weight") or 0.0)
+        lean = "fake" if weight > 0 else "real" if weight < 0 else "neutral"
+        out.append(
+            f'<mark class="sig sig-{escape(inner["kind"])} lean-{lean}" data-kind="{escape(inner["kind"])}" '
+            f'title="{escape(title)}">{piece}</mark>'
+        )
+        for s in covering:
+            if s["end"] == b:
+                out.append(f'<sup class="sig-tag sig-{escape(s["kind"])}" aria-hidden="true">{escape(kind_name(s["kind"]))}</sup>')
+    return Markup("".join(out))
+
+
+def parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        d = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
+    """Points for the storyline chart: x = publication date, y = p_fake, colour = label.
+
+    Undated articles go in a separate column at the right so they are still shown.
+    """
+    left, right, top, bottom = 48, 24, 20, 44
+    dated = [(parse_date(a.get("published")), a) for a in articles]
+    dates = [d for d, _ in dated if d is not None]
+    undated = [a for d, a in dated if d is None]
+    plot_right = width - right - (70 if undated else 0)
+    lo, hi = (min(dates), max(dates)) if dates else (None, None)
+    span = (hi - lo).total_seconds() if dates else 0
+
+    def x_of(d: datetime) -> float:
+        if not span:
+            return (left + plot_right) / 2
+        return left + (d - lo).total_seconds() / span * (plot_right - left)
+
+    def y_of(p: float | None) -> float:
+        return top + (1 - float(p if p is not None else 0.5)) * (height - top - bottom)
+
+    points = []
+    for i, (d, a) in enumerate(sorted(dated, key=lambda t: (t[0] is None, t[0] or datetime.min.replace(tzinfo=timezone.utc)))):
+        x = x_of(d) if d is not None else width - right - 35
+        y = y_of(a.get("p_fake"))
+        points.append({
+            "x": round(x, 1), "y": round(y, 1), "label": a.get("label") or "unjudged", "id": a["id"],
+            "outlet": a.get("outlet") or "unknown outlet", "title": a.get("title") or a["id"],
+            "date": d.strftime("%Y-%m-%d") if d else "undated", "p_fake": a.get("p_fake"),
+            # alternate label rows so neighbouring outlet names do not print on top of each other
+            "label_dy": -10 if i % 2 == 0 else 18,
+        })
+    ticks = []
+    if dates and span:
+        for k in range(5):
+            d = datetime.fromtimestamp(lo.timestamp() + span * k / 4, tz=timezone.utc)
+            ticks.append({"x": round(x_of(d), 1), "text": d.strftime("%b %d %Y")})
+    elif dates:
+        ticks.append({"x": round(x_of(lo), 1), "text": lo.strftime("%b %d %Y")})
+    return {
+        "width": width, "height": height, "left": left, "right": plot_right, "top": top, "bottom": height - bottom,
+        "points": points, "ticks": ticks, "undated_x": width - right - 35 if undated else None,
+        "y_fake": round(y_of(1.0), 1), "y_half": round(y_of(0.5), 1), "y_real": round(y_of(0.0), 1),
+    }
+
+
+def interval_chart(outlets: list[dict], limit: int = 25, width: int = 760, row: int = 22) -> dict:
+    """Rows for the outlet chart: fake rate as a dot with its 95% interval as a bar."""
+    rows = outlets[:limit]
+    left, right, top = 190, 60, 28
+    plot_w = width - left - right
+    out = []
+    for i, r in enumerate(rows):
+        rate = float(r.get("fake_rate") or 0.0)
+        lo, hi = float(r.get("ci_low", rate) or 0.0), float(r.get("ci_high", rate) or 0.0)
+        out.append({
+            "y": top + i * row + row / 2, "outlet": r.get("outlet") or "?", "n": r.get("n"),
+            "x": round(left + rate * plot_w, 1), "x_lo": round(left + lo * plot_w, 1), "x_hi": round(left + hi * plot_w, 1),
+            "rate": rate, "lo": lo, "hi": hi,
+            "tone": "fake" if rate >= 0.5 else "mixed" if rate >= 0.25 else "real",
+        })
+    ticks = [{"x": round(left + t * plot_w, 1), "text": f"{int(t * 100)}%"} for t in (0, 0.25, 0.5, 0.75, 1)]
+    return {"width": width, "height": top + len(rows) * row + 12, "left": left, "right": left + plot_w, "top": top, "rows": out, "ticks": ticks}
+
+
+def meter(truth_rating: int | None) -> dict:
+    """The 0-10 truth meter: eleven cells, the rated one marked."""
+    cells = []
+    for i in range(11):
+        tone = "fake" if i <= 3 else "mixed" if i <= 6 else "real"
+        cells.append({"i": i, "x": 4 + i * 36, "tone": tone, "on": truth_rating is not None and i == truth_rating})
+    return {"cells": cells, "rating": truth_rating}
+
+
+def pct(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * float(value):.{digits}f}%"
+
+
+def short_date(value: str | None) -> str:
+    d = parse_date(value)
+    return d.strftime("%d %b %Y") if d else "undated"
+
+
+def install_filters(env) -> None:
+    env.filters["highlight"] = highlight
+    env.filters["pct"] = pct
+    env.filters["short_date"] = short_date
+    env.filters["kind_name"] = kind_name
+    env.globals["signal_title"] = signal_title
+    env.globals["meter"] = meter
+    env.globals["timeline"] = timeline
+    env.globals["interval_chart"] = interval_chart

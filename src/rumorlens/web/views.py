@@ -1,0 +1,85 @@
+"""Dashboard pages. Each handler calls one ``Service`` method and renders a template; errors a
+user can fix are shown on the page they came from."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+
+from ..api.deps import get_service
+from ..api.service import Service
+from ..errors import RumorlensError
+
+router = APIRouter(include_in_schema=False)
+
+
+def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    service: Service = request.app.state.service
+    context.setdefault("has_store", service.store is not None)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def check_page(request: Request):
+    return page(request, "check.html", nav="check", form={})
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check_submit(
+    request: Request,
+    title: str = Form(""),
+    text: str = Form(""),
+    url: str = Form(""),
+    file: UploadFile | None = File(None),
+    service: Service = Depends(get_service),
+):
+    form = {"title": title, "text": text, "url": url}
+    try:
+        if file is not None and file.filename:
+            data = await file.read()
+            verdicts = await run_in_threadpool(service.check_upload, file.filename, data)
+        else:
+            verdict = await run_in_threadpool(service.check, title=title or None, text=text or None, url=url or None)
+            verdicts = [verdict]
+    except RumorlensError as err:
+        return page(request, "check.html", status=err.status, nav="check", form=form, error=err)
+    return page(request, "verdict.html", nav="check", verdicts=[v.as_dict() for v in verdicts])
+
+
+@router.get("/articles", response_class=HTMLResponse)
+async def articles_page(
+    request: Request,
+    q: str = Query("", max_length=500),
+    outlet: str = Query("", max_length=253),
+    label: Literal["", "fake", "real"] = Query(""),
+    service: Service = Depends(get_service),
+):
+    rows = await run_in_threadpool(service.search, q, outlet, label or None, 200)
+    return page(request, "articles.html", nav="articles", rows=rows, q=q, outlet=outlet, label=label)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+async def article_page(request: Request, article_id: str, service: Service = Depends(get_service)):
+    record = await run_in_threadpool(service.article, article_id)
+    return page(request, "article.html", nav="articles", v=record)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+async def stories_page(request: Request, service: Service = Depends(get_service)):
+    stories = await run_in_threadpool(service.stories)
+    return page(request, "stories.html", nav="stories", stories=stories)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story_page(request: Request, story_id: str, service: Service = Depends(get_service)):
+    story = await run_in_threadpool(service.story, story_id)
+    return page(request, "story.html", nav="stories", story=story)
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+async def outlets_page(request: Request, min_n: int = Query(1, ge=1, le=100_000), service: Service = Depends(get_service)):
+    outlets = await run_in_threadpool(service.outlets, min_n)
+    return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n)

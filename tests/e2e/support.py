@@ -1,0 +1,137 @@
+"""Fixtures shared by the API, web and browser tests: a real Judge, a real SQLite store seeded
+with the five Khloe Kardashian / Lamar Odom seed articles plus a slice of the dev split, and
+an app built over them. Imported by ``tests/test_api*.py``, ``tests/test_web*.py`` and
+``tests/e2e/``; data is read from ``../shared`` at run time, never copied into the repo.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from rumorlens.article import Article
+from rumorlens.read import read_articles
+
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+SEEDS = SHARED / "examples" / "seeds"
+DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
+TRAIN = SHARED / "data" / "gossipcop" / "train.jsonl"
+TOKEN = "test-token-0123456789"
+
+HOSTILE_TITLE = 'Star <script>alert("xss-title")</script> shock'
+HOSTILE_TEXT = (
+    'A source close to the couple says <img src=x onerror="alert(\'xss-body\')"> they are '
+    "allegedly splitting. <script>alert('xss-body-2')</script> Shocking!"
+)
+
+
+def need_shared() -> None:
+    if not SEEDS.is_dir() or not DEV.is_file():
+        pytest.skip(f"shared data not found at {SHARED}")
+
+
+def load_judge():
+    """The shipped model if it is there; otherwise a small real model fitted on a train sample."""
+    from rumorlens.errors import ModelError
+    from rumorlens.model.judge import Judge
+
+    try:
+        return Judge.load()
+    except ModelError:
+        need_shared()
+        lines = TRAIN.read_text(encoding="utf-8").splitlines()
+        random.Random(7).shuffle(lines)
+        return Judge.fit([Article.from_dict(json.loads(line)) for line in lines[:400]])
+
+
+def seed_articles(n_dev: int = 60) -> list[Article]:
+    """The five seed files (one storyline) and the first ``n_dev`` dev articles (many outlets)."""
+    need_shared()
+    seeds = list(read_articles([SEEDS]))
+    dev = []
+    with DEV.open(encoding="utf-8") as fh:
+        for line in fh:
+            if len(dev) >= n_dev:
+                break
+            dev.append(Article.from_dict(json.loads(line)))
+    return seeds + dev
+
+
+def hostile_article() -> Article:
+    return Article.create(text=HOSTILE_TEXT, title=HOSTILE_TITLE, url="https://www.example-tabloid.com/x", id="hostile-1",
+                          published="2018-04-20T10:00:00Z")
+
+
+def build_store(path: Path, judge, n_dev: int = 60):
+    from rumorlens.store import open_store
+
+    store = open_store(str(path))
+    articles = seed_articles(n_dev) + [hostile_article()]
+    verdicts = list(judge.judge_many(articles))
+    store.add(list(zip(articles, verdicts)))
+    return store
+
+
+@pytest.fixture(scope="session")
+def judge():
+    return load_judge()
+
+
+@pytest.fixture(scope="session")
+def seeded_store(judge, tmp_path_factory):
+    """A store shared by read-only tests (tests that write use ``fresh_store``)."""
+    store = build_store(tmp_path_factory.mktemp("store") / "seeded.db", judge)
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def fresh_store(tmp_path):
+    from rumorlens.store import open_store
+
+    store = open_store(str(tmp_path / "fresh.db"))
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def read_client(judge, seeded_store):
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+
+    app = create_app(store=seeded_store, judge=judge, token=TOKEN)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture()
+def write_client(judge, fresh_store):
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+
+    app = create_app(store=fresh_store, judge=judge, token=TOKEN)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def auth(token: str = TOKEN) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_error_shape(resp, status: int, code: str) -> dict:
+    """The ONE error shape every endpoint uses."""
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/json")
+    body = resp.json()
+    assert set(body) == {"ok", "error", "code", "errors", "status"}, body
+    assert body["ok"] is False
+    assert body["code"] == code, body
+    assert body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    assert isinstance(body["errors"], list) and body["errors"]
+    return body
