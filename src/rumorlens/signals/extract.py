@@ -1,0 +1,564 @@
+"""Cue extractors: a handful of compiled regexes, each returning exact character spans.
+
+Every ``Signal`` returned satisfies ``text[s.start:s.end] == s.text``. Speed matters (the
+product scores >1000 articles/s), so patterns are anchored on cheap literal prefixes (a quote
+mark, a determiner, a first-letter trie) and context checks run only on the few hits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..verdict import Signal
+from . import lexicon as L
+
+SIGNAL_KINDS_FOUND = (
+    "anonymous_source",
+    "on_record_quote",
+    "denial",
+    "hedge",
+    "sensational",
+    "cited_outlet",
+)
+
+# Default prior weights (> 0 points to fake). The model may overwrite them.
+WEIGHTS = {
+    "anonymous_source": 0.6,
+    "on_record_quote": -0.4,
+    "on_record_quote_pronoun": -0.2,
+    "denial": -0.6,
+    "hedge": 0.3,
+    "question_title": 0.4,
+    "sensational": 0.3,
+    "caps": 0.2,
+    "bang": 0.3,
+    "outlet_tabloid": 0.3,
+    "outlet_other": -0.1,
+    "outlet_gossip_cop": -0.3,
+}
+
+
+# Most frequent word-initial characters first: a failing word start then skips fewer branches.
+_FIRST_ORDER = {c: i for i, c in enumerate("tasowihbcmfpdrlengyuvjkqzTASOWIHBCMFPDRLENGYUVJKQZ")}
+
+
+def trie_pattern(phrases, escape=True) -> str:
+    """A regex matching any of ``phrases`` (longest first), as a character trie.
+
+    Spaces match any run of whitespace and apostrophes match both ' and ’.
+    """
+    root: dict = {}
+    for phrase in phrases:
+        node = root
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def atom(ch: str) -> str:
+        if ch == " ":
+            return r"\s+"
+        if ch in "'’":
+            return "['’]"
+        return re.escape(ch) if escape else ch
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        keys = sorted((k for k in node if k), key=lambda c: (_FIRST_ORDER.get(c, 99), c))
+        alts = [atom(ch) + emit(node[ch]) for ch in keys]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            return "(?:" + body + ")?" if len(alts) == 1 else body + "?"
+        return body
+
+    return emit(root)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.lower().replace("’", "'").split())
+
+
+# -- lexicon: hedge / sensational / denial / private / public, anonymous nouns --------------
+_LEX_KINDS: dict[str, set[str]] = {}
+for _kind, _words in (
+    ("hedge", L.HEDGE_PHRASES),
+    ("sensational", L.SENSATIONAL_WORDS),
+    ("denial", L.DENIAL_PHRASES),
+    ("private", L.PRIVATE_WORDS),
+    ("public", L.PUBLIC_WORDS),
+    ("anon", L.ANON_NOUNS),
+    ("learned", ("learned", "learnt", "been told")),
+):
+    for _w in _words:
+        _LEX_KINDS.setdefault(_norm(_w), set()).add(_kind)
+_LEX_KIND_TUPLES = {k: tuple(sorted(v)) for k, v in _LEX_KINDS.items()}
+
+_BANGS = ("!!", "?!", "!?")
+_BANG = re.compile(r"[!?]*")
+# -- building blocks --------------------------------------------------------------------------
+_WORD = r"[\w’'-]+"
+_NAME_TOK = r"[A-Z][\w’'.-]*"
+_NAME = _NAME_TOK + r"(?:[ \t]+(?:" + _NAME_TOK + r"|de|van|von|di|da|del|la|le|al|bin))" + r"{0,3}"
+_VERB = "(?:" + trie_pattern(L.SAY_VERBS) + ")"
+_TELL = "(?:" + trie_pattern(L.TELL_VERBS) + ")"
+_QVERB = "(?:" + trie_pattern(L.QUOTE_VERBS) + ")"
+_ANON_NOUN = "(?:" + trie_pattern(L.ANON_NOUNS) + ")"
+_REP_NOUN = "(?:" + trie_pattern(L.REP_NOUNS) + ")"
+_DET = "(?:" + trie_pattern(L.ANON_DETERMINERS) + ")"
+_ADV = r"(?:(?:now|also|exclusively|recently|previously|further|even|reportedly|later|then|allegedly|apparently|once|just|has|have|had)\s+)"
+_MEDIA_NOUN = r"(?:magazine|mag|publication|outlet|tabloid|newspaper|paper|site|website|webloid|weekly|network|station|show|programme|program|reporters?|us|me|him|her|them|Us)"
+# what someone told: an outlet ("Britain's Heat magazine", "RadarOnline.com", "the publication")
+_OBJ = (
+    r"(?:(?:the|a|an|this|our|their)\s+(?:[\w’'.!&-]+\s+){0,3}?" + _MEDIA_NOUN + r"\b"
+    r"|(?:[A-Z][\w’'.!&-]*\s+){0,3}?(?:magazine|mag|Magazine|Weekly)\b"
+    r"|(?:us|me)\b"
+    r"|(?:the\s+)?[A-Z][\w’'&-]*(?:\.com\b|\.net\b|\.co\.uk\b|!)?(?:[ \t]+(?:&[ \t]+)?[A-Z][\w’'&-]*(?:\.com\b|!)?){0,3})"
+)
+_QUAL = (
+    r"(?:,?\s+(?:(?:who\s+is\s+|who['’]s\s+)?(?:very\s+|extremely\s+)?close\s+to|familiar\s+with|near\s+to|near|connected\s+to|"
+    r"with\s+knowledge\s+of|in\s+the\s+know|inside|within|on\s+the\s+set\s+of|of|for|from|at|to)"
+    r"(?:\s+(?:the|her|his|their|both|a|an)){0,2}(?:\s+[\w’'.-]+?){1,3}?(?=[,\s]))"
+)
+# Anonymous sources are found from their noun ("source", "insider", "pal"...): a determiner
+# up to three words before it ("a Kardashian family insider") and a verb of saying after it
+# ("... told Britain's Heat magazine", "... close to the star have now claimed").
+_DET_BEFORE = re.compile(
+    r"(?:^|(?<=[\s“\"(‘]))(?P<det>(?i:" + _DET + r"))\s+(?:" + _WORD + r"\s+){0,3}?$"
+)
+_ACCORDING_BEFORE = re.compile(
+    r"(?:^|(?<=[\s“\"(‘]))(?i:according)\s+to\s+(?:(?i:" + _DET + r")\s+)?(?:" + _WORD + r"\s+){0,2}?$"
+)
+_ANON_TAIL = re.compile(
+    r"(?P<qual>" + _QUAL + r")??,?\s+" + _ADV + r"{0,2}"
+    r"(?:(?P<tell>" + _TELL + r")(?:\s+(?P<obj>" + _OBJ + r"))?|(?P<verb>" + _VERB + r")(?:\s+to\s+(?P<obj2>" + _OBJ + r"))?)(?![\w’'-])"
+)
+_ACC_TAIL = re.compile(_QUAL)
+# "RadarOnline.com has learned", "we have learned", "In Touch has exclusively learned"
+_LEARNED_BEFORE = re.compile(
+    r"(?:^|(?<=[\s“\"(‘]))(?P<who>(?:[A-Z][\w.!&’'-]*\s+){0,2}[A-Z][\w.!&’'-]*|[Ww]e|[Ii]t)\s+"
+    r"(?:has|have|['’]ve)\s+(?:(?:exclusively|also|now)\s+)?$"
+)
+
+_PRONOUNS = frozenset({"he", "she", "He", "She"})
+_NOT_NAMES = frozenset(
+    """The A An But And So When If In On At As This That He She They It We I His Her Their
+    Our Then Now Later However Meanwhile According Also Still Yet One Another Some Many
+    Sources Source Insiders Insider Fans Friends Everyone Nobody Somebody Someone What Who
+    Why How Where There Here Which While After Before Though Although Because Since Instead
+    Or Nor For With Without From By To Of Not No Yes Mr Mrs Ms You Your My Me Us Oh Well
+    Photos Photo Video Watch Read More Related Click Advertisement Reports Report Rumors""".split()
+)
+
+# ``"...," NAME said [to OUTLET]`` and ``"...," said NAME``
+_POST = re.compile(
+    r"(?:”|(?<=\S)\")[ \t]*,?[ \t]*(?:"
+    r"(?P<rep>(?i:a|an|the|his|her|their)\s+(?i:" + _REP_NOUN + r")(?:\s+(?:for|to|of)\s+(?:the\s+)?" + _NAME + r")?)"
+    r"|(?P<name>" + _NAME + r")(?:,\s+(?P<role>[^,\n\"“”]{2,60}),)?"
+    r")\s+" + _ADV + r"{0,2}(?P<verb>" + _QVERB + r")(?![\w’'-])"
+    r"(?P<obj>\s+(?:to\s+)?" + _OBJ + r")?"
+    r"|(?:”|(?<=\S)\")[ \t]*,?[ \t]*(?P<verb2>said|says|added|adds|explained|explains|continued|wrote|told|tells|insisted|recalled|recalls|admitted|admits)"
+    r"\s+(?P<name2>(?:(?i:a|an|the|his|her|their)\s+(?i:" + _REP_NOUN + r")(?:\s+(?:for|to|of)\s+(?:the\s+)?" + _NAME + r")?)|" + _NAME + r")"
+)
+# ``NAME told People: "...`` — anchored on the opening quote, matched backwards in a window
+_PRE_ANCHOR = re.compile(r"[:,]\s*[“\"]")
+_PRE = re.compile(
+    r"(?:(?<=[\s(])|^)(?P<name>(?:(?i:a|an|the|his|her|their)\s+(?i:" + _REP_NOUN + r")(?:\s+(?:for|to|of)\s+(?:the\s+)?" + _NAME + r")?)|" + _NAME + r")"
+    r"\s+" + _ADV + r"{0,2}(?P<verb>" + _QVERB + r")(?![\w’'-])(?P<obj>\s+(?:to\s+)?" + _OBJ + r")?"
+    r"(?:\s+(?:in|on|during|at|to|with)\s+[^:,\"“”\n]{1,60})?\s*$"
+)
+_REP_LOOKBACK = re.compile(r"(?i:\b(?:rep|reps|representative|spokesperson|spokesman|spokeswoman|publicist|lawyer|attorney)\b)")
+
+# -- outlets -------------------------------------------------------------------------------------
+_OUTLET_FORMS: dict[str, str] = {}
+for _canon, _forms in L.OUTLETS_STRONG.items():
+    for _f in _forms:
+        _OUTLET_FORMS[_f] = _canon
+_OUTLET_CANON_LOWER = {_norm(k): v for k, v in _OUTLET_FORMS.items()}
+_OUTLET_CANON_LOWER.update({_norm(k): v for k, v in L.OUTLETS_CONTEXT.items()})
+_OUTLET_EXACT: dict[str, tuple[str, bool]] = {}  # surface form -> (canonical, needs context)
+for _f, _c in L.OUTLETS_CONTEXT.items():
+    _OUTLET_EXACT[_f] = (_c, True)
+for _f, _c in _OUTLET_FORMS.items():
+    _OUTLET_EXACT[_f] = (_c, False)
+_STRONG_OUTLET = re.compile(r"(?<![\w.])(?:" + trie_pattern(_OUTLET_FORMS) + r")(?![\w&])")
+_CTX_OUTLET = re.compile(r"(?:" + trie_pattern(L.OUTLETS_CONTEXT) + r")(?![\w&-])")
+
+# One scan finds every lexicon word, outlet name and ALL-CAPS word; it only tries matches
+# right after whitespace/quote/bracket characters (a cheap charset prefix), which is what
+# keeps the whole extractor at a fraction of a millisecond per article.
+_SURFACE = set()
+for _w in _LEX_KINDS:
+    _SURFACE.add(_w)
+    _SURFACE.add(_w[0].upper() + _w[1:])
+_SURFACE.update(_OUTLET_EXACT)
+_SURFACE_KINDS = {w: _LEX_KIND_TUPLES[_norm(w)] for w in _SURFACE if _norm(w) in _LEX_KIND_TUPLES}
+_MASTER = re.compile(
+    r"[\s“\"(‘'/—–\-\[*…]((?:" + trie_pattern(_SURFACE) + r")|[A-Z]{4,})(?![\w&-])(?!['’](?!s(?!\w))\w)"
+)
+_CTX_BEFORE = re.compile(
+    r"(?:\b(?:told|tells|telling|tell|to|according|via|with|by|for|in|from|reported)"
+    r"(?:\s+to)?\s+(?:the\s+)?(?:(?:Britain|Australia|America)['’]s\s+|British\s+|Australian\s+|UK\s+|U\.K\.\s+|US\s+|U\.S\.\s+)?)$"
+)
+_CTX_AFTER = re.compile(
+    r"(?:\s+(?:[Mm]agazine|mag|[Ww]eekly|reports|says|claims|writes|notes|reveals|has\s+learned|has\s+reported|"
+    r"has\s+confirmed|exclusively|magazine['’]s|issue|cover\s+story)\b"
+    r"|\.com\b|['’]s\s+(?:[\w-]+\s+){0,2}?(?:report|reports|story|article|sources?|insiders?|issue|cover|reporting)\b)"
+)
+_STAR_NOT = re.compile(r"\s+(?:Wars|Trek|Search|Is\s+Born|Tours?|Trib|Tribune|Sports|Academy|Wrestling)\b")
+_PEOPLE_NOT = re.compile(r"['’]s\s+(?:Choice|Sexiest|Court|Republic|Party|Liberation|Princess)\b")
+
+
+def _outlet_of(s: str | None) -> str | None:
+    if not s:
+        return None
+    s = s.strip().rstrip(".,")
+    hit = _OUTLET_FORMS.get(s) or _OUTLET_CANON_LOWER.get(_norm(s))
+    if hit:
+        return hit
+    m = _STRONG_OUTLET.search(s)
+    if m:
+        return _OUTLET_FORMS[m.group()]
+    m = _CTX_OUTLET.search(s)
+    if m and (m.end() == len(s) or s[m.end():].strip().lower().startswith(("magazine", "mag", ".com", "weekly"))):
+        return L.OUTLETS_CONTEXT[m.group()]
+    return None
+
+
+def _sig(text, kind, start, end, weight, note, speaker=None, outlet=None) -> Signal:
+    # strip whitespace/punctuation at the edges so spans are tight
+    while end > start and text[end - 1] in " \t\n,.;:":
+        end -= 1
+    while start < end and text[start] in " \t\n":
+        start += 1
+    return Signal(kind, text[start:end], start, end, float(weight), note, speaker, outlet)
+
+
+def _outlet_ok(text: str, s: int, e: int, word: str) -> bool:
+    """Does an ambiguous outlet name ("People", "Star") sit in a citing context?"""
+    if s and (text[s - 1].isalnum() or text[s - 1] in "._-&"):
+        return False
+    after = text[e:e + 60]
+    if word == "Star" and _STAR_NOT.match(after):
+        return False
+    if word in ("People", "PEOPLE") and _PEOPLE_NOT.match(after):
+        return False
+    return _CTX_BEFORE.search(text, max(0, s - 40), s) is not None or _CTX_AFTER.match(after) is not None
+
+
+def _outlet_signal(text: str, s: int, e: int, canon: str) -> Signal:
+    if canon == "Gossip Cop":
+        w, note = WEIGHTS["outlet_gossip_cop"], "cites Gossip Cop"
+    elif canon in L.TABLOID_OUTLETS:
+        w, note = WEIGHTS["outlet_tabloid"], f"cites tabloid {canon}"
+    else:
+        w, note = WEIGHTS["outlet_other"], f"cites {canon}"
+    return _sig(text, "cited_outlet", s, e, w, note, outlet=canon)
+
+
+def _nearby_outlet(spans, pos: int, text: str, limit: int = 90) -> str | None:
+    """The first cited outlet after ``pos`` in the same sentence (within ``limit`` chars)."""
+    for s, e, canon in spans:
+        if s < pos:
+            continue
+        if s - pos > limit:
+            return None
+        gap = text[pos:s]
+        if "\n" in gap or ". " in gap or "“" in gap or '"' in gap:
+            return None
+        return canon
+    return None
+
+
+def _clean_name(name: str) -> str | None:
+    toks = name.split()
+    while toks and toks[0].rstrip(".,") in _NOT_NAMES:
+        toks.pop(0)
+    if not toks:
+        return None
+    name = " ".join(toks).rstrip(".,")
+    if _outlet_of(name):
+        return None
+    return name or None
+
+
+def _rep_speaker(phrase: str) -> str:
+    toks = phrase.split(None, 1)
+    return toks[1] if len(toks) > 1 else phrase
+
+
+def _quote_before(text: str, close: int) -> str:
+    """The quoted text ending at the closing quote mark at ``close``."""
+    lo = max(0, close - 1500)
+    o = max(text.rfind("“", lo, close), text.rfind('"', lo, close), text.rfind("\n", lo, close))
+    return text[o + 1:close] if o >= 0 else text[lo:close]
+
+
+def _is_denial(s: str) -> bool:
+    for m in _MASTER.finditer(" " + s):
+        if "denial" in _LEX_KIND_TUPLES.get(_norm(m.group(1)), ()):
+            return True
+    return False
+
+
+_REP_DET = re.compile(r"(?i:a|an|the|his|her|their)\s")
+
+
+def analyse_spans(text: str) -> tuple[list[Signal], dict]:
+    """All signals plus the raw tallies ``features`` needs."""
+    out: list[Signal] = []
+    stats = {"private": 0, "public": 0, "caps": 0, "speakers": set(), "outlets": set(),
+             "tabloid_outlets": 0, "other_outlets": 0, "rep": 0, "gossip_cop": 0,
+             "question_title": 0}
+    append = out.append
+
+    # title line is a question
+    nl = text.find("\n")
+    title = text[:nl if nl >= 0 else len(text)].rstrip()
+    if len(title) > 1 and title.endswith("?"):
+        s = len(title) - len(title.lstrip())
+        append(_sig(text, "hedge", s, len(title), WEIGHTS["question_title"], "question headline"))
+        stats["question_title"] = 1
+
+    spans: list[tuple[int, int, str]] = []  # cited outlets
+    anon_hits: list[tuple[int, int, str]] = []
+    learned_hits: list[tuple[int, int]] = []
+    gossip_cop_at: list[int] = []
+    # the master scan (on " " + text so the first word has a prefix character)
+    for m in _MASTER.finditer(" " + text):
+        w = m.group(1)
+        s, e = m.start(1) - 1, m.end(1) - 1
+        hit = _OUTLET_EXACT.get(w) or _OUTLET_EXACT.get(" ".join(w.split()))
+        if hit:
+            canon, needs_ctx = hit
+            if not needs_ctx or _outlet_ok(text, s, e, w):
+                spans.append((s, e, canon))
+                append(_outlet_signal(text, s, e, canon))
+                if canon == "Gossip Cop":
+                    gossip_cop_at.append(s)
+                continue
+        kinds = _SURFACE_KINDS.get(w) or _LEX_KIND_TUPLES.get(_norm(w))
+        if not kinds:
+            if w.isupper() and w not in L.CAPS_STOPLIST and len(w) >= 4:
+                stats["caps"] += 1
+                append(_sig(text, "sensational", s, e, WEIGHTS["caps"], "all-caps word"))
+            continue
+        for k in kinds:
+            if k == "private":
+                stats["private"] += 1
+            elif k == "public":
+                stats["public"] += 1
+            elif k == "hedge":
+                append(_sig(text, "hedge", s, e, WEIGHTS["hedge"], f"hedged claim: {w.lower()}"))
+            elif k == "sensational":
+                append(_sig(text, "sensational", s, e, WEIGHTS["sensational"], f"loaded word: {w.lower()}"))
+            elif k == "anon":
+                anon_hits.append((s, e, w))
+            elif k == "learned":
+                learned_hits.append((s, e))
+            elif k == "denial":
+                ds = s
+                lo = max(0, s - 100, text.rfind("\n", 0, s) + 1, text.rfind(". ", 0, s) + 2)
+                r = _REP_LOOKBACK.search(text, lo, s)
+                note = "reports a denial"
+                if r:  # "a rep for the star told us the story is false"
+                    d = text.rfind(" ", max(lo, r.start() - 12), r.start())
+                    ds = r.start() if d < 0 else d + 1
+                    note = "spokesperson denies the story"
+                append(_sig(text, "denial", ds, e, WEIGHTS["denial"], note))
+
+    # stacked punctuation: !! ?! !?
+    for b in _BANGS:
+        i = text.find(b)
+        while i >= 0:
+            j = _BANG.match(text, i).end()
+            if i == 0 or text[i - 1] not in "!?":
+                append(_sig(text, "sensational", i, j, WEIGHTS["bang"], "stacked punctuation"))
+            i = text.find(b, j)
+
+    spans.sort()
+    for _, _, canon in spans:
+        stats["outlets"].add(canon)
+        if canon == "Gossip Cop":
+            stats["gossip_cop"] += 1
+        elif canon in L.TABLOID_OUTLETS:
+            stats["tabloid_outlets"] += 1
+        else:
+            stats["other_outlets"] += 1
+
+    # Gossip Cop's own verdicts ("Gossip Cop contested the claim")
+    for i in gossip_cop_at:
+        m = _GC.match(text, i)
+        if m:
+            append(_sig(text, "denial", m.start(), m.end(), WEIGHTS["denial"], "Gossip Cop disputes the story", outlet="Gossip Cop"))
+
+    # anonymous sources, anchored on their noun
+    anon_spans: list[tuple[int, int]] = []
+    for s, e, noun in anon_hits:
+        lo = max(0, s - 48)
+        start = None
+        mt = None
+        d = _ACCORDING_BEFORE.search(text, lo, s)
+        if d:
+            start = d.start()
+            mt = _ACC_TAIL.match(text, e)
+            end = mt.end() if mt else e
+            mt = None
+        else:
+            d = _DET_BEFORE.search(text, lo, s)
+            nl_ = noun.lower()
+            if d is None and nl_ not in ("sources", "insiders"):
+                continue
+            mt = _ANON_TAIL.match(text, e)
+            if not mt:
+                continue
+            start = d.start() if d else s
+            end = mt.end()
+        if anon_spans and start < anon_spans[-1][1]:
+            continue
+        outlet = None
+        if mt is not None:
+            obj = mt.group("obj") or mt.group("obj2")
+            outlet = _outlet_of(obj) if obj else None
+        if outlet is None:
+            outlet = _nearby_outlet(spans, end, text, 40)
+        note = "unnamed " + " ".join(noun.lower().split()) + (f" via {outlet}" if outlet else "")
+        sig = _sig(text, "anonymous_source", start, end, WEIGHTS["anonymous_source"], note, outlet=outlet)
+        append(sig)
+        anon_spans.append((sig.start, sig.end))
+    for s, e in learned_hits:
+        m = _LEARNED_BEFORE.search(text, max(0, s - 60), s)
+        if not m:
+            continue
+        who = m.group("who")
+        start = m.start()
+        toks = who.split()
+        if len(toks) > 1 and toks[0] in _NOT_NAMES:  # "But RadarOnline.com has learned"
+            start += who.index(toks[1])
+        outlet = _outlet_of(who)
+        append(_sig(text, "anonymous_source", start, e, WEIGHTS["anonymous_source"],
+                    "outlet cites what it has learned from unnamed people", outlet=outlet))
+        anon_spans.append((start, e))
+
+    # on-record quotes after a closing quote mark: "...," Jenner told People.
+    last_named: str | None = None
+    last_kind_named = False
+    quote_spans: list[tuple[int, int]] = []
+    closers = []
+    for qc in ("”", '"'):
+        i = text.find(qc)
+        while i >= 0:
+            closers.append(i)
+            i = text.find(qc, i + 1)
+    closers.sort()
+    for qi in closers:
+        m = _POST.match(text, qi)
+        if not m:
+            continue
+        rep = m.group("rep")
+        name = m.group("name") or m.group("name2")
+        g = "rep" if rep else ("name" if m.group("name") else "verb2")
+        a_start, a_end = m.start(g), m.end()
+        if any(s <= a_start < e for s, e in anon_spans):
+            last_kind_named = False
+            continue
+        obj = m.group("obj")
+        outlet = _outlet_of(obj) if obj else None
+        if obj and not outlet and g == "name" and not re.match(r"\s+(?:to\s+)?(?:the|a|an|us)\b", obj):
+            a_end = m.start("obj")  # "…," Kim told Kanye: keep the span on the verb
+        if outlet is None:
+            outlet = _nearby_outlet(spans, m.end(), text)
+        speaker = None
+        if rep or (name and _REP_DET.match(name)):
+            speaker = _rep_speaker(rep or name)
+            stats["rep"] += 1
+            if _is_denial(_quote_before(text, qi)):
+                append(_sig(text, "denial", a_start, a_end, WEIGHTS["denial"], f"{speaker} denies the story", speaker=speaker, outlet=outlet))
+                continue
+        elif name:
+            if name.split()[0] in _PRONOUNS:
+                if last_named and last_kind_named:
+                    append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
+                                f"quote attributed (by pronoun) to {last_named}", speaker=last_named, outlet=outlet))
+                continue
+            speaker = _clean_name(name)
+            if speaker and g == "name" and not name.startswith(speaker):
+                a_start += name.find(speaker.split()[0])  # "But Twitter confirmed" -> "Twitter confirmed"
+        if not speaker:
+            continue
+        last_named, last_kind_named = speaker, True
+        stats["speakers"].add(speaker)
+        append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote"],
+                    f"quote attributed to {speaker}" + (f" via {outlet}" if outlet else ""), speaker=speaker, outlet=outlet))
+        quote_spans.append((a_start, a_end))
+
+    # on-record quotes before an opening quote mark: Jenner told People: "...
+    for qi in closers:
+        if text[qi] == '"' and qi + 1 < len(text) and text[qi + 1].isspace():
+            continue
+        k = qi - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k < 0 or text[k] not in ":,":
+            continue
+        _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append)
+    i = text.find("“")
+    while i >= 0:
+        k = i - 1
+        while k >= 0 and text[k] in " \t":
+            k -= 1
+        if k >= 0 and text[k] in ":,":
+            _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append)
+        i = text.find("“", i + 1)
+
+    # de-duplicate and sort
+    seen = set()
+    uniq = []
+    for sg in sorted(out, key=lambda x: (x.start, x.end, x.kind)):
+        key = (sg.kind, sg.start, sg.end)
+        if key in seen or sg.start >= sg.end:
+            continue
+        seen.add(key)
+        uniq.append(sg)
+    return uniq, stats
+
+
+def _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append) -> None:
+    lo = max(0, k - 160, text.rfind("\n", 0, k) + 1)
+    dot = text.rfind(". ", lo, k)
+    if dot >= 0:
+        lo = dot + 2
+    m = _PRE.search(text, lo, k)
+    if not m:
+        return
+    st = m.start("name")
+    if any(s <= st < e for s, e in anon_spans) or any(s <= st < e for s, e in quote_spans):
+        return
+    name = m.group("name")
+    obj = m.group("obj")
+    outlet = _outlet_of(obj) if obj else None
+    if outlet is None:
+        outlet = _nearby_outlet(spans, m.end("verb"), text)
+    end = m.end("obj") if obj else m.end("verb")
+    if _REP_DET.match(name):
+        speaker = _rep_speaker(name)
+        stats["rep"] += 1
+    else:
+        speaker = _clean_name(name)
+    if not speaker or speaker.split()[0] in _PRONOUNS:
+        return
+    stats["speakers"].add(speaker)
+    quote_spans.append((st, end))
+    append(_sig(text, "on_record_quote", st, end, WEIGHTS["on_record_quote"],
+                f"quote attributed to {speaker}" + (f" via {outlet}" if outlet else ""), speaker=speaker, outlet=outlet))
+
+
+_GC = re.compile(
+    r"Gossip Cop\s+(?:(?:has|have|had|can|was|is|also|then|further|quickly|repeatedly|previously|already|exclusively|immediately)\s+){0,2}"
+    r"(?:" + trie_pattern(L.GOSSIP_COP_VERBS) + r")\b"
+)
+
+
+def find_signals(text: str) -> list[Signal]:
+    """Explainable cues in ``text`` (title, newline, body), sorted by start offset."""
+    return analyse_spans(text)[0]
