@@ -1,0 +1,54 @@
+"""``rumorlens serve``: the REST API and the dashboard in one uvicorn process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import typer
+
+from ..errors import RumorlensError, UsageError
+from .app import app
+from .common import EXIT_USAGE, err_console, fail
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on; 0.0.0.0 exposes the server to your network."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    db: str = typer.Option(None, "--db", envvar="RUMORLENS_DB", help="Store URL: a path, sqlite:///PATH or postgresql://USER@HOST/DB."),
+    model: Path = typer.Option(None, "--model", help="Model directory (default: the shipped model or $RUMORLENS_MODEL)."),
+    read_only: bool = typer.Option(False, "--read-only", help="Serve without write routes (no RUMORLENS_TOKEN needed)."),
+    log_level: str = typer.Option("warning", help="uvicorn log level: critical, error, warning, info, debug."),
+) -> None:
+    """Serve the REST API (/v1, docs at /docs) and the dashboard (/) with uvicorn.
+
+    Writes (POST /v1/articles) need `Authorization: Bearer $RUMORLENS_TOKEN`; without a token the
+    server refuses to start unless --read-only.
+
+    Examples:
+
+      RUMORLENS_TOKEN=s3cret rumorlens serve --db rumorlens.db
+
+      rumorlens serve --read-only --port 8080 --db postgresql://me@localhost/rumorlens
+
+      curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
+    """
+    import uvicorn
+
+    from ..api import create_app
+    from ..model.judge import Judge
+    from ..store import open_store
+
+    token = os.environ.get("RUMORLENS_TOKEN") or None
+    if not read_only and not token:
+        raise fail(UsageError("RL050"), EXIT_USAGE)
+    try:
+        judge = Judge.load(model)  # load now: a broken model should stop startup, not the first request
+        store = open_store(db)
+        application = create_app(store=store, judge=judge, token=token, read_only=read_only)
+    except RumorlensError as err:
+        raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else 1) from None
+    mode = "read-only" if read_only else "read-write"
+    err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version}", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)

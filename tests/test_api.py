@@ -1,0 +1,345 @@
+"""REST API: every route, the one error shape, auth, the body cap and the URL-fetching rules.
+
+In-process via TestClient over a real SQLite store and a real Judge (see ``e2e/support.py``).
+"""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from e2e.support import (  # noqa: F401  (fixtures)
+    HOSTILE_TITLE,
+    TOKEN,
+    assert_error_shape,
+    auth,
+    fresh_store,
+    judge,
+    read_client,
+    seeded_store,
+    write_client,
+)
+from rumorlens.api import create_app
+from rumorlens.article import Article
+from rumorlens.errors import ERRORS, UsageError
+
+ARTICLE = {
+    "title": "Jennifer Aniston pregnant at 50?",
+    "text": "A source close to the star says she is allegedly expecting twins. Shocking news for fans!",
+    "url": "https://www.example-tabloid.com/jen",
+}
+
+
+# -- service -------------------------------------------------------------------------------------
+def test_api_healthz_reports_model_version_and_store(read_client, judge):
+    resp = read_client.get("/healthz")
+    assert resp.status_code == 200
+    body = resp.json()
+    assert body["ok"] is True
+    assert body["model_version"] == judge.version
+    assert body["store"] == "ok"
+    assert body["articles"] >= 6
+
+
+def test_api_openapi_docs_list_every_route(read_client):
+    assert read_client.get("/docs").status_code == 200
+    paths = read_client.get("/openapi.json").json()["paths"]
+    for p in ("/v1/check", "/v1/articles", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/healthz"):
+        assert p in paths
+
+
+def test_api_refuses_to_start_write_routes_without_token(monkeypatch, judge):
+    monkeypatch.delenv("RUMORLENS_TOKEN", raising=False)
+    with pytest.raises(UsageError) as info:
+        create_app(judge=judge)
+    assert info.value.code == "RL050"
+    assert str(info.value) == "write routes need a token: set RUMORLENS_TOKEN before `rumorlens serve` (or pass --read-only) [RL050]"
+
+
+def test_api_read_only_serves_reads_and_refuses_writes(monkeypatch, judge, seeded_store):
+    monkeypatch.delenv("RUMORLENS_TOKEN", raising=False)
+    client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
+    assert client.get("/v1/articles?limit=1").status_code == 200
+    assert client.post("/v1/check", json=ARTICLE).status_code == 200
+    body = assert_error_shape(client.post("/v1/articles", json=ARTICLE, headers=auth()), 401, "RL051")
+    assert "Bearer" in body["error"]
+
+
+# -- POST /v1/check ----------------------------------------------------------------------------
+def test_api_check_returns_the_verdict_of_the_library(read_client, judge, seeded_store):
+    resp = read_client.post("/v1/check", json=ARTICLE)
+    assert resp.status_code == 200, resp.text
+    got = resp.json()
+    article = Article.create(text=ARTICLE["text"], title=ARTICLE["title"], url=ARTICLE["url"])
+    assert got == judge.judge(article, memory=seeded_store).as_dict()
+    assert got["label"] in ("fake", "real") and 0 <= got["p_fake"] <= 1
+    assert got["outlet"] == "example-tabloid.com"
+    spans = [s for s in got["signals"] if s["start"] >= 0]
+    assert spans, "an anonymous-source article should have span signals"
+    for s in spans:
+        assert got["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_api_check_equals_check_json_cli(tmp_path, judge, monkeypatch):
+    """POST /v1/check gives exactly the JSON `rumorlens check --json` prints for the same record."""
+    from typer.testing import CliRunner
+
+    from rumorlens.cli import app as cli_app
+    from rumorlens.model.judge import Judge
+
+    model_dir = judge.path if getattr(judge, "path", None) else judge.save(tmp_path / "model")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps(ARTICLE) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["check", str(feed), "--json", "--model", str(model_dir)])
+    assert result.exit_code == 0, result.output
+    cli_verdict = json.loads(result.stdout.strip().splitlines()[-1])
+    client = TestClient(create_app(judge=Judge.load(model_dir), read_only=True))
+    assert client.post("/v1/check", json=ARTICLE).json() == cli_verdict
+
+
+def test_api_check_reads_html(read_client):
+    html = "<html><head><title>Khloe and Lamar back together?</title></head><body><article><h1>Khloe and Lamar back together?</h1>" + (
+        "<p>An insider claims Khloe Kardashian has been leaning on ex-husband Lamar Odom for support after the scandal, "
+        "but a rep for the star denied the report.</p>" * 3) + "</article></body></html>"
+    resp = read_client.post("/v1/check", json={"html": html, "url": "https://www.people.com/khloe"})
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert "Lamar Odom" in body["text"] and "<p>" not in body["text"]
+    assert body["outlet"] == "people.com"
+
+
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"txt": "typo in the field name"}, "txt"),
+        ({"text": 5}, "text"),
+        ({"text": "ok", "title": ["not", "a", "string"]}, "title"),
+    ],
+)
+def test_api_check_invalid_body_names_the_field(read_client, payload, field):
+    body = assert_error_shape(read_client.post("/v1/check", json=payload), 422, "RL070")
+    assert body["errors"][0]["field"] == field
+    assert f"field '{field}' is invalid" in body["error"]
+
+
+def test_api_check_without_text_html_or_url_is_422(read_client):
+    body = assert_error_shape(read_client.post("/v1/check", json={"title": "only a title"}), 422, "RL053")
+    assert body["error"] == ERRORS["RL053"]
+
+
+@pytest.mark.parametrize("raw", [b'{"text": "unterminated', b"", b"[1, 2,]", b"\xff\xfe not utf8"])
+def test_api_check_malformed_json_is_422(read_client, raw):
+    body = assert_error_shape(read_client.post("/v1/check", content=raw, headers={"content-type": "application/json"}), 422, "RL071")
+    assert body["error"].startswith("request body is not valid JSON (")
+
+
+def test_api_body_over_10mb_declared_is_413(read_client):
+    big = b'{"text": "' + b"a" * (10 * 1024 * 1024) + b'"}'
+    body = assert_error_shape(read_client.post("/v1/check", content=big, headers={"content-type": "application/json"}), 413, "RL052")
+    assert body["error"] == "request body is larger than 10485760 bytes"
+
+
+def test_api_body_over_10mb_streamed_without_length_is_413(read_client):
+    def chunks():  # chunked transfer: no Content-Length, so the cap must count bytes as they arrive
+        yield b'{"text": "'
+        for _ in range(11):
+            yield b"a" * (1024 * 1024)
+        yield b'"}'
+
+    assert_error_shape(read_client.post("/v1/check", content=chunks(), headers={"content-type": "application/json"}), 413, "RL052")
+
+
+# -- URL rules -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url, host",
+    [
+        ("http://127.0.0.1:8000/healthz", "127.0.0.1"),
+        ("http://10.1.2.3/story", "10.1.2.3"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254"),
+        ("http://[::1]/x", "::1"),
+        ("http://localhost/x", "localhost"),
+        ("http://192.168.0.10/x", "192.168.0.10"),
+    ],
+)
+def test_api_check_refuses_private_urls(read_client, url, host):
+    body = assert_error_shape(read_client.post("/v1/check", json={"url": url}), 422, "RL015")
+    assert f"({host})" in body["error"]
+
+
+def _mock_web(monkeypatch, routes: dict[str, httpx.Response], seen: list[str]):
+    """Route the fetcher's HTTP through a mock transport and treat *.public.test as public."""
+    import rumorlens.read.fetch as fetch
+
+    real_is_public = fetch.is_public_host
+    monkeypatch.setattr(fetch, "is_public_host", lambda host: host.endswith("public.test") or real_is_public(host))
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        return routes.get(str(request.url), httpx.Response(404))
+
+    real_client = httpx.Client
+    monkeypatch.setattr(httpx, "Client", lambda *a, **kw: real_client(*a, transport=httpx.MockTransport(handler), **kw))
+
+
+def test_api_check_refuses_redirect_into_metadata_range(read_client, monkeypatch):
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/story": httpx.Response(302, headers={"location": "http://169.254.169.254/latest/meta-data/"})}, seen)
+    body = assert_error_shape(read_client.post("/v1/check", json={"url": "http://news.public.test/story"}), 422, "RL015")
+    assert "(169.254.169.254)" in body["error"]
+    assert seen == ["http://news.public.test/story"], "the private address must never be requested"
+
+
+def test_api_check_fetches_public_url(read_client, monkeypatch):
+    page = "<html><head><title>Lamar Odom speaks out</title></head><body><article><h1>Lamar Odom speaks out</h1>" + (
+        "<p>Lamar Odom told reporters on the record that he wishes Khloe Kardashian well and that the rumours are untrue.</p>" * 3
+    ) + "</article></body></html>"
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/lamar": httpx.Response(200, html=page)}, seen)
+    resp = read_client.post("/v1/check", json={"url": "http://news.public.test/lamar"})
+    assert resp.status_code == 200, resp.text
+    assert "wishes Khloe Kardashian well" in resp.json()["text"]
+    assert resp.json()["outlet"] == "news.public.test"
+
+
+# -- POST /v1/articles -------------------------------------------------------------------------------
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": "Basic " + TOKEN}])
+def test_api_add_articles_needs_bearer_token(write_client, headers):
+    body = assert_error_shape(write_client.post("/v1/articles", json=ARTICLE, headers=headers), 401, "RL051")
+    assert body["error"] == "missing or wrong bearer token; send 'Authorization: Bearer <RUMORLENS_TOKEN>'"
+    assert write_client.get("/v1/articles").json()["count"] == 0, "nothing may be stored without the token"
+
+
+def test_api_add_one_article_then_read_it_back(write_client):
+    resp = write_client.post("/v1/articles", json={**ARTICLE, "id": "jen-1", "label": "fake"}, headers=auth())
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["ok"] is True and body["saved"] == 1 and body["ids"] == ["jen-1"]
+    got = write_client.get("/v1/articles/jen-1").json()
+    assert got["title"] == ARTICLE["title"]
+    assert got["known_label"] == "fake"
+    assert got["label"] == body["verdicts"][0]["label"]
+    assert got["p_fake"] == body["verdicts"][0]["p_fake"]
+    assert [s["kind"] for s in got["signals"]] == [s["kind"] for s in body["verdicts"][0]["signals"]]
+
+
+def test_api_add_a_list_of_articles(write_client):
+    items = [{"id": f"a{i}", "title": f"Story {i}", "text": f"A source says story number {i} is true."} for i in range(3)]
+    resp = write_client.post("/v1/articles", json=items, headers=auth())
+    assert resp.status_code == 201, resp.text
+    assert resp.json()["saved"] == 3
+    again = write_client.post("/v1/articles", json=items, headers=auth())
+    assert again.json()["saved"] == 0, "re-posting stored ids is idempotent"
+    assert write_client.get("/v1/articles").json()["count"] == 3
+
+
+def test_api_add_list_with_a_bad_item_names_it_and_stores_nothing(write_client):
+    items = [{"text": "fine"}, {"text": 42}]
+    body = assert_error_shape(write_client.post("/v1/articles", json=items, headers=auth()), 422, "RL070")
+    assert body["errors"][0]["field"] == "[1].text"
+    assert write_client.get("/v1/articles").json()["count"] == 0
+
+
+def test_api_add_empty_list_is_422(write_client):
+    assert_error_shape(write_client.post("/v1/articles", json=[], headers=auth()), 422, "RL070")
+
+
+# -- reads -----------------------------------------------------------------------------------------------
+def test_api_search_filters(read_client):
+    everything = read_client.get("/v1/articles?limit=1000").json()
+    assert everything["count"] >= 66
+    assert all("text" not in a for a in everything["articles"]), "lists leave the body out"
+    khloe = read_client.get("/v1/articles", params={"q": "lamar odom"}).json()["articles"]
+    assert {f"00{i}" for i in range(5)} <= {a["id"][:3] for a in khloe}
+    outlet = everything["articles"][0]["outlet"]
+    by_outlet = read_client.get("/v1/articles", params={"outlet": outlet}).json()["articles"]
+    assert by_outlet and all(a["outlet"] == outlet for a in by_outlet)
+    fakes = read_client.get("/v1/articles", params={"label": "fake"}).json()["articles"]
+    assert fakes and all(a["final_label"] == "fake" for a in fakes)
+    assert read_client.get("/v1/articles", params={"limit": 2}).json()["count"] == 2
+
+
+@pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=abc", "limit"), ("label=maybe", "label")])
+def test_api_search_bad_query_names_the_parameter(read_client, query, field):
+    body = assert_error_shape(read_client.get(f"/v1/articles?{query}"), 422, "RL070")
+    assert body["errors"][0]["field"] == field
+
+
+def test_api_get_article_with_storyline(read_client):
+    ids = [a["id"] for a in read_client.get("/v1/articles", params={"q": "lamar odom"}).json()["articles"]]
+    seed_id = sorted(i for i in ids if i.startswith("00"))[0]
+    got = read_client.get(f"/v1/articles/{seed_id}").json()
+    assert "Khloe" in got["text"]
+    assert got["storyline"] is not None and seed_id in got["storyline"]["article_ids"]
+    assert isinstance(got["near_duplicates"], list)
+
+
+def test_api_hostile_article_is_returned_verbatim_as_json(read_client):
+    got = read_client.get("/v1/articles/hostile-1").json()
+    assert got["title"] == HOSTILE_TITLE  # JSON carries data; escaping is the renderer's job
+
+
+def test_api_stories_and_one_story(read_client):
+    stories = read_client.get("/v1/stories").json()
+    assert stories["ok"] is True and stories["count"] >= 1
+    khloe = next(s for s in stories["stories"] if any(a.startswith("000_") for a in s["article_ids"]))
+    one = read_client.get(f"/v1/stories/{khloe['id']}").json()
+    assert one["id"] == khloe["id"]
+    dates = [a["published"] or "" for a in one["articles"]]
+    assert dates == sorted(dates), "a storyline lists its articles in date order"
+    assert {a["id"] for a in one["articles"]} <= set(khloe["article_ids"])
+
+
+def test_api_outlets_scorecard(read_client):
+    body = read_client.get("/v1/outlets").json()
+    assert body["ok"] is True and body["count"] >= 3
+    for o in body["outlets"]:
+        assert o["n"] >= 1 and 0 <= o["ci_low"] <= o["fake_rate"] <= o["ci_high"] <= 1
+    ns = [o["n"] for o in body["outlets"]]
+    assert ns == sorted(ns, reverse=True)
+
+
+# -- one error shape on every route -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "method, path, kwargs, status, code",
+    [
+        ("get", "/v1/articles/no-such-id", {}, 404, "RL075"),
+        ("get", "/v1/stories/no-such-story", {}, 404, "RL075"),
+        ("get", "/v1/articles?limit=-1", {}, 422, "RL070"),
+        ("get", "/v1/outlets?min_n=0", {}, 422, "RL070"),
+        ("post", "/v1/check", {"json": {}}, 422, "RL053"),
+        ("post", "/v1/articles", {"json": ARTICLE}, 401, "RL051"),
+        ("post", "/v1/articles", {"content": b"{", "headers": auth()}, 422, "RL071"),
+        ("get", "/v1/nope", {}, 404, "RL072"),
+        ("delete", "/v1/articles", {}, 405, "RL073"),
+        ("get", "/v1/check", {}, 405, "RL073"),
+    ],
+)
+def test_api_error_shape_on_every_route(read_client, method, path, kwargs, status, code):
+    assert_error_shape(getattr(read_client, method)(path, **kwargs), status, code)
+
+
+def test_api_missing_article_message_says_where_to_look(read_client):
+    body = assert_error_shape(read_client.get("/v1/articles/nope"), 404, "RL075")
+    assert body["error"] == "no article with id 'nope'; list them at /v1/articles"
+
+
+def test_api_without_store_reads_are_503_and_check_works(judge):
+    client = TestClient(create_app(judge=judge, read_only=True), raise_server_exceptions=False)
+    for path in ("/v1/articles", "/v1/articles/x", "/v1/stories", "/v1/stories/x", "/v1/outlets"):
+        assert_error_shape(client.get(path), 503, "RL078")
+    assert client.post("/v1/check", json=ARTICLE).status_code == 200
+
+
+def test_api_internal_error_is_coded_without_traceback(judge):
+    class Broken:
+        version = "broken"
+
+        def judge(self, article, **kw):
+            raise RuntimeError("secret internals /etc/passwd")
+
+    client = TestClient(create_app(judge=Broken(), read_only=True), raise_server_exceptions=False)
+    body = assert_error_shape(client.post("/v1/check", json=ARTICLE), 500, "RL074")
+    assert "secret" not in json.dumps(body) and "Traceback" not in json.dumps(body)
