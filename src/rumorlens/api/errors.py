@@ -34,7 +34,8 @@ def wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/v1", "/healthz", "/docs", "/openapi")):
         return False
-    return "text/html" in request.headers.get("accept", "")
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept or "application/json" not in accept
 
 
 def render_error(request: Request, code: str, message: str, status: int, errors: list | None = None, headers: dict | None = None):

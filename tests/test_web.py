@@ -1,0 +1,189 @@
+"""Dashboard pages rendered in-process: what a user sees, and that untrusted text stays text."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import Markup
+
+from e2e.support import (  # noqa: F401  (fixtures)
+    HOSTILE_TEXT,
+    HOSTILE_TITLE,
+    judge,
+    read_client,
+    seeded_store,
+)
+from rumorlens.web.render import highlight, interval_chart, meter, timeline
+
+HTML = {"accept": "text/html"}
+SCRIPT = re.compile(r"<script(?![^>]*src=\"/static/)", re.I)  # any script tag that is not our own vendored file
+
+
+def no_live_markup(html: str) -> None:
+    assert not SCRIPT.search(html), "an inline <script> reached the page"
+    assert "<img" not in html.lower(), "an <img> from article text reached the page"
+    assert "onerror=" not in html.replace("onerror=&#34;", "").replace("onerror=&quot;", "")
+
+
+# -- highlight -------------------------------------------------------------------------------------------------
+def test_web_highlight_marks_every_span_with_kind_and_weight():
+    text = "Title\nA source close to her says it is allegedly true."
+    signals = [
+        {"kind": "anonymous_source", "text": "A source close to her says", "start": 6, "end": 32, "weight": 0.6, "note": "unnamed source"},
+        {"kind": "hedge", "text": "allegedly", "start": 39, "end": 48, "weight": 0.3},
+        {"kind": "outlet_record", "text": "x.com", "start": -1, "end": -1, "weight": 1.0},
+    ]
+    html = str(highlight(text, signals))
+    assert html.count("<mark ") == 2
+    assert 'title="anonymous source · weight +0.60 (towards fake) · unnamed source"' in html
+    assert '<mark class="sig sig-hedge lean-fake" data-kind="hedge" title="hedge · weight +0.30 (towards fake)">allegedly</mark>' in html
+    assert re.sub(r"<[^>]+>", "", html.replace("<sup", "\x00<sup")).replace("\x00", "") != ""
+    # stripping the markup (and the visible labels) gives back the text exactly
+    plain = re.sub(r"<sup[^>]*>.*?</sup>", "", html)
+    assert re.sub(r"<[^>]+>", "", plain) == text
+
+
+def test_web_highlight_escapes_text_inside_and_outside_spans():
+    text = "<b>bold</b> a source says <script>x()</script>"
+    signals = [{"kind": "anonymous_source", "text": "a source says <script>", "start": 12, "end": 34, "weight": 0.5}]
+    html = str(highlight(text, signals))
+    assert isinstance(highlight(text, signals), Markup)
+    assert "<b>" not in html and "<script>" not in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "&lt;script&gt;" in html
+
+
+def test_web_highlight_overlapping_spans_keep_both_labels():
+    text = "an insider reportedly said"
+    signals = [
+        {"kind": "anonymous_source", "text": "an insider reportedly said", "start": 0, "end": 26, "weight": 0.6},
+        {"kind": "hedge", "text": "reportedly", "start": 11, "end": 21, "weight": 0.3},
+    ]
+    html = str(highlight(text, signals))
+    assert ">anonymous source</sup>" in html and ">hedge</sup>" in html
+    inner = re.search(r'<mark class="sig sig-hedge[^"]*"[^>]*title="([^"]*)">reportedly</mark>', html)
+    assert inner and "anonymous source" in inner.group(1) and "hedge" in inner.group(1)
+
+
+def test_web_highlight_ignores_spans_outside_the_text():
+    html = str(highlight("short", [{"kind": "hedge", "text": "x", "start": 3, "end": 99, "weight": 0.1}]))
+    assert html == "short"
+
+
+def test_web_charts_geometry():
+    m = meter(7)
+    assert [c["i"] for c in m["cells"] if c["on"]] == [7]
+    arts = [
+        {"id": "a", "published": "2018-04-01T00:00:00Z", "p_fake": 0.9, "label": "fake", "outlet": "a.com"},
+        {"id": "b", "published": "2018-04-11T00:00:00Z", "p_fake": 0.1, "label": "real", "outlet": "b.com"},
+        {"id": "c", "published": None, "p_fake": 0.5, "label": "fake", "outlet": "c.com"},
+    ]
+    t = timeline(arts)
+    xs = {p["id"]: p["x"] for p in t["points"]}
+    ys = {p["id"]: p["y"] for p in t["points"]}
+    assert xs["a"] < xs["b"] < xs["c"], "later dates to the right, undated at the far right"
+    assert ys["a"] < ys["b"], "more likely fake is higher up"
+    c = interval_chart([{"outlet": "x.com", "n": 10, "fake_rate": 0.5, "ci_low": 0.2, "ci_high": 0.8}])
+    r = c["rows"][0]
+    assert r["x_lo"] < r["x"] < r["x_hi"]
+
+
+# -- pages -------------------------------------------------------------------------------------------------------
+def test_web_check_page_has_the_form(read_client):
+    html = read_client.get("/", headers=HTML).text
+    for field in ('name="title"', 'name="text"', 'name="url"', 'name="file"', 'enctype="multipart/form-data"'):
+        assert field in html
+
+
+def test_web_check_form_shows_verdict_meter_reasons_and_highlights(read_client):
+    resp = read_client.post("/check", data={"title": "Jen pregnant at 50?", "text": "A source close to the star says she is allegedly expecting. Shocking!"})
+    assert resp.status_code == 200
+    html = resp.text
+    assert re.search(r"Likely (fake|real)", html)
+    assert "/10 truth rating" in html and 'class="meter"' in html
+    assert re.search(r'data-testid="p-fake">0\.\d\d<', html)
+    assert "<h2>Why</h2>" in html
+    assert 'data-kind="anonymous_source"' in html and "weight +" in html
+
+
+def test_web_check_form_with_hostile_text_renders_it_as_text(read_client):
+    html = read_client.post("/check", data={"title": HOSTILE_TITLE, "text": HOSTILE_TEXT}).text
+    no_live_markup(html)
+    assert "&lt;script&gt;alert(&#34;xss-title&#34;)&lt;/script&gt;" in html or "&lt;script&gt;alert(&quot;xss-title&quot;)" in html
+    assert "&lt;img src=x onerror=" in html
+
+
+@pytest.mark.parametrize("path", ["/articles/hostile-1", "/articles", "/articles?q=couple"])
+def test_web_stored_hostile_article_renders_as_text(read_client, path):
+    resp = read_client.get(path, headers=HTML)
+    assert resp.status_code == 200
+    no_live_markup(resp.text)
+    assert "&lt;script&gt;" in resp.text
+
+
+def test_web_check_form_errors_show_on_the_form(read_client):
+    resp = read_client.post("/check", data={"title": "", "text": "", "url": ""})
+    assert resp.status_code == 422
+    assert "RL053" in resp.text and 'name="text"' in resp.text
+    resp = read_client.post("/check", data={"url": "http://169.254.169.254/latest/meta-data/"})
+    assert resp.status_code == 422 and "RL015" in resp.text
+
+
+def test_web_upload_jsonl_checks_every_article(read_client):
+    data = b'{"title": "One", "text": "A source says one thing."}\n{"title": "Two", "text": "Kim Kardashian told People on the record that all is well."}\n'
+    resp = read_client.post("/check", files={"file": ("feed.jsonl", data, "application/x-ndjson")})
+    assert resp.status_code == 200
+    assert "2 articles checked" in resp.text
+    assert resp.text.count('class="meter"') == 2
+
+
+def test_web_upload_txt_and_html(read_client):
+    txt = b"Khloe and Lamar reunite?\nAn insider claims the pair have been talking every day.\n"
+    assert "Khloe and Lamar reunite?" in read_client.post("/check", files={"file": ("story.txt", txt, "text/plain")}).text
+    html = b"<html><body><article><h1>Lamar speaks</h1>" + b"<p>Lamar Odom told reporters he is happy for Khloe.</p>" * 3 + b"</article></body></html>"
+    resp = read_client.post("/check", files={"file": ("page.html", html, "text/html")})
+    assert resp.status_code == 200 and "happy for Khloe" in resp.text
+
+
+def test_web_upload_unsupported_type_is_refused_on_the_form(read_client):
+    resp = read_client.post("/check", files={"file": ("tool.exe", b"MZ\x00\x00", "application/octet-stream")})
+    assert resp.status_code == 422
+    assert "RL076" in resp.text and "tool.exe" in resp.text
+
+
+def test_web_article_page_shows_verdict_and_storyline(read_client):
+    seed = next(a for a in read_client.get("/v1/articles", params={"q": "lamar odom"}).json()["articles"] if a["id"].startswith("000_"))
+    html = read_client.get(f"/articles/{seed['id']}", headers=HTML).text
+    assert "Khloe" in html and "/10 truth rating" in html
+    assert 'data-testid="storyline-link"' in html
+    assert "Near-duplicates" in html
+
+
+def test_web_stories_pages_show_timeline(read_client):
+    html = read_client.get("/stories", headers=HTML).text
+    story_id = re.search(r'href="/stories/([^"]+)"', html).group(1)
+    page = read_client.get(f"/stories/{story_id}", headers=HTML).text
+    assert '<svg class="timeline"' in page
+    assert re.search(r'<circle [^>]*class="pt (fake|real)"', page)
+    assert 'class="pt-label"' in page
+
+
+def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):
+    html = read_client.get("/outlets", headers=HTML).text
+    assert '<table class="grid sortable" id="scorecard">' in html
+    assert '<script src="/static/sort.js" defer></script>' in html
+    assert '<svg class="intervals"' in html and 'class="ci ' in html
+    assert read_client.get("/static/sort.js").status_code == 200
+
+
+def test_web_missing_article_is_an_html_404_with_the_code(read_client):
+    resp = read_client.get("/articles/nope", headers=HTML)
+    assert resp.status_code == 404
+    assert resp.headers["content-type"].startswith("text/html")
+    assert "RL075" in resp.text and "no article with id &#39;nope&#39;" in resp.text
+
+
+def test_web_pages_use_no_external_resources(read_client):
+    for path in ("/", "/articles", "/stories", "/outlets"):
+        html = read_client.get(path, headers=HTML).text
+        assert not re.search(r'(src|href)="(https?:)?//', html), f"{path} loads something from the network"
