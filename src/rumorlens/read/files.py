@@ -73,12 +73,18 @@ def parse_html(text: str, where: str, stem: str | None, warnings: list[str]) -> 
 
     if re.search(r"<\s*(script|style)\b", text, re.I):
         warnings = [*warnings, warning_text("RW003", where=where)]
-    doc = trafilatura.bare_extraction(
-        text, include_comments=False, include_tables=False, with_metadata=True, as_dict=True
-    )
+    doc = trafilatura.bare_extraction(text, include_comments=False, include_tables=False, with_metadata=True)
+    # trafilatura >= 2 returns a Document (its as_dict=True argument is deprecated); 1.x a dict.
+    if doc is not None and not isinstance(doc, dict):
+        doc = doc.as_dict()
     if not doc or not (doc.get("text") or "").strip():
         raise InputError("RL012", where=where)
     body, _ = strip_furniture(normalise_newlines(doc["text"]))
+    # The page's <h1> usually opens the extracted text; drop it so the title is not read twice.
+    title_line = (doc.get("title") or "").strip()
+    first, _, rest = body.partition("\n")
+    if title_line and first.strip() == title_line and rest.strip():
+        body = rest.strip()
     return Article.create(
         text=body,
         title=doc.get("title"),

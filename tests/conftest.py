@@ -1,0 +1,147 @@
+"""Shared fixtures: paths to ../shared, tiny hand-written articles, a tiny trained Judge.
+
+Data and seed texts are never copied into the repo: tests read them from ``../shared`` at
+runtime. ``TINY_ARTICLES`` are written for these tests (6 fake-style, 5 real-style), short
+enough to read in the file and enough for ``Judge.fit`` to learn something.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from rumorlens.article import Article
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEEDS = SHARED / "examples" / "seeds"
+DATA = SHARED / "data" / "gossipcop"
+TRAIN = DATA / "train.jsonl"
+DEV = DATA / "dev.jsonl"
+
+# (title, body, url, label): fakes rest on unnamed insiders and loaded words; reals quote
+# people on the record at public events. Written for these tests, not taken from any data set.
+_TINY = [
+    ("Star secretly pregnant, insiders claim",
+     "A source close to the singer told In Touch she is secretly pregnant and shocked her family. "
+     "An insider says the couple are desperate to hide the news.",
+     "https://www.intouchweekly.com/posts/star-secretly-pregnant", "fake"),
+    ("Shocking split: marriage is over, source says",
+     "Sources claim the actor and his wife are headed for a bitter divorce. "
+     "An insider told Star the marriage is over and she is devastated.",
+     "https://starmagazine.com/shocking-split", "fake"),
+    ("Is the couple secretly engaged?",
+     "The pair are reportedly planning a secret wedding, an insider close to the family claims. "
+     "A source says she is desperate for a ring.",
+     "https://radaronline.com/secretly-engaged", "fake"),
+    ("Feud erupts as rivals trade insults, insider reveals",
+     "An insider reveals the two stars can no longer stand each other. "
+     "A source close to the show says the feud is shocking and the cast is devastated.",
+     "https://www.intouchweekly.com/posts/feud-erupts", "fake"),
+    ("Singer heartbroken after secret betrayal, sources claim",
+     "Sources claim the singer is heartbroken and desperate after a secret betrayal. "
+     "An insider told Star she has been crying for days.",
+     "https://starmagazine.com/heartbroken-betrayal", "fake"),
+    ("Actor allegedly cheating, source close to him says",
+     "The actor is allegedly cheating, a source close to him claims. "
+     "An insider says his wife is devastated and the marriage is over.",
+     "https://radaronline.com/allegedly-cheating", "fake"),
+    ("Actress wins award at festival premiere",
+     "The actress accepted the award at the festival premiere on Saturday. "
+     "\"I am so grateful to the cast,\" she told People in an interview.",
+     "https://people.com/award-premiere", "real"),
+    ("Couple confirm engagement in statement",
+     "The couple confirmed their engagement in a statement to People on Monday. "
+     "\"We are very happy,\" the actor said at the premiere of his new film.",
+     "https://www.people.com/confirm-engagement", "real"),
+    ("Singer announces world tour dates",
+     "The singer announced the tour dates on Instagram and told Billboard the album is finished. "
+     "\"The fans have waited long enough,\" she said in an interview.",
+     "https://www.billboard.com/tour-dates", "real"),
+    ("Director confirms sequel is in production",
+     "The director confirmed in an interview with Variety that the sequel started production in March. "
+     "\"The cast is back,\" he said at the premiere.",
+     "https://variety.com/sequel-production", "real"),
+    ("Actor thanks fans at charity gala",
+     "The actor spoke at the charity gala on Friday and thanked the fans in a statement. "
+     "\"This award belongs to the whole crew,\" he told People at the premiere.",
+     "https://people.com/charity-gala", "real"),
+]
+
+
+def make_tiny_articles() -> list[Article]:
+    return [
+        Article.create(text=body, title=title, url=url, id=f"tiny-{i:02d}", label=label, source=f"tiny:{i}")
+        for i, (title, body, url, label) in enumerate(_TINY)
+    ]
+
+
+TINY_ARTICLES = make_tiny_articles()
+
+
+@pytest.fixture(scope="session")
+def tiny_articles() -> list[Article]:
+    """6 fake-style and 5 real-style two-line articles, labelled, with URLs."""
+    return list(TINY_ARTICLES)
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A model directory trained on ``TINY_ARTICLES`` in a few hundred milliseconds."""
+    from rumorlens.model.judge import Judge
+
+    out = tmp_path_factory.mktemp("tiny-model")
+    Judge.fit(TINY_ARTICLES, folds=2).save(out, model_version="tiny-test")
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_judge(tiny_model_dir):
+    """A Judge loaded back from the saved tiny model (so it is exactly what a user would load)."""
+    from rumorlens.model.judge import Judge
+
+    return Judge.load(tiny_model_dir)
+
+
+def _shipped_model_dir() -> Path:
+    from rumorlens.model.judge import default_model_path
+
+    return default_model_path()
+
+
+@pytest.fixture(scope="session")
+def shipped_model_dir() -> Path:
+    """The model ``Judge.load()`` uses: $RUMORLENS_MODEL or the one shipped in the package.
+
+    Skips until the shipped model exists; ``RUMORLENS_REQUIRE_MODEL=1`` makes that a failure.
+    """
+    path = _shipped_model_dir()
+    if not (path / "meta.json").is_file():
+        if os.environ.get("RUMORLENS_REQUIRE_MODEL") == "1":
+            pytest.fail(f"no trained model at {path} (RUMORLENS_REQUIRE_MODEL=1)")
+        pytest.skip(f"no trained model at {path} yet; set RUMORLENS_MODEL or ship models/default")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shipped_judge(shipped_model_dir):
+    """``Judge.load()``: the model ``rumorlens check`` uses with no configuration."""
+    from rumorlens.model.judge import Judge
+
+    return Judge.load()
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.fail(f"seed articles missing: {SEEDS} (tests expect ../shared beside the repo)")
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def dev_path() -> Path:
+    if not DEV.is_file():
+        pytest.fail(f"dev split missing: {DEV} (tests expect ../shared beside the repo)")
+    return DEV

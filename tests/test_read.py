@@ -1,0 +1,480 @@
+"""read/: every input form becomes Articles; every bad input becomes one coded InputError
+naming the file (and line/field), and never stops the other records."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from rumorlens.article import MAX_TEXT_CHARS
+from rumorlens.errors import InputError
+from rumorlens.read import clean_body, fetch_bytes, iter_items, read_article, read_articles, strip_furniture
+
+
+def collect(inputs, stdin=None):
+    """Read everything; return (articles, error strings, warning strings)."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    arts = list(read_articles(inputs, on_problem=lambda e: problems.append(str(e)), on_warning=warnings.append, stdin=stdin))
+    return arts, problems, warnings
+
+
+# -- the seed format ------------------------------------------------------------------------
+
+SEED_LIKE = (
+    "www.example-gossip.com/celebrity/singer-story/\n"
+    "\n"
+    "Singer Leaning On Ex For Support\n"
+    "\n"
+    "The singer is reportedly leaning on her ex-husband, an insider told a magazine./n"
+    "The two speak for hours every night./n"
+    "\n"
+    "PHOTOS: The Most Shocking Celebrity Splits Of The Year\n"
+    "Her rep did not comment.\n"
+    "By on\n"
+    "Image via Shocking/Instagram\n"
+    "Join the Discussion\n"
+    "Read More >\n"
+)
+
+
+def test_read_seed_format_url_title_body(tmp_path):
+    f = tmp_path / "007_story.txt"
+    f.write_text(SEED_LIKE, encoding="utf-8")
+    a = read_article(f)
+    assert a.id == "007_story"
+    assert a.url == "www.example-gossip.com/celebrity/singer-story/"
+    assert a.outlet == "example-gossip.com"
+    assert a.title == "Singer Leaning On Ex For Support"
+    # "/n" is a line break; furniture lines are gone, the story lines between them stay.
+    assert a.text == (
+        "The singer is reportedly leaning on her ex-husband, an insider told a magazine.\n"
+        "The two speak for hours every night.\n\n"
+        "Her rep did not comment."
+    )
+    assert a.full_text.startswith("Singer Leaning On Ex For Support\nThe singer")
+
+
+def test_read_seed_format_with_scheme_and_without_url(tmp_path):
+    with_scheme = tmp_path / "a.txt"
+    with_scheme.write_text("https://www.people.com/story/1\nA Title\nThe body line.\n", encoding="utf-8")
+    no_url = tmp_path / "b.txt"
+    no_url.write_text("A Title\nThe body line.\nSecond line.", encoding="utf-8")
+    one_line = tmp_path / "c.txt"
+    one_line.write_text("Only one paragraph, which is the body and not a title.", encoding="utf-8")
+    a, b, c = (read_article(p) for p in (with_scheme, no_url, one_line))
+    assert (a.url, a.outlet, a.title, a.text) == ("https://www.people.com/story/1", "people.com", "A Title", "The body line.")
+    assert (b.url, b.outlet, b.title, b.text) == (None, None, "A Title", "The body line.\nSecond line.")
+    assert (c.title, c.text) == ("", "Only one paragraph, which is the body and not a title.")
+
+
+def test_read_slash_n_inside_urls_is_not_a_newline():
+    assert clean_body("See site.com/news/today./nNext line") == "See site.com/news/today.\nNext line"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Join the Discussion", "Read More >", "read more", "PHOTOS: Stars Without Makeup", "Photo: x", "Image via Instagram", "By on", "  By on  "],
+)
+def test_read_furniture_lines_removed(line):
+    cleaned, removed = strip_furniture(f"Story line one.\n{line}\nStory line two.")
+    assert cleaned == "Story line one.\nStory line two."
+    assert removed == [line.strip()]
+
+
+def test_read_furniture_words_inside_sentences_are_kept():
+    text = "She said the photos: were private. Fans read more into it than they should."
+    assert strip_furniture(text)[0] == text
+
+
+def test_read_furniture_is_kept_out_of_signals_and_reasons(tmp_path, tiny_judge):
+    f = tmp_path / "furniture.txt"
+    f.write_text(
+        "Quiet Weekend For The Couple\nThe couple spent the weekend at home with family.\n"
+        "PHOTOS: Shocking Secret Insider Scandals Revealed!!\nImage via Sources/Instagram\nJoin the Discussion\n",
+        encoding="utf-8",
+    )
+    v = tiny_judge.judge(read_article(f))
+    assert "PHOTOS" not in v.text and "Image via" not in v.text and "Join the Discussion" not in v.text
+    for s in v.signals:
+        assert "Shocking" not in s.text and "Scandals" not in s.text and "!!" not in s.text
+    assert not any("Shocking" in r or "Scandals" in r for r in v.reasons)
+
+
+# -- ids ----------------------------------------------------------------------------------
+
+
+def test_read_ids_file_stem_for_files_content_hash_for_records(tmp_path):
+    (tmp_path / "my-story.txt").write_text("Title\nBody of the story.", encoding="utf-8")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"title": "Title", "text": "Body of the story."}) + "\n", encoding="utf-8")
+    first = [a.id for a in read_articles([tmp_path / "my-story.txt", feed])]
+    again = [a.id for a in read_articles([tmp_path / "my-story.txt", feed])]
+    assert first[0] == "my-story"
+    assert first[1].startswith("sha1-")
+    assert first == again  # stable across reads
+
+
+# -- record files -------------------------------------------------------------------------
+
+RECORD = {"id": "r1", "title": "T1", "text": "Body one.", "url": "https://www.radaronline.com/x", "published": "1523577600", "label": "fake"}
+RECORD2 = {"id": "r2", "title": "T2", "text": "Body two.", "url": None, "published": None, "label": "real"}
+
+
+def _check_records(arts):
+    assert [a.id for a in arts] == ["r1", "r2"]
+    a, b = arts
+    assert (a.title, a.text, a.outlet, a.published, a.label) == ("T1", "Body one.", "radaronline.com", "2018-04-13T00:00:00Z", "fake")
+    assert (b.outlet, b.published, b.label) == (None, None, "real")
+
+
+def test_read_jsonl(tmp_path):
+    f = tmp_path / "feed.jsonl"
+    f.write_text(json.dumps(RECORD) + "\n\n" + json.dumps(RECORD2) + "\n", encoding="utf-8")
+    _check_records(list(read_articles(f)))
+
+
+def test_read_json_array_and_object(tmp_path):
+    arr = tmp_path / "arr.json"
+    arr.write_text(json.dumps([RECORD, RECORD2], indent=2), encoding="utf-8")
+    _check_records(list(read_articles(arr)))
+    obj = tmp_path / "one.json"
+    obj.write_text(json.dumps(RECORD, indent=2), encoding="utf-8")
+    assert [a.id for a in read_articles(obj)] == ["r1"]
+
+
+def test_read_csv_with_all_fields_and_text_only(tmp_path):
+    f = tmp_path / "feed.csv"
+    f.write_text(
+        "id,title,text,url,published,label\n"
+        'r1,T1,"Body one.",https://www.radaronline.com/x,1523577600,fake\n'
+        "r2,T2,Body two.,,,real\n",
+        encoding="utf-8",
+    )
+    _check_records(list(read_articles(f)))
+    g = tmp_path / "only-text.csv"
+    g.write_text('Text\n"A body, with a comma\nand a newline."\n', encoding="utf-8")
+    (a,) = read_articles(g)
+    assert a.text == "A body, with a comma\nand a newline." and a.id.startswith("sha1-")
+
+
+def test_read_directory_recursively_in_sorted_order(tmp_path):
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    (tmp_path / "b.txt").write_text("Title B\nBody B.", encoding="utf-8")
+    (tmp_path / "sub" / "a.txt").write_text("Title A\nBody A.", encoding="utf-8")
+    (tmp_path / "sub" / "deeper" / "feed.jsonl").write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
+    (tmp_path / "sub" / "notes.pdf").write_bytes(b"%PDF-1.4 ignored")
+    (tmp_path / ".hidden.txt").write_text("Hidden\nIgnored.", encoding="utf-8")
+    arts, problems, _ = collect([tmp_path])
+    assert problems == []
+    assert [a.id for a in arts] == ["b", "a", "r1"]
+
+
+def test_read_stdin_text_and_jsonl():
+    arts, problems, _ = collect(["-"], stdin=io.BytesIO(b"people.com/x\nStdin Title\nStdin body."))
+    assert problems == []
+    assert (arts[0].title, arts[0].text, arts[0].outlet) == ("Stdin Title", "Stdin body.", "people.com")
+    arts, _, _ = collect(["-"], stdin=io.BytesIO((json.dumps(RECORD) + "\n" + json.dumps(RECORD2) + "\n").encode()))
+    _check_records(arts)
+
+
+def test_read_stdin_empty_is_rl013():
+    _, problems, _ = collect(["-"], stdin=io.BytesIO(b"  \n"))
+    assert problems == ["<stdin>: standard input is empty; pipe an article in, e.g. `cat article.txt | rumorlens check -` [RL013]"]
+
+
+# -- HTML -----------------------------------------------------------------------------------
+
+HTML = """<!doctype html>
+<html><head><title>Pop Singer Denies Split Rumours | Example Gossip</title>
+<meta name="author" content="Jane Writer">
+<meta property="article:published_time" content="2019-05-02T10:00:00Z">
+<meta property="og:title" content="Pop Singer Denies Split Rumours">
+<link rel="canonical" href="https://www.example-gossip.com/pop-singer-denies">
+<script>document.write("EVIL SCRIPT TEXT"); var tracker = 1;</script>
+<style>.x{color:red}</style>
+</head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<article>
+<h1>Pop Singer Denies Split Rumours</h1>
+<p>The pop singer has denied reports that she and her husband of five years have separated, calling the stories completely made up.</p>
+<p>"We are happier than ever and spending the summer together with our family," she told People magazine on Tuesday afternoon in Los Angeles.</p>
+<p>A tabloid had claimed last week that an insider close to the couple said the marriage was over and that lawyers had been hired.</p>
+<p>Her representative said the story was false and that the couple would appear together at the charity gala next month.</p>
+<script>alert("ANOTHER SCRIPT inside the article")</script>
+</article>
+<section id="comments" class="comments"><h3>Comments</h3>
+<div class="comment"><p>COMMENTER SAYS this is all fake news and I never believed it anyway honestly.</p></div>
+</section>
+<footer>Copyright Example Gossip</footer>
+</body></html>
+"""
+
+
+def test_read_html_extracts_title_author_date_and_drops_scripts_and_comments(tmp_path):
+    f = tmp_path / "pop-singer.html"
+    f.write_text(HTML, encoding="utf-8")
+    arts, problems, warnings = collect([f])
+    assert problems == []
+    (a,) = arts
+    assert a.id == "pop-singer"
+    assert a.title == "Pop Singer Denies Split Rumours"
+    assert a.author == "Jane Writer"
+    assert a.published == "2019-05-02T00:00:00Z"
+    assert a.outlet == "example-gossip.com"
+    assert a.text.startswith("The pop singer has denied reports")  # the <h1> is the title, not read twice
+    assert "happier than ever" in a.text and "lawyers had been hired" in a.text
+    for junk in ("EVIL SCRIPT", "ANOTHER SCRIPT", "COMMENTER SAYS", "Copyright", "color:red"):
+        assert junk not in a.full_text
+    assert warnings == [f"{f}: HTML contained <script>/<style> elements; they were removed [RW003]"]
+
+
+def test_read_html_without_article_text_is_rl012(tmp_path):
+    f = tmp_path / "index.html"
+    f.write_text("<html><head><title>x</title></head><body><div><img src='photo.png'></div></body></html>", encoding="utf-8")
+    _, problems, _ = collect([f])
+    assert problems == [f"{f}: HTML page has no extractable article text; save the article page itself, not an index page [RL012]"]
+
+
+# -- bad input (issue 2, section 5) -----------------------------------------------------------
+
+
+def good_file(tmp_path: Path) -> Path:
+    f = tmp_path / "good.txt"
+    f.write_text("Good Title\nA good body.", encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.txt", b"", "{f}: file is empty; give a file with an article in it [RL002]"),
+        ("blank.jsonl", b"\n \n", "{f}: file is empty; give a file with an article in it [RL002]"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "{f}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]"),
+        ("list.json", b'"just a string"', "{f}: expected a JSON object with a 'text' field, got a string; wrap each article in an object [RL006]"),
+        ("notext.json", b'{"title": "no body"}', "{f}: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"),
+        ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
+        ("feed.csv", b"title,body\nT,B\n", "{f}: CSV has no 'text' column (columns: title, body); name the article-body column 'text' [RL008]"),
+        ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
+        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl or .csv [RL011]"),
+    ],
+)
+def test_read_bad_file_is_one_coded_error_and_others_still_read(tmp_path, name, content, message):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    arts, problems, _ = collect([bad, good_file(tmp_path)])
+    assert problems == [message.format(f=bad)]
+    assert [a.id for a in arts] == ["good"]
+
+
+def test_read_missing_path_is_rl001(tmp_path):
+    missing = tmp_path / "nope.txt"
+    arts, problems, _ = collect([missing, good_file(tmp_path)])
+    assert problems == [f"{missing}: no such file or directory; check the path [RL001]"]
+    assert len(arts) == 1
+
+
+def test_read_empty_directory_is_rl004(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "ignored.pdf").write_bytes(b"%PDF")
+    _, problems, _ = collect([empty])
+    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder [RL004]"]
+
+
+def test_read_jsonl_broken_line_names_file_and_line_and_keeps_good_lines(tmp_path):
+    f = tmp_path / "feed.jsonl"
+    f.write_text(
+        json.dumps(RECORD) + "\n" + '{"id": "broken", "text": \n' + "[1, 2]\n" + '{"id": "x"}\n' + json.dumps(RECORD2) + "\n",
+        encoding="utf-8",
+    )
+    arts, problems, _ = collect([f])
+    _check_records(arts)
+    assert problems == [
+        f"{f}:2: invalid JSON (Expecting value); fix the line or remove it [RL005]",
+        f"{f}:3: expected a JSON object with a 'text' field, got a list; wrap each article in an object [RL006]",
+        f"{f}:4: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
+    ]
+
+
+def test_read_json_array_bad_element_names_index(tmp_path):
+    f = tmp_path / "arr.json"
+    f.write_text(json.dumps([RECORD, 5, {"title": "t"}, RECORD2]), encoding="utf-8")
+    arts, problems, _ = collect([f])
+    _check_records(arts)
+    assert problems == [
+        f"{f}[1]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
+        f"{f}[2]: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
+    ]
+
+
+def test_read_csv_row_without_text_names_line(tmp_path):
+    f = tmp_path / "feed.csv"
+    f.write_text("id,text\na,First body.\nb,\nc,Third body.\n", encoding="utf-8")
+    arts, problems, _ = collect([f])
+    assert [a.id for a in arts] == ["a", "c"]
+    assert problems == [f"{f}:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"]
+
+
+def test_read_non_utf8_decoded_with_replacement_and_warned(tmp_path):
+    f = tmp_path / "latin1.txt"
+    f.write_bytes("Beyoncé Title\nThe café story about Beyoncé.".encode("latin-1"))
+    arts, problems, warnings = collect([f])
+    assert problems == []
+    assert arts[0].title == "Beyonc\ufffd Title" and "caf\ufffd" in arts[0].text
+    assert warnings == [f"{f}: not valid UTF-8; decoded with replacement characters [RW001]"]
+
+
+def test_read_20mb_single_line_is_truncated_fast_with_warning(tmp_path):
+    f = tmp_path / "huge.txt"
+    f.write_text("gossip " * (20 * 1024 * 1024 // 7), encoding="utf-8")
+    start = time.perf_counter()
+    arts, problems, warnings = collect([f])
+    elapsed = time.perf_counter() - start
+    assert problems == []
+    assert len(arts[0].text) == MAX_TEXT_CHARS
+    assert len(warnings) == 1 and warnings[0].endswith(f"only the first {MAX_TEXT_CHARS} are judged [RW002]")
+    assert warnings[0].startswith(f"{f}: text is ")
+    assert elapsed < 10, f"reading a 20 MB line took {elapsed:.1f} s"
+
+
+def test_read_default_on_problem_raises_for_library_callers(tmp_path):
+    with pytest.raises(InputError) as exc:
+        read_article(tmp_path / "missing.txt")
+    assert exc.value.code == "RL001"
+
+
+def test_read_iter_items_yields_errors_in_input_order(tmp_path):
+    good = good_file(tmp_path)
+    items = list(iter_items([tmp_path / "missing.txt", good, tmp_path / "missing2.txt"]))
+    assert [type(i).__name__ for i in items] == ["InputError", "Article", "InputError"]
+
+
+# -- URLs against a real local HTTP server --------------------------------------------------
+
+PAGE_HTML = HTML.replace('<link rel="canonical" href="https://www.example-gossip.com/pop-singer-denies">', "")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _send(self, body: bytes, ctype: str, length: bool = True, status: int = 200):
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        if length:
+            self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        if self.path == "/story":
+            self._send(PAGE_HTML.encode(), "text/html; charset=utf-8")
+        elif self.path == "/plain":
+            self._send(b"Plain Title\nPlain body from the server.", "text/plain")
+        elif self.path == "/feed":
+            self._send((json.dumps(RECORD) + "\n").encode(), "application/json")
+        elif self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/story")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        elif self.path == "/slow":
+            time.sleep(3)
+            self._send(b"too late", "text/plain")
+        elif self.path == "/huge":
+            self._send(b"x" * (6 * 1024 * 1024), "text/plain")
+        elif self.path == "/stream":  # no Content-Length: the cap must hold while streaming
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            for _ in range(64):
+                self.wfile.write(b"y" * 1024)
+        else:
+            self._send(b"not here", "text/plain", status=404)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # clients hanging up early is the point
+        pass
+
+
+@pytest.fixture(scope="module")
+def http_server():
+    server = _QuietServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_read_url_html_page(http_server):
+    arts, problems, _ = collect([f"{http_server}/story"])
+    assert problems == []
+    (a,) = arts
+    assert a.title == "Pop Singer Denies Split Rumours" and "happier than ever" in a.text
+    assert a.url == f"{http_server}/story"
+    assert a.source == f"{http_server}/story"
+
+
+def test_read_url_plain_text_json_and_redirect(http_server):
+    arts, problems, _ = collect([f"{http_server}/plain", f"{http_server}/feed", f"{http_server}/moved"])
+    assert problems == []
+    assert [a.title for a in arts] == ["Plain Title", "T1", "Pop Singer Denies Split Rumours"]
+    assert arts[2].url == f"{http_server}/story"  # the final URL after the redirect
+
+
+def test_read_url_http_error_is_rl010(http_server):
+    url = f"{http_server}/missing"
+    _, problems, _ = collect([url])
+    assert problems == [f"{url}: could not fetch URL (HTTP 404); check the address and your network, or save the page and pass the file [RL010]"]
+
+
+def test_read_url_timeout_is_rl010(http_server):
+    url = f"{http_server}/slow"
+    start = time.perf_counter()
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(url, timeout=0.5)
+    assert time.perf_counter() - start < 2.5
+    assert str(exc.value) == f"{url}: could not fetch URL (timed out after 0.5 s); check the address and your network, or save the page and pass the file [RL010]"
+
+
+def test_read_url_size_cap_is_rl014(http_server):
+    url = f"{http_server}/huge"
+    _, problems, _ = collect([url])  # default 5 MB cap, declared by Content-Length
+    assert problems == [f"{url}: response is larger than {5 * 1024 * 1024} bytes; save the article and pass the file [RL014]"]
+    stream = f"{http_server}/stream"
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(stream, max_bytes=10_000)
+    assert str(exc.value) == f"{stream}: response is larger than 10000 bytes; save the article and pass the file [RL014]"
+
+
+def test_read_url_refused_port_is_rl010_and_others_still_read(tmp_path):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()  # nothing listens there now
+    url = f"http://127.0.0.1:{port}/story"
+    arts, problems, _ = collect([url, good_file(tmp_path)])
+    assert len(arts) == 1
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{url}: could not fetch URL (network unreachable or refused: ")
+    assert problems[0].endswith("); check the address and your network, or save the page and pass the file [RL010]")
+    assert "\n" not in problems[0]
+
+
+def test_read_url_public_only_refuses_loopback(http_server):
+    url = f"{http_server}/story"
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(url, public_only=True)
+    assert str(exc.value) == f"{url}: refusing to fetch a private, loopback or link-local address (127.0.0.1); only public URLs can be fetched [RL015]"
