@@ -1,0 +1,327 @@
+"""Corpus commands: ingest, stats, stories, outlets, export, import-claims, export-claims."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .app import app
+from .common import EXIT_USAGE, Outcome, console, err_console, errors_as_exit, fail, print_json, progress_bar, progress_enabled, usage
+
+DB_HELP = "Store: a file path, sqlite:///PATH or postgresql://USER:PASS@HOST/DB (default: $RUMORLENS_DB or ./rumorlens.db)."
+MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
+
+
+def _open(db: str | None):
+    from ..store import open_store
+
+    with errors_as_exit(EXIT_USAGE):
+        return open_store(db)
+
+
+@contextmanager
+def _store_errors():
+    """Database trouble mid-command (locked, server gone) is one line and exit 2, like at open."""
+    with errors_as_exit(EXIT_USAGE):
+        yield
+
+
+def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: str) -> None:
+    from ..errors import UsageError
+    from ..model.judge import Judge
+    from ..store import ingest
+
+    if not inputs:
+        raise usage(UsageError("RL040", command=command))
+    store = _open(db)
+    with errors_as_exit(EXIT_USAGE):
+        judge = Judge.load(model)
+    outcome = Outcome()
+    show = progress_enabled(None if not json_out else False)
+
+    def on_batch(report, n):
+        advance(n)
+        if not show:  # printed only after the commit, so "stored N" is never a promise
+            err_console.print(f"stored {report.stored} (skipped {report.skipped_duplicates} duplicates)", markup=False)
+
+    with progress_bar(f"Ingesting into {store.display_url}", enabled=show) as advance, _store_errors():
+        report = ingest(store, read(outcome), judge=judge, text_only=text_only, batch_size=batch_size, on_batch=on_batch)
+    report.failed = outcome.failed
+    if json_out:
+        print_json(report.as_dict() | {"db": store.display_url})
+    else:
+        console.print(f"stored {report.stored}, skipped {report.skipped_duplicates} duplicates, failed {report.failed} "
+                      f"-> {store.display_url}", markup=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(None, help="Files, folders, http(s) URLs, or - for stdin.", show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    text_only: bool = typer.Option(False, "--text-only", help="Judge on the text alone, ignoring URL and outlet."),
+    model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
+    batch_size: int = typer.Option(500, "--batch-size", min=1, help="Articles per committed transaction."),
+) -> None:
+    """Judge articles and store them with their verdicts and signals.
+
+    Reads everything `check` reads. Records with a label keep it as a known verdict beside the
+    model's. Re-ingesting adds nothing (same id, or same normalised content when there is no
+    id). Work is committed every --batch-size articles: if ingest is killed, everything it
+    reported as stored is kept and a re-run finishes the rest. Exit 1 if some records failed.
+
+    Examples:
+
+      rumorlens ingest ../shared/data/gossipcop/train.jsonl
+
+      rumorlens ingest seeds/ feed.jsonl --db postgresql://me@localhost/rumorlens --json
+
+      RUMORLENS_DB=corpus.db rumorlens ingest https://example.com/story
+    """
+    from ..read import read_articles
+
+    def read(outcome):
+        return read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
+
+    _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest")
+
+
+@app.command()
+def stats(
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
+) -> None:
+    """Count what the store holds: articles, outlets, storylines, labelled and judged.
+
+    Examples:
+
+      rumorlens stats
+
+      rumorlens stats --db postgresql://me@localhost/rumorlens --json
+    """
+    store = _open(db)
+    with _store_errors():
+        counts = store.stats()
+    if json_out:
+        print_json(counts)
+        return
+    for key, value in counts.items():
+        console.print(f"{key:>15}  {value}", markup=False)
+
+
+def _fmt_rate(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
+
+
+@app.command()
+def stories(
+    storyline_id: str = typer.Argument(None, help="Show this storyline (id or unique prefix) with its timeline."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one storyline per line, or the one asked for."),
+    min_size: int = typer.Option(2, "--min-size", min=2, help="Only storylines with at least this many distinct stories."),
+    limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many storylines (0: all)."),
+) -> None:
+    """List storylines: the same rumour about the same people, across outlets and years.
+
+    The first run after an ingest regroups the corpus (a few seconds for 15k articles).
+
+    Examples:
+
+      rumorlens stories
+
+      rumorlens stories --min-size 5 --json
+
+      rumorlens stories s5faf25e06ad
+    """
+    store = _open(db)
+    if storyline_id:
+        with errors_as_exit(EXIT_USAGE):
+            story = store.storyline(storyline_id)
+        if json_out:
+            print_json(story.as_dict())
+            return
+        console.print(f"[bold]{story.title}[/]  ({story.id})")
+        console.print(f"{story.n} stories, {_fmt_rate(story.share_fake)} fake, {story.first_seen or '?'} .. {story.last_seen or '?'}", markup=False)
+        console.print("people: " + ", ".join(story.people), markup=False)
+        console.print("outlets: " + ", ".join(story.outlets), markup=False)
+        table = Table("date", "label", "p_fake", "outlet", "title")
+        for e in story.timeline:
+            table.add_row((e["date"] or "?")[:10], f"{e['label'] or '?'} ({e.get('label_source') or '-'})",
+                          "-" if e["p_fake"] is None else f"{e['p_fake']:.2f}", e["outlet"] or "", e["title"])
+        console.print(table)
+        return
+    with _store_errors():
+        found = store.storylines(min_size=min_size)
+    shown = found[:limit] if limit else found
+    if json_out:
+        for s in shown:
+            print_json(s.as_dict())
+        return
+    table = Table("id", "n", "fake", "first", "last", "title", title=f"{len(found)} storylines")
+    for s in shown:
+        table.add_row(s.id, str(s.n), _fmt_rate(s.share_fake), (s.first_seen or "?")[:10], (s.last_seen or "?")[:10], s.title)
+    console.print(table)
+
+
+@app.command()
+def outlets(
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one outlet per line, ranked first."),
+    min_n: int = typer.Option(10, "--min-n", min=1, help="Outlets with fewer stories are listed as 'too few articles'."),
+) -> None:
+    """Rank outlets by how often their stories were fake (Wilson 95% interval).
+
+    Known labels count first, else the model's verdict; near-duplicates count once. Ranked by
+    the interval's upper bound, most reliable first.
+
+    Examples:
+
+      rumorlens outlets
+
+      rumorlens outlets --min-n 30 --json
+    """
+    store = _open(db)
+    with _store_errors():
+        card = store.scorecard(min_n=min_n)
+    if json_out:
+        for o in card.outlets:
+            print_json(o.as_dict())
+        return
+    table = Table("rank", "outlet", "n", "fake", "rate", "95% CI", "latest fake", title=f"{len(card.ranked)} outlets ranked")
+    for o in card.ranked:
+        latest = o.recent_fakes[0]["title"][:60] if o.recent_fakes else ""
+        table.add_row(str(o.rank), o.outlet, str(o.n), str(o.n_fake), _fmt_rate(o.fake_rate),
+                      f"{o.ci_low:.0%}-{o.ci_high:.0%}", latest)
+    console.print(table)
+    if card.too_few:
+        console.print(f"too few articles (< {min_n}) to rank: {len(card.too_few)} outlets, e.g. "
+                      + ", ".join(f"{o.outlet} ({o.n})" for o in card.too_few[:5]), markup=False)
+
+
+EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",
+                 "truth_rating", "model_version", "reasons", "text"]
+
+
+@contextmanager
+def _output(out: Path | None):
+    if out is None:
+        yield sys.stdout
+        return
+    try:
+        handle = out.open("w", encoding="utf-8", newline="")
+    except OSError as err:
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--out", detail=f"cannot write {out} ({err.strerror})")) from None
+    with handle:
+        yield handle
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("jsonl", "--format", help="jsonl or csv."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    out: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
+    json_out: bool = typer.Option(False, "--json", help="With --out: print a JSON summary (rows, format, out)."),
+) -> None:
+    """Export stored articles with their latest verdicts as JSONL or CSV.
+
+    Examples:
+
+      rumorlens export > corpus.jsonl
+
+      rumorlens export --format csv --out corpus.csv
+    """
+    from ..errors import UsageError
+
+    if fmt not in ("jsonl", "csv"):
+        raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use jsonl or csv"))
+    store = _open(db)
+    n = 0
+    with _output(out) as handle, _store_errors():
+        if fmt == "csv":
+            writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS)
+            writer.writeheader()
+        for row in store.iter_export():
+            n += 1
+            if fmt == "csv":
+                writer.writerow(row | {"reasons": " | ".join(row["reasons"])})
+            else:
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if json_out and out is not None:
+        print_json({"rows": n, "format": fmt, "out": str(out)})
+    elif out is not None:
+        console.print(f"exported {n} articles to {out}", markup=False)
+
+
+@app.command("import-claims")
+def import_claims(
+    inputs: list[str] = typer.Argument(None, help="ClaimReview JSON-LD files (an object, a list or an @graph).", show_default=False),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+    model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
+) -> None:
+    """Import schema.org ClaimReview fact-checks as labelled articles.
+
+    reviewRating (alternateName such as "False", or ratingValue on its scale) gives the known
+    label; claimReviewed becomes the title; the claim's appearance URL the url. Each claim is
+    also judged, so it gets a model verdict beside its known label.
+
+    Examples:
+
+      rumorlens import-claims newsroom-checks.jsonld
+
+      rumorlens import-claims checks.json --db postgresql://me@localhost/rumorlens --json
+    """
+    from ..corpus.claimreview import read_claimreviews
+    from ..errors import InputError
+
+    def read(outcome):
+        for path in inputs:
+            for item in read_claimreviews(path):
+                if isinstance(item, InputError):
+                    outcome.problem(item)
+                else:
+                    yield item
+
+    _ingest(inputs, db, model, False, json_out, 500, read, "import-claims")
+
+
+@app.command("export-claims")
+def export_claims(
+    fmt: str = typer.Option("claimreview", "--format", help="claimreview (schema.org JSON-LD)."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    out: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
+    json_out: bool = typer.Option(False, "--json", help="Accepted for symmetry: the output is JSON-LD either way."),
+) -> None:
+    """Publish stored verdicts as schema.org ClaimReview JSON-LD (a list).
+
+    reviewRating.ratingValue is the truth rating (0 = fake .. 10 = true, bestRating 10,
+    worstRating 0) and alternateName "False", "Mostly false", "Mostly true" or "True".
+
+    Examples:
+
+      rumorlens export-claims --format claimreview > reviews.jsonld
+
+      rumorlens export-claims --out reviews.jsonld
+    """
+    from ..corpus.claimreview import export_claimreviews
+    from ..errors import UsageError
+
+    if fmt != "claimreview":
+        raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use claimreview"))
+    store = _open(db)
+    with _store_errors():
+        reviews = export_claimreviews(store.iter_export())
+    with _output(out) as handle:
+        json.dump(reviews, handle, ensure_ascii=False, indent=1)
+        handle.write("\n")
+    if out is not None:
+        err_console.print(f"exported {len(reviews)} ClaimReviews to {out}", markup=False)

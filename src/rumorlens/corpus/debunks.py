@@ -1,0 +1,60 @@
+"""Matching known debunks: "this rumour was already busted".
+
+For an article, stored articles about the same claim are those whose title + lead is close in
+TF-IDF cosine (>= ``threshold``) AND that name at least one of the same people (when the
+article names anyone). Known labels (from the records: an editor's call) sort before model
+verdicts, then by similarity. Limits: a label is per story, not per sentence, so a match says
+"a story on this claim was labelled fake", not that every sentence here is false.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..article import Article
+from .memory import DebunkMatch
+from .storylines import extract_people
+from .text import body_people, lead, people
+
+THRESHOLD = 0.35
+
+
+class DebunkIndex:
+    """Fit on stored rows (id, title, text, outlet, published, final_label, label_source)."""
+
+    def __init__(self, threshold: float = THRESHOLD) -> None:
+        self.threshold = threshold
+
+    def fit(self, rows: list[dict]) -> DebunkIndex:
+        self.rows_ = [r for r in rows if r.get("final_label") in ("fake", "real")]
+        self.people_ = [set(p) for p in extract_people(self.rows_)]
+        self.known_ = set().union(*self.people_) if self.people_ else set()
+        self.vectorizer_ = TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
+                                           min_df=1, max_df=0.5, dtype=np.float32)
+        docs = [lead(r.get("title"), r.get("text")) for r in self.rows_]
+        self.matrix_ = self.vectorizer_.fit_transform(docs) if len(docs) >= 2 else None
+        return self
+
+    def matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
+        if self.matrix_ is None:
+            return []
+        q = self.vectorizer_.transform([lead(article.title, article.text)])
+        sims = (self.matrix_ @ q.T).toarray().ravel()
+        mine = set(people(article.title, None, self.known_, body=body_people(article.text)))
+        found = []
+        for i in np.nonzero(sims >= self.threshold)[0]:
+            r = self.rows_[i]
+            if r["id"] == article.id or (mine and not (mine & self.people_[i])):
+                continue
+            found.append(DebunkMatch(
+                article_id=r["id"], title=r.get("title") or "", outlet=r.get("outlet"), published=r.get("published"),
+                label=r["final_label"], label_source=r.get("label_source") or "model", score=round(float(sims[i]), 4)))
+        found.sort(key=lambda m: (m.label_source != "label", -m.score, m.article_id))
+        return found[:limit]
+
+
+def describe(match: DebunkMatch) -> str:
+    """The sentence a ``debunk_match`` signal carries."""
+    where = ", ".join(x for x in (match.outlet, (match.published or "")[:10]) if x)
+    return f"Matches a story labelled {match.label}: {match.title}" + (f" ({where})" if where else "")

@@ -1,0 +1,96 @@
+"""Outlet scorecard: how often each outlet's checked stories were fake, with a Wilson interval.
+
+A story counts once: near-duplicates are skipped and the label is the known label when the
+record carried one (Gossip Cop's editors), else the model's verdict. Outlets with fewer than
+``min_n`` stories are listed as "too few articles" instead of being ranked, because a rate over
+three stories says nothing. Ranking is by the interval's upper bound, so an outlet must be
+reliably good, not just lucky on a small sample, to rank high.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from .memory import OutletRecord, wilson_interval
+
+MIN_N = 10
+RECENT_FAKES = 3
+
+
+@dataclass(frozen=True)
+class OutletScore:
+    outlet: str
+    n: int
+    n_fake: int
+    fake_rate: float
+    ci_low: float
+    ci_high: float
+    ranked: bool  # False: "too few articles"
+    rank: int | None
+    by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
+    recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
+    n_known: int = 0  # how many labels came from the records rather than the model
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["status"] = "ranked" if self.ranked else "too few articles"
+        return d
+
+    def record(self) -> OutletRecord:
+        return OutletRecord(self.outlet, self.n, self.n_fake, self.fake_rate, self.ci_low, self.ci_high, source="store")
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    outlets: list[OutletScore]
+    min_n: int
+
+    @property
+    def ranked(self) -> list[OutletScore]:
+        return [o for o in self.outlets if o.ranked]
+
+    @property
+    def too_few(self) -> list[OutletScore]:
+        return [o for o in self.outlets if not o.ranked]
+
+    def get(self, outlet: str) -> OutletScore | None:
+        return next((o for o in self.outlets if o.outlet == outlet), None)
+
+    def record(self, outlet: str) -> OutletRecord | None:
+        """The Memory-protocol answer: None for unknown outlets and those with too few stories."""
+        score = self.get(outlet)
+        return score.record() if score is not None and score.ranked else None
+
+
+def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int = MIN_N) -> Scorecard:
+    """``rows`` need id, title, outlet, published, final_label, label_source."""
+    duplicates = duplicates or {}
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r.get("outlet") and r.get("final_label") in ("fake", "real") and r["id"] not in duplicates:
+            groups[r["outlet"]].append(r)
+    scores = []
+    for outlet, items in groups.items():
+        n = len(items)
+        n_fake = sum(r["final_label"] == "fake" for r in items)
+        lo, hi = wilson_interval(n_fake, n)
+        years: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for r in items:
+            if r.get("published"):
+                y = years[str(r["published"])[:4]]
+                y[0] += 1
+                y[1] += r["final_label"] == "fake"
+        fakes = sorted((r for r in items if r["final_label"] == "fake"),
+                       key=lambda r: (r.get("published") or "", r["id"]), reverse=True)[:RECENT_FAKES]
+        scores.append(dict(
+            outlet=outlet, n=n, n_fake=n_fake, fake_rate=round(n_fake / n, 4), ci_low=round(lo, 4), ci_high=round(hi, 4),
+            ranked=n >= min_n,
+            by_year={y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())},
+            recent_fakes=[{"id": r["id"], "title": r.get("title") or "", "published": r.get("published")} for r in fakes],
+            n_known=sum(r.get("label_source") == "label" for r in items),
+        ))
+    ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (s["ci_high"], s["fake_rate"], -s["n"], s["outlet"]))
+    too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["outlet"]))
+    out = [OutletScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [OutletScore(rank=None, **s) for s in too_few]
+    return Scorecard(outlets=out, min_n=min_n)

@@ -1,0 +1,195 @@
+"""Storylines: the same rumour or event about the same people, across outlets and years.
+
+Method: TF-IDF over title + lead; candidate pairs are articles that share a person (people
+extracted by ``text.people``); a pair is linked when its cosine is at least ``threshold`` AND
+the two share enough people (both names when each names two or more). Links are merged
+strongest-first into groups capped at ``max_size`` (single linkage with a cap, so one busy
+celebrity cannot chain the whole corpus together). Near-duplicates are clustered once, through
+their canonical article, and listed in ``article_ids`` without adding to ``n``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .text import body_people, display_name, fold, lead, people, principal_people
+
+THRESHOLD = 0.3
+MAX_SIZE = 60
+MAX_BUCKET = 4000  # people named in more articles than this are too common to seed pairs
+
+
+@dataclass(frozen=True)
+class Storyline:
+    id: str
+    title: str
+    people: list[str]
+    outlets: list[str]
+    article_ids: list[str]
+    first_seen: str | None
+    last_seen: str | None
+    n: int  # distinct stories (near-duplicates counted once)
+    share_fake: float
+    timeline: list[dict] = field(default_factory=list)  # date, article_id, outlet, label, p_fake, title
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Storyline:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def storyline_id(article_ids) -> str:
+    """Stable for the same members, whatever order they were ingested in."""
+    return "s" + hashlib.sha1("\n".join(sorted(article_ids)).encode()).hexdigest()[:11]
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
+                           min_df=2, max_df=0.3, dtype=np.float32)
+
+
+def extract_people(rows: list[dict]) -> list[dict[str, str]]:
+    """People per row. Name keys seen in any body lead form the corpus vocabulary that lets
+    Title Case titles contribute names safely."""
+    bodies = [body_people(r.get("text")) for r in rows]
+    known = set().union(*bodies) if bodies else set()
+    return [people(r.get("title"), None, known, body=b) for r, b in zip(rows, bodies)]
+
+
+def _linked(pa: set[str], pb: set[str]) -> bool:
+    """Same people: both names when each story is about two or more, and mostly the same set."""
+    if not pa or not pb:
+        return False
+    shared = len(pa & pb)
+    return shared >= min(2, len(pa), len(pb)) and shared / len(pa | pb) >= 0.5
+
+
+def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_SIZE) -> tuple[list[list[int]], list[dict[str, str]], object, object]:
+    """Group row indices; returns (groups, people per row, tfidf matrix, vectorizer)."""
+    ppl = extract_people(rows)
+    about = [set(principal_people(r.get("title"), p)) for r, p in zip(rows, ppl)]
+    docs = [lead(r.get("title"), r.get("text")) for r in rows]
+    vec = _vectorizer()
+    X = vec.fit_transform(docs) if len(rows) >= 2 else None
+    if X is None:
+        return [[i] for i in range(len(rows))], ppl, X, vec
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(about):
+        for key in p:
+            buckets[key].append(i)
+    pairs: dict[tuple[int, int], float] = {}
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > MAX_BUCKET:
+            continue
+        idx = np.array(members)
+        sims = (X[idx] @ X[idx].T).toarray()
+        a, b = np.nonzero(np.triu(sims, k=1) >= threshold)
+        for ia, ib in zip(a.tolist(), b.tolist()):
+            i, j = int(idx[ia]), int(idx[ib])
+            if (i, j) not in pairs and _linked(about[i], about[j]):
+                pairs[(i, j)] = float(sims[ia, ib])
+    parent = list(range(len(rows)))
+    size = [1] * len(rows)
+    # Per-group counts of who the stories are about: two groups merge only if the people most
+    # of their stories are about still match, which stops chains drifting from one couple to
+    # the next through shared relatives.
+    about_counts = [Counter(p) for p in about]
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def signature(r: int) -> set[str]:
+        return {k for k, c in about_counts[r].items() if c * 2 >= size[r]}
+
+    for (i, j), _s in sorted(pairs.items(), key=lambda kv: -kv[1]):
+        ri, rj = root(i), root(j)
+        if ri == rj or size[ri] + size[rj] > max_size or not _linked(signature(ri), signature(rj)):
+            continue
+        parent[rj] = ri
+        size[ri] += size[rj]
+        about_counts[ri].update(about_counts[rj])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(rows)):
+        groups[root(i)].append(i)
+    return list(groups.values()), ppl, X, vec
+
+
+def _title(group: list[int], ppl: list[dict[str, str]], X, vocab) -> tuple[str, list[str]]:
+    counts: Counter = Counter()
+    shown: dict[str, str] = {}
+    for i in group:
+        for k, d in ppl[i].items():
+            counts[k] += 1
+            shown.setdefault(k, display_name(d))
+    top_people = [k for k, c in counts.most_common() if c >= max(2, len(group) // 2)][:2] or [k for k, _ in counts.most_common(1)]
+    names = [shown[k] for k in top_people]
+    name_tokens = {t for k in counts for t in k.split()}
+    keywords: list[str] = []
+    if X is not None:
+        weights = np.asarray(X[group].sum(axis=0)).ravel()
+        for t in np.argsort(-weights)[:20]:
+            word = vocab[t]
+            if weights[t] <= 0 or fold(word) in name_tokens or len(word) < 3 or word.isdigit():
+                continue
+            keywords.append(word)
+            if len(keywords) == 2:
+                break
+    head = " & ".join(names) if names else "Untitled"
+    return (f"{head}: {', '.join(keywords)}" if keywords else head), [shown[k] for k, _ in counts.most_common(6)]
+
+
+def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] | None = None,
+                     threshold: float = THRESHOLD, max_size: int = MAX_SIZE) -> list[Storyline]:
+    """Storylines (groups of two or more distinct stories) from stored rows.
+
+    ``rows`` need id, title, text, outlet, published, final_label (known label else model) and
+    p_fake; ``duplicates`` maps a duplicate id to its canonical id.
+    """
+    duplicates = duplicates or {}
+    canon_rows = [r for r in rows if r["id"] not in duplicates]
+    copies: dict[str, list[dict]] = defaultdict(list)
+    by_id = {r["id"]: r for r in rows}
+    for dup, (canon, _sim) in duplicates.items():
+        if dup in by_id:
+            copies[canon].append(by_id[dup])
+    groups, ppl, X, vec = cluster(canon_rows, threshold, max_size)
+    vocab = vec.get_feature_names_out() if X is not None else None
+    out = []
+    for group in groups:
+        if len(group) < 2:
+            continue
+        members = [canon_rows[i] for i in group]
+        everyone = members + [c for m in members for c in copies.get(m["id"], [])]
+        timeline = sorted(
+            ({"date": r.get("published"), "article_id": r["id"], "outlet": r.get("outlet"),
+              "label": r.get("final_label"), "label_source": r.get("label_source"),
+              "p_fake": None if r.get("p_fake") is None else round(float(r["p_fake"]), 4), "title": r.get("title") or ""}
+             for r in everyone),
+            key=lambda e: (e["date"] is None, e["date"] or "", e["article_id"]))
+        dates = [e["date"] for e in timeline if e["date"]]
+        title, names = _title(group, ppl, X, vocab)
+        labelled = [r for r in members if r.get("final_label")]
+        out.append(Storyline(
+            id=storyline_id(e["article_id"] for e in timeline),
+            title=title,
+            people=names,
+            outlets=sorted({r["outlet"] for r in everyone if r.get("outlet")}),
+            article_ids=[e["article_id"] for e in timeline],
+            first_seen=min(dates) if dates else None,
+            last_seen=max(dates) if dates else None,
+            n=len(members),
+            share_fake=round(sum(r["final_label"] == "fake" for r in labelled) / len(labelled), 3) if labelled else 0.0,
+            timeline=timeline,
+        ))
+    out.sort(key=lambda s: (-s.n, s.id))
+    return out

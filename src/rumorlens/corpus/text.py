@@ -1,0 +1,120 @@
+"""Text helpers the corpus views share: lead extraction, accent folding, people names.
+
+People extraction is deliberately simple (no NER model ships offline): a person is a pair of
+adjacent capitalised words, neither of which is a stop word or a known non-name word, with
+possessives stripped and accents folded so "Khloé Kardashian's" and "Khloe Kardashian" agree.
+Titles are often Title Case ("Lamar Will Trap Khloe In His Love"), so pairs found only in a
+title count only when the same pair also appears in the body, where casing is informative.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+LEAD_CHARS = 600
+
+# Capitalised words that start or end non-name pairs in celebrity news ("Los Angeles",
+# "Golden Globes", "Page Six"). Kept short on purpose: the cosine test filters most noise.
+NOT_NAME = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "new", "los", "las", "san", "york", "angeles", "vegas", "city", "united", "states", "north", "south",
+    "getty", "images", "instagram", "twitter", "facebook", "youtube", "snapchat", "tiktok", "story", "photo",
+    "photos", "video", "news", "daily", "mail", "online", "magazine", "weekly", "page", "six", "star",
+    "entertainment", "tonight", "hollywood", "life", "radar", "people", "gossip", "cop", "tmz", "e",
+    "us", "uk", "usa", "la", "nyc", "tv", "show", "season", "episode", "series", "film", "movie", "awards",
+    "award", "golden", "globes", "globe", "academy", "oscars", "oscar", "grammy", "grammys", "emmy", "emmys",
+    "music", "big", "brother", "real", "housewives", "keeping", "up", "with", "kardashians", "royal",
+    "family", "house", "white", "church", "hospital", "center", "centre", "street", "park", "beach",
+    "exclusive", "breaking", "report", "update", "watch", "pics", "pic", "read", "more", "click", "here",
+    "getty", "splash", "backgrid", "ap", "reuters", "mr", "mrs", "ms", "dr", "sir", "lady", "lord",
+    "inc", "co", "ltd", "llc", "corp", "net", "com", "red", "carpet", "met", "gala", "super", "bowl",
+    "american", "idol", "voice", "bachelor", "bachelorette", "island", "dancing", "stars", "game",
+    "thrones", "twitter", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
+}
+_STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME
+_WORD = re.compile(r"[^\W\d_][\w'’‘\-]*")
+_POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish fold: "Khloé" -> "khloe"."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def lead(title: str | None, text: str | None, chars: int = LEAD_CHARS) -> str:
+    return f"{title or ''}\n{(text or '')[:chars]}"
+
+
+def _name_pairs(text: str) -> list[tuple[str, str]]:
+    """(key, display) for each adjacent capitalised word pair that looks like a name."""
+    out = []
+    prev: tuple[str, str, int] | None = None  # (clean word, folded, end offset)
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper():  # cheap reject first: most words are lowercase
+            prev = None
+            continue
+        raw = _POSSESSIVE.sub("", word).strip("-'’‘")
+        key = fold(raw)
+        ok = len(raw) > 1 and not raw.isupper() and key not in _STOP
+        if ok and prev is not None and text[prev[2] : m.start()] in (" ", "\u00a0"):
+            out.append((f"{prev[1]} {key}", f"{prev[0]} {raw}"))
+        # A possessive ends a name ("Odom's mistresses"), so it cannot start the next pair.
+        prev = (raw, key, m.end()) if ok and not _POSSESSIVE.search(m.group(0)) else None
+        if ok and _POSSESSIVE.search(m.group(0)):
+            prev = None
+    return out
+
+
+def body_people(text: str | None) -> dict[str, str]:
+    return dict(_name_pairs((text or "")[: LEAD_CHARS * 2]))
+
+
+def people(title: str | None, text: str | None, known: set[str] | None = None,
+           body: dict[str, str] | None = None) -> dict[str, str]:
+    """Folded name key -> display name, from the title and the lead of the body.
+
+    ``known`` is a corpus-wide set of name keys seen in bodies; title-only pairs must be in it
+    (or in this article's own body lead) to count. ``body`` reuses ``body_people(text)``.
+    """
+    found = dict(body) if body is not None else body_people(text)
+    for k, d in _name_pairs(title or ""):
+        if k in found or (known is not None and k in known):
+            found.setdefault(k, d)
+    return found
+
+
+def display_name(display: str) -> str:
+    """Readable ASCII form used in storyline titles ("Khloe Kardashian")."""
+    decomposed = unicodedata.normalize("NFKD", display)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_SINGLE = re.compile(r"[^\W\d_][\w\-]*")
+
+
+def principal_people(title: str | None, found: dict[str, str], limit: int = 3) -> list[str]:
+    """The people an article is *about*: full names in the title, single first or last names in
+    the title resolved against the names found in the article ("... Behind Khloe" -> Khloe
+    Kardashian), else the first two names of the lead."""
+    if not found:
+        return []
+    t = fold(title or "")
+    out: list[str] = [k for k in found if k in t]
+    if len(out) < limit:
+        words = {fold(_POSSESSIVE.sub("", w)) for w in _SINGLE.findall(title or "") if w[:1].isupper()}
+        for key in found:
+            if key not in out and any(part in words and part not in _STOP for part in key.split()):
+                out.append(key)
+    if not out:
+        out = list(found)[:2]
+    return out[:limit]

@@ -1,0 +1,48 @@
+"""Ordered, versioned schema migrations recorded in ``rumorlens_migrations``.
+
+Add a migration by appending ``(version, name, function)`` to ``MIGRATIONS``; never edit one
+that has shipped. A database whose highest recorded version is above ``SCHEMA_VERSION`` was
+written by a newer rumorlens and is refused (RL033) rather than silently misread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, func, inspect, select
+
+from ..errors import StoreError
+from . import schema
+
+
+def _initial(conn: Connection) -> None:
+    tables = [schema.articles, schema.verdicts, schema.signals, schema.duplicates,
+              schema.storylines, schema.storyline_members, schema.meta]
+    schema.metadata.create_all(conn, tables=tables)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table(schema.migrations_table.name):
+        return 0
+    return conn.execute(select(func.coalesce(func.max(schema.migrations_table.c.version), 0))).scalar_one()
+
+
+def migrate(conn: Connection, url: str) -> int:
+    """Bring the schema up to ``SCHEMA_VERSION``; return the version found before."""
+    schema.migrations_table.create(conn, checkfirst=True)
+    found = current_version(conn)
+    if found > SCHEMA_VERSION:
+        raise StoreError("RL033", url=url, found=found, supported=SCHEMA_VERSION)
+    for version, name, apply in MIGRATIONS:
+        if version > found:
+            apply(conn)
+            conn.execute(schema.migrations_table.insert().values(
+                version=version, name=name, applied_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return found

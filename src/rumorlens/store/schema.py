@@ -1,0 +1,98 @@
+"""The one schema, as SQLAlchemy Core tables, shared by SQLite and PostgreSQL.
+
+Migrations (``migrations.py``) create these tables; code never calls ``metadata.create_all``
+directly so that the recorded schema version always says what is in the database.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("content_hash", String(40), nullable=False, index=True),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", String(255), index=True),
+    Column("published", String(32)),
+    Column("author", Text),
+    Column("known_label", String(8)),  # the label the record carried (source: label)
+    Column("ingested_at", String(32), nullable=False),
+)
+
+verdicts = Table(
+    "verdicts",
+    metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("model_version", String(100), primary_key=True),
+    Column("label", String(8), nullable=False),
+    Column("p_fake", Float, nullable=False),
+    Column("truth_rating", Integer, nullable=False),
+    Column("reasons", Text, nullable=False, default="[]"),  # JSON list of strings
+    Column("text_only", Integer, nullable=False, default=0),
+    Column("created_at", String(32), nullable=False),
+)
+
+signals = Table(
+    "signals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("model_version", String(100), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("weight", Float, nullable=False, default=0.0),
+    Column("note", Text, nullable=False, default=""),
+    Column("speaker", Text),
+    Column("outlet", Text),
+    Index("ix_signals_article", "article_id"),
+)
+
+# Derived tables: rebuilt from the three above whenever they are stale (see ``meta``).
+duplicates = Table(
+    "duplicates",
+    metadata,
+    Column("article_id", String(200), primary_key=True),
+    Column("duplicate_of", String(200), nullable=False, index=True),
+    Column("similarity", Float, nullable=False),
+)
+
+storylines = Table(
+    "storylines",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("data", Text, nullable=False),  # JSON of the full Storyline (people, outlets, timeline...)
+    Column("n", Integer, nullable=False),
+    Column("last_seen", String(32)),
+)
+
+storyline_members = Table(
+    "storyline_members",
+    metadata,
+    Column("storyline_id", String(40), primary_key=True),
+    Column("article_id", String(200), primary_key=True),
+    Index("ix_members_article", "article_id"),
+)
+
+meta = Table(
+    "rumorlens_meta",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+migrations_table = Table(
+    "rumorlens_migrations",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)

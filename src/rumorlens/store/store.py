@@ -1,0 +1,279 @@
+"""``Store``: articles, verdicts and signals in SQLite or PostgreSQL, plus the corpus views.
+
+One object, as in sqlite-utils: the CLI, the API and the Judge (through the ``Memory``
+protocol) all talk to it. Derived views (near-duplicates, storylines) are rebuilt lazily from the
+base tables when an ingest has made them stale, so ingest stays fast and views stay consistent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..article import Article, content_id
+from ..corpus.memory import DebunkMatch, OutletRecord
+from ..errors import NotFound
+from ..verdict import Verdict
+from . import schema
+from .engine import db_errors, make_engine, resolve_url
+from .migrations import SCHEMA_VERSION, migrate
+
+LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    """Open with ``open_store(url)``; see the module docstring."""
+
+    def __init__(self, url: str | None = None) -> None:
+        sa_url, self.display_url, self.path = resolve_url(url)
+        self.is_sqlite = self.path is not None
+        self.engine = make_engine(sa_url, self.display_url, self.path)
+        with self._errors(), self.engine.begin() as conn:
+            self.schema_found = migrate(conn, self.display_url)
+        self.schema_version = SCHEMA_VERSION
+        self._cache: dict[str, object] = {}
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _errors(self):
+        return db_errors(self.display_url, self.is_sqlite)
+
+    def _insert_ignore(self, table):
+        dialect_insert = sqlite_insert if self.is_sqlite else pg_insert
+        return dialect_insert(table).on_conflict_do_nothing()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.display_url!r})"
+
+    # -- writing ----------------------------------------------------------------------------
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        ids = list(ids)
+        with self._errors(), self.engine.connect() as conn:
+            for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
+                chunk = ids[i : i + 500]
+                found.update(conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(chunk))).scalars())
+        return found
+
+    def add(self, pairs: Iterable[tuple[Article, Verdict | None]]) -> int:
+        """Store articles with their verdicts and signals in ONE transaction; return how many
+        articles were new. Already-stored ids are left untouched (idempotent re-ingest)."""
+        pairs = list(pairs)
+        if not pairs:
+            return 0
+        stamp = now_iso()
+        with self._errors(), self.engine.begin() as conn:
+            existing = set()
+            ids = [a.id for a, _ in pairs]
+            for i in range(0, len(ids), 500):
+                existing.update(conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(ids[i : i + 500]))).scalars())
+            arts, verds, sigs, seen = [], [], [], set()
+            for article, verdict in pairs:
+                if article.id in existing or article.id in seen:
+                    continue
+                seen.add(article.id)
+                arts.append(_article_row(article, stamp))
+                if verdict is not None:
+                    verds.append(_verdict_row(article.id, verdict, stamp))
+                    sigs.extend(_signal_rows(article.id, verdict))
+            if arts:
+                conn.execute(insert(schema.articles), arts)
+            if verds:
+                conn.execute(self._insert_ignore(schema.verdicts), verds)
+            if sigs:
+                conn.execute(insert(schema.signals), sigs)
+            if arts:
+                self._set_meta(conn, "derived_stale", "1")
+        if arts:
+            self._cache.clear()
+        return len(arts)
+
+    def _set_meta(self, conn, key: str, value: str) -> None:
+        conn.execute(self._insert_ignore(schema.meta).values(key=key, value=value))
+        conn.execute(update(schema.meta).where(schema.meta.c.key == key).values(value=value))
+
+    def _get_meta(self, key: str) -> str | None:
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
+
+    # -- reading ----------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(schema.articles)).scalar_one()
+
+    def ids(self) -> list[str]:
+        with self._errors(), self.engine.connect() as conn:
+            return list(conn.execute(select(schema.articles.c.id).order_by(schema.articles.c.id)).scalars())
+
+    def _latest_verdicts(self):
+        """One verdict per article: the most recent one (a newer model may re-judge)."""
+        v = schema.verdicts
+        ranked = select(v, func.row_number().over(partition_by=v.c.article_id, order_by=v.c.created_at.desc()).label("rn")).subquery()
+        return select(ranked).where(ranked.c.rn == 1).subquery()
+
+    def rows(self, with_text: bool = True) -> list[dict]:
+        """Every article with its latest verdict, as plain dicts: the input of corpus views."""
+        if "rows" in self._cache and with_text:
+            return self._cache["rows"]  # type: ignore[return-value]
+        a, lv = schema.articles, self._latest_verdicts()
+        cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
+                lv.c.label, lv.c.p_fake, lv.c.model_version, lv.c.reasons, lv.c.created_at]
+        cols.append(a.c.text if with_text else func.substr(a.c.text, 1, LEAD_CHARS).label("text"))
+        q = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id)).order_by(a.c.id)
+        with self._errors(), self.engine.connect() as conn:
+            out = [dict(r._mapping) for r in conn.execute(q)]
+        for r in out:
+            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
+        if with_text:
+            self._cache["rows"] = out
+        return out
+
+    def article(self, article_id: str) -> dict:
+        """One stored article with its verdicts and signals; NotFound (RL035) if absent."""
+        with self._errors(), self.engine.connect() as conn:
+            row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()
+            if row is None:
+                raise NotFound("RL035", what="article", id=article_id, command="export")
+            out = dict(row._mapping)
+            out["verdicts"] = [dict(v._mapping) | {"reasons": json.loads(v.reasons)} for v in conn.execute(
+                select(schema.verdicts).where(schema.verdicts.c.article_id == article_id).order_by(schema.verdicts.c.created_at))]
+            out["signals"] = [{k: v for k, v in dict(s._mapping).items() if k not in ("id", "article_id")} for s in conn.execute(
+                select(schema.signals).where(schema.signals.c.article_id == article_id).order_by(schema.signals.c.id))]
+        return out
+
+    def iter_export(self) -> Iterator[dict]:
+        """Articles with their latest verdict, for ``rumorlens export``."""
+        for r in self.rows():
+            yield {
+                "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
+                "author": r["author"], "known_label": r["known_label"], "label": r["label"],
+                "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
+                "truth_rating": None if r["p_fake"] is None else int(round(10 * (1 - float(r["p_fake"])))),
+                "model_version": r["model_version"], "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
+                "text": r["text"],
+            }
+
+    # -- derived views ------------------------------------------------------------------------
+    def refresh(self, force: bool = False, progress=None) -> bool:
+        """Rebuild near-duplicates and storylines if an ingest made them stale."""
+        if not force and self._get_meta("derived_stale") != "1":
+            return False
+        from ..corpus.duplicates import find_duplicates
+        from ..corpus.storylines import build_storylines
+
+        rows = self.rows()
+        dups = find_duplicates(rows)
+        stories = build_storylines(rows, dups)
+        with self._errors(), self.engine.begin() as conn:
+            conn.execute(delete(schema.duplicates))
+            conn.execute(delete(schema.storyline_members))
+            conn.execute(delete(schema.storylines))
+            if dups:
+                conn.execute(insert(schema.duplicates), [
+                    {"article_id": k, "duplicate_of": v[0], "similarity": v[1]} for k, v in dups.items()])
+            if stories:
+                conn.execute(insert(schema.storylines), [
+                    {"id": s.id, "title": s.title, "data": json.dumps(s.as_dict()), "n": s.n, "last_seen": s.last_seen} for s in stories])
+                conn.execute(insert(schema.storyline_members), [
+                    {"storyline_id": s.id, "article_id": aid} for s in stories for aid in s.article_ids])
+            self._set_meta(conn, "derived_stale", "0")
+        self._cache.clear()
+        return True
+
+    def duplicates(self) -> dict[str, tuple[str, float]]:
+        self.refresh()
+        with self._errors(), self.engine.connect() as conn:
+            return {r.article_id: (r.duplicate_of, r.similarity) for r in conn.execute(select(schema.duplicates))}
+
+    def storylines(self, min_size: int = 2) -> list:
+        from ..corpus.storylines import Storyline
+
+        self.refresh()
+        q = select(schema.storylines.c.data).where(schema.storylines.c.n >= min_size).order_by(
+            schema.storylines.c.n.desc(), schema.storylines.c.last_seen.desc(), schema.storylines.c.id)
+        with self._errors(), self.engine.connect() as conn:
+            return [Storyline.from_dict(json.loads(d)) for d in conn.execute(q).scalars()]
+
+    def storyline(self, storyline_id: str):
+        from ..corpus.storylines import Storyline
+
+        self.refresh()
+        s = schema.storylines
+        with self._errors(), self.engine.connect() as conn:
+            data = conn.execute(select(s.c.data).where(s.c.id == storyline_id)).scalar()
+            if data is None:  # allow a unique prefix, as git does for hashes
+                found = list(conn.execute(select(s.c.data).where(s.c.id.like(storyline_id + "%")).limit(2)).scalars())
+                data = found[0] if len(found) == 1 and len(storyline_id) >= 4 else None
+        if data is None:
+            raise NotFound("RL035", what="storyline", id=storyline_id, command="stories")
+        return Storyline.from_dict(json.loads(data))
+
+    def scorecard(self, min_n: int = 10):
+        from ..corpus.scorecard import build_scorecard
+
+        key = f"scorecard:{min_n}"
+        if key not in self._cache:
+            self._cache[key] = build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
+        return self._cache[key]
+
+    def stats(self) -> dict:
+        rows = self.rows(with_text=False)
+        return {
+            "articles": len(rows),
+            "outlets": len({r["outlet"] for r in rows if r["outlet"]}),
+            "stories": len(self.storylines()),
+            "labelled": sum(1 for r in rows if r["known_label"]),
+            "judged_fake": sum(1 for r in rows if r["label"] == "fake"),
+            "judged_real": sum(1 for r in rows if r["label"] == "real"),
+            "duplicates": len(self.duplicates()),
+            "schema_version": self.schema_version,
+            "db": self.display_url,
+        }
+
+    # -- the Memory protocol the Judge uses ------------------------------------------------------
+    def outlet_record(self, outlet: str | None) -> OutletRecord | None:
+        if not outlet:
+            return None
+        return self.scorecard().record(outlet)
+
+    def debunk_matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
+        from ..corpus.debunks import DebunkIndex
+
+        if "debunks" not in self._cache:
+            self._cache["debunks"] = DebunkIndex().fit(self.rows())
+        return self._cache["debunks"].matches(article, limit=limit)  # type: ignore[union-attr]
+
+
+def _article_row(a: Article, stamp: str) -> dict:
+    return {"id": a.id, "content_hash": content_id(a.title, a.text), "title": a.title or "", "text": a.text,
+            "url": a.url, "outlet": a.outlet, "published": a.published, "author": a.author,
+            "known_label": a.label, "ingested_at": stamp}
+
+
+def _verdict_row(article_id: str, v: Verdict, stamp: str) -> dict:
+    return {"article_id": article_id, "model_version": v.model_version or "unknown", "label": v.label,
+            "p_fake": float(v.p_fake), "truth_rating": v.truth_rating, "reasons": json.dumps(list(v.reasons)),
+            "text_only": int(bool(v.text_only)), "created_at": stamp}
+
+
+def _signal_rows(article_id: str, v: Verdict) -> list[dict]:
+    return [{"article_id": article_id, "model_version": v.model_version or "unknown", "kind": s.kind, "text": s.text,
+             "start": s.start, "end": s.end, "weight": float(s.weight), "note": s.note or "", "speaker": s.speaker,
+             "outlet": s.outlet} for s in v.signals]
