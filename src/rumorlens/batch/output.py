@@ -43,7 +43,8 @@ def verdict_schema(signals: bool):
     )
     fields = [
         ("id", pa.string()), ("title", pa.string()), ("outlet", pa.string()), ("url", pa.string()),
-        ("published", pa.string()), ("label", pa.string()), ("p_fake", pa.float64()), ("truth_rating", pa.int64()),
+        ("published", pa.string()), ("label", pa.string()), ("p_fake", pa.float64()), ("threshold", pa.float64()),
+        ("truth_rating", pa.int64()),
         ("signals", pa.list_(signal)), ("reasons", pa.list_(pa.string())), ("model_version", pa.string()),
         ("text_only", pa.bool_()), ("known_label", pa.string()), ("warnings", pa.list_(pa.string())), ("text", pa.string()),
     ]
@@ -151,5 +152,16 @@ def _write_parquet(path: Path, verdicts: list[str], signals: bool) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist([json.loads(v) for v in verdicts], schema=verdict_schema(signals))
-    pq.write_table(table, path)
+    rows = [json.loads(v) for v in verdicts]
+    pq.write_table(pa.Table.from_pylist(rows, schema=table_schema(rows, signals)), path)
+
+
+def table_schema(rows: list[dict], signals: bool):
+    """The fixed schema for the fields we know, in ``as_dict`` order; a field a newer ``Verdict``
+    added is kept too, with the type Arrow infers, rather than silently dropped."""
+    import pyarrow as pa
+
+    known = {f.name: f for f in verdict_schema(signals)}
+    if not rows:
+        return pa.schema(list(known.values()))
+    return pa.schema([known.get(name) or pa.field(name, pa.array([r.get(name) for r in rows]).type) for name in rows[0]])
