@@ -1,0 +1,302 @@
+"""``rumorlens check``: JSON fields, human output, --explain, --text-only, model selection,
+and every bad input as one exact stderr line with exit codes 0/1/2 (never a traceback)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO, TINY_ARTICLES
+from rumorlens.cli import app
+from rumorlens.verdict import SIGNAL_KINDS
+
+ARTICLE = (
+    "https://www.example-gossip.com/singer-leaning-on-ex\n"
+    "Is The Singer Secretly Leaning On Her Ex?\n"
+    "The singer is reportedly leaning on her ex-husband, a source close to the star told In Touch./n"
+    "\"She calls him every night,\" an insider claims. The shocking news has fans divided!!\n"
+    "Join the Discussion\n"
+)
+
+
+@pytest.fixture
+def runner(tiny_model_dir, monkeypatch) -> CliRunner:
+    """CliRunner with the tiny model selected through $RUMORLENS_MODEL, as a user would."""
+    monkeypatch.setenv("RUMORLENS_MODEL", str(tiny_model_dir))
+    monkeypatch.setenv("RUMORLENS_PROGRESS", "0")
+    return CliRunner()
+
+
+@pytest.fixture
+def article_file(tmp_path) -> Path:
+    f = tmp_path / "singer.txt"
+    f.write_text(ARTICLE, encoding="utf-8")
+    return f
+
+
+def run(runner: CliRunner, *args: str, input: str | bytes | None = None):
+    return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+# -- the verdict -----------------------------------------------------------------------------
+
+
+def test_check_json_has_every_documented_field(runner, article_file):
+    result = run(runner, "check", article_file, "--json")
+    assert result.exit_code == 0, result.stderr
+    (v,) = json_lines(result.stdout)
+    for key in ("id", "title", "outlet", "label", "p_fake", "truth_rating", "signals", "reasons", "model_version", "text"):
+        assert key in v, key
+    assert v["id"] == "singer"
+    assert v["title"] == "Is The Singer Secretly Leaning On Her Ex?"
+    assert v["outlet"] == "example-gossip.com"
+    assert v["model_version"] == "tiny-test"
+    assert v["label"] in ("fake", "real")
+    assert 0.0 <= v["p_fake"] <= 1.0
+    assert isinstance(v["truth_rating"], int) and 0 <= v["truth_rating"] <= 10
+    assert 1 <= len(v["reasons"]) <= 5 and all(isinstance(r, str) and r for r in v["reasons"])
+    assert "Join the Discussion" not in v["text"]
+
+
+def test_check_json_signal_spans_point_into_text(runner, article_file):
+    (v,) = json_lines(run(runner, "check", article_file, "--json").stdout)
+    kinds = {s["kind"] for s in v["signals"]}
+    assert {"anonymous_source", "hedge", "sensational"} <= kinds
+    for s in v["signals"]:
+        assert set(s) >= {"kind", "text", "start", "end", "weight"}
+        assert s["kind"] in SIGNAL_KINDS
+        if s["start"] >= 0:
+            assert v["text"][s["start"] : s["end"]] == s["text"], s
+
+
+def test_check_truth_rating_agrees_with_label(runner, tmp_path):
+    feed = tmp_path / "tiny.jsonl"
+    feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url}) + "\n" for a in TINY_ARTICLES), encoding="utf-8")
+    verdicts = json_lines(run(runner, "check", feed, "--json").stdout)
+    assert len(verdicts) == len(TINY_ARTICLES)
+    assert {v["label"] for v in verdicts} == {"fake", "real"}
+    for v in verdicts:
+        assert (v["truth_rating"] <= 5) if v["label"] == "fake" else (v["truth_rating"] >= 5), v
+
+
+def test_check_default_output_is_a_rich_panel(runner, article_file):
+    result = run(runner, "check", article_file)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert out.lstrip().startswith("╭─ Is The Singer Secretly Leaning On Her Ex?")
+    assert "╰" in out and "singer" in out
+    assert "verdict" in out and ("FAKE" in out or "REAL" in out)
+    assert "/10" in out and "why" in out and "•" in out
+    assert "example-gossip.com" in out
+
+
+def test_check_explain_shows_the_article_text(runner, article_file):
+    result = run(runner, "check", article_file, "--explain")
+    assert result.exit_code == 0
+    assert "legend:" in result.stdout
+    assert "a source close to the star told In Touch" in result.stdout
+    assert "\"She calls him every night,\" an insider claims." in result.stdout
+
+
+def test_check_explain_highlights_signal_spans_in_a_terminal(article_file, tiny_model_dir):
+    """In a colour terminal the spans are styled: the ANSI code sits right before the snippet."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_MODEL": str(tiny_model_dir), "FORCE_COLOR": "1", "COLUMNS": "200"}
+    proc = subprocess.run([sys.executable, "-m", "rumorlens", "check", "--explain", str(article_file)], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "\x1b[1;31man insider claims\x1b[0m" in proc.stdout  # anonymous_source: bold red
+    assert "\x1b[33mreportedly\x1b[0m" in proc.stdout  # hedge: yellow
+
+
+def test_check_no_text_leaves_text_out(runner, article_file):
+    (v,) = json_lines(run(runner, "check", article_file, "--json", "--no-text").stdout)
+    assert "text" not in v and v["signals"]
+
+
+def test_check_text_only_ignores_url_and_outlet(runner, tmp_path):
+    body = "Couple Spotted At Dinner\nThe couple were seen at dinner, a source close to them says, and they confirmed it to People.\n"
+    a = tmp_path / "a.txt"
+    a.write_text("https://www.intouchweekly.com/posts/dinner\n" + body, encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text("https://people.com/dinner\n" + body, encoding="utf-8")
+    with_outlet = json_lines(run(runner, "check", a, b, "--json").stdout)
+    assert [v["outlet"] for v in with_outlet] == ["intouchweekly.com", "people.com"]
+    assert any(s["kind"] == "outlet_record" for s in with_outlet[0]["signals"])
+    text_only = json_lines(run(runner, "check", a, b, "--json", "--text-only").stdout)
+    assert text_only[0]["p_fake"] == text_only[1]["p_fake"]
+    assert text_only[0]["label"] == text_only[1]["label"]
+    for v in text_only:
+        assert v["text_only"] is True and v["outlet"] is None
+        assert not any(s["kind"] == "outlet_record" for s in v["signals"])
+
+
+def test_check_model_option_and_env_select_the_model(runner, article_file, tiny_articles, tmp_path):
+    from rumorlens.model.judge import Judge
+
+    other = tmp_path / "other-model"
+    Judge.fit(tiny_articles, folds=2).save(other, model_version="other-test")
+    by_env = json_lines(run(runner, "check", article_file, "--json").stdout)
+    by_option = json_lines(run(runner, "check", article_file, "--json", "--model", other).stdout)
+    assert by_env[0]["model_version"] == "tiny-test"
+    assert by_option[0]["model_version"] == "other-test"
+
+
+def test_check_bad_model_path_is_rl020_exit_2(runner, article_file, tmp_path):
+    missing = tmp_path / "no-model"
+    result = run(runner, "check", article_file, "--model", missing)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"error: {missing}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model [RL020]"]
+    assert result.stdout == ""
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    result = run(runner, "check", article_file, "--model", empty)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"error: {empty}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model [RL020]"]
+
+
+def test_check_stdin(runner):
+    result = run(runner, "check", "-", "--json", input=ARTICLE)
+    assert result.exit_code == 0
+    (v,) = json_lines(result.stdout)
+    assert v["outlet"] == "example-gossip.com" and v["id"].startswith("sha1-")
+
+
+# -- bad input: exact one-line errors, the rest still judged, exit codes ---------------------
+
+
+def test_check_no_input_is_rl040_exit_2(runner):
+    result = run(runner, "check")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == ["error: no input given; pass files, folders, URLs or - for stdin (see `rumorlens check --help`) [RL040]"]
+
+
+def test_check_unknown_option_is_usage_error_exit_2(runner, article_file):
+    result = runner.invoke(app, ["check", str(article_file), "--no-such-option"])
+    assert result.exit_code == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_path, article_file):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (bad / "notobject.json").write_text("[1]", encoding="utf-8")
+    (bad / "feed.jsonl").write_text('{"id": "ok1", "text": "Good line."}\n{not json}\n{"id": "notext"}\n{"id": "ok2", "text": "Also good."}\n', encoding="utf-8")
+    (bad / "nocol.csv").write_text("title,body\nA,B\n", encoding="utf-8")
+    missing = tmp_path / "missing.txt"
+    empty_dir = tmp_path / "emptydir"
+    empty_dir.mkdir()
+    result = run(runner, "check", article_file, bad, missing, empty_dir, "--json")
+    assert result.exit_code == 1
+    assert [v["id"] for v in json_lines(result.stdout)] == ["singer", "ok1", "ok2"]
+    assert stderr_lines(result) == [
+        f"error: {bad / 'binary.txt'}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]",
+        f"error: {bad / 'empty.txt'}: file is empty; give a file with an article in it [RL002]",
+        f"error: {bad / 'feed.jsonl'}:2: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]",
+        f"error: {bad / 'feed.jsonl'}:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
+        f"error: {bad / 'nocol.csv'}: CSV has no 'text' column (columns: title, body); name the article-body column 'text' [RL008]",
+        f"error: {bad / 'notobject.json'}[0]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
+        f"error: {missing}: no such file or directory; check the path [RL001]",
+        f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder [RL004]",
+    ]
+
+
+def test_check_only_bad_input_exits_1_with_no_verdicts(runner, tmp_path):
+    f = tmp_path / "empty.jsonl"
+    f.write_text("", encoding="utf-8")
+    result = run(runner, "check", f, "--json")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert stderr_lines(result) == [f"error: {f}: file is empty; give a file with an article in it [RL002]"]
+
+
+def test_check_warnings_do_not_fail_and_quiet_hides_them(runner, tmp_path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Beyoncé Story\nThe café owner told People it happened.".encode("latin-1"))
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Actor Opens Restaurant</title><script>evil()</script></head><body><article>"
+        "<h1>Actor Opens Restaurant</h1><p>The actor opened a restaurant in New York on Friday, he told Variety in an interview.</p>"
+        "<p>\"Cooking was my first love,\" he said at the opening, where friends and family gathered for dinner.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = run(runner, "check", latin, page, "--json")
+    assert result.exit_code == 0
+    assert len(json_lines(result.stdout)) == 2
+    assert stderr_lines(result) == [
+        f"warning: {latin}: not valid UTF-8; decoded with replacement characters [RW001]",
+        f"warning: {page}: HTML contained <script>/<style> elements; they were removed [RW003]",
+    ]
+    v = json_lines(result.stdout)[1]
+    assert "evil" not in v["text"] and v["warnings"] == [f"{page}: HTML contained <script>/<style> elements; they were removed [RW003]"]
+    quiet = run(runner, "check", latin, page, "--json", "--quiet")
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_check_20mb_single_line_is_truncated_and_judged(runner, tmp_path):
+    f = tmp_path / "huge.txt"
+    f.write_text("Huge Title\n" + "tabloid " * (20 * 1024 * 1024 // 8), encoding="utf-8")
+    result = run(runner, "check", f, "--json", "--no-text")
+    assert result.exit_code == 0
+    (v,) = json_lines(result.stdout)
+    assert v["title"] == "Huge Title" and v["label"] in ("fake", "real")
+    (line,) = stderr_lines(result)
+    assert line.startswith(f"warning: {f}: text is ") and line.endswith("characters; only the first 100000 are judged [RW002]")
+
+
+# -- a real process: exit codes and no tracebacks ------------------------------------------
+
+
+def _cli(args, tiny_model_dir, input: bytes | None = None):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_MODEL": str(tiny_model_dir), "RUMORLENS_PROGRESS": "0"}
+    return subprocess.run([sys.executable, "-m", "rumorlens", *map(str, args)], input=input, capture_output=True, env=env, timeout=120)
+
+
+def test_check_subprocess_exit_codes_and_no_traceback(tiny_model_dir, article_file, tmp_path):
+    ok = _cli(["check", article_file, "--json"], tiny_model_dir)
+    assert ok.returncode == 0
+    assert json.loads(ok.stdout)["id"] == "singer"
+
+    missing = tmp_path / "gone.txt"
+    some_failed = _cli(["check", article_file, missing, "--json"], tiny_model_dir)
+    assert some_failed.returncode == 1
+    assert len(some_failed.stdout.splitlines()) == 1
+    assert some_failed.stderr.decode().strip() == f"error: {missing}: no such file or directory; check the path [RL001]"
+
+    bad_model = _cli(["check", article_file, "--model", tmp_path / "nomodel"], tiny_model_dir)
+    assert bad_model.returncode == 2
+    assert bad_model.stderr.decode().strip().endswith("[RL020]")
+
+    for proc in (ok, some_failed, bad_model):
+        assert b"Traceback" not in proc.stderr
+
+
+def test_check_subprocess_stdin_and_unreachable_url(tiny_model_dir):
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    url = f"http://127.0.0.1:{port}/story"
+    proc = _cli(["check", "-", url, "--json"], tiny_model_dir, input=ARTICLE.encode())
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["outlet"] == "example-gossip.com"
+    (err,) = proc.stderr.decode().strip().splitlines()
+    assert err.startswith(f"error: {url}: could not fetch URL (") and err.endswith("[RL010]")
+    assert b"Traceback" not in proc.stderr
