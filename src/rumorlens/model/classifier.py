@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer
+from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
 
 DEFAULTS = {
     "C": 8.0,
@@ -42,16 +42,41 @@ class RumorModel:
         self.settings = {**DEFAULTS, **settings}
 
     # -- training ------------------------------------------------------------------------
-    def fit(self, texts: Sequence[str], outlets: Sequence[str | None], y: np.ndarray, counts: Sequence[dict] | None = None, progress: Callable[[str], None] = lambda s: None):
+    def fit(
+        self,
+        texts: Sequence[str],
+        outlets: Sequence[str | None],
+        y: np.ndarray,
+        counts: Sequence[dict] | None = None,
+        augmented: tuple[Sequence[str], Sequence[dict], Sequence[int]] | None = None,
+        progress: Callable[[str], None] = lambda s: None,
+    ):
+        """``augmented`` = (texts, signal counts, index of the original each copy restyles):
+        restyled copies train the text model with their original's label and always sit in
+        their original's fold, so cross-validation never scores a story it trained on."""
         s = self.settings
         y = np.asarray(y).astype(int)
         progress("vectorising words")
         self.vectorizer_ = make_word_vectorizer(int(s["max_features"]))
-        X_words = self.vectorizer_.fit_transform(texts)
+        X_words = self.vectorizer_.fit_transform([model_text(t) for t in texts])
         progress("finding signals")
         signal_input = counts if counts is not None else texts
         self.signals_ = SignalFeaturizer().fit(signal_input)
         X = self._stack(X_words, self.signals_.transform(signal_input))
+        if augmented is not None:
+            aug_texts, aug_counts, aug_source = augmented
+            aug_source = np.asarray(aug_source, dtype=int)
+            X_aug = self.features(aug_texts, aug_counts)
+            y_aug = y[aug_source]
+        else:
+            aug_source = np.zeros(0, dtype=int)
+            X_aug, y_aug = None, np.zeros(0, dtype=int)
+
+        def training_rows(idx: np.ndarray):
+            if X_aug is None:
+                return X[idx], y[idx]
+            extra = np.flatnonzero(np.isin(aug_source, idx))
+            return sparse.vstack([X[idx], X_aug[extra]], format="csr"), np.concatenate([y[idx], y_aug[extra]])
 
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit(outlets, y)
         folds = StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"]))
@@ -59,12 +84,12 @@ class RumorModel:
         oof_outlet = np.zeros((len(y), 2))
         for i, (train_idx, held_idx) in enumerate(folds.split(X, y)):
             progress(f"cross-validating fold {i + 1}/{s['folds']}")
-            clf = self._classifier().fit(X[train_idx], y[train_idx])
+            clf = self._classifier().fit(*training_rows(train_idx))
             oof[held_idx] = clf.decision_function(X[held_idx])
             fold_prior = OutletPrior(strength=float(s["outlet_strength"])).fit([outlets[j] for j in train_idx], y[train_idx])
             oof_outlet[held_idx] = fold_prior.transform([outlets[j] for j in held_idx])
         progress("fitting the final model")
-        final = self._classifier().fit(X, y)
+        final = self._classifier().fit(*training_rows(np.arange(len(y))))
         # Plain arrays from here on: the same attributes a loaded model has.
         self.coef_ = final.coef_.ravel().astype(np.float32)
         self.intercept_ = float(final.intercept_[0])
@@ -88,7 +113,7 @@ class RumorModel:
 
     # -- inference -----------------------------------------------------------------------
     def features(self, texts: Sequence[str], counts: Sequence[dict]):
-        return self._stack(self.vectorizer_.transform(texts), self.signals_.transform(counts))
+        return self._stack(self.vectorizer_.transform([model_text(t) for t in texts]), self.signals_.transform(counts))
 
     def text_scores(self, X) -> np.ndarray:
         return X @ self.coef_ + self.intercept_

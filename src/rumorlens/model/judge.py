@@ -50,8 +50,18 @@ class Judge:
         return _load_cached(str(resolved), meta.stat().st_mtime_ns if meta.exists() else 0)
 
     @classmethod
-    def fit(cls, articles: Sequence[Article], text_only: bool = False, progress: Callable[[str], None] = lambda s: None, **settings) -> Judge:
+    def fit(
+        cls,
+        articles: Sequence[Article],
+        text_only: bool = False,
+        augment: bool = True,
+        progress: Callable[[str], None] = lambda s: None,
+        **settings,
+    ) -> Judge:
+        """Train on labelled articles. ``augment`` adds a restyled copy of each (fakes made
+        sober, real stories sensational) with the same label, so tone alone stops being evidence."""
         from ..errors import InputError
+        from .restyle import sensationalise, soberise
 
         labelled = [a for a in articles if a.label in ("fake", "real")]
         y = np.array([a.label == "fake" for a in labelled], dtype=int)
@@ -61,9 +71,17 @@ class Judge:
         progress("finding signals")
         texts = [a.full_text for a in labelled]
         counts = [analyse(t)[1] for t in texts]
+        augmented = None
+        if augment:
+            progress("restyling copies")
+            aug_texts = []
+            for i, a in enumerate(labelled):
+                title, body = soberise(a.title, a.text) if a.label == "fake" else sensationalise(a.title, a.text, seed=i)
+                aug_texts.append(f"{title}\n{body}")
+            augmented = (aug_texts, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
         outlets = [None if text_only else a.outlet for a in labelled]
-        model = RumorModel(**settings).fit(texts, outlets, y, counts=counts, progress=progress)
-        meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only}
+        model = RumorModel(**settings).fit(texts, outlets, y, counts=counts, augmented=augmented, progress=progress)
+        meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings}
         return cls(model, meta)
 
     def save(self, out: str | Path, **meta) -> Path:
@@ -108,6 +126,7 @@ class Judge:
         scores = self.model.text_scores(X)
         probs = self.model.probabilities(scores, [a.outlet for a in batch], text_only)
         threshold = self.model.threshold(text_only)
+        contrib = self._term_contributions(X) if explain else None
         for i, article in enumerate(batch):
             p = float(probs[i])
             label = "fake" if p >= threshold else "real"
@@ -119,7 +138,7 @@ class Judge:
                     signals.append(outlet_signal(record))
                 if memory is not None:
                     signals.extend(debunk_signal(m) for m in memory.debunk_matches(article))
-                fake_terms, real_terms = self._top_terms(X, i, label)
+                fake_terms, real_terms = self._top_terms(contrib, i, label)
                 reasons = reasons_for(label, signals, record, fake_terms, real_terms)
             yield Verdict(
                 id=article.id,
@@ -154,17 +173,22 @@ class Judge:
         low, high = wilson_interval(k, n)
         return OutletRecord(outlet=outlet, n=n, n_fake=k, fake_rate=k / n, ci_low=low, ci_high=high, source="training data")
 
-    def _top_terms(self, X, row: int, label: str) -> tuple[list[str], list[str]]:
-        """The word n-grams in this article that pushed hardest towards each label."""
-        x = X.getrow(row)
-        cols = x.indices[x.indices < self._n_words]
-        if not len(cols):
+    def _term_contributions(self, X):
+        """Per-article contribution of each word n-gram to the calibrated score (CSR)."""
+        words = X[:, : self._n_words]
+        return words.multiply(self.model.coef_[: self._n_words] * self.model.full_cal_[0]).tocsr()
+
+    def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
+        """The word n-grams in this article that pushed hardest towards its label."""
+        lo, hi = contrib.indptr[row], contrib.indptr[row + 1]
+        values, cols = contrib.data[lo:hi], contrib.indices[lo:hi]
+        if not len(values):
             return [], []
-        contrib = x[:, cols].toarray().ravel() * self.model.coef_[cols] * self.model.full_cal_[0]
-        order = np.argsort(contrib)
-        fake = [self._terms[cols[j]] for j in order[::-1][:TOP_TERMS] if contrib[j] > MIN_TERM_CONTRIBUTION]
-        real = [self._terms[cols[j]] for j in order[:TOP_TERMS] if contrib[j] < -MIN_TERM_CONTRIBUTION]
-        return (fake, []) if label == "fake" else ([], real)
+        if label == "fake":
+            order = np.argsort(values)[::-1][:TOP_TERMS]
+            return [self._terms[cols[j]] for j in order if values[j] > MIN_TERM_CONTRIBUTION], []
+        order = np.argsort(values)[:TOP_TERMS]
+        return [], [self._terms[cols[j]] for j in order if values[j] < -MIN_TERM_CONTRIBUTION]
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,0 +1,97 @@
+"""Mechanical restyling: the same story told soberly or sensationally, facts and sources kept.
+
+Used two ways: the restyle stress test (does the verdict survive a change of tone?) and
+style-consistency augmentation in training (restyled copies keep their label, so the model
+learns that tone alone is not evidence). Deterministic for a given ``seed`` so numbers reproduce.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+from ..signals.lexicon import SENSATIONAL_WORDS
+
+# Loaded word -> a neutral word that keeps the sentence grammatical enough.
+NEUTRAL = {
+    "shocking": "notable", "shock": "surprise", "shocked": "surprised", "shocker": "surprise",
+    "stunning": "notable", "stunned": "surprised", "stuns": "surprises", "trap": "keep",
+    "trapped": "kept", "melted": "softened", "melts": "softens", "bombshell": "news",
+    "devastated": "upset", "devastating": "difficult", "heartbroken": "sad",
+    "heartbreaking": "sad", "heartbreak": "sadness", "furious": "unhappy", "fury": "anger",
+    "livid": "unhappy", "enraged": "angry", "meltdown": "difficult moment", "feud": "dispute",
+    "feuding": "disagreeing", "war": "dispute", "wars": "disputes", "secret": "private",
+    "secrets": "private matters", "secretly": "privately", "slams": "criticises",
+    "slammed": "criticised", "blasts": "criticises", "blasted": "criticised", "rages": "argues",
+    "raging": "arguing", "rage": "anger", "explosive": "tense", "scandal": "controversy",
+    "scandalous": "controversial", "betrayal": "breach of trust", "betrayed": "let down",
+    "humiliated": "embarrassed", "humiliating": "embarrassing", "horrifying": "troubling",
+    "horror": "concern", "nightmare": "difficulty", "crisis": "difficulty", "disaster": "setback",
+    "desperate": "eager", "desperately": "eagerly", "torture": "hard", "tortured": "troubled",
+    "crumbling": "struggling", "collapse": "end", "collapsing": "ending",
+    "hysterically": "heavily", "hysterical": "upset", "sobbing": "crying", "jealous": "envious",
+    "jealousy": "envy", "revenge": "response", "catfight": "argument", "showdown": "meeting",
+    "ultimatum": "demand", "sneaky": "quiet", "outrageous": "unusual", "outraged": "unhappy",
+    "insane": "remarkable", "crazy": "unusual", "obsessed": "keen", "obsession": "interest",
+    "drama": "tension", "explodes": "argues", "exploded": "argued", "erupts": "starts",
+    "erupted": "started", "banished": "excluded", "dumped": "left", "dumps": "leaves",
+    "exclusive": "report", "exposed": "revealed", "exposes": "reveals", "unbelievable": "surprising",
+    "jaw-dropping": "surprising", "brutal": "harsh", "cruel": "harsh", "vicious": "harsh",
+    "nasty": "unpleasant", "spiraling": "struggling", "spiralling": "struggling",
+    "breakdown": "hard time", "rocked": "affected", "reeling": "affected", "agony": "distress",
+    "panic": "worry", "panicked": "worried", "terrified": "worried", "frantic": "worried",
+    "fuming": "annoyed", "seething": "annoyed", "ruined": "damaged", "destroyed": "damaged",
+    "sinister": "odd",
+}
+HEDGES_TO_DROP = ("reportedly", "allegedly", "apparently", "supposedly", "purportedly", "seemingly")
+LOADED_OPENERS = ("SHOCKING:", "BOMBSHELL:", "EXCLUSIVE:", "DEVASTATING:", "OMG:")
+LOADED_ADJECTIVES = ("shocking", "stunning", "explosive", "heartbreaking", "scandalous")
+LOADED_CLOSERS = ("Fans are stunned!", "The drama is far from over!!", "Stay tuned for more shocking details!")
+
+_LOADED_RE = re.compile(r"\b(" + "|".join(sorted((re.escape(w) for w in SENSATIONAL_WORDS if " " not in w), key=len, reverse=True)) + r")\b", re.I)
+_HEDGE_RE = re.compile(r"\b(" + "|".join(HEDGES_TO_DROP) + r")\b,?\s*", re.I)
+_CAPS_RE = re.compile(r"\b[A-Z]{4,}\b")
+_SAID_RE = re.compile(r"\b(said|says)\b")
+
+
+def _match_case(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def soberise(title: str, text: str) -> tuple[str, str]:
+    """Strip sensational words, exclamation marks, shouting and hedges; keep everything else."""
+
+    def tone_down(s: str) -> str:
+        s = _LOADED_RE.sub(lambda m: _match_case(NEUTRAL.get(m.group(1).lower(), ""), m.group(1)), s)
+        s = _HEDGE_RE.sub("", s)
+        s = _CAPS_RE.sub(lambda m: m.group(0).capitalize(), s)
+        s = re.sub(r"[!?]*!+[!?]*", ".", s)
+        s = re.sub(r"\?{2,}", "?", s)
+        return re.sub(r"[ \t]{2,}", " ", s).replace(" .", ".")
+
+    title = tone_down(title).rstrip()
+    if title.endswith("?"):
+        title = title[:-1].rstrip() + "."
+    return title, tone_down(text)
+
+
+def sensationalise(title: str, text: str, seed: int = 0) -> tuple[str, str]:
+    """Add loaded framing: an all-caps opener, exclamation marks, loaded adjectives, hedges."""
+    rng = random.Random(seed)
+    title = f"{rng.choice(LOADED_OPENERS)} {title.rstrip('.')}!!"
+    paragraphs = text.split("\n")
+    for i, p in enumerate(paragraphs):
+        if not p.strip():
+            continue
+        if rng.random() < 0.5:
+            p = re.sub(r"\.(\s|$)", "!\\1", p, count=1)
+        if rng.random() < 0.4:
+            p = _SAID_RE.sub(lambda m: "reportedly " + m.group(1), p, count=1)
+        if rng.random() < 0.3:
+            p = re.sub(r"\b(the|a|an) ([a-z]{4,})\b", lambda m: f"{m.group(1)} {rng.choice(LOADED_ADJECTIVES)} {m.group(2)}", p, count=1)
+        paragraphs[i] = p
+    return title, "\n".join(paragraphs).rstrip() + "\n" + rng.choice(LOADED_CLOSERS)
