@@ -1,0 +1,213 @@
+"""model/: the Judge contract, safe persistence (never unpickles), coded model errors,
+evaluation metrics and the HTML report."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rumorlens.article import Article
+from rumorlens.errors import InputError, ModelError
+from rumorlens.model.evaluate import Evaluation, evaluate, metrics
+from rumorlens.model.judge import Judge
+from rumorlens.model.persist import FORMAT_VERSION
+from rumorlens.model.report import render_report
+
+
+def fresh_copy(src: Path, dst: Path) -> Path:
+    """A copy in a new directory, so the loader's per-directory cache cannot hide a change."""
+    shutil.copytree(src, dst)
+    return dst
+
+
+# -- the Judge contract ------------------------------------------------------------------
+
+
+def test_model_judge_learns_the_tiny_articles(tiny_judge, tiny_articles):
+    verdicts = list(tiny_judge.judge_many(tiny_articles))
+    assert [v.id for v in verdicts] == [a.id for a in tiny_articles]  # streamed in input order
+    correct = sum(v.label == a.label for v, a in zip(verdicts, tiny_articles))
+    assert correct >= 10, [(v.id, v.label, a.label) for v, a in zip(verdicts, tiny_articles)]
+    for v in verdicts:
+        assert v.model_version == "tiny-test" == tiny_judge.version
+        assert 1 <= len(v.reasons) <= 5
+        for s in v.signals:
+            if s.start >= 0:
+                assert v.text[s.start : s.end] == s.text
+
+
+def test_model_predict_proba_matches_judge(tiny_judge, tiny_articles):
+    p = tiny_judge.predict_proba(tiny_articles)
+    assert isinstance(p, np.ndarray) and p.shape == (len(tiny_articles),)
+    assert np.allclose(p, [v.p_fake for v in tiny_judge.judge_many(tiny_articles)])
+    p_text = tiny_judge.predict_proba(tiny_articles, text_only=True)
+    assert np.allclose(p_text, [v.p_fake for v in tiny_judge.judge_many(tiny_articles, text_only=True)])
+
+
+def test_model_explain_false_gives_bare_verdicts(tiny_judge, tiny_articles):
+    v = tiny_judge.judge(tiny_articles[0], explain=False)
+    assert v.signals == () and v.reasons == ()
+    assert v.p_fake == pytest.approx(tiny_judge.judge(tiny_articles[0]).p_fake)
+
+
+def test_model_text_only_ignores_the_outlet(tiny_judge):
+    body = "The singer was seen at dinner, a source says, and her rep confirmed it to People."
+    a = Article.create(text=body, title="Dinner", url="https://www.intouchweekly.com/x")
+    b = Article.create(text=body, title="Dinner", url="https://people.com/y")
+    va, vb = tiny_judge.judge(a, text_only=True), tiny_judge.judge(b, text_only=True)
+    assert va.p_fake == vb.p_fake and va.outlet is None and va.text_only
+    assert not any(s.kind == "outlet_record" for s in va.signals)
+
+
+def test_model_outlet_record_signal_from_training_counts(tiny_judge):
+    a = Article.create(text="A source claims the star is pregnant.", title="News", url="https://radaronline.com/z")
+    v = tiny_judge.judge(a)
+    (rec,) = [s for s in v.signals if s.kind == "outlet_record"]
+    assert rec.start == rec.end == -1 and rec.text == "radaronline.com"
+    assert rec.note.startswith("radaronline.com: 2 of 2 checked stories fake") and rec.weight > 0
+
+
+# -- safe persistence --------------------------------------------------------------------
+
+
+def test_model_save_load_round_trip_gives_identical_probabilities(tiny_articles, tmp_path):
+    fitted = Judge.fit(tiny_articles, folds=2)
+    before = fitted.predict_proba(tiny_articles)
+    fitted.save(tmp_path / "m", model_version="round-trip")
+    loaded = Judge.load(tmp_path / "m")
+    assert loaded.version == "round-trip"
+    assert np.array_equal(loaded.predict_proba(tiny_articles), before)
+    assert np.array_equal(loaded.predict_proba(tiny_articles, text_only=True), fitted.predict_proba(tiny_articles, text_only=True))
+
+
+def test_model_dir_holds_only_json_and_npz(tiny_model_dir):
+    files = sorted(p.name for p in tiny_model_dir.iterdir())
+    assert files == ["arrays.npz", "meta.json", "outlets.json", "vocab.json"]
+    meta = json.loads((tiny_model_dir / "meta.json").read_text())
+    assert meta["format_version"] == FORMAT_VERSION and meta["model_version"] == "tiny-test"
+    with np.load(tiny_model_dir / "arrays.npz", allow_pickle=False) as npz:
+        assert all(npz[k].dtype != object for k in npz.files)
+
+
+class _Payload:
+    """Unpickling this would create a file: proof that code ran."""
+
+    marker: Path
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_model_tampered_arrays_with_object_array_is_rl021_not_code_execution(tiny_model_dir, tmp_path):
+    model = fresh_copy(tiny_model_dir, tmp_path / "tampered")
+    payload = _Payload()
+    payload.marker = tmp_path / "pwned"
+    with np.load(model / "arrays.npz", allow_pickle=False) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays["coef"] = np.array([payload, 1], dtype=object)
+    np.savez(model / "arrays.npz", **arrays)  # numpy pickles object arrays on save
+    with pytest.raises(ModelError) as exc:
+        Judge.load(model)
+    assert exc.value.code == "RL021"
+    assert str(exc.value) == (
+        f"{model}: model file is damaged or from an incompatible version "
+        "(ValueError: Object arrays cannot be loaded when allow_pickle=False); retrain with `rumorlens train` [RL021]"
+    )
+    assert not payload.marker.exists()
+
+
+@pytest.mark.parametrize(
+    "damage, detail",
+    [
+        (lambda m: (m / "arrays.npz").write_bytes(b"not a zip"), "ValueError"),  # numpy refuses to unpickle it
+        (lambda m: (m / "vocab.json").unlink(), "FileNotFoundError"),
+        (lambda m: (m / "meta.json").write_text("{broken"), "JSONDecodeError"),
+        (lambda m: (m / "vocab.json").write_text('{"a": 1}'), "vocab.json must be a list and outlets.json an object"),
+    ],
+)
+def test_model_damaged_files_are_rl021(tiny_model_dir, tmp_path, damage, detail):
+    model = fresh_copy(tiny_model_dir, tmp_path / "damaged")
+    damage(model)
+    with pytest.raises(ModelError) as exc:
+        Judge.load(model)
+    assert exc.value.code == "RL021"
+    assert str(exc.value).startswith(f"{model}: model file is damaged or from an incompatible version (")
+    assert detail in str(exc.value)
+
+
+def test_model_newer_format_version_is_rl022(tiny_model_dir, tmp_path):
+    model = fresh_copy(tiny_model_dir, tmp_path / "future")
+    meta = json.loads((model / "meta.json").read_text())
+    meta["format_version"] = FORMAT_VERSION + 1
+    (model / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as exc:
+        Judge.load(model)
+    assert str(exc.value) == f"{model}: model format version {FORMAT_VERSION + 1} is newer than this rumorlens understands ({FORMAT_VERSION}); upgrade rumorlens [RL022]"
+
+
+def test_model_missing_dir_is_rl020(tmp_path):
+    with pytest.raises(ModelError) as exc:
+        Judge.load(tmp_path / "nowhere")
+    assert str(exc.value) == f"{tmp_path / 'nowhere'}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model [RL020]"
+
+
+def test_model_env_var_selects_the_model(tiny_model_dir, monkeypatch):
+    monkeypatch.setenv("RUMORLENS_MODEL", str(tiny_model_dir))
+    assert Judge.load().version == "tiny-test"
+
+
+@pytest.mark.parametrize("labels, n_fake, n_real", [(["fake"] * 4, 4, 0), (["real"] * 3 + ["fake"], 1, 3), ([None] * 3, 0, 0)])
+def test_model_fit_needs_two_of_each_class_rl023(labels, n_fake, n_real):
+    arts = [Article.create(text=f"Body number {i} about the star.", title=f"T{i}", label=lab) for i, lab in enumerate(labels)]
+    with pytest.raises(InputError) as exc:
+        Judge.fit(arts)
+    assert str(exc.value) == f"training data has {n_fake} fake and {n_real} real labelled articles; need at least 2 of each class [RL023]"
+
+
+def test_model_shipped_model_loads_with_meta(shipped_judge):
+    meta = shipped_judge.meta
+    assert shipped_judge.version and meta["format_version"] == FORMAT_VERSION
+    assert len(meta.get("train_data_sha256", "")) == 64
+    v = shipped_judge.judge(Article.create(text="An insider claims the couple secretly split.", title="Split?"))
+    assert v.model_version == shipped_judge.version and 0 <= v.p_fake <= 1
+
+
+# -- evaluation and report ----------------------------------------------------------------
+
+
+def test_model_metrics_on_hand_computed_example():
+    m = metrics([1, 1, 0, 0], [0.9, 0.4, 0.2, 0.6], threshold=0.5)
+    assert m["accuracy"] == 0.5
+    assert m["confusion"] == [[1, 1], [1, 1]]  # rows true fake/real, cols predicted fake/real
+    assert m["roc_auc"] == pytest.approx(0.75)
+    assert m["brier"] == pytest.approx(0.1925)
+    assert m["f1_fake"] == pytest.approx(0.5) and m["f1_real"] == pytest.approx(0.5) and m["macro_f1"] == pytest.approx(0.5)
+
+
+def test_model_evaluate_counts_only_labelled_and_reports_outlets(tiny_judge, tiny_articles):
+    unlabelled = Article.create(text="No label here.", title="x")
+    result = evaluate(tiny_judge, [*tiny_articles, unlabelled])
+    assert result.n == len(tiny_articles)
+    assert sum(map(sum, result.confusion)) == result.n
+    assert 0 <= result.macro_f1 <= 1 and result.articles_per_second > 0
+    assert sum(b["n"] for b in result.calibration) == result.n
+    # per-outlet rows need at least 5 articles; none of the tiny outlets has that many
+    assert result.per_outlet == []
+
+
+def test_model_report_has_confusion_matrix_calibration_svg_and_outlets_and_escapes():
+    result = Evaluation(
+        n=20, accuracy=0.8, macro_f1=0.75, f1_fake=0.7, f1_real=0.8, roc_auc=0.9, brier=0.12, ece=0.05, seconds=0.1,
+        articles_per_second=200.0, threshold=0.4, text_only=False, confusion=[[6, 2], [2, 10]],
+        calibration=[{"low": 0.0, "high": 0.1, "n": 10, "mean_p": 0.05, "share_fake": 0.1}],
+        per_outlet=[{"outlet": "<script>alert(1)</script>.com", "n": 12, "n_fake": 4, "accuracy": 0.75}],
+    )
+    page = render_report(result, "model <v1>")
+    assert "<h2>Confusion matrix</h2>" in page and '<td class="ok">6</td>' in page and '<td class="ok">10</td>' in page
+    assert '<svg width="360" height="360"' in page and "<circle" in page and "reliability plot" in page
+    assert "<h2>Accuracy by outlet</h2>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;.com" in page
+    assert "<script>" not in page and "model &lt;v1&gt;" in page
