@@ -31,9 +31,12 @@ class DebunkIndex:
         self.people_ = [set(p) for p in extract_people(self.rows_)]
         self.known_ = set().union(*self.people_) if self.people_ else set()
         self.vectorizer_ = TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
-                                           min_df=1, max_df=0.5, dtype=np.float32)
+                                           max_df=0.5 if len(self.rows_) >= 50 else 1.0, dtype=np.float32)
         docs = [lead(r.get("title"), r.get("text")) for r in self.rows_]
-        self.matrix_ = self.vectorizer_.fit_transform(docs) if len(docs) >= 2 else None
+        try:
+            self.matrix_ = self.vectorizer_.fit_transform(docs) if docs else None
+        except ValueError:  # empty vocabulary
+            self.matrix_ = None
         return self
 
     def matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:

@@ -50,9 +50,22 @@ def storyline_id(article_ids) -> str:
     return "s" + hashlib.sha1("\n".join(sorted(article_ids)).encode()).hexdigest()[:11]
 
 
-def _vectorizer() -> TfidfVectorizer:
+def _vectorizer(n_docs: int) -> TfidfVectorizer:
+    # Document-frequency cuts only make sense on a corpus; a handful of articles keeps every word.
+    big = n_docs >= 50
     return TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
-                           min_df=2, max_df=0.3, dtype=np.float32)
+                           min_df=2 if big else 1, max_df=0.3 if big else 1.0, dtype=np.float32)
+
+
+def tfidf(docs: list[str]):
+    """(matrix, vectorizer), or (None, None) when there is nothing to compare."""
+    if len(docs) < 2:
+        return None, None
+    vec = _vectorizer(len(docs))
+    try:
+        return vec.fit_transform(docs), vec
+    except ValueError:  # empty vocabulary: only stop words
+        return None, None
 
 
 def extract_people(rows: list[dict]) -> list[dict[str, str]]:
@@ -76,8 +89,7 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     ppl = extract_people(rows)
     about = [set(principal_people(r.get("title"), p)) for r, p in zip(rows, ppl)]
     docs = [lead(r.get("title"), r.get("text")) for r in rows]
-    vec = _vectorizer()
-    X = vec.fit_transform(docs) if len(rows) >= 2 else None
+    X, vec = tfidf(docs)
     if X is None:
         return [[i] for i in range(len(rows))], ppl, X, vec
     buckets: dict[str, list[int]] = defaultdict(list)

@@ -1,0 +1,211 @@
+"""Store: SQLite and a real PostgreSQL behind one object, idempotent batches, migrations,
+and one-line coded errors for every way a database can refuse."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from test_store_helpers import HandJudge, art, fresh_pg_url, store, store_url, verdict_for  # noqa: F401
+
+from rumorlens.errors import StoreError
+from rumorlens.store import SCHEMA_VERSION, ingest, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+
+ARTS = [
+    art("a1", "Khloe Kardashian pregnant, insider claims", "An insider says Khloe Kardashian is pregnant again.",
+        "https://radaronline.com/a1", "fake", 1500000000),
+    art("a2", "Lamar Odom speaks at gala", "Lamar Odom told People at the gala that he is doing well.",
+        "https://people.com/a2", "real", 1510000000),
+    art("a3", "Unlabelled story", "A story nobody labelled, with an insider quote.", "https://example.com/a3"),
+]
+
+
+def test_store_add_stores_articles_verdicts_signals_and_known_labels(store):
+    assert store.add([(a, verdict_for(a, 0.9 if a.label == "fake" else 0.1)) for a in ARTS]) == 3
+    one = store.article("a1")
+    assert one["title"] == "Khloe Kardashian pregnant, insider claims"
+    assert one["known_label"] == "fake" and one["outlet"] == "radaronline.com"
+    assert one["verdicts"][0]["label"] == "fake" and one["verdicts"][0]["truth_rating"] == 1
+    assert one["verdicts"][0]["reasons"] == ["hand-made reason"]
+    assert one["signals"][0]["kind"] == "hedge" and one["signals"][0]["text"] == "Khloe"
+    rows = {r["id"]: r for r in store.rows()}
+    assert rows["a1"]["final_label"] == "fake" and rows["a1"]["label_source"] == "label"
+    assert rows["a3"]["final_label"] == "real" and rows["a3"]["label_source"] == "model"
+
+
+def test_store_readding_the_same_articles_adds_nothing(store):
+    pairs = [(a, verdict_for(a, 0.3)) for a in ARTS]
+    assert store.add(pairs) == 3
+    assert store.add(pairs) == 0
+    assert store.add(pairs[:1] + pairs[:1]) == 0
+    assert store.count() == 3
+    assert len(store.article("a2")["signals"]) == 1  # no duplicated signals either
+
+
+def test_store_ingest_skips_known_ids_without_judging_them_again(store):
+    judge = HandJudge()
+    first = ingest(store, ARTS, judge=judge, batch_size=2)
+    assert (first.stored, first.skipped_duplicates) == (3, 0)
+    judge.seen.clear()
+    again = ingest(store, ARTS + [art("a4", "New", "A brand new story.")], judge=judge, batch_size=2)
+    assert (again.stored, again.skipped_duplicates) == (1, 3)
+    assert judge.seen == ["a4"]
+
+
+def test_store_ingest_reports_only_committed_batches(store):
+    calls = []
+    ingest(store, ARTS, judge=HandJudge(), batch_size=2, on_batch=lambda r, n: calls.append((r.stored, store.count())))
+    # Each report comes after its commit: what is reported is already in the database.
+    assert calls == [(2, 2), (3, 3)]
+
+
+def test_store_records_schema_version_in_migrations_table(store_url):
+    s = open_store(store_url)
+    with s.engine.connect() as conn:
+        versions = [r[0] for r in conn.execute(text("SELECT version FROM rumorlens_migrations"))]
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+    s.close()
+    again = open_store(store_url)  # reopening migrates nothing twice
+    assert again.schema_found == SCHEMA_VERSION
+    again.close()
+
+
+def test_store_refuses_a_schema_from_a_newer_version(store_url):
+    s = open_store(store_url)
+    with s.engine.begin() as conn:
+        conn.execute(text("INSERT INTO rumorlens_migrations (version, name, applied_at) VALUES (99, 'future', 'x')"))
+    display = s.display_url
+    s.close()
+    with pytest.raises(StoreError) as err:
+        open_store(store_url)
+    assert str(err.value) == (f"database {display} has schema version 99, newer than this rumorlens "
+                              f"({SCHEMA_VERSION}); upgrade rumorlens [RL033]")
+
+
+def test_store_stats_counts(store):
+    store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
+    stats = store.stats()
+    assert {k: stats[k] for k in ("articles", "outlets", "labelled", "judged_fake", "judged_real")} == {
+        "articles": 3, "outlets": 3, "labelled": 2, "judged_fake": 2, "judged_real": 1}
+
+
+def test_store_sqlite_uses_wal(tmp_path):
+    s = open_store(tmp_path / "w.db")
+    with s.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    s.close()
+
+
+def test_store_default_url_comes_from_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("RUMORLENS_DB", str(tmp_path / "env.db"))
+    s = open_store()
+    assert s.display_url == str(tmp_path / "env.db")
+    s.close()
+    monkeypatch.delenv("RUMORLENS_DB")
+    monkeypatch.chdir(tmp_path)
+    s = open_store()
+    assert s.display_url == "rumorlens.db" and (tmp_path / "rumorlens.db").exists()
+    s.close()
+
+
+@pytest.mark.parametrize("url", ["mysql://root@localhost/x", "sqlite:memory", "ftp://example.com/db"])
+def test_store_unsupported_url_is_rl034(url):
+    with pytest.raises(StoreError) as err:
+        open_store(url)
+    assert str(err.value) == (f"unsupported database URL {url}; use a file path, sqlite:///PATH or "
+                              "postgresql://USER@HOST/DB [RL034]")
+
+
+def test_store_missing_directory_is_rl030(tmp_path):
+    path = tmp_path / "nope" / "x.db"
+    with pytest.raises(StoreError) as err:
+        open_store(path)
+    assert str(err.value) == (f"cannot open database {path} (directory {tmp_path / 'nope'} does not exist); "
+                              "check the URL, that the server is running and that you may connect [RL030]")
+
+
+def test_store_unreachable_postgres_is_rl030():
+    with pytest.raises(StoreError) as err:
+        open_store("postgresql://rumorlens:secret@127.0.0.1:1/nothing")
+    msg = str(err.value)
+    assert msg.startswith("cannot open database postgresql://rumorlens:***@127.0.0.1:1/nothing (")
+    assert msg.endswith("); check the URL, that the server is running and that you may connect [RL030]")
+    assert "secret" not in msg and "\n" not in msg
+
+
+def test_store_not_a_database_file_is_rl030(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 50)
+    with pytest.raises(StoreError) as err:
+        open_store(path)
+    assert str(err.value) == (f"cannot open database {path} (not a rumorlens SQLite database); check the URL, "
+                              "that the server is running and that you may connect [RL030]")
+
+
+def test_store_locked_sqlite_is_rl031(tmp_path, monkeypatch):
+    path = tmp_path / "locked.db"
+    monkeypatch.setenv("RUMORLENS_LOCK_TIMEOUT", "0.2")
+    s = open_store(path)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process mid-write
+    try:
+        with pytest.raises(StoreError) as err:
+            s.add([(ARTS[0], None)])
+        assert str(err.value) == (f"database {path} is locked by another process; wait for it to finish "
+                                  "or use another --db [RL031]")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        s.close()
+
+
+@contextmanager
+def read_only_dir(path: Path):
+    """A directory nobody may write to. Root ignores permission bits, so as root the
+    directory is made immutable (chattr +i), which root cannot write through either."""
+    path.mkdir()
+    if os.geteuid() != 0:
+        path.chmod(0o555)
+        try:
+            yield path
+        finally:
+            path.chmod(0o755)
+        return
+    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"running as root and cannot make {path} immutable: {done.stderr.strip()}")
+    try:
+        yield path
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+def test_store_read_only_directory_is_rl032(tmp_path):
+    with read_only_dir(tmp_path / "ro") as ro:
+        with pytest.raises(StoreError) as err:
+            open_store(ro / "x.db")
+    assert str(err.value) == (f"cannot write database {ro / 'x.db'} (read-only file or directory); choose a "
+                              "writable location with --db or RUMORLENS_DB [RL032]")
+
+
+def test_store_postgres_and_sqlite_give_the_same_rows(tmp_path):
+    pg = open_store(fresh_pg_url())
+    lite = open_store(tmp_path / "same.db")
+    for s in (pg, lite):
+        s.add([(a, verdict_for(a, 0.7)) for a in ARTS])
+
+    def comparable(s):
+        return [{k: v for k, v in r.items() if k not in ("ingested_at", "created_at")} for r in s.rows()]
+
+    assert comparable(pg) == comparable(lite)
+    assert json.dumps(pg.article("a1")["signals"]) == json.dumps(lite.article("a1")["signals"])
+    pg.close()
+    lite.close()
