@@ -1,0 +1,188 @@
+"""``rumorlens train`` and ``rumorlens evaluate``: model directories, metrics JSON, the HTML
+report, and coded errors with exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import REPO, TINY_ARTICLES
+from rumorlens.cli import app
+
+EVAL_KEYS = ("n", "accuracy", "macro_f1", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
+
+
+@pytest.fixture
+def runner(monkeypatch) -> CliRunner:
+    monkeypatch.setenv("RUMORLENS_PROGRESS", "0")
+    monkeypatch.delenv("RUMORLENS_MODEL", raising=False)
+    return CliRunner()
+
+
+def write_jsonl(path: Path, articles, copies: int = 1, labels: bool = True) -> Path:
+    lines = []
+    for c in range(copies):
+        for a in articles:
+            rec = {"id": f"{a.id}-{c}", "title": a.title, "text": a.text, "url": a.url}
+            if labels:
+                rec["label"] = a.label
+            lines.append(json.dumps(rec))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_jsonl(tmp_path) -> Path:
+    return write_jsonl(tmp_path / "tiny.jsonl", TINY_ARTICLES)
+
+
+def run(runner, *args):
+    return runner.invoke(app, [str(a) for a in args], catch_exceptions=False)
+
+
+def stderr_lines(result) -> list[str]:
+    return [line for line in result.stderr.splitlines() if line.strip()]
+
+
+# -- train ------------------------------------------------------------------------------------
+
+
+def test_train_writes_a_model_dir_with_meta_and_check_uses_it(runner, tiny_jsonl, tmp_path):
+    out = tmp_path / "model"
+    result = run(runner, "train", "--data", tiny_jsonl, "--dev", tiny_jsonl, "--out", out, "--json")
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads(result.stdout)
+    sha = hashlib.sha256(tiny_jsonl.read_bytes()).hexdigest()
+    assert meta["train_data_sha256"] == sha and meta["dev_data_sha256"] == sha
+    assert meta["model_version"] == f"rumorlens-0.1.0-{sha[:8]}"
+    assert meta["n_train"] == 11 and meta["n_train_fake"] == 6
+    assert set(meta["dev_metrics"]) == {"with_outlet", "text_only"}
+    assert meta["dev_metrics"]["text_only"]["n"] == 11
+    assert json.loads((out / "meta.json").read_text())["model_version"] == meta["model_version"]
+    assert sorted(p.suffix for p in out.iterdir()) == [".json", ".json", ".json", ".npz"]
+
+    checked = run(runner, "check", tiny_jsonl, "--json", "--model", out)
+    assert checked.exit_code == 0
+    assert {json.loads(line)["model_version"] for line in checked.stdout.splitlines()} == {meta["model_version"]}
+
+
+def test_train_human_output_and_text_only_version(runner, tiny_jsonl, tmp_path):
+    out = tmp_path / "text-model"
+    result = run(runner, "train", "--data", tiny_jsonl, "--dev", tiny_jsonl, "--out", out, "--text-only")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"wrote {out} (rumorlens-0.1.0-")
+    assert "-textonly)" in result.stdout.splitlines()[0]
+    assert "dev text_only: macro-F1 " in result.stdout and "dev with_outlet: macro-F1 " in result.stdout
+    assert json.loads((out / "meta.json").read_text())["text_only_training"] is True
+
+
+def test_train_skips_bad_records_and_exits_1(runner, tmp_path):
+    data = write_jsonl(tmp_path / "data.jsonl", TINY_ARTICLES)
+    with data.open("a", encoding="utf-8") as fh:
+        fh.write("{broken\n")
+    out = tmp_path / "model"
+    result = run(runner, "train", "--data", data, "--out", out)
+    assert result.exit_code == 1
+    assert stderr_lines(result) == [f"error: {data}:12: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"]
+    assert (out / "meta.json").is_file()
+
+
+def test_train_one_class_is_rl023_exit_2(runner, tmp_path):
+    data = write_jsonl(tmp_path / "fakes.jsonl", [a for a in TINY_ARTICLES if a.label == "fake"])
+    result = run(runner, "train", "--data", data, "--out", tmp_path / "m")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == ["error: training data has 6 fake and 0 real labelled articles; need at least 2 of each class [RL023]"]
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_without_data_option_is_usage_error(runner, tmp_path):
+    result = runner.invoke(app, ["train", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "Missing option '--data'" in result.stderr
+
+
+# -- evaluate ----------------------------------------------------------------------------------
+
+
+def test_evaluate_json_has_the_documented_keys(runner, tiny_model_dir, tiny_jsonl):
+    result = run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir, "--json")
+    assert result.exit_code == 0, result.stderr
+    d = json.loads(result.stdout)
+    for key in EVAL_KEYS:
+        assert key in d, key
+    assert d["n"] == 11 and d["text_only"] is False
+    assert 0.9 <= d["macro_f1"] <= 1.0 and 0 <= d["brier"] <= 1
+    assert d["seconds"] > 0 and d["articles_per_second"] > 0
+    text_only = json.loads(run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir, "--json", "--text-only").stdout)
+    assert text_only["text_only"] is True and text_only["n"] == 11
+
+
+def test_evaluate_table_and_confusion_matrix(runner, tiny_model_dir, tiny_jsonl):
+    result = run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir)
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "11 articles (with outlet)" in out
+    assert "macro-F1" in out and "ROC AUC" in out and "Brier" in out
+    assert "confusion matrix" in out and "true \\ predicted" in out
+
+
+def test_evaluate_report_writes_html(runner, tiny_model_dir, tmp_path):
+    data = write_jsonl(tmp_path / "eval.jsonl", TINY_ARTICLES, copies=3)  # people.com gets 9 rows
+    report = tmp_path / "report.html"
+    result = run(runner, "evaluate", data, "--model", tiny_model_dir, "--report", report)
+    assert result.exit_code == 0
+    assert f"report written to {report}" in result.stdout
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>")
+    assert "<h2>Confusion matrix</h2>" in page
+    assert 'aria-label="reliability plot"' in page and "<circle" in page
+    assert "<h2>Accuracy by outlet</h2>" in page
+    assert '<td class="l">people.com</td><td>9</td>' in page
+    assert "tiny-test" in page
+
+
+def test_evaluate_unlabelled_is_rl024_exit_2(runner, tiny_model_dir, tmp_path):
+    data = write_jsonl(tmp_path / "nolabels.jsonl", TINY_ARTICLES, labels=False)
+    result = run(runner, "evaluate", data, "--model", tiny_model_dir)
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"error: {data}: no labelled records (label must be 'fake' or 'real'); evaluation needs labels [RL024]"]
+
+
+def test_evaluate_no_input_is_rl040_and_bad_model_rl020(runner, tiny_jsonl, tmp_path):
+    result = run(runner, "evaluate")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == ["error: no input given; pass files, folders, URLs or - for stdin (see `rumorlens evaluate --help`) [RL040]"]
+    result = run(runner, "evaluate", tiny_jsonl, "--model", tmp_path / "none")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == [f"error: {tmp_path / 'none'}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model [RL020]"]
+
+
+def test_evaluate_subprocess_exit_code_without_traceback(tiny_model_dir, tmp_path):
+    data = write_jsonl(tmp_path / "nolabels.jsonl", TINY_ARTICLES, labels=False)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "rumorlens", "evaluate", str(data), "--model", str(tiny_model_dir), "--json"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.strip().endswith("[RL024]") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_evaluate_shipped_model_reproduces_its_recorded_dev_metrics(shipped_judge, runner, dev_path):
+    """The dev metrics stored in meta.json are what `evaluate` measures today (same data, same model)."""
+    recorded = shipped_judge.meta.get("dev_metrics")
+    if not recorded:
+        pytest.skip("this model was trained without --dev")
+    result = run(runner, "evaluate", dev_path, "--model", shipped_judge.path, "--json", "--text-only")
+    assert result.exit_code == 0
+    d = json.loads(result.stdout)
+    assert d["n"] == recorded["text_only"]["n"]
+    assert abs(d["macro_f1"] - recorded["text_only"]["macro_f1"]) <= 0.01
