@@ -249,7 +249,7 @@ def test_api_add_empty_list_is_422(write_client):
 # -- reads -----------------------------------------------------------------------------------------------
 def test_api_search_filters(read_client):
     everything = read_client.get("/v1/articles?limit=1000").json()
-    assert everything["count"] >= 66
+    assert everything["count"] >= 200
     assert all("text" not in a for a in everything["articles"]), "lists leave the body out"
     khloe = read_client.get("/v1/articles", params={"q": "lamar odom"}).json()["articles"]
     assert {f"00{i}" for i in range(5)} <= {a["id"][:3] for a in khloe}
@@ -293,12 +293,17 @@ def test_api_stories_and_one_story(read_client):
 
 
 def test_api_outlets_scorecard(read_client):
-    body = read_client.get("/v1/outlets").json()
-    assert body["ok"] is True and body["count"] >= 3
+    body = read_client.get("/v1/outlets", params={"min_n": 3}).json()
+    assert body["ok"] is True and body["count"] >= 10
     for o in body["outlets"]:
         assert o["n"] >= 1 and 0 <= o["ci_low"] <= o["fake_rate"] <= o["ci_high"] <= 1
-    ns = [o["n"] for o in body["outlets"]]
-    assert ns == sorted(ns, reverse=True)
+    ranked = [o for o in body["outlets"] if o["ranked"]]
+    assert len(ranked) >= 3 and all(o["n"] >= 3 for o in ranked)
+    assert [o["rank"] for o in ranked] == list(range(1, len(ranked) + 1))
+    assert body["outlets"][: len(ranked)] == ranked, "ranked outlets come first"
+    assert all(o["status"] == "too few articles" for o in body["outlets"][len(ranked) :])
+    default = read_client.get("/v1/outlets").json()["outlets"]
+    assert all(o["n"] >= 10 for o in default if o["ranked"])
 
 
 # -- one error shape on every route -------------------------------------------------------------------------

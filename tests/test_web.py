@@ -169,7 +169,7 @@ def test_web_stories_pages_show_timeline(read_client):
 
 
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):
-    html = read_client.get("/outlets", headers=HTML).text
+    html = read_client.get("/outlets?min_n=3", headers=HTML).text
     assert '<table class="grid sortable" id="scorecard">' in html
     assert '<script src="/static/sort.js" defer></script>' in html
     assert '<svg class="intervals"' in html and 'class="ci ' in html

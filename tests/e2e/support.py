@@ -47,7 +47,7 @@ def load_judge():
         return Judge.fit([Article.from_dict(json.loads(line)) for line in lines[:400]])
 
 
-def seed_articles(n_dev: int = 60) -> list[Article]:
+def seed_articles(n_dev: int = 250) -> list[Article]:
     """The five seed files (one storyline) and the first ``n_dev`` dev articles (many outlets)."""
     need_shared()
     seeds = list(read_articles([SEEDS]))
@@ -65,7 +65,7 @@ def hostile_article() -> Article:
                           published="2018-04-20T10:00:00Z")
 
 
-def build_store(path: Path, judge, n_dev: int = 60):
+def build_store(path: Path, judge, n_dev: int = 250):
     from rumorlens.store import open_store
 
     store = open_store(str(path))

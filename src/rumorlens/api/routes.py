@@ -133,6 +133,6 @@ async def get_story(story_id: str, service: Service = Depends(get_service)):
 
 
 @router.get("/v1/outlets", tags=["outlets"], summary="The outlet scorecard: fake rate with a 95% interval")
-async def list_outlets(min_n: int = Query(1, ge=1, le=100_000), service: Service = Depends(get_service)):
+async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)
     return {"ok": True, "count": len(outlets), "outlets": outlets}

@@ -216,12 +216,11 @@ class Service:
         story["articles"] = members
         return story
 
-    def outlets(self, min_n: int = 1) -> list[dict]:
+    def outlets(self, min_n: int = 10) -> list[dict]:
+        """The store's scorecard in its own order: ranked outlets first (by the library's
+        ranking), then those with fewer than ``min_n`` stories, marked "too few articles"."""
         card = self._need_store().scorecard(min_n=min_n)
-        records = getattr(card, "records", card)
-        rows = [plain(r) for r in (records.values() if isinstance(records, dict) else records)]
-        rows.sort(key=lambda r: (-int(r.get("n") or 0), r.get("outlet") or ""))
-        return rows
+        return [plain(o) for o in card.outlets]
 
     # -- adapting store values ---------------------------------------------------------------
     def _storyline_of(self, article_id: str) -> dict | None:

@@ -80,6 +80,6 @@ async def story_page(request: Request, story_id: str, service: Service = Depends
 
 
 @router.get("/outlets", response_class=HTMLResponse)
-async def outlets_page(request: Request, min_n: int = Query(1, ge=1, le=100_000), service: Service = Depends(get_service)):
+async def outlets_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)
     return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n)

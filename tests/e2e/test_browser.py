@@ -1,0 +1,128 @@
+"""The dashboard in headless Chromium against a real server: what a user sees and clicks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from e2e.conftest import ARTIFACTS
+from e2e.support import HOSTILE_TEXT, HOSTILE_TITLE
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_e2e_check_an_article_from_the_form(page):
+    page.goto("/")
+    assert page.locator("h1").inner_text() == "Is this celebrity story likely fake?"
+    page.fill("#title", "Jennifer Aniston pregnant at 50?")
+    page.fill("#text", "A source close to the star says she is allegedly expecting twins with Brad Pitt. "
+                       "The shocking news stunned fans, an insider claims.")
+    page.fill("#url", "https://www.hollywoodlife.com/2018/jen-twins")
+    shot(page, "01-check-form")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    badge = page.locator(".verdict-score .badge").inner_text()
+    assert badge in ("Likely fake", "Likely real")
+    rating = int(page.locator(".meter-value").inner_text())
+    assert 0 <= rating <= 10
+    p_fake = float(page.get_by_test_id("p-fake").inner_text())
+    assert 0 <= p_fake <= 1 and rating == round(10 * (1 - p_fake))
+    assert page.locator(".reasons li").count() >= 1
+    marks = page.locator("article.article-text mark")
+    assert marks.count() >= 2
+    titles = [marks.nth(i).get_attribute("title") for i in range(marks.count())]
+    assert any(t.startswith("anonymous source · weight +") for t in titles), titles
+    assert page.locator("article.article-text sup.sig-tag", has_text="anonymous source").count() >= 1
+    # the highlighted article still reads as the original text
+    assert "A source close to the star says she is allegedly expecting twins" in re.sub(
+        r"(anonymous source|hedge|sensational)", "", page.locator("article.article-text").inner_text())
+    shot(page, "02-verdict")
+    assert page.dialogs == []
+
+
+def test_e2e_hostile_text_never_runs(page):
+    page.goto("/")
+    page.fill("#title", HOSTILE_TITLE)
+    page.fill("#text", HOSTILE_TEXT)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    assert page.locator("h1.article-title").inner_text() == HOSTILE_TITLE
+    assert "<img src=x onerror=" in page.locator("article.article-text").inner_text()
+    assert page.locator("article.article-text img").count() == 0
+    assert page.locator("article.article-text script").count() == 0
+    shot(page, "03-hostile-check")
+    page.goto("/articles/hostile-1")
+    assert page.locator("h1.article-title").inner_text() == HOSTILE_TITLE
+    page.goto("/articles?q=couple")
+    assert page.get_by_role("link", name=HOSTILE_TITLE).count() == 1
+    page.wait_for_timeout(300)
+    assert page.dialogs == [], f"article text ran as script: {page.dialogs}"
+
+
+def test_e2e_article_story_and_outlet_pages(page):
+    page.goto("/articles?q=lamar+odom")
+    rows = page.locator("table.grid tbody tr")
+    assert rows.count() >= 5
+    shot(page, "04-articles")
+    page.locator("table.grid tbody tr a[href^='/articles/000_']").click()  # the first seed article
+    page.wait_for_url(re.compile(r".*/articles/.+"))
+    assert "Khloe" in page.locator("h1.article-title").inner_text()
+    assert page.locator(".meter-value").is_visible()
+    shot(page, "05-article")
+
+    page.get_by_test_id("storyline-link").click()
+    page.wait_for_url(re.compile(r".*/stories/.+"))
+    n_rows = page.locator("table.grid tbody tr").count()
+    assert n_rows >= 2
+    assert page.locator("svg.timeline circle.pt").count() == n_rows
+    assert page.locator("svg.timeline text.pt-label").count() == n_rows
+    shot(page, "06-story")
+
+    page.goto("/stories")
+    assert page.locator(".story-card").count() >= 1
+    shot(page, "07-stories")
+
+    page.goto("/outlets?min_n=3")
+    assert page.locator("svg.intervals line.ci").count() >= 3
+    ranks = page.locator("#scorecard tbody tr td:nth-child(1)").all_inner_texts()
+    ranked = [int(r) for r in ranks if r.strip().isdigit()]
+    assert ranked == list(range(1, len(ranked) + 1)), "the scorecard opens in rank order"
+    shot(page, "08-outlets")
+    header = page.locator("#scorecard thead th", has_text="Stories")
+    header.click()
+    col = [float(x) for x in page.locator("#scorecard tbody tr td:nth-child(3)").all_inner_texts()]
+    assert col == sorted(col), "clicking the header sorts ascending"
+    assert header.get_attribute("aria-sort") == "ascending"
+    header.click()
+    col = [float(x) for x in page.locator("#scorecard tbody tr td:nth-child(3)").all_inner_texts()]
+    assert col == sorted(col, reverse=True), "clicking again sorts descending"
+    page.locator("#scorecard thead th", has_text="Outlet").click()
+    names = page.locator("#scorecard tbody tr td:nth-child(2)").all_inner_texts()
+    assert names == sorted(names, key=str.lower)
+    shot(page, "08b-outlets-sorted")
+    assert page.dialogs == []
+
+
+def test_e2e_upload_a_jsonl_file(page, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"title": "One", "text": "A source says one thing."}\n{"title": "Two", "text": "Kim told People on the record all is well."}\n')
+    page.goto("/")
+    page.set_input_files("#file", str(feed))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    assert page.locator("h1", has_text="2 articles checked").count() == 1
+    assert page.locator(".verdict").count() == 2
+
+
+def test_e2e_private_url_shows_a_coded_error(page):
+    page.goto("/")
+    page.fill("#url", "http://169.254.169.254/latest/meta-data/")
+    page.click("button[type=submit]")
+    alert = page.get_by_test_id("form-error")
+    assert "RL015" in alert.inner_text()
+    shot(page, "09-form-error")

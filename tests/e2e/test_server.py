@@ -1,0 +1,52 @@
+"""The real uvicorn server over loopback: writes with the token, the body cap, startup refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from e2e.conftest import REPO
+from e2e.support import TOKEN, auth
+
+pytestmark = pytest.mark.slow
+
+
+def test_server_write_then_read_over_http(live_server):
+    article = {"id": "live-1", "title": "Live test story", "text": "An insider claims the live server works.", "url": "https://www.example.org/live"}
+    assert httpx.post(live_server + "/v1/articles", json=article).status_code == 401
+    resp = httpx.post(live_server + "/v1/articles", json=article, headers=auth())
+    assert resp.status_code == 201, resp.text
+    got = httpx.get(live_server + "/v1/articles/live-1").json()
+    assert got["title"] == "Live test story" and got["outlet"] == "example.org"
+
+
+def test_server_refuses_oversized_body_before_reading_it(live_server):
+    """Declare 50 MB and send nothing: the 413 must come back without the body being read."""
+    parts = urlsplit(live_server)
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as s:
+        s.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n{")
+        data = b""
+        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    assert data.startswith(b"HTTP/1.1 413"), data[:200]
+    body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+    assert body["code"] == "RL052" and body["status"] == 413
+
+
+def test_server_cli_refuses_to_start_without_token():
+    env = {k: v for k, v in os.environ.items() if k != "RUMORLENS_TOKEN"}
+    env["PYTHONPATH"] = str(REPO / "src")
+    proc = subprocess.run([sys.executable, "-m", "rumorlens", "serve", "--port", "1"], env=env, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: write routes need a token: set RUMORLENS_TOKEN before `rumorlens serve` (or pass --read-only) [RL050]"
+    assert TOKEN not in proc.stderr
