@@ -20,6 +20,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .text import body_people, display_name, fold, lead, people, principal_people
 
 THRESHOLD = 0.3
+# Stories about exactly the same two or more people need less shared wording to be the same
+# storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
+SAME_PEOPLE_THRESHOLD = 0.1
 MAX_SIZE = 60
 MAX_BUCKET = 4000  # people named in more articles than this are too common to seed pairs
 
@@ -102,11 +105,16 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
             continue
         idx = np.array(members)
         sims = (X[idx] @ X[idx].T).toarray()
-        a, b = np.nonzero(np.triu(sims, k=1) >= threshold)
+        low = min(threshold, SAME_PEOPLE_THRESHOLD)
+        a, b = np.nonzero(np.triu(sims, k=1) >= low)
         for ia, ib in zip(a.tolist(), b.tolist()):
             i, j = int(idx[ia]), int(idx[ib])
-            if (i, j) not in pairs and _linked(about[i], about[j]):
-                pairs[(i, j)] = float(sims[ia, ib])
+            if (i, j) in pairs:
+                continue
+            sim = float(sims[ia, ib])
+            same = len(about[i]) >= 2 and about[i] == about[j]
+            if (sim >= threshold and _linked(about[i], about[j])) or same:
+                pairs[(i, j)] = sim
     parent = list(range(len(rows)))
     size = [1] * len(rows)
     # Per-group counts of who the stories are about: two groups merge only if the people most

@@ -37,6 +37,10 @@ NOT_NAME = {
     "thrones", "twitter", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
 }
 _STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME
+# "KardashianTo", "FaceTimes": words glued together by a lost space or brand names, not names.
+# Real names with inner capitals start with one of these (McConaughey, DeGeneres, LeBron).
+_CAMEL = re.compile(r"^[^\W\d_][a-z]+[A-Z]")
+_CAMEL_OK = ("Mc", "Mac", "De", "Di", "Da", "La", "Le", "Du", "Van", "Von")
 _WORD = re.compile(r"[^\W\d_][\w'’‘\-]*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
 
@@ -65,7 +69,7 @@ def _name_pairs(text: str) -> list[tuple[str, str]]:
             continue
         raw = _POSSESSIVE.sub("", word).strip("-'’‘")
         key = fold(raw)
-        ok = len(raw) > 1 and not raw.isupper() and key not in _STOP
+        ok = len(raw) > 1 and not raw.isupper() and key not in _STOP and not (_CAMEL.match(raw) and not raw.startswith(_CAMEL_OK))
         if ok and prev is not None and text[prev[2] : m.start()] in (" ", "\u00a0"):
             out.append((f"{prev[1]} {key}", f"{prev[0]} {raw}"))
         # A possessive ends a name ("Odom's mistresses"), so it cannot start the next pair.
@@ -112,9 +116,12 @@ def principal_people(title: str | None, found: dict[str, str], limit: int = 3) -
     out: list[str] = [k for k in found if k in t]
     if len(out) < limit:
         words = {fold(_POSSESSIVE.sub("", w)) for w in _SINGLE.findall(title or "") if w[:1].isupper()}
-        for key in found:
-            if key not in out and any(part in words and part not in _STOP for part in key.split()):
+        covered = {part for key in out for part in key.split()}
+        for key in found:  # body order: the first "Khloe ..." named is the Khloe meant
+            parts = [p for p in key.split() if p in words and p not in _STOP]
+            if key not in out and parts and not any(p in covered for p in parts):
                 out.append(key)
+                covered.update(key.split())
     if not out:
         out = list(found)[:2]
     return out[:limit]
