@@ -16,6 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
+from .neighbours import N_FEATURES, StoryNeighbours
 from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
 
 DEFAULTS = {
@@ -25,6 +26,11 @@ DEFAULTS = {
     "outlet_strength": 10.0,
     "folds": 4,
     "seed": 13,
+    "neighbours_k": 10,  # 0 turns story memory off
+    "neighbours_terms": 80,
+    # Out of fold, neighbours this similar are hidden: dev and new stories have no near-copies
+    # in training, so the calibrator must not learn to lean on them.
+    "neighbours_cap": 0.8,
 }
 
 
@@ -79,6 +85,11 @@ class RumorModel:
             return sparse.vstack([X[idx], X_aug[extra]], format="csr"), np.concatenate([y[idx], y_aug[extra]])
 
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit(outlets, y)
+        self.neighbours_ = None
+        oof_nb = np.zeros((len(y), N_FEATURES if int(s["neighbours_k"]) > 0 else 0))
+        if oof_nb.shape[1]:
+            progress("indexing training stories")
+            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"])).fit(X_words, y)
         folds = StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"]))
         oof = np.zeros(len(y))
         oof_outlet = np.zeros((len(y), 2))
@@ -88,19 +99,23 @@ class RumorModel:
             oof[held_idx] = clf.decision_function(X[held_idx])
             fold_prior = OutletPrior(strength=float(s["outlet_strength"])).fit([outlets[j] for j in train_idx], y[train_idx])
             oof_outlet[held_idx] = fold_prior.transform([outlets[j] for j in held_idx])
+            if self.neighbours_ is not None:
+                oof_nb[held_idx] = self.neighbours_.transform(X_words[held_idx], exclude=held_idx, cap=float(s["neighbours_cap"]))
         progress("fitting the final model")
         final = self._classifier().fit(*training_rows(np.arange(len(y))))
         # Plain arrays from here on: the same attributes a loaded model has.
         self.coef_ = final.coef_.ravel().astype(np.float32)
         self.intercept_ = float(final.intercept_[0])
 
-        # Calibrators: Platt scaling on out-of-fold scores (with and without the outlet).
-        text_cal = LogisticRegression(C=100.0).fit(oof.reshape(-1, 1), y)
-        full_cal = LogisticRegression(C=100.0).fit(np.column_stack([oof, oof_outlet]), y)
-        self.text_cal_ = np.array([text_cal.coef_[0, 0], text_cal.intercept_[0]])
+        # Calibrators: logistic stackers on out-of-fold inputs (with and without the outlet).
+        Z_text = np.column_stack([oof, oof_nb])
+        Z_full = np.column_stack([oof, oof_outlet, oof_nb])
+        text_cal = LogisticRegression(C=100.0).fit(Z_text, y)
+        full_cal = LogisticRegression(C=100.0).fit(Z_full, y)
+        self.text_cal_ = np.array([*text_cal.coef_[0], text_cal.intercept_[0]])
         self.full_cal_ = np.array([*full_cal.coef_[0], full_cal.intercept_[0]])
-        self.oof_text_ = text_cal.predict_proba(oof.reshape(-1, 1))[:, 1]
-        self.oof_full_ = full_cal.predict_proba(np.column_stack([oof, oof_outlet]))[:, 1]
+        self.oof_text_ = text_cal.predict_proba(Z_text)[:, 1]
+        self.oof_full_ = full_cal.predict_proba(Z_full)[:, 1]
         self.threshold_text_ = best_threshold(y, self.oof_text_)
         self.threshold_full_ = best_threshold(y, self.oof_full_)
         return self
@@ -118,13 +133,21 @@ class RumorModel:
     def text_scores(self, X) -> np.ndarray:
         return X @ self.coef_ + self.intercept_
 
-    def probabilities(self, scores: np.ndarray, outlets: Sequence[str | None], text_only: bool) -> np.ndarray:
-        if text_only:
-            a = self.text_cal_
-            return _sigmoid(a[0] * scores + a[-1])
-        prior = self.outlets_.transform(outlets)
-        b = self.full_cal_
-        return _sigmoid(b[0] * scores + b[1] * prior[:, 0] + b[2] * prior[:, 1] + b[-1])
+    def neighbour_features(self, X) -> np.ndarray:
+        if self.neighbours_ is None:
+            return np.zeros((X.shape[0], 0))
+        return self.neighbours_.transform(X[:, : len(self.vectorizer_.vocabulary_)])
+
+    def predict(self, X, outlets: Sequence[str | None], text_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(p_fake, raw text scores) for a feature matrix from ``features``."""
+        scores = self.text_scores(X)
+        cols = [scores.reshape(-1, 1)]
+        if not text_only:
+            cols.append(self.outlets_.transform(outlets))
+        cols.append(self.neighbour_features(X))
+        Z = np.column_stack(cols)
+        w = self.text_cal_ if text_only else self.full_cal_
+        return _sigmoid(Z @ w[:-1] + w[-1]), scores
 
     def threshold(self, text_only: bool) -> float:
         return self.threshold_text_ if text_only else self.threshold_full_
@@ -146,6 +169,9 @@ class RumorModel:
             "text_cal": self.text_cal_,
             "full_cal": self.full_cal_,
         }
+        if self.neighbours_ is not None:
+            m = self.neighbours_.matrix_
+            arrays.update(nb_data=m.data.astype(np.float16), nb_indices=m.indices.astype(np.int32), nb_indptr=m.indptr.astype(np.int64), nb_labels=self.neighbours_.labels_)
         config = {
             "settings": self.settings,
             "signal_features": self.signals_.feature_names_,
@@ -169,6 +195,12 @@ class RumorModel:
         self.threshold_text_, self.threshold_full_ = float(config["threshold_text"]), float(config["threshold_full"])
         self.coef_, self.intercept_ = arrays["coef"].astype(np.float32), float(arrays["intercept"][0])
         self.text_cal_, self.full_cal_ = arrays["text_cal"], arrays["full_cal"]
+        self.neighbours_ = None
+        if "nb_data" in arrays:
+            self.neighbours_ = StoryNeighbours(int(self.settings["neighbours_k"]), int(self.settings["neighbours_terms"]))
+            shape = (len(arrays["nb_labels"]), len(vocab))
+            self.neighbours_.matrix_ = sparse.csr_matrix((arrays["nb_data"].astype(np.float32), arrays["nb_indices"], arrays["nb_indptr"]), shape=shape)
+            self.neighbours_.labels_ = arrays["nb_labels"].astype(np.int8)
         return self
 
 

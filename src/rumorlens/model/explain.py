@@ -84,9 +84,12 @@ def reasons_for(
             real_side.append(f"The outlet has a good record: {record}.")
 
     cited = by_kind.get("cited_outlet", [])
-    if cited:
-        names = [c.outlet or c.text for c in cited]
-        fake_side.append(f"Leans on other outlets' reporting: {_quote_list(names, 3)}.")
+    tabloids = [c.outlet or c.text for c in cited if c.weight > 0]
+    others = [c.outlet or c.text for c in cited if c.weight <= 0 and (c.outlet or "") != "Gossip Cop"]
+    if tabloids:
+        fake_side.append(f"Leans on tabloid reporting: {_quote_list(tabloids, 3)}.")
+    elif others:
+        real_side.append(f"Cites established outlets: {_quote_list(others, 3)}.")
 
     hedges, loaded = by_kind.get("hedge", []), by_kind.get("sensational", [])
     if len(hedges) + len(loaded) >= 2:
@@ -97,6 +100,9 @@ def reasons_for(
             parts.append(f"uses loaded framing ({_quote_list([s.text for s in loaded], 3)})")
         sentence = " and ".join(parts)
         fake_side.append(sentence[0].upper() + sentence[1:] + ".")
+
+    if not anon and not by_kind.get("denial"):
+        real_side.append("No claim in it rests on an unnamed source, and it reports no denial.")
 
     if top_fake_terms:
         fake_side.append(f"Wording most like stories found fake: {_quote_list(top_fake_terms, 3)}.")

@@ -11,6 +11,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..signals import FEATURE_NAMES, signal_counts
 
+# Tone cues are shown to readers as signals but kept out of the model: a fake rewritten soberly
+# or a true story told breathlessly must not change the verdict. The model weighs what the story
+# rests on (who is quoted, unnamed sources, denials, cited outlets, the kind of claim).
+STYLE_FEATURES = frozenset(
+    {"n_hedge", "rate_hedge", "n_sensational", "rate_sensational", "question_title", "exclaim_rate", "caps_rate"}
+)
+MODEL_FEATURES = tuple(name for name in FEATURE_NAMES if name not in STYLE_FEATURES)
+
 
 # The n-gram model reads the first MODEL_CHARS characters: the claim and its sourcing sit at the
 # top of a story, and the long tail of 20k-character pages would otherwise dominate the cost.
@@ -45,17 +53,17 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
     def __init__(self, clip: float = 5.0) -> None:
         self.clip = clip
 
-    @staticmethod
-    def counts_matrix(items) -> np.ndarray:
+    def counts_matrix(self, items) -> np.ndarray:
+        names = self.feature_names_
         rows = [item if isinstance(item, dict) else signal_counts(item) for item in items]
-        return np.array([[float(r.get(name, 0.0)) for name in FEATURE_NAMES] for r in rows], dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+        return np.array([[float(r.get(name, 0.0)) for name in names] for r in rows], dtype=np.float64).reshape(len(rows), len(names))
 
     def fit(self, X, y=None):
+        self.feature_names_ = list(MODEL_FEATURES)
         raw = self.counts_matrix(X)
         self.mean_ = raw.mean(axis=0)
         scale = raw.std(axis=0)
         self.scale_ = np.where(scale > 1e-9, scale, 1.0)
-        self.feature_names_ = list(FEATURE_NAMES)
         return self
 
     def transform(self, X) -> np.ndarray:
@@ -63,7 +71,7 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
         return np.clip(z, -self.clip, self.clip)
 
     def get_feature_names_out(self, input_features=None):
-        return np.array([f"signal:{n}" for n in FEATURE_NAMES], dtype=object)
+        return np.array([f"signal:{n}" for n in self.feature_names_], dtype=object)
 
 
 class OutletPrior(BaseEstimator):

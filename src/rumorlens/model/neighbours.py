@@ -1,0 +1,77 @@
+"""Story memory inside the model: how the most similar training stories were labelled.
+
+Gossip Cop's best evidence was often "we already checked this one". The training set covers
+many stories several times (the same rumour in five magazines), so the labels of an article's
+nearest training neighbours are a strong, style-free feature. Each training article keeps only
+its ``keep_terms`` heaviest n-grams, which keeps the shipped arrays small and the lookup fast.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.preprocessing import normalize
+
+N_FEATURES = 3  # weighted fake share of the k nearest, max similarity to a fake, to a real
+
+
+def prune_rows(X: sparse.csr_matrix, keep_terms: int) -> sparse.csr_matrix:
+    """Keep each row's ``keep_terms`` largest entries, then L2-normalise."""
+    X = sparse.csr_matrix(X, dtype=np.float32)
+    rows, cols, vals = [], [], []
+    for i in range(X.shape[0]):
+        lo, hi = X.indptr[i], X.indptr[i + 1]
+        d, c = X.data[lo:hi], X.indices[lo:hi]
+        if len(d) > keep_terms:
+            top = np.argpartition(d, -keep_terms)[-keep_terms:]
+            d, c = d[top], c[top]
+        rows.append(np.full(len(d), i, dtype=np.int32))
+        cols.append(c)
+        vals.append(d)
+    out = sparse.csr_matrix(
+        (np.concatenate(vals) if vals else [], (np.concatenate(rows) if rows else [], np.concatenate(cols) if cols else [])),
+        shape=X.shape,
+        dtype=np.float32,
+    )
+    return normalize(out)
+
+
+class StoryNeighbours:
+    """k-nearest training stories by cosine over pruned TF-IDF rows."""
+
+    def __init__(self, k: int = 10, keep_terms: int = 80) -> None:
+        self.k = k
+        self.keep_terms = keep_terms
+
+    def fit(self, X_words, y):
+        self.matrix_ = prune_rows(X_words, self.keep_terms)
+        self.labels_ = np.asarray(y).astype(np.int8)
+        return self
+
+    def transform(self, X_words, exclude: np.ndarray | None = None, cap: float | None = None, batch: int = 512) -> np.ndarray:
+        """Features for each query row. Out of fold, ``exclude`` hides training rows and
+        ``cap`` hides neighbours at or above that cosine (near-copies)."""
+        Q = normalize(sparse.csr_matrix(X_words, dtype=np.float32))
+        out = np.zeros((Q.shape[0], N_FEATURES))
+        k = min(self.k, self.matrix_.shape[0])
+        for start in range(0, Q.shape[0], batch):
+            S = (Q[start : start + batch] @ self.matrix_.T).toarray()
+            if exclude is not None:
+                S[:, exclude] = -1.0
+            if cap is not None:
+                S[S >= cap] = -1.0
+            idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
+            sims = np.take_along_axis(S, idx, axis=1).clip(min=0)
+            labels = self.labels_[idx]
+            w = sims + 1e-6
+            out[start : start + batch, 0] = (labels * w).sum(1) / w.sum(1) - 0.5
+            out[start : start + batch, 1] = np.where(labels == 1, sims, 0).max(1)
+            out[start : start + batch, 2] = np.where(labels == 0, sims, 0).max(1)
+        return out
+
+    def nearest(self, x_words, n: int = 3) -> list[tuple[int, float]]:
+        """The ``n`` most similar training rows to one query: (row, cosine)."""
+        q = normalize(sparse.csr_matrix(x_words, dtype=np.float32))
+        s = (q @ self.matrix_.T).toarray().ravel()
+        top = np.argsort(-s)[:n]
+        return [(int(i), float(s[i])) for i in top]
