@@ -1,0 +1,92 @@
+"""Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
+
+    PYTHONPATH=src python bench/bench_corpus.py                 # all three
+    PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
+
+ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
+cluster  seconds to rebuild near-duplicates + storylines for train + dev (~15k articles).
+debunks  ingest train (known labels), then for each dev article: share with a match above the
+         threshold, and how often the best match's label equals the dev article's label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "gossipcop"
+
+
+def bench_ingest(tmp: Path) -> dict:
+    from rumorlens.model.judge import Judge
+    from rumorlens.read import read_articles
+    from rumorlens.store import ingest, open_store
+
+    judge = Judge.load()
+    articles = list(read_articles([DATA / "train.jsonl"]))  # reading is not what we measure
+    store = open_store(tmp / "ingest.db")
+    t0 = time.perf_counter()
+    report = ingest(store, articles, judge=judge)
+    seconds = time.perf_counter() - t0
+    return {"articles": report.stored, "seconds": round(seconds, 2), "articles_per_s": round(report.stored / seconds, 1),
+            "model_version": judge.version}
+
+
+def bench_cluster(tmp: Path) -> dict:
+    from rumorlens.read import read_articles
+    from rumorlens.store import open_store
+
+    store = open_store(tmp / "cluster.db")
+    store.add((a, None) for a in read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    t0 = time.perf_counter()
+    store.refresh(force=True)
+    seconds = time.perf_counter() - t0
+    stories = store.storylines()
+    return {"articles": store.count(), "seconds": round(seconds, 2), "storylines": len(stories),
+            "in_storylines": sum(s.n for s in stories), "duplicates": len(store.duplicates())}
+
+
+def bench_debunks(tmp: Path) -> dict:
+    from rumorlens.corpus.debunks import THRESHOLD, DebunkIndex
+    from rumorlens.read import read_articles
+
+    train = [dict(a.as_dict(), final_label=a.label, label_source="label") for a in read_articles([DATA / "train.jsonl"])]
+    dev = list(read_articles([DATA / "dev.jsonl"]))
+    t0 = time.perf_counter()
+    index = DebunkIndex().fit(train)
+    matched, agree, by_label = 0, 0, Counter()
+    for a in dev:
+        found = index.matches(a, limit=1)
+        if found:
+            matched += 1
+            agree += found[0].label == a.label
+            by_label[(a.label, found[0].label)] += 1
+    return {"dev": len(dev), "threshold": THRESHOLD, "matched": matched, "share_matched": round(matched / len(dev), 4),
+            "label_agreement": round(agree / matched, 4) if matched else None,
+            "dev_fake_share": round(sum(a.label == "fake" for a in dev) / len(dev), 4),
+            "pairs": {f"{d}->{m}": n for (d, m), n in sorted(by_label.items())},
+            "seconds": round(time.perf_counter() - t0, 2)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", nargs="*", help="ingest, cluster and/or debunks (default: all)")
+    args = parser.parse_args(argv)
+    names = args.what or ["ingest", "cluster", "debunks"]
+    if unknown := set(names) - {"ingest", "cluster", "debunks"}:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in names:
+            result = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks}[name](Path(tmp))
+            print(json.dumps({"bench": name, **result}), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()

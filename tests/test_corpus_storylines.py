@@ -1,0 +1,79 @@
+"""Storylines, people extraction and near-duplicates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import DEV, SEEDS, TRAIN
+
+from rumorlens.corpus.duplicates import find_duplicates
+from rumorlens.corpus.storylines import build_storylines, storyline_id
+from rumorlens.corpus.text import people, principal_people
+from rumorlens.read import read_articles
+
+
+def row(id, title, text, outlet="example.com", published=None, label="fake", p=None):
+    return {"id": id, "title": title, "text": text, "outlet": outlet, "published": published,
+            "final_label": label, "label_source": "label", "p_fake": p}
+
+
+@pytest.mark.parametrize("title, text, expected", [
+    ("Khloé Kardashian's new look", "Khloé Kardashian stepped out on Monday.", {"khloe kardashian"}),
+    ("News", "Sources say Lamar Odom’s recovery is going well, Kris Jenner said.", {"lamar odom", "kris jenner"}),
+    ("News", "She moved to Los Angeles and New York after the Golden Globes.", set()),
+    ("News", "Khloe KardashianTo say the least, FaceTimes Lamar often.", set()),
+])
+def test_corpus_people_folds_accents_and_skips_non_names(title, text, expected):
+    assert set(people(title, text)) == expected
+
+
+def test_corpus_principal_people_resolves_first_names_in_titles():
+    found = people(None, "Kris Jenner loves Lamar Odom. Khloe Kardashian is not amused.")
+    assert principal_people("Kris Jenner Still 'Loves' Lamar Odom But She's Standing Behind Khloe", found) == [
+        "kris jenner", "lamar odom", "khloe kardashian"]
+
+
+COPY = ("Jennifer Aniston and Justin Theroux announced their separation in a joint statement on Thursday, "
+        "saying they had decided to part ways as a couple earlier this year and remain close friends. ")
+
+
+def test_corpus_duplicates_links_syndicated_copies_to_one_canonical():
+    rows = [row("b", "Split", COPY * 3), row("a", "Split", COPY * 3 + "Read more."), row("c", "Other", "Completely different text about a tour " * 5)]
+    dups = find_duplicates(rows)
+    assert dups == {"b": ("a", pytest.approx(dups["b"][1]))} and dups["b"][1] >= 0.8
+
+
+def test_corpus_storylines_group_same_people_and_count_duplicates_once():
+    rows = [
+        row("k1", "Khloe Kardashian and Lamar Odom reconcile", "Khloe Kardashian and Lamar Odom are back together, an insider says.", "radaronline.com", "2016-01-01T00:00:00Z"),
+        row("k2", "Lamar Odom and Khloe Kardashian back together?", "Lamar Odom wants Khloe Kardashian back together again.", "hollywoodlife.com", "2017-05-01T00:00:00Z", "fake"),
+        row("k3", "Khloe Kardashian, Lamar Odom together again", "Khloe Kardashian and Lamar Odom together again, sources say.", "okmagazine.com", "2016-06-01T00:00:00Z", "real"),
+        row("k3copy", "Khloe Kardashian, Lamar Odom together again", "Khloe Kardashian and Lamar Odom together again, sources say.", "copycat.com"),
+        row("t1", "Taylor Swift releases album", "Taylor Swift released a new album on Friday, Taylor Swift said.", "people.com"),
+    ]
+    stories = build_storylines(rows, {"k3copy": ("k3", 1.0)})
+    assert len(stories) == 1
+    s = stories[0]
+    assert s.title.startswith(("Khloe Kardashian & Lamar Odom", "Lamar Odom & Khloe Kardashian"))
+    assert s.n == 3 and sorted(s.article_ids) == ["k1", "k2", "k3", "k3copy"]  # the copy is listed, not counted
+    assert s.first_seen == "2016-01-01T00:00:00Z" and s.last_seen == "2017-05-01T00:00:00Z"
+    assert [e["article_id"] for e in s.timeline[:3]] == ["k1", "k3", "k2"]  # in date order
+    assert s.share_fake == pytest.approx(2 / 3, abs=1e-3)
+    assert s.id == storyline_id(["k3copy", "k2", "k1", "k3"])  # stable whatever the order
+
+
+@pytest.mark.slow
+def test_corpus_storylines_put_the_seeds_together_and_with_nothing_unrelated():
+    arts = list(read_articles([TRAIN, DEV, SEEDS]))
+    rows = [dict(a.as_dict(), final_label=a.label, label_source="label", p_fake=None) for a in arts]
+    by_id = {a.id: a for a in arts}
+    seeds = {a.id for a in read_articles([SEEDS])}
+    assert len(seeds) == 5
+    stories = [s for s in build_storylines(rows, find_duplicates(rows)) if seeds & set(s.article_ids)]
+    assert set().union(*(s.article_ids for s in stories)) >= seeds  # every seed is in a storyline
+    assert len(stories) <= 2
+    for s in stories:
+        for aid in s.article_ids:
+            text = by_id[aid].full_text.lower()
+            assert "khlo" in text and "lamar" in text, f"{aid} ({by_id[aid].title}) is not a Khloe/Lamar story"
