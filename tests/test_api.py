@@ -5,6 +5,7 @@ In-process via TestClient over a real SQLite store and a real Judge (see ``e2e/s
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import httpx
@@ -150,6 +151,34 @@ def test_api_body_over_10mb_streamed_without_length_is_413(read_client):
         yield b'"}'
 
     assert_error_shape(read_client.post("/v1/check", content=chunks(), headers={"content-type": "application/json"}), 413, "RL052")
+
+
+def test_api_concurrent_checks_are_batched_and_give_the_same_verdicts(judge, seeded_store):
+    """Concurrent checks are judged together in batches; each still gets exactly its own verdict."""
+    batches: list[int] = []
+
+    class Recording:
+        def judge(self, article, **kw):
+            return judge.judge(article, **kw)
+
+        def judge_many(self, articles, **kw):
+            batches.append(len(articles))
+            return judge.judge_many(articles, **kw)
+
+    recording = Recording()
+    recording.version = judge.version
+    app = create_app(store=seeded_store, judge=recording, read_only=True)
+    bodies = [{"title": f"Story {i}", "text": f"A source close to star number {i} says the {'wedding' if i % 2 else 'split'} is "
+               f"{'allegedly' if i % 3 else 'officially'} happening. " * (1 + i % 4)} for i in range(24)]
+
+    async def send_all():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await asyncio.gather(*(client.post("/v1/check", json=b) for b in bodies))
+
+    responses = asyncio.run(send_all())
+    expected = [judge.judge(Article.create(text=b["text"], title=b["title"]), memory=seeded_store).as_dict() for b in bodies]
+    assert [r.json() for r in responses] == expected
+    assert sum(batches) == len(bodies) and max(batches) > 1, batches
 
 
 # -- URL rules -----------------------------------------------------------------------------------

@@ -83,6 +83,10 @@ def test_web_charts_geometry():
     ys = {p["id"]: p["y"] for p in t["points"]}
     assert xs["a"] < xs["b"] < xs["c"], "later dates to the right, undated at the far right"
     assert ys["a"] < ys["b"], "more likely fake is higher up"
+    undated = timeline([{"id": str(i), "published": None, "p_fake": 0.5, "label": "fake"} for i in range(4)])
+    xs = [p["x"] for p in undated["points"]]
+    assert xs == sorted(xs) and len(set(xs)) == 4, "undated storylines are spread out, not stacked"
+    assert undated["all_undated"] is True
     c = interval_chart([{"outlet": "x.com", "n": 10, "fake_rate": 0.5, "ci_low": 0.2, "ci_high": 0.8}])
     r = c["rows"][0]
     assert r["x_lo"] < r["x"] < r["x_hi"]

@@ -48,15 +48,12 @@ def load_judge():
 
 
 def seed_articles(n_dev: int = 250) -> list[Article]:
-    """The five seed files (one storyline) and the first ``n_dev`` dev articles (many outlets)."""
+    """The five seed files (one storyline) and ``n_dev`` dev articles picked at random (many outlets)."""
     need_shared()
     seeds = list(read_articles([SEEDS]))
-    dev = []
-    with DEV.open(encoding="utf-8") as fh:
-        for line in fh:
-            if len(dev) >= n_dev:
-                break
-            dev.append(Article.from_dict(json.loads(line)))
+    lines = DEV.read_text(encoding="utf-8").splitlines()
+    picked = random.Random(3).sample(range(len(lines)), n_dev)  # the split is ordered by label; mix it
+    dev = [Article.from_dict(json.loads(lines[i])) for i in sorted(picked)]
     return seeds + dev
 
 

@@ -69,7 +69,7 @@ async def healthz(service: Service = Depends(get_service)):
 )
 async def check(request: Request, service: Service = Depends(get_service)):
     body: CheckRequest = validate(await parse_json(request), CHECK)
-    verdict = await run_in_threadpool(service.check, **body.model_dump())
+    verdict = await service.check_async(**body.model_dump())
     return verdict.as_dict()
 
 

@@ -6,17 +6,21 @@ the store's return types live here so both views show exactly the same data.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
 from ..article import Article, outlet_from_url
 from ..errors import InputError, NotFound, RumorlensError, StoreError, UsageError
 from ..read.fetch import read_url
 from ..read.files import read_bytes
 from ..verdict import Signal, Verdict, truth_rating
+from .batcher import JudgeBatcher
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -67,6 +71,7 @@ class Service:
         self._judge_lock = threading.Lock()
         self.token = token
         self.read_only = read_only
+        self._batcher: JudgeBatcher | None = None
 
     # -- the model -------------------------------------------------------------------------
     @property
@@ -101,6 +106,20 @@ class Service:
 
     def judge_article(self, article: Article) -> Verdict:
         return self.judge.judge(article, explain=True, memory=self.store)
+
+    def judge_articles(self, articles: list[Article]) -> list[Verdict]:
+        many = getattr(self.judge, "judge_many", None)
+        if many is None:
+            return [self.judge_article(a) for a in articles]
+        return list(many(articles, explain=True, memory=self.store))
+
+    async def check_async(self, **fields: Any) -> Verdict:
+        """``check`` for the server: parsing in a thread, judging batched with concurrent requests."""
+        article = await run_in_threadpool(self.article_from_fields, **fields)
+        loop = asyncio.get_running_loop()
+        if self._batcher is None or self._batcher.loop is not loop:
+            self._batcher = JudgeBatcher(self.judge_articles, self.judge_article)
+        return await self._batcher.judge(article)
 
     # -- turning requests into articles ----------------------------------------------------
     def article_from_fields(

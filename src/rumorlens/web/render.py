@@ -106,9 +106,21 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
     def y_of(p: float | None) -> float:
         return top + (1 - float(p if p is not None else 0.5)) * (height - top - bottom)
 
+    if not dates:  # nothing dated: space the articles evenly in storyline order
+        plot_right = width - right
+        n = len(articles)
+        x_undated = [left + (k + 0.5) * (plot_right - left) / max(n, 1) for k in range(n)]
+    else:  # a few undated ones: a narrow column at the right, spread so dots do not overlap
+        n = len(undated)
+        x_undated = [width - right - 35 + (k - (n - 1) / 2) * min(12.0, 60.0 / max(n, 1)) for k in range(n)]
     points = []
+    k_undated = 0
     for i, (d, a) in enumerate(sorted(dated, key=lambda t: (t[0] is None, t[0] or datetime.min.replace(tzinfo=timezone.utc)))):
-        x = x_of(d) if d is not None else width - right - 35
+        if d is None:
+            x = x_undated[k_undated]
+            k_undated += 1
+        else:
+            x = x_of(d)
         y = y_of(a.get("p_fake"))
         points.append({
             "x": round(x, 1), "y": round(y, 1), "label": a.get("label") or "unjudged", "id": a["id"],
@@ -126,7 +138,8 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
         ticks.append({"x": round(x_of(lo), 1), "text": lo.strftime("%b %d %Y")})
     return {
         "width": width, "height": height, "left": left, "right": plot_right, "top": top, "bottom": height - bottom,
-        "points": points, "ticks": ticks, "undated_x": width - right - 35 if undated else None,
+        "points": points, "ticks": ticks, "undated_x": width - right - 35 if undated and dates else None,
+        "all_undated": bool(articles) and not dates,
         "y_fake": round(y_of(1.0), 1), "y_half": round(y_of(0.5), 1), "y_real": round(y_of(0.0), 1),
     }
 
