@@ -80,8 +80,15 @@ def test_model_save_load_round_trip_gives_identical_probabilities(tiny_articles,
     fitted.save(tmp_path / "m", model_version="round-trip")
     loaded = Judge.load(tmp_path / "m")
     assert loaded.version == "round-trip"
-    assert np.array_equal(loaded.predict_proba(tiny_articles), before)
-    assert np.array_equal(loaded.predict_proba(tiny_articles, text_only=True), fitted.predict_proba(tiny_articles, text_only=True))
+    after = loaded.predict_proba(tiny_articles)
+    # The saved neighbour matrix is float16 (size), so agreement is to the printed 4 decimals,
+    # and verdict labels are identical.
+    assert np.allclose(after, before, rtol=0, atol=1e-4)
+    assert [v.label for v in loaded.judge_many(tiny_articles)] == [v.label for v in fitted.judge_many(tiny_articles)]
+    assert np.allclose(loaded.predict_proba(tiny_articles, text_only=True), fitted.predict_proba(tiny_articles, text_only=True), rtol=0, atol=1e-4)
+    # Whatever was saved loads back bit for bit: a second copy of the directory gives identical numbers.
+    shutil.copytree(tmp_path / "m", tmp_path / "m2")
+    assert np.array_equal(Judge.load(tmp_path / "m2").predict_proba(tiny_articles), after)
 
 
 def test_model_dir_holds_only_json_and_npz(tiny_model_dir):
