@@ -99,9 +99,10 @@ def run_batch(
                 continue
             yield raw_frame(rows, part, first)
 
-    started = time.perf_counter()
     options = {"model_dir": model_dir, "signals": signals, "text_only": text_only, "master": master, **engine_options}
+    starting = time.perf_counter()
     with make_engine(engine, **options) as runner:
+        started = time.perf_counter()  # job time excludes starting the JVM / Ray runtime
         try:
             for scored in runner.score(pending()):
                 output.write_part(int(scored["_part"].iloc[0]), scored)
@@ -112,10 +113,15 @@ def run_batch(
             # The finished partitions are on disk; say so instead of a JVM or Ray traceback.
             detail = f"{type(exc).__name__}: {_first_line(exc)}"
             raise RumorlensError("RL085", engine=engine, detail=detail) from exc
-    elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
     return output.finish(
         counts["n_parts"],
-        {"engine": engine, "partitions_skipped": counts["skipped"], "elapsed_s": round(elapsed, 3)},
+        {
+            "engine": engine,
+            "partitions_skipped": counts["skipped"],
+            "engine_start_s": round(started - starting, 3),
+            "elapsed_s": round(elapsed, 3),
+        },
     )
 
 
