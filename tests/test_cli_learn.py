@@ -186,3 +186,32 @@ def test_evaluate_shipped_model_reproduces_its_recorded_dev_metrics(shipped_judg
     d = json.loads(result.stdout)
     assert d["n"] == recorded["text_only"]["n"]
     assert abs(d["macro_f1"] - recorded["text_only"]["macro_f1"]) <= 0.01
+
+
+def test_train_unwritable_out_is_rl042_before_training(runner, tiny_jsonl, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    out = blocker / "model"
+    result = run(runner, "train", "--data", tiny_jsonl, "--out", out)
+    assert result.exit_code == 2
+    (line,) = stderr_lines(result)
+    assert line.startswith(f"error: invalid value for --out: cannot write {out} (") and line.endswith(") [RL042]")
+
+
+def test_evaluate_unwritable_report_is_rl042(runner, tiny_model_dir, tiny_jsonl, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    report = blocker / "report.html"
+    result = run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir, "--report", report)
+    assert result.exit_code == 2
+    (line,) = stderr_lines(result)
+    assert line.startswith(f"error: invalid value for --report: cannot write {report} (") and line.endswith(") [RL042]")
+    assert result.stdout == ""
+
+
+def test_evaluate_report_creates_missing_folders(runner, tiny_model_dir, tiny_jsonl, tmp_path):
+    report = tmp_path / "reports" / "2026" / "dev.html"
+    result = run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir, "--report", report, "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["n"] == 11
+    assert report.read_text(encoding="utf-8").startswith("<!doctype html>")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -32,6 +33,7 @@ def train(
     """
     from ..model.train import train_model
 
+    writable_or_exit(out, "--out", directory=True)  # before minutes of training, not after
     outcome = Outcome()
     show = progress_enabled(None) and not json_out
     status = console.status("training") if show else None
@@ -86,10 +88,13 @@ def evaluate(
     articles = list(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
     if not any(a.label for a in articles):
         raise usage(InputError("RL024", where=", ".join(inputs)))
+    if report is not None:
+        writable_or_exit(report, "--report")  # before judging, not after
     result = run_evaluation(judge, articles, text_only=text_only)
     if report is not None:
         from ..model.report import write_report
 
+        report.parent.mkdir(parents=True, exist_ok=True)
         write_report(report, result, judge)
     if json_out:
         print_json(result.as_dict())
@@ -113,3 +118,21 @@ def print_evaluation(r, report: Path | None) -> None:
     console.print(cm)
     if report is not None:
         console.print(f"report written to {report}")
+
+
+def writable_or_exit(path: Path, option: str, directory: bool = False) -> None:
+    """Fail with RL042 (exit 2) up front if ``path`` cannot be written, instead of a traceback
+    after the work is done."""
+    from ..errors import UsageError
+
+    folder = path if directory else path.parent
+    created = [p for p in (folder, *folder.parents) if not p.exists()]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".rumorlens-write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+        for p in created:  # leave no empty folders behind if the command fails later
+            p.rmdir()
+    except OSError as err:
+        raise usage(UsageError("RL042", option=option, detail=f"cannot write {path} ({err.strerror or err})")) from None
