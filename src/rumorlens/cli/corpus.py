@@ -116,6 +116,18 @@ def stats(
         console.print(f"{key:>15}  {value}", markup=False)
 
 
+def _table(columns: list[tuple[str, int]], text_column: str, title: str | None = None) -> Table:
+    """Short columns never wrap; the free-text column is cut with an ellipsis to fit."""
+    table = Table(title=title)
+    for name, width in columns:
+        table.add_column(name, no_wrap=True, min_width=width)
+    # Rich squeezes no_wrap columns to nothing when the row is too wide, so size the text column
+    # to what is left of the console instead.
+    left = console.width - sum(w for _, w in columns) - 3 * len(columns) - 4
+    table.add_column(text_column, overflow="ellipsis", no_wrap=True, max_width=max(20, min(90, left)))
+    return table
+
+
 def _fmt_rate(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"
 
@@ -151,7 +163,7 @@ def stories(
         console.print(f"{story.n} stories, {_fmt_rate(story.share_fake)} fake, {story.first_seen or '?'} .. {story.last_seen or '?'}", markup=False)
         console.print("people: " + ", ".join(story.people), markup=False)
         console.print("outlets: " + ", ".join(story.outlets), markup=False)
-        table = Table("date", "label", "p_fake", "outlet", "title")
+        table = _table([("date", 10), ("label", 12), ("p_fake", 6), ("outlet", 18)], "title")
         for e in story.timeline:
             table.add_row((e["date"] or "?")[:10], f"{e['label'] or '?'} ({e.get('label_source') or '-'})",
                           "-" if e["p_fake"] is None else f"{e['p_fake']:.2f}", e["outlet"] or "", e["title"])
@@ -164,7 +176,7 @@ def stories(
         for s in shown:
             print_json(s.as_dict())
         return
-    table = Table("id", "n", "fake", "first", "last", "title", title=f"{len(found)} storylines")
+    table = _table([("id", 12), ("n", 3), ("fake", 4), ("first", 10), ("last", 10)], "title", title=f"{len(found)} storylines")
     for s in shown:
         table.add_row(s.id, str(s.n), _fmt_rate(s.share_fake), (s.first_seen or "?")[:10], (s.last_seen or "?")[:10], s.title)
     console.print(table)
@@ -194,7 +206,7 @@ def outlets(
         for o in card.outlets:
             print_json(o.as_dict())
         return
-    table = Table("rank", "outlet", "n", "fake", "rate", "95% CI", "latest fake", title=f"{len(card.ranked)} outlets ranked")
+    table = _table([("rank", 4), ("outlet", 18), ("n", 4), ("fake", 4), ("rate", 4), ("95% CI", 8)], "latest fake", title=f"{len(card.ranked)} outlets ranked")
     for o in card.ranked:
         latest = o.recent_fakes[0]["title"][:60] if o.recent_fakes else ""
         table.add_row(str(o.rank), o.outlet, str(o.n), str(o.n_fake), _fmt_rate(o.fake_rate),
