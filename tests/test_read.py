@@ -478,3 +478,30 @@ def test_read_url_public_only_refuses_loopback(http_server):
     with pytest.raises(InputError) as exc:
         fetch_bytes(url, public_only=True)
     assert str(exc.value) == f"{url}: refusing to fetch a private, loopback or link-local address (127.0.0.1); only public URLs can be fetched [RL015]"
+
+
+def test_read_deeply_nested_json_is_rl005_not_a_crash(tmp_path):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    lines = tmp_path / "deep.jsonl"
+    lines.write_text(json.dumps(RECORD) + "\n" + '{"text": ' + "[" * 100_000 + "\n", encoding="utf-8")
+    arts, problems, _ = collect([deep, lines])
+    assert [a.id for a in arts] == ["r1"]
+    assert problems == [
+        f"{deep}: invalid JSON (nested too deeply); fix the line or remove it [RL005]",
+        f"{lines}:2: invalid JSON (nested too deeply); fix the line or remove it [RL005]",
+    ]
+
+
+def test_read_odd_field_types_do_not_break_the_record(tmp_path):
+    f = tmp_path / "odd.jsonl"
+    f.write_text(json.dumps({"text": "Body.", "url": 5, "published": {"x": 1}, "author": ["a"], "id": 7}) + "\n", encoding="utf-8")
+    (a,) = read_articles(f)
+    assert (a.id, a.url, a.outlet, a.published, a.author) == ("7", None, None, None, None)
+
+
+def test_read_bom_and_crlf_are_normalised(tmp_path):
+    f = tmp_path / "windows.txt"
+    f.write_bytes(b"\xef\xbb\xbfA Title\r\nFirst line.\r\nSecond line.\r\n")
+    a = read_article(f)
+    assert (a.title, a.text) == ("A Title", "First line.\nSecond line.")

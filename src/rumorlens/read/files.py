@@ -26,6 +26,7 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 # A CSV cell can legitimately hold a whole article; the stdlib default (128 KiB) is too small.
 csv.field_size_limit(64 * 1024 * 1024)
 
+TOO_DEEP = "nested too deeply"
 _URL_LINE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
 
 
@@ -113,7 +114,7 @@ def _record(obj: object, where: str, warnings: list[str]) -> Article:
         title=title,
         url=url if isinstance(url, str) else None,
         id=str(obj["id"]) if obj.get("id") is not None else None,
-        published=obj.get("published"),
+        published=obj.get("published") if isinstance(obj.get("published"), (str, int, float)) else None,
         label=obj.get("label"),
         author=obj.get("author") if isinstance(obj.get("author"), str) else None,
         source=where,
@@ -133,6 +134,9 @@ def parse_jsonl(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
         except json.JSONDecodeError as exc:
             yield InputError("RL005", where=loc, detail=exc.msg)
             continue
+        except RecursionError:  # hostile input: thousands of nested brackets
+            yield InputError("RL005", where=loc, detail=TOO_DEEP)
+            continue
         try:
             yield _record(obj, loc, warnings)
         except InputError as err:
@@ -150,6 +154,9 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
             yield from parse_jsonl(text, where, warnings)
             return
         yield InputError("RL005", where=f"{where}:{exc.lineno}", detail=exc.msg)
+        return
+    except RecursionError:
+        yield InputError("RL005", where=where, detail=TOO_DEEP)
         return
     if isinstance(obj, list):
         for i, rec in enumerate(obj):
