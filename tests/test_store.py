@@ -90,6 +90,18 @@ def test_store_refuses_a_schema_from_a_newer_version(store_url):
                               f"({SCHEMA_VERSION}); upgrade rumorlens [RL033]")
 
 
+def test_store_long_lived_store_sees_another_writers_articles(store_url):
+    server = open_store(store_url)  # e.g. the one `rumorlens serve` holds
+    a = ARTS[0]
+    assert server.scorecard(min_n=1).get("radaronline.com") is None
+    writer = open_store(store_url)  # a separate `rumorlens ingest`
+    writer.add([(a, verdict_for(a, 0.9))])
+    assert server.scorecard(min_n=1).get("radaronline.com").n == 1
+    assert server.debunk_matches(art("q", a.title, a.text))[0].article_id == "a1"
+    writer.close()
+    server.close()
+
+
 def test_store_stats_counts(store):
     store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
     stats = store.stats()

@@ -128,9 +128,22 @@ class Store:
         ranked = select(v, func.row_number().over(partition_by=v.c.article_id, order_by=v.c.created_at.desc()).label("rn")).subquery()
         return select(ranked).where(ranked.c.rn == 1).subquery()
 
+    def _fresh_cache(self) -> dict[str, object]:
+        """The in-process cache, emptied when another process (or this one) changed the data:
+        a long-running server must see articles a separate `rumorlens ingest` added."""
+        a, v = schema.articles, schema.verdicts
+        with self._errors(), self.engine.connect() as conn:
+            mark = (conn.execute(select(func.count(), func.max(a.c.ingested_at))).one()[:],
+                    conn.execute(select(func.count(), func.max(v.c.created_at))).one()[:],
+                    conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "derived_stale")).scalar())
+        if self._cache.get("mark") != mark:
+            self._cache.clear()
+            self._cache["mark"] = mark
+        return self._cache
+
     def rows(self, with_text: bool = True) -> list[dict]:
         """Every article with its latest verdict, as plain dicts: the input of corpus views."""
-        if "rows" in self._cache and with_text:
+        if with_text and "rows" in self._fresh_cache():
             return self._cache["rows"]  # type: ignore[return-value]
         a, lv = schema.articles, self._latest_verdicts()
         cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
@@ -228,10 +241,12 @@ class Store:
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard
 
+        self.refresh()
         key = f"scorecard:{min_n}"
-        if key not in self._cache:
-            self._cache[key] = build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
-        return self._cache[key]
+        cache = self._fresh_cache()
+        if key not in cache:
+            cache[key] = build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
+        return cache[key]
 
     def stats(self) -> dict:
         rows = self.rows(with_text=False)
@@ -256,9 +271,10 @@ class Store:
     def debunk_matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
         from ..corpus.debunks import DebunkIndex
 
-        if "debunks" not in self._cache:
-            self._cache["debunks"] = DebunkIndex().fit(self.rows())
-        return self._cache["debunks"].matches(article, limit=limit)  # type: ignore[union-attr]
+        cache = self._fresh_cache()
+        if "debunks" not in cache:
+            cache["debunks"] = DebunkIndex().fit(self.rows())
+        return cache["debunks"].matches(article, limit=limit)  # type: ignore[union-attr]
 
 
 def _article_row(a: Article, stamp: str) -> dict:
