@@ -300,3 +300,16 @@ def test_check_subprocess_stdin_and_unreachable_url(tiny_model_dir):
     (err,) = proc.stderr.decode().strip().splitlines()
     assert err.startswith(f"error: {url}: could not fetch URL (") and err.endswith("[RL010]")
     assert b"Traceback" not in proc.stderr
+
+
+def test_check_json_goes_to_stdout_while_a_progress_bar_draws_on_stderr(tiny_model_dir, tmp_path):
+    """`rumorlens check feed.jsonl --json > out.jsonl` in a terminal: the bar must not swallow the JSON."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": f"a{i}", "text": f"An insider says story {i} is true."}) + "\n" for i in range(300)), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_MODEL": str(tiny_model_dir), "FORCE_COLOR": "1"}
+    env.pop("RUMORLENS_PROGRESS", None)
+    proc = subprocess.run([sys.executable, "-m", "rumorlens", "check", str(feed), "--json"], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == [f"a{i}" for i in range(300)]
+    assert "Checking" in proc.stderr  # the bar was drawn, on stderr
+    assert '"id"' not in proc.stderr

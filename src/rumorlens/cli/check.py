@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import EXIT_USAGE, Outcome, errors_as_exit, print_json, track, usage
+from .common import EXIT_USAGE, Outcome, errors_as_exit, print_json, stdout_is_terminal, track, usage
 from .render import print_explained, print_verdict
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
@@ -68,7 +68,7 @@ def check(
 
     articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
     verdicts = judge.judge_many(articles, text_only=text_only, memory=memory)
-    for verdict in track(verdicts, "Checking", enabled=None if json_out else False):
+    for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
         elif explain:

@@ -71,6 +71,15 @@ def progress_enabled(flag: bool | None = None) -> bool:
     return err_console.is_terminal
 
 
+def stdout_is_terminal() -> bool:
+    """Output going to the same terminal as the bar would garble it; a bar is only worth
+    drawing when stdout is redirected (``rumorlens check feed.jsonl --json > out.jsonl``)."""
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 @contextmanager
 def progress_bar(description: str, total: int | None = None, enabled: bool | None = None):
     """Yields an ``advance(n=1)`` function; draws a Rich bar on stderr when interactive."""
@@ -80,7 +89,9 @@ def progress_bar(description: str, total: int | None = None, enabled: bool | Non
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     if total:
         columns.append(TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
+    # redirect_stdout=False: Rich would otherwise capture sys.stdout while the bar is live and
+    # send `--json` lines to the bar's console (stderr), leaving `> verdicts.jsonl` empty.
+    with Progress(*columns, console=err_console, transient=True, redirect_stdout=False) as bar:
         task = bar.add_task(description, total=total)
         yield lambda n=1: bar.advance(task, n)
 
