@@ -313,3 +313,35 @@ def test_check_json_goes_to_stdout_while_a_progress_bar_draws_on_stderr(tiny_mod
     assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == [f"a{i}" for i in range(300)]
     assert "Checking" in proc.stderr  # the bar was drawn, on stderr
     assert '"id"' not in proc.stderr
+
+
+def test_check_db_adds_debunk_matches_from_a_real_store(runner, tmp_path):
+    """`ingest` labelled stories into SQLite, then `check --db` a retelling of one of them."""
+    feed = tmp_path / "known.jsonl"
+    feed.write_text(
+        "".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url, "label": a.label}) + "\n" for a in TINY_ARTICLES),
+        encoding="utf-8",
+    )
+    db = tmp_path / "store.db"
+    ingested = run(runner, "ingest", feed, "--db", db, "--json")
+    assert ingested.exit_code == 0, ingested.stderr
+    retelling = tmp_path / "retelling.txt"
+    retelling.write_text(
+        "https://radaronline.com/again\nStar secretly pregnant, insiders say\n"
+        "A source close to the singer told In Touch she is secretly pregnant. An insider says the couple are desperate to hide it.\n",
+        encoding="utf-8",
+    )
+    (v,) = json_lines(run(runner, "check", retelling, "--db", db, "--json").stdout)
+    matches = [s for s in v["signals"] if s["kind"] == "debunk_match"]
+    assert matches and matches[0]["text"] == "Star secretly pregnant, insiders claim"
+    assert matches[0]["start"] == matches[0]["end"] == -1 and matches[0]["weight"] > 0
+    assert any(r.startswith("Matches a story labelled fake: Star secretly pregnant, insiders claim") for r in v["reasons"])
+    # without --db the same article has no memory to match against
+    (plain,) = json_lines(run(runner, "check", retelling, "--json").stdout)
+    assert not any(s["kind"] == "debunk_match" for s in plain["signals"])
+
+
+def test_check_bad_db_url_is_rl034_exit_2(runner, article_file):
+    result = run(runner, "check", article_file, "--db", "ftp://host/x")
+    assert result.exit_code == 2
+    assert stderr_lines(result) == ["error: unsupported database URL ftp://host/x; use a file path, sqlite:///PATH or postgresql://USER@HOST/DB [RL034]"]
