@@ -100,7 +100,8 @@ class Store:
             if sigs:
                 conn.execute(insert(schema.signals), sigs)
             if arts:
-                self._set_meta(conn, "derived_stale", "1")
+                self._set_meta(conn, "duplicates_stale", "1")
+                self._set_meta(conn, "storylines_stale", "1")
         if arts:
             self._cache.clear()
         return len(arts)
@@ -135,7 +136,7 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             mark = (conn.execute(select(func.count(), func.max(a.c.ingested_at))).one()[:],
                     conn.execute(select(func.count(), func.max(v.c.created_at))).one()[:],
-                    conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "derived_stale")).scalar())
+                    tuple(conn.execute(select(schema.meta.c.key, schema.meta.c.value).order_by(schema.meta.c.key))))
         if self._cache.get("mark") != mark:
             self._cache.clear()
             self._cache["mark"] = mark
@@ -184,36 +185,51 @@ class Store:
             }
 
     # -- derived views ------------------------------------------------------------------------
-    def refresh(self, force: bool = False, progress=None) -> bool:
-        """Rebuild near-duplicates and storylines if an ingest made them stale."""
-        if not force and self._get_meta("derived_stale") != "1":
-            return False
+    def refresh(self, force: bool = False, storylines: bool = True) -> bool:
+        """Rebuild near-duplicates (and storylines) if an ingest made them stale.
+
+        Two flags, because the scorecard needs only duplicates (seconds) while storylines take
+        longer; ``outlets`` and the Judge's outlet record should not wait for clustering.
+        """
         from ..corpus.duplicates import find_duplicates
         from ..corpus.storylines import build_storylines
 
+        do_dups = force or self._get_meta("duplicates_stale") == "1"
+        do_stories = storylines and (force or self._get_meta("storylines_stale") == "1")
+        if not (do_dups or do_stories):
+            return False
         rows = self.rows()
-        dups = find_duplicates(rows)
-        stories = build_storylines(rows, dups)
-        with self._errors(), self.engine.begin() as conn:
-            conn.execute(delete(schema.duplicates))
-            conn.execute(delete(schema.storyline_members))
-            conn.execute(delete(schema.storylines))
-            if dups:
-                conn.execute(insert(schema.duplicates), [
-                    {"article_id": k, "duplicate_of": v[0], "similarity": v[1]} for k, v in dups.items()])
-            if stories:
-                conn.execute(insert(schema.storylines), [
-                    {"id": s.id, "title": s.title, "data": json.dumps(s.as_dict()), "n": s.n, "last_seen": s.last_seen} for s in stories])
-                conn.execute(insert(schema.storyline_members), [
-                    {"storyline_id": s.id, "article_id": aid} for s in stories for aid in s.article_ids])
-            self._set_meta(conn, "derived_stale", "0")
+        if do_dups:
+            dups = find_duplicates(rows)
+            with self._errors(), self.engine.begin() as conn:
+                conn.execute(delete(schema.duplicates))
+                if dups:
+                    conn.execute(insert(schema.duplicates), [
+                        {"article_id": k, "duplicate_of": v[0], "similarity": v[1]} for k, v in dups.items()])
+                self._set_meta(conn, "duplicates_stale", "0")
+        else:
+            dups = self._read_duplicates()
+        if do_stories:
+            stories = build_storylines(rows, dups)
+            with self._errors(), self.engine.begin() as conn:
+                conn.execute(delete(schema.storyline_members))
+                conn.execute(delete(schema.storylines))
+                if stories:
+                    conn.execute(insert(schema.storylines), [
+                        {"id": s.id, "title": s.title, "data": json.dumps(s.as_dict()), "n": s.n, "last_seen": s.last_seen} for s in stories])
+                    conn.execute(insert(schema.storyline_members), [
+                        {"storyline_id": s.id, "article_id": aid} for s in stories for aid in s.article_ids])
+                self._set_meta(conn, "storylines_stale", "0")
         self._cache.clear()
         return True
 
-    def duplicates(self) -> dict[str, tuple[str, float]]:
-        self.refresh()
+    def _read_duplicates(self) -> dict[str, tuple[str, float]]:
         with self._errors(), self.engine.connect() as conn:
             return {r.article_id: (r.duplicate_of, r.similarity) for r in conn.execute(select(schema.duplicates))}
+
+    def duplicates(self) -> dict[str, tuple[str, float]]:
+        self.refresh(storylines=False)
+        return self._read_duplicates()
 
     def storylines(self, min_size: int = 2) -> list:
         from ..corpus.storylines import Storyline
@@ -241,7 +257,7 @@ class Store:
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard
 
-        self.refresh()
+        self.refresh(storylines=False)
         key = f"scorecard:{min_n}"
         cache = self._fresh_cache()
         if key not in cache:
