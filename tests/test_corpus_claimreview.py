@@ -6,7 +6,11 @@ import json
 
 import pytest
 
-from rumorlens.corpus.claimreview import export_claimreviews, rating_label, read_claimreviews
+from rumorlens.corpus.claimreview import (
+    export_claimreviews,
+    rating_label,
+    read_claimreviews,
+)
 from rumorlens.errors import InputError
 
 REVIEW = {

@@ -11,8 +11,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from test_store_helpers import HandJudge, art, fresh_pg_url, store, store_url, verdict_for  # noqa: F401
+from sqlalchemy import text
+from test_store_helpers import (  # noqa: F401
+    HandJudge,
+    art,
+    fresh_pg_url,
+    store,
+    store_url,
+    verdict_for,
+)
 
 from rumorlens.errors import StoreError
 from rumorlens.store import SCHEMA_VERSION, ingest, open_store
@@ -201,9 +208,8 @@ def read_only_dir(path: Path):
 
 
 def test_store_read_only_directory_is_rl032(tmp_path):
-    with read_only_dir(tmp_path / "ro") as ro:
-        with pytest.raises(StoreError) as err:
-            open_store(ro / "x.db")
+    with read_only_dir(tmp_path / "ro") as ro, pytest.raises(StoreError) as err:
+        open_store(ro / "x.db")
     assert str(err.value) == (f"cannot write database {ro / 'x.db'} (read-only file or directory); choose a "
                               "writable location with --db or RUMORLENS_DB [RL032]")
 

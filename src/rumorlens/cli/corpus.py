@@ -12,7 +12,17 @@ import typer
 from rich.table import Table
 
 from .app import app
-from .common import EXIT_USAGE, Outcome, console, err_console, errors_as_exit, fail, print_json, progress_bar, progress_enabled, usage
+from .common import (
+    EXIT_USAGE,
+    Outcome,
+    console,
+    err_console,
+    errors_as_exit,
+    print_json,
+    progress_bar,
+    progress_enabled,
+    usage,
+)
 
 DB_HELP = "Store: a file path, sqlite:///PATH or postgresql://USER:PASS@HOST/DB (default: $RUMORLENS_DB or ./rumorlens.db)."
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."

@@ -31,10 +31,10 @@ NOT_NAME = {
     "music", "big", "brother", "real", "housewives", "keeping", "up", "with", "kardashians", "royal",
     "family", "house", "white", "church", "hospital", "center", "centre", "street", "park", "beach",
     "exclusive", "breaking", "report", "update", "watch", "pics", "pic", "read", "more", "click", "here",
-    "getty", "splash", "backgrid", "ap", "reuters", "mr", "mrs", "ms", "dr", "sir", "lady", "lord",
+    "splash", "backgrid", "ap", "reuters", "mr", "mrs", "ms", "dr", "sir", "lady", "lord",
     "inc", "co", "ltd", "llc", "corp", "net", "com", "red", "carpet", "met", "gala", "super", "bowl",
     "american", "idol", "voice", "bachelor", "bachelorette", "island", "dancing", "stars", "game",
-    "thrones", "twitter", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
+    "thrones", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
 }
 _STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME
 # "KardashianTo", "FaceTimes": words glued together by a lost space or brand names, not names.

@@ -23,4 +23,4 @@ def open_store(url: str | os.PathLike | None = None) -> Store:
     return Store(None if url is None else str(url))
 
 
-__all__ = ["Store", "open_store", "ingest", "IngestReport", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "IngestReport", "Store", "ingest", "open_store"]

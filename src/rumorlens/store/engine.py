@@ -82,7 +82,7 @@ def make_engine(sa_url: str, display: str, path: Path | None) -> Engine:
     engine = create_engine(sa_url, connect_args={"timeout": lock_timeout()})
 
     @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+    def _pragmas(dbapi_conn, _record):
         # WAL: readers never block the writer and a killed writer loses only its open transaction.
         # NORMAL sync is durable against process crashes (kill -9), which is what ingest promises.
         cur = dbapi_conn.cursor()
