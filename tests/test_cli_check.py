@@ -345,3 +345,15 @@ def test_check_bad_db_url_is_rl034_exit_2(runner, article_file):
     result = run(runner, "check", article_file, "--db", "ftp://host/x")
     assert result.exit_code == 2
     assert stderr_lines(result) == ["error: unsupported database URL ftp://host/x; use a file path, sqlite:///PATH or postgresql://USER@HOST/DB [RL034]"]
+
+
+@pytest.mark.parametrize("mode", [[], ["--explain"]])
+def test_check_terminal_output_neutralises_escape_sequences_in_articles(runner, tmp_path, mode):
+    f = tmp_path / "esc.txt"
+    f.write_text("Evil \x1b]0;pwned\x07 Title\nBody with \x1b[2J a clear-screen, an insider says.\n", encoding="utf-8")
+    result = run(runner, "check", f, *mode)
+    assert result.exit_code == 0
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Evil \ufffd]0;pwned\ufffd Title" in result.stdout
+    (v,) = json_lines(run(runner, "check", f, "--json").stdout)
+    assert v["title"] == "Evil \x1b]0;pwned\x07 Title"  # JSON keeps the text exactly (escaped by json)
