@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,7 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
         cmd.append("--no-signals")
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0", "SPARK_LOCAL_IP": "127.0.0.1"}
     peak = [0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
 
@@ -98,6 +100,10 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
     sampler.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # CPU time of every reaped descendant (Spark's JVM and Python workers too): on a shared machine
+    # articles per CPU-second is the number that still means something when wall time does not.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{name} failed (exit {proc.returncode}):\n{stderr[-3000:]}")
     manifest = json.loads(stdout.strip().splitlines()[-1])
@@ -115,6 +121,9 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
         "per_s": round(manifest["verdicts"] / job, 1),
         "per_s_wall": round(manifest["verdicts"] / wall, 1),
         "per_core_s": round(manifest["verdicts"] / job / used, 1),
+        "cpu_s": round(cpu, 1),
+        "per_cpu_s": round(manifest["verdicts"] / cpu, 1) if cpu else None,
+        "load_avg": round(os.getloadavg()[0], 1),
         "peak_rss_mb": round(peak[0] / 2**20),
     }
 
@@ -123,7 +132,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000, help="articles to generate (default 1M)")
     ap.add_argument("--configs", default="local,spark:1,spark:2", help="comma list of local, spark:CORES, ray")
-    ap.add_argument("--rows-per-partition", type=int, default=10_000)
+    ap.add_argument("--rows-per-partition", type=int, default=5_000)
     ap.add_argument("--model", help="model dir (default: the shipped model / $RUMORLENS_MODEL)")
     ap.add_argument("--no-signals", action="store_true", help="benchmark --no-signals")
     ap.add_argument("--keep", action="store_true", help="keep the generated data and outputs")
@@ -150,7 +159,8 @@ def main() -> None:
 def _line(r: dict) -> str:
     return (
         f"{r['config']:<16} {r['articles']:>9} articles  job {r['job_s']:>8.1f} s  wall {r['wall_s']:>8.1f} s "
-        f"(start-up {r['startup_s']:.1f} s)  {r['per_s']:>7.1f}/s  {r['per_core_s']:>7.1f}/s/core  peak RSS {r['peak_rss_mb']} MiB"
+        f"(start-up {r['startup_s']:.1f} s)  {r['per_s']:>7.1f}/s  {r['per_core_s']:>7.1f}/s/core  "
+        f"cpu {r['cpu_s']:.0f} s = {r['per_cpu_s']}/cpu-s  peak RSS {r['peak_rss_mb']} MiB  (load avg {r['load_avg']})"
     )
 
 
@@ -159,6 +169,7 @@ def _summary(results: list[dict], n: int) -> None:
     if 1 in spark and 2 in spark:
         speedup = spark[2]["per_s"] / spark[1]["per_s"]
         print(f"scaling: spark local[2] is {speedup:.2f}x local[1] ({speedup / 2:.0%} parallel efficiency on 2 cores)")
+    print(f"machine: {os.cpu_count()} cores; a load average above that means other work shared the cores")
     if n < 1_000_000:
         for r in results:
             hours = 1_000_000 / r["per_s"] / 3600

@@ -82,8 +82,7 @@ def score_frames(
         for i, verdict in _judge_all(judge, articles, signals, text_only, out):
             out["id"][i], out["label"][i], out["p_fake"][i] = verdict.id, verdict.label, float(verdict.p_fake)
             out["verdict"][i] = verdict_json(verdict, signals)
-        scored = pd.DataFrame(out, columns=list(SCORED_COLUMNS))
-        scored["p_fake"] = scored["p_fake"].astype("float64")
+        scored = pd.DataFrame({c: pd.Series(out[c], dtype="float64" if c == "p_fake" else object) for c in SCORED_COLUMNS})
         for key in KEY_COLUMNS:
             if key in frame.columns:
                 scored.insert(0 if key == "_part" else 1, key, frame[key].to_numpy())
@@ -95,17 +94,16 @@ def _str_or_none(value: object) -> str | None:
 
 
 def _judge_all(judge, articles: list[tuple[int, Article]], signals: bool, text_only: bool, out: dict):
-    """Judge the rows as one vectorised batch; if that fails, one by one to isolate the bad row."""
-    if not articles:
-        return
+    """Judge the rows in vectorised batches, streamed so only one batch of Verdicts is alive at a
+    time; if the model raises, judge the rest one by one so only the bad record fails."""
+    done = 0
     try:
-        verdicts = list(judge.judge_many([a for _, a in articles], text_only=text_only, explain=signals))
+        for (i, _), verdict in zip(articles, judge.judge_many([a for _, a in articles], text_only=text_only, explain=signals)):
+            yield i, verdict
+            done += 1
     except Exception:  # noqa: BLE001 - a record the model cannot handle must not fail the batch
-        verdicts = None
-    if verdicts is not None and len(verdicts) == len(articles):
-        yield from ((i, v) for (i, _), v in zip(articles, verdicts))
-        return
-    for i, article in articles:
+        pass
+    for i, article in articles[done:]:
         try:
             yield i, judge.judge(article, text_only=text_only, explain=signals)
         except Exception as exc:  # noqa: BLE001
@@ -115,8 +113,10 @@ def _judge_all(judge, articles: list[tuple[int, Article]], signals: bool, text_o
 
 def raw_frame(rows: list, part: int, first_row: int = 0) -> pd.DataFrame:
     """Raw rows of one partition as the frame ``score_frames`` takes."""
-    frame = pd.DataFrame.from_records(rows, columns=list(RAW_COLUMNS))
-    frame = frame.astype(object).where(frame.notna(), None)
+    # Object columns built straight from the tuples: no string-dtype conversion and no NaN for
+    # missing values (pandas 3 would otherwise copy every article text twice).
+    columns = list(zip(*rows)) if rows else [()] * len(RAW_COLUMNS)
+    frame = pd.DataFrame({name: pd.Series(col, dtype=object) for name, col in zip(RAW_COLUMNS, columns)})
     frame.insert(0, "_part", part)
     frame.insert(1, "_row", range(first_row, first_row + len(rows)))
     return frame

@@ -15,7 +15,7 @@ from .engines import ENGINES, make_engine
 from .output import FORMATS, BatchOutput
 from .source import RawRow, expand_inputs, input_signature, iter_raw_rows
 
-DEFAULT_ROWS_PER_PARTITION = 10_000
+DEFAULT_ROWS_PER_PARTITION = 5_000
 
 
 def partitions_of(rows: Iterator[RawRow], size: int) -> Iterator[tuple[int, int, list[RawRow]]]:

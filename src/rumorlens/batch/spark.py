@@ -50,6 +50,7 @@ class SparkEngine:
         self.model_dir = str(Path(model_dir).resolve()) if model_dir else None
         self.signals, self.text_only = signals, text_only
         self.master = master or "local[*]"
+        self.master_given = master is not None
         self.wave_partitions = wave_partitions
         self.spark = None
         self._owned = False
@@ -72,9 +73,13 @@ class SparkEngine:
             # Workers must run the same Python (and see the same rumorlens) as the driver.
             os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
             os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+            builder = SparkSession.builder
+            # Under spark-submit (it sets PYSPARK_GATEWAY_PORT) the submit command's --master and
+            # --conf apply unless --master is given here too; otherwise local[*] by default.
+            if self.master_given or not os.environ.get("PYSPARK_GATEWAY_PORT"):
+                builder = builder.master(self.master)
             builder = (
-                SparkSession.builder.master(self.master)
-                .appName("rumorlens-batch")
+                builder.appName("rumorlens-batch")
                 .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                 .config("spark.ui.showConsoleProgress", "false")
             )

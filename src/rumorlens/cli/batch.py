@@ -18,7 +18,7 @@ def batch(
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: part files, errors.jsonl, _manifest.json, _SUCCESS."),
     engine: str = typer.Option("local", "--engine", help="local (this process), spark or ray."),
     partitions: int = typer.Option(None, "--partitions", help="Split the input into N partitions (counts the rows first)."),
-    rows_per_partition: int = typer.Option(None, "--rows-per-partition", help="Rows per partition (default 10000) instead of --partitions."),
+    rows_per_partition: int = typer.Option(None, "--rows-per-partition", help="Rows per partition (default 5000) instead of --partitions."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
     no_signals: bool = typer.Option(False, "--no-signals", help="Leave signals and reasons out (faster, smaller)."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
