@@ -62,16 +62,22 @@ def test_corpus_storylines_group_same_people_and_count_duplicates_once():
 
 
 @pytest.mark.slow
-def test_corpus_storylines_put_the_seeds_together_and_with_nothing_unrelated():
+def test_corpus_storylines_put_the_seeds_together_and_with_nothing_unrelated(tmp_path):
+    """Acceptance: seeds + train (+ dev) stored, then grouped; all five Khloe/Lamar seeds land in
+    at most two storylines, and every article in those is about Khloe and Lamar."""
+    from rumorlens.store import open_store
+
     arts = list(read_articles([TRAIN, DEV, SEEDS]))
-    rows = [dict(a.as_dict(), final_label=a.label, label_source="label", p_fake=None) for a in arts]
     by_id = {a.id: a for a in arts}
     seeds = {a.id for a in read_articles([SEEDS])}
     assert len(seeds) == 5
-    stories = [s for s in build_storylines(rows, find_duplicates(rows)) if seeds & set(s.article_ids)]
+    store = open_store(tmp_path / "all.db")
+    store.add((a, None) for a in arts)
+    stories = [s for s in store.storylines() if seeds & set(s.article_ids)]
     assert set().union(*(s.article_ids for s in stories)) >= seeds  # every seed is in a storyline
     assert len(stories) <= 2
     for s in stories:
+        assert "Khloe Kardashian" in s.title and "Lamar Odom" in s.title
         for aid in s.article_ids:
             text = by_id[aid].full_text.lower()
             assert "khlo" in text and "lamar" in text, f"{aid} ({by_id[aid].title}) is not a Khloe/Lamar story"

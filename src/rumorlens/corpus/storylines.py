@@ -24,7 +24,12 @@ THRESHOLD = 0.3
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
 SAME_PEOPLE_THRESHOLD = 0.1
 MAX_SIZE = 60
-MAX_BUCKET = 4000  # people named in more articles than this are too common to seed pairs
+MAX_BUCKET = 4000
+# Words every gossip story uses about its people: useless as a storyline's topic.
+GENERIC = {"star", "stars", "reality", "source", "sources", "insider", "insiders", "report", "reports", "reportedly",
+           "news", "magazine", "touch", "weekly", "celebrity", "celebrities", "tv", "show", "singer", "actress", "actor",
+           "rapper", "former", "told", "says", "said", "claims", "new", "year", "old", "fans", "instagram", "twitter",
+           "photo", "photos", "video", "exclusive", "life", "time", "family", "couple", "relationship", "people"}  # people named in more articles than this are too common to seed pairs
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     return list(groups.values()), ppl, X, vec
 
 
-def _title(group: list[int], ppl: list[dict[str, str]], X, vocab) -> tuple[str, list[str]]:
+def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=None) -> tuple[str, list[str]]:
     counts: Counter = Counter()
     shown: dict[str, str] = {}
     for i in group:
@@ -156,10 +161,14 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab) -> tuple[str, 
     name_tokens = {t for k in counts for t in k.split()}
     keywords: list[str] = []
     if X is not None:
-        weights = np.asarray(X[group].sum(axis=0)).ravel()
+        # Distinctive, not just frequent: the group's mean weight minus the corpus mean, so
+        # "star" and "reality" lose to "divorce" and "ex-husband".
+        weights = np.asarray(X[group].mean(axis=0)).ravel()
+        if background is not None:
+            weights = weights - background
         for t in np.argsort(-weights)[:20]:
             word = vocab[t]
-            if weights[t] <= 0 or fold(word) in name_tokens or len(word) < 3 or word.isdigit():
+            if weights[t] <= 0 or fold(word) in name_tokens or word in GENERIC or len(word) < 3 or word.isdigit():
                 continue
             keywords.append(word)
             if len(keywords) == 2:
@@ -184,6 +193,7 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
             copies[canon].append(by_id[dup])
     groups, ppl, X, vec = cluster(canon_rows, threshold, max_size)
     vocab = vec.get_feature_names_out() if X is not None else None
+    background = np.asarray(X.mean(axis=0)).ravel() if X is not None else None
     out = []
     for group in groups:
         if len(group) < 2:
@@ -197,7 +207,7 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
              for r in everyone),
             key=lambda e: (e["date"] is None, e["date"] or "", e["article_id"]))
         dates = [e["date"] for e in timeline if e["date"]]
-        title, names = _title(group, ppl, X, vocab)
+        title, names = _title(group, ppl, X, vocab, background)
         labelled = [r for r in members if r.get("final_label")]
         out.append(Storyline(
             id=storyline_id(e["article_id"] for e in timeline),
