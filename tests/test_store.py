@@ -48,6 +48,14 @@ def test_store_add_stores_articles_verdicts_signals_and_known_labels(store):
     assert rows["a3"]["final_label"] == "real" and rows["a3"]["label_source"] == "model"
 
 
+@pytest.mark.parametrize("title, body", [("T", "a  b\tc\n\nd "), ("", "Ünïcode\u2003spaces\u00a0here"), ("X", "\x1codd\x1fseparators")])
+def test_store_content_hash_equals_article_content_id(title, body):
+    from rumorlens.article import content_id
+    from rumorlens.store.store import content_hash
+
+    assert content_hash(title, body) == content_id(title, body)
+
+
 def test_store_readding_the_same_articles_adds_nothing(store):
     pairs = [(a, verdict_for(a, 0.3)) for a in ARTS]
     assert store.add(pairs) == 3
