@@ -75,6 +75,13 @@ def test_store_ingest_skips_known_ids_without_judging_them_again(store):
     assert judge.seen == ["a4"]
 
 
+def test_store_ingest_counts_repeats_across_batches_once(store):
+    # a1 comes back in the next batch while the writer may still be committing the first
+    report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)
+    assert (report.stored, report.skipped_duplicates) == (3, 2)
+    assert store.count() == 3
+
+
 def test_store_ingest_reports_only_committed_batches(store):
     calls = []
     ingest(store, ARTS, judge=HandJudge(), batch_size=2, on_batch=lambda r, n: calls.append((r.stored, store.count())))

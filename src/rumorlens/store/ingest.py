@@ -9,6 +9,7 @@ ids already stored and completes the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from itertools import islice
 
@@ -44,22 +45,35 @@ def ingest(
 
     ``on_batch(report, n_in_batch)`` is called after each committed batch. Articles already in
     the store (same id; ids default to a normalised content hash) are skipped without judging.
+    One writer thread commits batch k while this thread judges batch k+1: SQLite and the
+    database drivers release the GIL while writing, so the two overlap.
     """
     report = IngestReport()
-    for batch in _batches(articles, batch_size):
-        known = store.existing_ids([a.id for a in batch])
-        fresh: list[Article] = []
-        seen: set[str] = set()
-        for a in batch:
-            if a.id in known or a.id in seen:
-                report.skipped_duplicates += 1
-            else:
-                seen.add(a.id)
-                fresh.append(a)
-        verdicts = list(judge.judge_many(fresh, text_only=text_only, explain=True)) if (judge and fresh) else [None] * len(fresh)
-        stored = store.add(zip(fresh, verdicts))
-        report.skipped_duplicates += len(fresh) - stored  # another writer got there first
+    pending: tuple[Future, int, int] | None = None
+
+    def finish(job: tuple[Future, int, int]) -> None:
+        future, n_fresh, n_batch = job
+        stored = future.result()  # re-raises a StoreError from the writer
+        report.skipped_duplicates += n_fresh - stored  # another writer (or batch) got there first
         report.stored += stored
         if on_batch is not None:
-            on_batch(report, len(batch))
+            on_batch(report, n_batch)
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rumorlens-writer") as writer:
+        for batch in _batches(articles, batch_size):
+            known = store.existing_ids([a.id for a in batch])
+            fresh: list[Article] = []
+            seen: set[str] = set()
+            for a in batch:
+                if a.id in known or a.id in seen:
+                    report.skipped_duplicates += 1
+                else:
+                    seen.add(a.id)
+                    fresh.append(a)
+            verdicts = list(judge.judge_many(fresh, text_only=text_only, explain=True)) if (judge and fresh) else [None] * len(fresh)
+            if pending is not None:
+                finish(pending)
+            pending = (writer.submit(store.add, list(zip(fresh, verdicts))), len(fresh), len(batch))
+        if pending is not None:
+            finish(pending)
     return report
