@@ -82,9 +82,9 @@ def stdout_is_terminal() -> bool:
 
 @contextmanager
 def progress_bar(description: str, total: int | None = None, enabled: bool | None = None):
-    """Yields an ``advance(n=1)`` function; draws a Rich bar on stderr when interactive."""
+    """Yields an ``advance(n=1, description=None)`` function; draws a Rich bar on stderr when interactive."""
     if not progress_enabled(enabled):
-        yield lambda n=1: None
+        yield lambda n=1, description=None: None
         return
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     if total:
@@ -93,7 +93,11 @@ def progress_bar(description: str, total: int | None = None, enabled: bool | Non
     # send `--json` lines to the bar's console (stderr), leaving `> verdicts.jsonl` empty.
     with Progress(*columns, console=err_console, transient=True, redirect_stdout=False) as bar:
         task = bar.add_task(description, total=total)
-        yield lambda n=1: bar.advance(task, n)
+
+        def advance(n: int = 1, description: str | None = None) -> None:
+            bar.update(task, advance=n, **({"description": description} if description else {}))
+
+        yield advance
 
 
 def track(items: Iterable[T], description: str, total: int | None = None, enabled: bool | None = None) -> Iterator[T]:

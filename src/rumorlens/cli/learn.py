@@ -10,7 +10,7 @@ from rich.table import Table
 
 from .app import app
 from .check import MODEL_HELP, load_judge
-from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_enabled, usage
+from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_bar, usage
 
 
 @app.command()
@@ -19,6 +19,7 @@ def train(
     out: Path = typer.Option(..., "--out", help="Directory to write the model to."),
     dev: Path = typer.Option(None, "--dev", help="Labelled dev split to score and record in meta.json."),
     text_only: bool = typer.Option(False, "--text-only", help="Learn from text alone: no URL or outlet prior."),
+    augment: bool = typer.Option(False, "--augment/--no-augment", help="Add a restyled (sober or sensational) copy of each article, same label."),
     json_out: bool = typer.Option(False, "--json", help="Print meta.json as one JSON object."),
 ) -> None:
     """Train a model directory (arrays + JSON: loading it can never run code).
@@ -35,21 +36,15 @@ def train(
 
     writable_or_exit(out, "--out", directory=True)  # before minutes of training, not after
     outcome = Outcome()
-    show = progress_enabled(None) and not json_out
-    status = console.status("training") if show else None
-    if status:
-        status.start()
+    # Steps reported by training: read, signals, vectorise, index, 4 folds, final fit, dev.
+    steps = 9 + (1 if dev else 0) + (1 if augment else 0)
+    with progress_bar("training", total=steps, enabled=None if not json_out else False) as advance:
 
-    def step(message: str) -> None:
-        if status:
-            status.update(f"training: {message}")
+        def step(message: str) -> None:
+            advance(1, f"training: {message}")
 
-    try:
         with errors_as_exit(EXIT_USAGE):
-            judge = train_model(data, out, dev=dev, text_only=text_only, progress=step, on_problem=outcome.problem)
-    finally:
-        if status:
-            status.stop()
+            judge = train_model(data, out, dev=dev, text_only=text_only, augment=augment, progress=step, on_problem=outcome.problem)
     if json_out:
         print_json(judge.meta)
     else:

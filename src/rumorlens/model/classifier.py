@@ -1,121 +1,176 @@
-"""``RumorModel``: word n-grams + signal features -> linear text score, then two calibrators.
+"""``RumorModel``: two linear scorers over shared features, each calibrated by a small stacker.
 
-Why two stages: the text score must stand alone (``--text-only``, new outlets), so it is
-learned without the outlet. A second, tiny logistic model combines the out-of-fold text score
-with the outlet prior; out-of-fold so it learns how much to trust the text score on articles
-the text model has not memorised. The text-only calibrator is the same thing without the outlet.
+- the *text* scorer reads the article only: word n-grams of the body, the title's n-grams,
+  and the sourcing signals (unnamed insiders, on-record quotes, denials, cited outlets);
+- the *outlet* scorer reads the same plus tokens of the URL (its host and section path), so
+  the text weights it learns are the ones that matter *given* the outlet;
+- each score is combined with story memory (labels of the nearest training stories) by a
+  logistic stacker fitted on out-of-fold scores: the stacker learns how far to trust the
+  scorer on articles it has not memorised, which is also what calibrates ``p_fake``.
+
+``--text-only`` uses the text scorer; everything else uses the outlet scorer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from .neighbours import N_FEATURES, StoryNeighbours
 from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
+from .neighbours import N_FEATURES, StoryNeighbours
 
 DEFAULTS = {
-    "C": 8.0,
-    "max_features": 200_000,
+    "C": 10.0,
+    "max_features": 300_000,
+    "ngram_max": 2,
+    "analyzer": "word",
+    "title_weight": 0.6,
     "signal_weight": 0.3,
+    "url_features": True,
     "outlet_strength": 10.0,
     "folds": 4,
     "seed": 13,
     "neighbours_k": 10,  # 0 turns story memory off
     "neighbours_terms": 80,
     # Out of fold, neighbours this similar are hidden: dev and new stories have no near-copies
-    # in training, so the calibrator must not learn to lean on them.
+    # in training, so the stacker must not learn to lean on them.
     "neighbours_cap": 0.8,
 }
-
-
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+def url_tokens(url: str | None) -> str:
+    """``www.people.com/tv/some-story/`` -> ``host:people.com sec:tv``: the outlet and its section,
+    not the slug (which repeats the title)."""
+    if not url:
+        return ""
+    rest = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    host, _, path = rest.partition("/")
+    host = host.split(":")[0].removeprefix("www.")
+    parts = [p for p in path.split("/")[:-1] if p and not p.isdigit() and len(p) < 30][:3]
+    return " ".join([f"host:{host}", *(f"sec:{p}" for p in parts)])
+
+
+def make_title_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary)
+
+
+def make_url_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=2, dtype=np.float32, vocabulary=vocabulary)
+
+
+def _vocab_list(vectorizer: TfidfVectorizer) -> list[str]:
+    vocab = [""] * len(vectorizer.vocabulary_)
+    for term, col in vectorizer.vocabulary_.items():
+        vocab[col] = term
+    return vocab
+
+
 class RumorModel:
     def __init__(self, **settings) -> None:
         self.settings = {**DEFAULTS, **settings}
+
+    # -- features ------------------------------------------------------------------------
+    @property
+    def n_words(self) -> int:
+        return len(self.vectorizer_.vocabulary_)
+
+    def features(self, texts: Sequence[str], titles: Sequence[str], counts: Sequence[dict]):
+        """The text block: body n-grams | title n-grams | sourcing signals."""
+        s = self.settings
+        return sparse.hstack(
+            [
+                self.vectorizer_.transform([model_text(t) for t in texts]),
+                self.title_vectorizer_.transform(titles) * float(s["title_weight"]),
+                sparse.csr_matrix(self.signals_.transform(counts) * float(s["signal_weight"])),
+            ],
+            format="csr",
+            dtype=np.float32,
+        )
+
+    def with_url(self, X, urls: Sequence[str | None]):
+        if self.url_vectorizer_ is None:
+            return X
+        return sparse.hstack([X, self.url_vectorizer_.transform([url_tokens(u) for u in urls])], format="csr", dtype=np.float32)
 
     # -- training ------------------------------------------------------------------------
     def fit(
         self,
         texts: Sequence[str],
-        outlets: Sequence[str | None],
+        titles: Sequence[str],
+        urls: Sequence[str | None],
         y: np.ndarray,
-        counts: Sequence[dict] | None = None,
-        augmented: tuple[Sequence[str], Sequence[dict], Sequence[int]] | None = None,
+        counts: Sequence[dict],
+        augmented: tuple[Sequence[str], Sequence[str], Sequence[dict], Sequence[int]] | None = None,
         progress: Callable[[str], None] = lambda s: None,
     ):
-        """``augmented`` = (texts, signal counts, index of the original each copy restyles):
-        restyled copies train the text model with their original's label and always sit in
-        their original's fold, so cross-validation never scores a story it trained on."""
+        """``augmented`` = (texts, titles, signal counts, index of the original each copy
+        restyles): copies train with their original's label and always sit in their
+        original's fold, so cross-validation never scores a story it trained on."""
         s = self.settings
         y = np.asarray(y).astype(int)
         progress("vectorising words")
-        self.vectorizer_ = make_word_vectorizer(int(s["max_features"]))
+        self.vectorizer_ = make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]))
         X_words = self.vectorizer_.fit_transform([model_text(t) for t in texts])
-        progress("finding signals")
-        signal_input = counts if counts is not None else texts
-        self.signals_ = SignalFeaturizer().fit(signal_input)
-        X = self._stack(X_words, self.signals_.transform(signal_input))
-        if augmented is not None:
-            aug_texts, aug_counts, aug_source = augmented
-            aug_source = np.asarray(aug_source, dtype=int)
-            X_aug = self.features(aug_texts, aug_counts)
-            y_aug = y[aug_source]
-        else:
-            aug_source = np.zeros(0, dtype=int)
-            X_aug, y_aug = None, np.zeros(0, dtype=int)
+        self.title_vectorizer_ = make_title_vectorizer().fit(titles)
+        self.signals_ = SignalFeaturizer().fit(counts)
+        self.url_vectorizer_ = make_url_vectorizer().fit([url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
+        self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit([_outlet(u) for u in urls], y)
+        X_text = self.features(texts, titles, counts)
+        X_full = self.with_url(X_text, urls)
 
-        def training_rows(idx: np.ndarray):
-            if X_aug is None:
+        aug_source = np.zeros(0, dtype=int)
+        A_text = A_full = None
+        if augmented is not None:
+            aug_texts, aug_titles, aug_counts, aug_source = augmented
+            aug_source = np.asarray(aug_source, dtype=int)
+            A_text = self.features(aug_texts, aug_titles, aug_counts)
+            A_full = self.with_url(A_text, [urls[j] for j in aug_source])
+
+        def rows(X, A, idx):
+            if A is None:
                 return X[idx], y[idx]
             extra = np.flatnonzero(np.isin(aug_source, idx))
-            return sparse.vstack([X[idx], X_aug[extra]], format="csr"), np.concatenate([y[idx], y_aug[extra]])
+            return sparse.vstack([X[idx], A[extra]], format="csr"), np.concatenate([y[idx], y[aug_source[extra]]])
 
-        self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit(outlets, y)
         self.neighbours_ = None
         oof_nb = np.zeros((len(y), N_FEATURES if int(s["neighbours_k"]) > 0 else 0))
         if oof_nb.shape[1]:
             progress("indexing training stories")
             self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"])).fit(X_words, y)
+
+        oof_text, oof_full = np.zeros(len(y)), np.zeros(len(y))
         folds = StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"]))
-        oof = np.zeros(len(y))
-        oof_outlet = np.zeros((len(y), 2))
-        for i, (train_idx, held_idx) in enumerate(folds.split(X, y)):
+        for i, (train_idx, held_idx) in enumerate(folds.split(X_text, y)):
             progress(f"cross-validating fold {i + 1}/{s['folds']}")
-            clf = self._classifier().fit(*training_rows(train_idx))
-            oof[held_idx] = clf.decision_function(X[held_idx])
-            fold_prior = OutletPrior(strength=float(s["outlet_strength"])).fit([outlets[j] for j in train_idx], y[train_idx])
-            oof_outlet[held_idx] = fold_prior.transform([outlets[j] for j in held_idx])
+            oof_text[held_idx] = self._classifier().fit(*rows(X_text, A_text, train_idx)).decision_function(X_text[held_idx])
+            if self.url_vectorizer_ is not None:
+                oof_full[held_idx] = self._classifier().fit(*rows(X_full, A_full, train_idx)).decision_function(X_full[held_idx])
             if self.neighbours_ is not None:
                 oof_nb[held_idx] = self.neighbours_.transform(X_words[held_idx], exclude=held_idx, cap=float(s["neighbours_cap"]))
-        progress("fitting the final model")
-        final = self._classifier().fit(*training_rows(np.arange(len(y))))
-        # Plain arrays from here on: the same attributes a loaded model has.
-        self.coef_ = final.coef_.ravel().astype(np.float32)
-        self.intercept_ = float(final.intercept_[0])
+        progress("fitting the final models")
+        all_rows = np.arange(len(y))
+        text_clf = self._classifier().fit(*rows(X_text, A_text, all_rows))
+        self.text_coef_, self.text_intercept_ = text_clf.coef_.ravel().astype(np.float32), float(text_clf.intercept_[0])
+        if self.url_vectorizer_ is not None:
+            full_clf = self._classifier().fit(*rows(X_full, A_full, all_rows))
+            self.full_coef_, self.full_intercept_ = full_clf.coef_.ravel().astype(np.float32), float(full_clf.intercept_[0])
+        else:
+            self.full_coef_, self.full_intercept_, oof_full = self.text_coef_, self.text_intercept_, oof_text
 
-        # Calibrators: logistic stackers on out-of-fold inputs (with and without the outlet).
-        Z_text = np.column_stack([oof, oof_nb])
-        Z_full = np.column_stack([oof, oof_outlet, oof_nb])
-        text_cal = LogisticRegression(C=100.0).fit(Z_text, y)
-        full_cal = LogisticRegression(C=100.0).fit(Z_full, y)
-        self.text_cal_ = np.array([*text_cal.coef_[0], text_cal.intercept_[0]])
-        self.full_cal_ = np.array([*full_cal.coef_[0], full_cal.intercept_[0]])
-        self.oof_text_ = text_cal.predict_proba(Z_text)[:, 1]
-        self.oof_full_ = full_cal.predict_proba(Z_full)[:, 1]
+        # Stackers (= calibrators): logistic regressions on out-of-fold inputs.
+        self.text_cal_, self.oof_text_ = _stacker(np.column_stack([oof_text, oof_nb]), y)
+        self.full_cal_, self.oof_full_ = _stacker(np.column_stack([oof_full, oof_nb]), y)
         self.threshold_text_ = best_threshold(y, self.oof_text_)
         self.threshold_full_ = best_threshold(y, self.oof_full_)
         return self
@@ -123,52 +178,49 @@ class RumorModel:
     def _classifier(self) -> LogisticRegression:
         return LogisticRegression(C=float(self.settings["C"]), max_iter=3000, class_weight="balanced", solver="liblinear")
 
-    def _stack(self, X_words, X_signals):
-        return sparse.hstack([X_words, sparse.csr_matrix(X_signals * float(self.settings["signal_weight"]))], format="csr", dtype=np.float32)
-
     # -- inference -----------------------------------------------------------------------
-    def features(self, texts: Sequence[str], counts: Sequence[dict]):
-        return self._stack(self.vectorizer_.transform([model_text(t) for t in texts]), self.signals_.transform(counts))
-
-    def text_scores(self, X) -> np.ndarray:
-        return X @ self.coef_ + self.intercept_
-
     def neighbour_features(self, X) -> np.ndarray:
         if self.neighbours_ is None:
             return np.zeros((X.shape[0], 0))
-        return self.neighbours_.transform(X[:, : len(self.vectorizer_.vocabulary_)])
+        return self.neighbours_.transform(X[:, : self.n_words])
 
-    def predict(self, X, outlets: Sequence[str | None], text_only: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(p_fake, raw text scores) for a feature matrix from ``features``."""
-        scores = self.text_scores(X)
-        cols = [scores.reshape(-1, 1)]
-        if not text_only:
-            cols.append(self.outlets_.transform(outlets))
-        cols.append(self.neighbour_features(X))
-        Z = np.column_stack(cols)
+    def coef(self, text_only: bool) -> np.ndarray:
+        return self.text_coef_ if text_only else self.full_coef_
+
+    def predict(self, X_text, urls: Sequence[str | None], text_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(p_fake, raw scores) for a text block from ``features``."""
+        if text_only:
+            scores = X_text @ self.text_coef_ + self.text_intercept_
+        else:
+            scores = self.with_url(X_text, urls) @ self.full_coef_ + self.full_intercept_
+        Z = np.column_stack([scores, self.neighbour_features(X_text)])
         w = self.text_cal_ if text_only else self.full_cal_
         return _sigmoid(Z @ w[:-1] + w[-1]), scores
 
     def threshold(self, text_only: bool) -> float:
         return self.threshold_text_ if text_only else self.threshold_full_
 
-    def feature_names(self) -> list[str]:
-        return [*self.vectorizer_.get_feature_names_out(), *self.signals_.get_feature_names_out()]
+    def word_terms(self) -> np.ndarray:
+        return np.array(_vocab_list(self.vectorizer_), dtype=object)
 
     # -- persistence as arrays (see persist.py) ------------------------------------------
-    def to_arrays(self) -> tuple[dict, dict[str, np.ndarray], list[str], dict[str, list[int]]]:
-        vocab = [None] * len(self.vectorizer_.vocabulary_)
-        for term, col in self.vectorizer_.vocabulary_.items():
-            vocab[col] = term
+    def to_arrays(self) -> tuple[dict, dict[str, np.ndarray], dict[str, list[str]], dict[str, list[int]]]:
         arrays = {
             "idf": self.vectorizer_.idf_.astype(np.float32),
-            "coef": self.coef_,
-            "intercept": np.array([self.intercept_]),
+            "title_idf": self.title_vectorizer_.idf_.astype(np.float32),
+            "text_coef": self.text_coef_,
+            "text_intercept": np.array([self.text_intercept_]),
+            "full_coef": self.full_coef_,
+            "full_intercept": np.array([self.full_intercept_]),
             "signal_mean": self.signals_.mean_,
             "signal_scale": self.signals_.scale_,
             "text_cal": self.text_cal_,
             "full_cal": self.full_cal_,
         }
+        vocab = {"words": _vocab_list(self.vectorizer_), "title": _vocab_list(self.title_vectorizer_), "url": []}
+        if self.url_vectorizer_ is not None:
+            arrays["url_idf"] = self.url_vectorizer_.idf_.astype(np.float32)
+            vocab["url"] = _vocab_list(self.url_vectorizer_)
         if self.neighbours_ is not None:
             m = self.neighbours_.matrix_
             arrays.update(nb_data=m.data.astype(np.float16), nb_indices=m.indices.astype(np.int32), nb_indptr=m.indptr.astype(np.int64), nb_labels=self.neighbours_.labels_)
@@ -182,26 +234,49 @@ class RumorModel:
         return config, arrays, vocab, self.outlets_.counts_
 
     @classmethod
-    def from_arrays(cls, config: dict, arrays: dict[str, np.ndarray], vocab: list[str], outlets: dict) -> RumorModel:
+    def from_arrays(cls, config: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict) -> RumorModel:
         self = cls(**config["settings"])
-        self.vectorizer_ = make_word_vectorizer(vocabulary={t: i for i, t in enumerate(vocab)})
+        s = self.settings
+        self.vectorizer_ = make_word_vectorizer(vocabulary=_index(vocab["words"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]))
         self.vectorizer_.idf_ = arrays["idf"].astype(np.float64)
+        self.title_vectorizer_ = make_title_vectorizer(_index(vocab["title"]))
+        self.title_vectorizer_.idf_ = arrays["title_idf"].astype(np.float64)
+        self.url_vectorizer_ = None
+        if vocab.get("url"):
+            self.url_vectorizer_ = make_url_vectorizer(_index(vocab["url"]))
+            self.url_vectorizer_.idf_ = arrays["url_idf"].astype(np.float64)
         self.signals_ = SignalFeaturizer()
         self.signals_.feature_names_ = list(config["signal_features"])
         self.signals_.mean_, self.signals_.scale_ = arrays["signal_mean"], arrays["signal_scale"]
-        self.outlets_ = OutletPrior(strength=float(self.settings["outlet_strength"]))
+        self.outlets_ = OutletPrior(strength=float(s["outlet_strength"]))
         self.outlets_.counts_ = {k: [int(v[0]), int(v[1])] for k, v in outlets.items()}
         self.outlets_.base_rate_ = float(config["base_rate"])
         self.threshold_text_, self.threshold_full_ = float(config["threshold_text"]), float(config["threshold_full"])
-        self.coef_, self.intercept_ = arrays["coef"].astype(np.float32), float(arrays["intercept"][0])
+        self.text_coef_, self.text_intercept_ = arrays["text_coef"].astype(np.float32), float(arrays["text_intercept"][0])
+        self.full_coef_, self.full_intercept_ = arrays["full_coef"].astype(np.float32), float(arrays["full_intercept"][0])
         self.text_cal_, self.full_cal_ = arrays["text_cal"], arrays["full_cal"]
         self.neighbours_ = None
         if "nb_data" in arrays:
-            self.neighbours_ = StoryNeighbours(int(self.settings["neighbours_k"]), int(self.settings["neighbours_terms"]))
-            shape = (len(arrays["nb_labels"]), len(vocab))
+            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"]))
+            shape = (len(arrays["nb_labels"]), len(vocab["words"]))
             self.neighbours_.matrix_ = sparse.csr_matrix((arrays["nb_data"].astype(np.float32), arrays["nb_indices"], arrays["nb_indptr"]), shape=shape)
             self.neighbours_.labels_ = arrays["nb_labels"].astype(np.int8)
         return self
+
+
+def _index(terms: list[str]) -> dict[str, int]:
+    return {t: i for i, t in enumerate(terms)}
+
+
+def _outlet(url: str | None) -> str | None:
+    from ..article import outlet_from_url
+
+    return outlet_from_url(url)
+
+
+def _stacker(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    cal = LogisticRegression(C=100.0, max_iter=1000).fit(Z, y)
+    return np.array([*cal.coef_[0], cal.intercept_[0]]), cal.predict_proba(Z)[:, 1]
 
 
 def best_threshold(y: np.ndarray, p: np.ndarray) -> float:

@@ -29,11 +29,19 @@ def model_text(text: str) -> str:
     return text[:MODEL_CHARS]
 
 
-def make_word_vectorizer(max_features: int = 200_000, vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-    """Word uni+bigrams. English stop words are dropped so the model leans on content words
-    ("insider", "source close", "pregnant") rather than on function-word style."""
+def make_word_vectorizer(
+    max_features: int = 200_000,
+    vocabulary: dict[str, int] | None = None,
+    ngram_max: int = 2,
+    analyzer: str = "word",
+) -> TfidfVectorizer:
+    """Word uni+bigrams by default. English stop words are dropped so the model leans on content
+    words ("insider", "source close", "pregnant") rather than on function-word style.
+    ``analyzer="char_wb"`` (character 3-5-grams) exists for the ablation in the model card."""
+    if analyzer == "char_wb":
+        return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_features=max_features, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary)
     return TfidfVectorizer(
-        ngram_range=(1, 2),
+        ngram_range=(1, ngram_max),
         min_df=2,
         max_df=0.9,
         max_features=max_features,

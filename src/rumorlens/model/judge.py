@@ -38,7 +38,7 @@ class Judge:
         self.meta = meta
         self.path = path
         self.version: str = meta.get("model_version", "unversioned")
-        self._terms = np.array(model.vectorizer_.get_feature_names_out(), dtype=object)
+        self._terms = model.word_terms()
         self._n_words = len(self._terms)
 
     # -- construction --------------------------------------------------------------------
@@ -54,7 +54,7 @@ class Judge:
         cls,
         articles: Sequence[Article],
         text_only: bool = False,
-        augment: bool = True,
+        augment: bool = False,
         progress: Callable[[str], None] = lambda s: None,
         **settings,
     ) -> Judge:
@@ -76,14 +76,16 @@ class Judge:
         augmented = None
         if augment:
             progress("restyling copies")
-            aug_texts = []
+            aug_texts, aug_titles = [], []
             coin = np.random.default_rng(int(settings.get("seed", 13))).random(len(labelled)) < 0.5
             for i, a in enumerate(labelled):
                 title, body = soberise(a.title, a.text) if coin[i] else sensationalise(a.title, a.text, seed=i)
-                aug_texts.append(f"{title}\n{body}")
-            augmented = (aug_texts, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
-        outlets = [None if text_only else a.outlet for a in labelled]
-        model = RumorModel(**settings).fit(texts, outlets, y, counts=counts, augmented=augmented, progress=progress)
+                aug_texts.append(f"{title}\n{body}" if title else body)
+                aug_titles.append(title)
+            augmented = (aug_texts, aug_titles, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
+        urls = [None if text_only else a.url for a in labelled]
+        titles = [a.title for a in labelled]
+        model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, progress=progress)
         meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings}
         return cls(model, meta)
 
@@ -99,9 +101,8 @@ class Judge:
     def predict_proba(self, articles: Sequence[Article], text_only: bool = False) -> np.ndarray:
         texts = [a.full_text for a in articles]
         counts = [analyse(t)[1] for t in texts]
-        X = self.model.features(texts, counts)
-        outlets = [None if text_only else a.outlet for a in articles]
-        return self.model.predict(X, outlets, text_only)[0]
+        X = self.model.features(texts, [a.title for a in articles], counts)
+        return self.model.predict(X, [None if text_only else a.url for a in articles], text_only)[0]
 
     def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None) -> Verdict:
         return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory))
@@ -125,10 +126,10 @@ class Judge:
             batch = [a.without_outlet() for a in batch]
         texts = [a.full_text for a in batch]
         analysed = [analyse(t) for t in texts]
-        X = self.model.features(texts, [c for _, c in analysed])
-        probs, _scores = self.model.predict(X, [a.outlet for a in batch], text_only)
+        X = self.model.features(texts, [a.title for a in batch], [c for _, c in analysed])
+        probs, _scores = self.model.predict(X, [a.url for a in batch], text_only)
         threshold = self.model.threshold(text_only)
-        contrib = self._term_contributions(X) if explain else None
+        contrib = self._term_contributions(X, text_only) if explain else None
         for i, article in enumerate(batch):
             p = float(probs[i])
             label = "fake" if p >= threshold else "real"
@@ -175,10 +176,10 @@ class Judge:
         low, high = wilson_interval(k, n)
         return OutletRecord(outlet=outlet, n=n, n_fake=k, fake_rate=k / n, ci_low=low, ci_high=high, source="training data")
 
-    def _term_contributions(self, X):
-        """Per-article contribution of each word n-gram to the calibrated score (CSR)."""
-        words = X[:, : self._n_words]
-        return words.multiply(self.model.coef_[: self._n_words] * self.model.full_cal_[0]).tocsr()
+    def _term_contributions(self, X, text_only: bool):
+        """Per-article contribution of each body n-gram to the calibrated score (CSR)."""
+        slope = (self.model.text_cal_ if text_only else self.model.full_cal_)[0]
+        return X[:, : self._n_words].multiply(self.model.coef(text_only)[: self._n_words] * slope).tocsr()
 
     def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
         """The word n-grams in this article that pushed hardest towards its label."""

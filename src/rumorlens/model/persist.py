@@ -3,7 +3,7 @@
 A model directory holds:
   meta.json     format version, model version, settings, training-data sha256, dev metrics
   arrays.npz    numeric arrays (loaded with allow_pickle=False)
-  vocab.json    the n-gram vocabulary, in column order
+  vocab.json    the n-gram vocabularies (body words, title words, URL tokens), in column order
   outlets.json  per-outlet training counts [n, n_fake]
 """
 
@@ -21,7 +21,7 @@ FORMAT_VERSION = 1
 FILES = ("meta.json", "arrays.npz", "vocab.json", "outlets.json")
 
 
-def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: list[str], outlets: dict[str, list[int]]) -> None:
+def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict[str, list[int]]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "arrays.npz", **{k: np.asarray(v) for k, v in arrays.items()})
     (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -30,7 +30,7 @@ def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: 
     (out / "meta.json").write_text(json.dumps({**meta, "format_version": FORMAT_VERSION}, indent=2, sort_keys=True), encoding="utf-8")
 
 
-def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], list[str], dict[str, list[int]]]:
+def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], dict[str, list[str]], dict[str, list[int]]]:
     where = str(path)
     meta_path = path / "meta.json"
     if not meta_path.is_file():
@@ -48,6 +48,6 @@ def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], list[str], 
         raise
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise ModelError("RL021", where=where, detail=f"{type(exc).__name__}: {exc}") from None
-    if not isinstance(vocab, list) or not isinstance(outlets, dict):
-        raise ModelError("RL021", where=where, detail="vocab.json must be a list and outlets.json an object")
+    if not isinstance(vocab, dict) or not isinstance(outlets, dict):
+        raise ModelError("RL021", where=where, detail="vocab.json and outlets.json must be JSON objects")
     return meta, arrays, vocab, outlets

@@ -1,0 +1,106 @@
+"""Model-quality evidence for docs/model-card.md (issue 5). Prints numbers; asserts nothing.
+
+    python bench/quality.py shipped        # shipped model on dev: with outlet, text only, restyle
+    python bench/quality.py cv             # random vs leave-outlets-out 5-fold CV on train+dev, text only
+    python bench/quality.py ablations      # retrain without each part, score on dev
+    python bench/quality.py all
+
+Every row is one JSON object on stdout so the model card can quote it verbatim.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DATA = ROOT.parent / "shared" / "data" / "gossipcop"
+
+from rumorlens.model.evaluate import evaluate  # noqa: E402
+from rumorlens.model.judge import Judge  # noqa: E402
+from rumorlens.model.robustness import cross_validate, restyle_stress  # noqa: E402
+from rumorlens.read import read_articles  # noqa: E402
+
+
+def emit(row: dict) -> None:
+    print(json.dumps(row), flush=True)
+
+
+def score(name: str, judge: Judge, dev, seconds: float | None = None) -> None:
+    full = evaluate(judge, dev, text_only=False)
+    text = evaluate(judge, dev, text_only=True)
+    stress = restyle_stress(judge, dev, text_only=True)
+    emit({
+        "run": name,
+        "macro_f1_with_outlet": round(full.macro_f1, 4),
+        "macro_f1_text_only": round(text.macro_f1, 4),
+        "f1_fake_text_only": round(text.f1_fake, 4),
+        "roc_auc_text_only": round(text.roc_auc, 4),
+        "brier_text_only": round(text.brier, 4),
+        "ece_text_only": round(text.ece, 4),
+        "ece_with_outlet": round(full.ece, 4),
+        "restyled_macro_f1_text_only": stress["macro_f1_restyled"],
+        "restyle_drop": stress["drop"],
+        "train_seconds": None if seconds is None else round(seconds, 1),
+    })
+
+
+ABLATIONS = {
+    "default": {},
+    "no signal features": {"signal_weight": 0.0},
+    "no story memory": {"neighbours_k": 0},
+    "no augmentation": {"augment": False},
+    "unigrams only": {"ngram_max": 1},
+    "character 3-5-grams instead of words": {"analyzer": "char_wb"},
+    "no outlet prior (trained text-only)": {"text_only": True},
+}
+
+
+def ablations(train, dev) -> None:
+    shipped = Judge.load()
+    base = dict(shipped.meta.get("settings", {}))
+    base_augment = shipped.meta.get("augmented", True)
+    for name, change in ABLATIONS.items():
+        settings = {**base, **{k: v for k, v in change.items() if k not in ("augment", "text_only")}}
+        t = time.perf_counter()
+        judge = Judge.fit(train, augment=change.get("augment", base_augment), text_only=change.get("text_only", False), **settings)
+        score(f"ablation: {name}", judge, dev, time.perf_counter() - t)
+
+
+def cv(train, dev) -> None:
+    shipped = Judge.load()
+    settings = dict(shipped.meta.get("settings", {}))
+    settings["folds"] = 3  # inner folds, to keep 10 trainings affordable
+    pool = train + dev
+
+    def fit(arts):
+        return Judge.fit(arts, augment=shipped.meta.get("augmented", True), **settings)
+
+    for by_outlet in (False, True):
+        t = time.perf_counter()
+        row = cross_validate(pool, fit, by_outlet=by_outlet, folds=5, progress=lambda s: print(s, file=sys.stderr, flush=True))
+        row["seconds"] = round(time.perf_counter() - t, 1)
+        emit(row)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=["shipped", "cv", "ablations", "all"])
+    args = ap.parse_args()
+    dev = list(read_articles([DATA / "dev.jsonl"]))
+    if args.what in ("shipped", "all"):
+        score("shipped model", Judge.load(), dev)
+    if args.what in ("cv", "ablations", "all"):
+        train = list(read_articles([DATA / "train.jsonl"]))
+        if args.what in ("ablations", "all"):
+            ablations(train, dev)
+        if args.what in ("cv", "all"):
+            cv(train, dev)
+
+
+if __name__ == "__main__":
+    main()

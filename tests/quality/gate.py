@@ -1,0 +1,90 @@
+"""Quality gate: the shipped model on the GossipCop dev split against pinned floors.
+
+    python tests/quality/gate.py            # print measured numbers and pass/fail, exit 1 on failure
+    python tests/quality/gate.py --update   # re-pin the floors at the measured numbers (commit why)
+
+The floors live in baseline.json beside this file together with the dev split's sha256: if the
+data changes the gate fails rather than silently comparing different things. A floor is the
+measured value at pinning time; a run may fall `noise_margin` below it and still pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+DEV = ROOT.parent / "shared" / "data" / "gossipcop" / "dev.jsonl"
+BASELINE = HERE / "baseline.json"
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def measure(model_dir: str | None = None) -> dict:
+    from rumorlens.model.evaluate import evaluate
+    from rumorlens.model.judge import Judge
+    from rumorlens.model.robustness import restyle_stress
+    from rumorlens.read import read_articles
+
+    judge = Judge.load(model_dir)
+    dev = list(read_articles([DEV]))
+    with_outlet = evaluate(judge, dev, text_only=False).as_dict()
+    text_only = evaluate(judge, dev, text_only=True).as_dict()
+    stress = restyle_stress(judge, dev, text_only=True)
+    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress, "model_version": judge.version}
+
+
+def check(measured: dict, baseline: dict) -> list[str]:
+    """Every way the measured numbers fall short of the pinned floors, as sentences."""
+    failures = []
+    margin = baseline["noise_margin"]
+    floors = baseline["floors"]
+    for mode in ("with_outlet", "text_only"):
+        for metric, floor in floors[mode].items():
+            value = measured[mode][metric]
+            if value < floor - margin:
+                failures.append(f"{mode} {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
+    drop = measured["restyle"]["drop"]
+    if drop > floors["restyle_max_drop"] + margin:
+        failures.append(f"restyle drop {drop:.4f} exceeds {floors['restyle_max_drop']:.4f}")
+    for mode in ("with_outlet", "text_only"):
+        ece = measured[mode]["ece"]
+        if ece > floors["ece_max"]:
+            failures.append(f"{mode} ECE {ece:.4f} exceeds {floors['ece_max']:.4f}")
+    return failures
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--update", action="store_true", help="pin the floors at the measured values")
+    ap.add_argument("--model", default=None)
+    args = ap.parse_args()
+    baseline = json.loads(BASELINE.read_text())
+    measured = measure(args.model)
+    print(json.dumps(measured, indent=1))
+    if args.update:
+        baseline["dev_data_sha256"] = sha256(DEV)
+        for mode in ("with_outlet", "text_only"):
+            baseline["floors"][mode] = {k: round(measured[mode][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
+        baseline["floors"]["restyle_max_drop"] = round(max(measured["restyle"]["drop"], 0.0), 4)
+        BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
+        print(f"pinned floors in {BASELINE}")
+        return 0
+    if sha256(DEV) != baseline["dev_data_sha256"]:
+        print("dev data changed: its sha256 no longer matches baseline.json")
+        return 1
+    failures = check(measured, baseline)
+    for f in failures:
+        print("FAIL:", f)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
