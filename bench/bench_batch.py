@@ -107,10 +107,11 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{name} failed (exit {proc.returncode}):\n{stderr[-3000:]}")
     manifest = json.loads(stdout.strip().splitlines()[-1])
-    used = 1 if engine == "local" else int(cores or 2)
+    used = 1 if engine == "local" else int(cores or os.cpu_count() or 1)
     job = manifest["elapsed_s"]
+    label = {"local": "local", "spark": f"spark local[{used}]", "ray": f"ray ({used} CPUs)"}[engine]
     return {
-        "config": name if engine == "local" else f"spark local[{used}]",
+        "config": label,
         "cores": used,
         "articles": manifest["verdicts"],
         "errors": manifest["errors"],

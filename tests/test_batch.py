@@ -125,7 +125,7 @@ def test_batch_resume_after_crash_skips_finished_partitions(tmp_path, feed, batc
     assert not (out / "_SUCCESS").exists()
     (out / "part-00002.jsonl.tmp").write_text('{"half": "written', encoding="utf-8")  # a partition cut mid-write
 
-    import rumorlens.batch.engines as engines
+    from rumorlens.batch import engines
 
     scored_parts: list[int] = []
     real_score = engines.score_frames

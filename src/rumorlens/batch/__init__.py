@@ -14,4 +14,4 @@ from .engines import ENGINES
 from .output import FORMATS
 from .run import DEFAULT_ROWS_PER_PARTITION, run_batch
 
-__all__ = ["run_batch", "score_frames", "ENGINES", "FORMATS", "DEFAULT_ROWS_PER_PARTITION"]
+__all__ = ["DEFAULT_ROWS_PER_PARTITION", "ENGINES", "FORMATS", "run_batch", "score_frames"]

@@ -45,6 +45,17 @@ class LocalEngine:
         yield from score_frames(frames, self.model_dir, self.signals, self.text_only)
 
 
+def absolute_pythonpath() -> str | None:
+    """The driver's PYTHONPATH with relative entries made absolute: executors and Ray workers
+    start in other directories, and ``PYTHONPATH=src`` would point nowhere there."""
+    import os
+
+    value = os.environ.get("PYTHONPATH")
+    if not value:
+        return None
+    return os.pathsep.join(str(Path(p).resolve()) for p in value.split(os.pathsep) if p)
+
+
 def make_engine(name: str, **options: object):
     if name == "local":
         return LocalEngine(**options)

@@ -103,8 +103,8 @@ class BatchOutput:
             _atomic_write(self.out / self.part_name(part), lambda tmp: _write_parquet(tmp, verdicts, self.plan["signals"]))
         state = {
             "part": part,
-            "rows": int(len(scored)),
-            "verdicts": int(len(ok)),
+            "rows": len(scored),
+            "verdicts": len(ok),
             "fake": int((ok["label"] == "fake").sum()),
             "errors": [
                 {"source": s, "code": c, "reason": r} for s, c, r in zip(bad["source"], bad["error_code"], bad["error"])

@@ -6,7 +6,6 @@ same ``score_frames`` the other engines use.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .core import score_frames
-from .engines import require, split_parts, waves
+from .engines import absolute_pythonpath, require, split_parts, waves
 
 
 class JudgeActor:
@@ -54,7 +53,8 @@ class RayEngine:
         ray = require("ray", "ray[data]", "ray", "the ray engine")
         require("ray.data", "ray[data]", "ray", "the ray engine")
         if not ray.is_initialized():
-            env = {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
+            pythonpath = absolute_pythonpath()  # a source checkout: let workers import it too
+            env = {"PYTHONPATH": pythonpath} if pythonpath else {}
             try:
                 ray.init(
                     address=self.address,

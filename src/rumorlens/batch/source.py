@@ -145,7 +145,7 @@ def _stream_parquet(path: Path) -> Iterator[RawRow]:
     pq = require("pyarrow.parquet", "pyarrow", "parquet", "reading Parquet")
     try:
         pf = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
         yield error_row(InputError("RL084", where=str(path), detail=f"{type(exc).__name__}: {exc}"))
         return
     names = [n.lower() for n in pf.schema_arrow.names]
@@ -160,4 +160,4 @@ def _stream_parquet(path: Path) -> Iterator[RawRow]:
             yield RawRow(f"{path}:row {n}", json.dumps(record, ensure_ascii=False, default=str))
 
 
-__all__ = ["RawRow", "iter_raw_rows", "expand_inputs", "input_signature", "RECORD_SUFFIXES"]
+__all__ = ["RECORD_SUFFIXES", "RawRow", "expand_inputs", "input_signature", "iter_raw_rows"]

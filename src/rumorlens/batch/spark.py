@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .core import SPARK_SCORED_SCHEMA, score_frames
-from .engines import require, split_parts, waves
+from .engines import absolute_pythonpath, require, split_parts, waves
 
 RAW_SCHEMA = "_part long, _row long, source string, raw string, warnings string, error_code string, error string"
 
@@ -83,8 +83,8 @@ class SparkEngine:
                 .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                 .config("spark.ui.showConsoleProgress", "false")
             )
-            if os.environ.get("PYTHONPATH"):
-                builder = builder.config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
+            if pythonpath := absolute_pythonpath():  # a source checkout: let executors import it too
+                builder = builder.config("spark.executorEnv.PYTHONPATH", pythonpath)
             try:
                 self.spark = builder.getOrCreate()
             except Exception as exc:  # noqa: BLE001 - Java missing, bad master URL, ...

@@ -7,7 +7,15 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import EXIT_OK, EXIT_SOME_FAILED, console, errors_as_exit, print_json, progress_enabled, usage
+from .common import (
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    console,
+    errors_as_exit,
+    print_json,
+    progress_enabled,
+    usage,
+)
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model); must be readable by every worker."
 
