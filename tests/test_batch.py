@@ -287,3 +287,11 @@ def test_batch_cli_missing_engine_package_names_the_extra(tmp_path, feed, batch_
         f"error: the {engine} engine needs the optional dependency {package}; "
         f"install it with `pip install 'rumorlens[{extra}]'` [RL041]"
     )
+
+
+def test_batch_cli_unwritable_out_is_one_line(tmp_path, feed, batch_model_dir):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a directory", encoding="utf-8")
+    result = runner.invoke(app, ["batch", str(feed), "--out", str(blocker / "sub"), "--model", str(batch_model_dir)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: cannot write batch output {blocker / 'sub'} (Not a directory); choose a writable --out directory [RL086]"

@@ -55,6 +55,7 @@ ERRORS: dict[str, str] = {
     "RL083": "{where}: could not judge this record ({detail}); check the record, and report it if it looks valid",
     "RL084": "{where}: could not read Parquet file ({detail}); check that it is a valid Parquet file",
     "RL085": "the {engine} engine failed ({detail}); check --master and the cluster logs, then re-run with the same --out to resume",
+    "RL086": "cannot write batch output {out} ({detail}); choose a writable --out directory",
     # -- service: REST API and dashboard (RL070-RL079) ------------------------------------
     "RL070": "field '{field}' is invalid: {detail}; fix the request body (schemas at /docs)",
     "RL071": "request body is not valid JSON ({detail}); send a JSON object with 'Content-Type: application/json'",

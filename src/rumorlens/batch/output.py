@@ -78,9 +78,15 @@ class BatchOutput:
             changed = [k for k in self.plan if old.get(k) != self.plan[k]]
             if changed:
                 raise UsageError("RL081", out=str(self.out), detail=", ".join(f"{k} changed" for k in changed))
-        elif self.out.exists() and any(not p.name.startswith(".") for p in self.out.iterdir()):
+        elif self.out.is_dir() and any(not p.name.startswith(".") for p in self.out.iterdir()):
             raise UsageError("RL082", out=str(self.out))
-        self.state.mkdir(parents=True, exist_ok=True)
+        try:
+            self.state.mkdir(parents=True, exist_ok=True)
+            probe = self.state / ".write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise UsageError("RL086", out=str(self.out), detail=exc.strerror or str(exc)) from None
         for leftover in [*self.out.glob("*.tmp"), *self.state.glob("*.tmp")]:  # from a crashed run
             leftover.unlink()
         (self.out / SUCCESS).unlink(missing_ok=True)
