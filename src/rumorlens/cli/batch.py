@@ -28,7 +28,7 @@ def batch(
     partitions: int = typer.Option(None, "--partitions", help="Split the input into N partitions (counts the rows first)."),
     rows_per_partition: int = typer.Option(None, "--rows-per-partition", help="Rows per partition (default 5000) instead of --partitions."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
-    no_signals: bool = typer.Option(False, "--no-signals", help="Leave signals and reasons out (faster, smaller)."),
+    no_signals: bool = typer.Option(False, "--no-signals", help="Skip explanations (faster, smaller): no signals field, empty reasons; p_fake and label unchanged."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     master: str = typer.Option(None, "--master", help="Spark master URL (default local[*]) or Ray address (default: start a local Ray)."),
