@@ -52,10 +52,28 @@ def free_port() -> int:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """Resident memory of the server and its worker processes, in MB."""
+    total = 0.0
+    for p in [pid, *children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return total
+
+
+def children(pid: int) -> list[int]:
+    out = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids = [int(k) for k in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for k in kids:
+            out += [k, *children(k)]
+    return out
 
 
 def typical_articles(n: int = 50) -> list[dict]:
@@ -84,11 +102,14 @@ def model_dir(given: str | None, tmp: Path) -> Path:
         Judge.load()
         return default_model_path()
     except ModelError:
+        cached = Path(tempfile.gettempdir()) / "rumorlens-bench-model"
+        if (cached / "meta.json").is_file():
+            return cached
         train = SHARED / "data" / "gossipcop" / "train.jsonl"
         print("note: no shipped model; training one on 3,000 training articles for the benchmark", file=sys.stderr)
         lines = train.read_text(encoding="utf-8").splitlines()
         picked = random.Random(0).sample(lines, 3000)
-        return Judge.fit([Article.from_dict(json.loads(line)) for line in picked]).save(tmp / "model")
+        return Judge.fit([Article.from_dict(json.loads(line)) for line in picked]).save(cached)
 
 
 def seed_store(db: Path, n: int, model: Path) -> None:
@@ -109,10 +130,10 @@ def seed_store(db: Path, n: int, model: Path) -> None:
         store.refresh()
 
 
-def start_server(db: Path, port: int, log: Path, model: Path) -> subprocess.Popen:
+def start_server(db: Path, port: int, log: Path, model: Path, workers: int = 1) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     env.pop("RUMORLENS_TOKEN", None)
-    cmd = [sys.executable, "-m", "rumorlens", "serve", "--read-only", "--host", "127.0.0.1", "--port", str(port), "--db", str(db), "--model", str(model)]
+    cmd = [sys.executable, "-m", "rumorlens", "serve", "--read-only", "--host", "127.0.0.1", "--port", str(port), "--db", str(db), "--model", str(model), "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -171,7 +192,7 @@ async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid
     latencies: list[float] = []
     failures: list[str] = []
     rss = [rss_mb(pid)]
-    limits = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
         tasks = []
         t0 = time.perf_counter()
@@ -183,7 +204,11 @@ async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid
             tasks.append(asyncio.create_task(one(client, articles[i % len(articles)], latencies, failures)))
             if i and i % int(rate * 10) == 0:
                 rss.append(rss_mb(pid))
-        await asyncio.gather(*tasks)
+        # bounded: requests still unanswered 15 s after the last one was sent count as errors
+        done, pending = await asyncio.wait(tasks, timeout=15) if tasks else (set(), set())
+        for task in pending:
+            task.cancel()
+        failures += ["no answer within 15 s of the end of the soak"] * len(pending)
         elapsed = time.perf_counter() - t0
     rss.append(rss_mb(pid))
     out = summary(latencies, len(failures), elapsed)
@@ -199,6 +224,7 @@ def main() -> int:
     ap.add_argument("--rate", type=float, default=100, help="soak requests per second (max 500)")
     ap.add_argument("--store-articles", type=int, default=1000, help="dev articles in the server's store")
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes (rumorlens serve --workers)")
     ap.add_argument("--json", action="store_true", help="print one JSON summary instead of text")
     args = ap.parse_args()
     n, conc = min(args.requests, 20000), min(args.concurrency, 64)
@@ -211,7 +237,7 @@ def main() -> int:
         model = model_dir(args.model, Path(tmp))
         seed_store(db, args.store_articles, model)
         port = free_port()
-        proc = start_server(db, port, Path(tmp) / "server.log", model)
+        proc = start_server(db, port, Path(tmp) / "server.log", model, args.workers)
         base = f"http://127.0.0.1:{port}"
         try:
             started = time.monotonic()

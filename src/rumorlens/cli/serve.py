@@ -19,6 +19,7 @@ def serve(
     db: str = typer.Option(None, "--db", envvar="RUMORLENS_DB", help="Store URL: a path, sqlite:///PATH or postgresql://USER@HOST/DB."),
     model: Path = typer.Option(None, "--model", help="Model directory (default: the shipped model or $RUMORLENS_MODEL)."),
     read_only: bool = typer.Option(False, "--read-only", help="Serve without write routes (no RUMORLENS_TOKEN needed)."),
+    workers: int = typer.Option(1, min=1, max=32, help="Worker processes (each loads the model); use one per CPU core for throughput."),
     log_level: str = typer.Option("warning", help="uvicorn log level: critical, error, warning, info, debug."),
 ) -> None:
     """Serve the REST API (/v1, docs at /docs) and the dashboard (/) with uvicorn.
@@ -31,6 +32,8 @@ def serve(
       RUMORLENS_TOKEN=s3cret rumorlens serve --db rumorlens.db
 
       rumorlens serve --read-only --port 8080 --db postgresql://me@localhost/rumorlens
+
+      rumorlens serve --read-only --workers 2 --db rumorlens.db
 
       curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
     """
@@ -51,4 +54,10 @@ def serve(
         raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else 1) from None
     mode = "read-only" if read_only else "read-write"
     err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version}", markup=False)
-    uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
+        return
+    # Several processes: each worker rebuilds the app from the environment (see api/server.py).
+    store.close()
+    os.environ.update({"RUMORLENS_DB": db or "", "RUMORLENS_MODEL": str(judge.path or ""), "RUMORLENS_READ_ONLY": "1" if read_only else "0"})
+    uvicorn.run("rumorlens.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=False)

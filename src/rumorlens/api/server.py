@@ -1,0 +1,23 @@
+"""The app as uvicorn workers build it: configuration comes from the environment, because
+``uvicorn --workers N`` starts each worker process from an import string, not from an object.
+
+``rumorlens serve --workers N`` sets these variables and points uvicorn at ``app_from_env``:
+RUMORLENS_DB, RUMORLENS_MODEL, RUMORLENS_TOKEN and RUMORLENS_READ_ONLY=1.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+
+
+def app_from_env() -> FastAPI:
+    from ..model.judge import Judge
+    from ..store import open_store
+    from .app import create_app
+
+    read_only = os.environ.get("RUMORLENS_READ_ONLY") == "1"
+    judge = Judge.load(os.environ.get("RUMORLENS_MODEL") or None)
+    store = open_store(os.environ.get("RUMORLENS_DB") or None)
+    return create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only)
