@@ -65,8 +65,8 @@ def test_api_read_only_serves_reads_and_refuses_writes(monkeypatch, judge, seede
     client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
     assert client.get("/v1/articles?limit=1").status_code == 200
     assert client.post("/v1/check", json=ARTICLE).status_code == 200
-    body = assert_error_shape(client.post("/v1/articles", json=ARTICLE, headers=auth()), 401, "RL051")
-    assert "Bearer" in body["error"]
+    body = assert_error_shape(client.post("/v1/articles", json=ARTICLE, headers=auth()), 403, "RL077")
+    assert body["error"] == "write routes are disabled: this server was started with --read-only"
 
 
 # -- POST /v1/check ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from ..errors import AuthError
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import Service
+from .service import ReadOnly, Service
 
 MAX_ARTICLES_PER_POST = 1000
 router = APIRouter()
@@ -47,6 +47,8 @@ def validate(data, adapter: TypeAdapter):
 
 
 def require_token(request: Request, service: Service = Depends(get_service)) -> None:
+    if service.read_only:
+        raise ReadOnly("RL077")
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
     expected = service.token or ""
