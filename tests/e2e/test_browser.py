@@ -12,8 +12,8 @@ from e2e.support import HOSTILE_TEXT, HOSTILE_TITLE
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+def shot(page, name: str, full_page: bool = True) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def test_e2e_check_an_article_from_the_form(page):
@@ -93,6 +93,7 @@ def test_e2e_article_story_and_outlet_pages(page):
     ranked = [int(r) for r in ranks if r.strip().isdigit()]
     assert ranked == list(range(1, len(ranked) + 1)), "the scorecard opens in rank order"
     shot(page, "08-outlets")
+    shot(page, "08a-outlets-top", full_page=False)
     header = page.locator("#scorecard thead th", has_text="Stories")
     header.click()
     col = [float(x) for x in page.locator("#scorecard tbody tr td:nth-child(3)").all_inner_texts()]

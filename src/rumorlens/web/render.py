@@ -127,7 +127,7 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
             "outlet": a.get("outlet") or "unknown outlet", "title": a.get("title") or a["id"],
             "date": d.strftime("%Y-%m-%d") if d else "undated", "p_fake": a.get("p_fake"),
             # alternate label rows so neighbouring outlet names do not print on top of each other
-            "label_dy": -10 if i % 2 == 0 else 18,
+            "label_dy": 18 if (i % 2 or y - top < 14) else -10,
         })
     ticks = []
     if dates and span:
