@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -48,10 +47,15 @@ def generate(path: Path, n: int, seed: int = 13) -> int:
     return size
 
 
-def tree_rss(root: int) -> int:
-    """Resident memory of ``root`` and all its descendants, from /proc (Linux)."""
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_usage(root: int) -> tuple[int, dict[int, float]]:
+    """Resident memory of ``root`` and all its descendants, and each one's CPU seconds so far
+    (user + system), from /proc (Linux). The JVM and Spark's Python workers are descendants."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -63,15 +67,17 @@ def tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         fields = stat[stat.rfind(")") + 2 :].split()
-        parents[int(entry)] = int(fields[1])
-        rss[int(entry)] = pages * PAGE
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        rss[pid] = pages * PAGE
+        cpu[pid] = (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
     tree, frontier = {root}, [root]
     while frontier:
         pid = frontier.pop()
         children = [c for c, p in parents.items() if p == pid and c not in tree]
         tree.update(children)
         frontier.extend(children)
-    return sum(rss.get(p, 0) for p in tree)
+    return sum(rss.get(p, 0) for p in tree), {p: cpu[p] for p in tree if p in cpu}
 
 
 def run_config(name: str, data: Path, out: Path, args) -> dict:
@@ -86,13 +92,15 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
         cmd.append("--no-signals")
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0", "SPARK_LOCAL_IP": "127.0.0.1"}
     peak = [0]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_seen: dict[int, float] = {}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, cpu = tree_usage(proc.pid)
+            peak[0] = max(peak[0], rss)
+            cpu_seen.update(cpu)  # the last reading of every process that was ever in the tree
             time.sleep(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -100,10 +108,9 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
     stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    # CPU time of every reaped descendant (Spark's JVM and Python workers too): on a shared machine
-    # articles per CPU-second is the number that still means something when wall time does not.
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # CPU seconds of the whole tree (Spark's JVM and Python workers too), sampled every 0.25 s: on
+    # a shared machine articles per CPU-second still means something when wall time does not.
+    cpu = sum(cpu_seen.values())
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{name} failed (exit {proc.returncode}):\n{stderr[-3000:]}")
     manifest = json.loads(stdout.strip().splitlines()[-1])
