@@ -205,7 +205,7 @@ async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid
             if i and i % int(rate * 10) == 0:
                 rss.append(rss_mb(pid))
         # bounded: requests still unanswered 15 s after the last one was sent count as errors
-        done, pending = await asyncio.wait(tasks, timeout=15) if tasks else (set(), set())
+        _, pending = await asyncio.wait(tasks, timeout=15) if tasks else (set(), set())
         for task in pending:
             task.cancel()
         failures += ["no answer within 15 s of the end of the soak"] * len(pending)

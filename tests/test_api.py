@@ -3,6 +3,8 @@
 In-process via TestClient over a real SQLite store and a real Judge (see ``e2e/support.py``).
 """
 
+# ruff: noqa: F811  (pytest fixtures are imported from e2e.support and then requested by name)
+
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +12,6 @@ import json
 
 import httpx
 import pytest
-from fastapi.testclient import TestClient
-
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TITLE,
     TOKEN,
@@ -23,6 +23,8 @@ from e2e.support import (  # noqa: F401  (fixtures)
     seeded_store,
     write_client,
 )
+from fastapi.testclient import TestClient
+
 from rumorlens.api import create_app
 from rumorlens.article import Article
 from rumorlens.errors import ERRORS, UsageError
@@ -200,7 +202,7 @@ def test_api_check_refuses_private_urls(read_client, url, host):
 
 def _mock_web(monkeypatch, routes: dict[str, httpx.Response], seen: list[str]):
     """Route the fetcher's HTTP through a mock transport and treat *.public.test as public."""
-    import rumorlens.read.fetch as fetch
+    from rumorlens.read import fetch
 
     real_is_public = fetch.is_public_host
     monkeypatch.setattr(fetch, "is_public_host", lambda host: host.endswith("public.test") or real_is_public(host))

@@ -1,12 +1,12 @@
 """Dashboard pages rendered in-process: what a user sees, and that untrusted text stays text."""
 
+# ruff: noqa: F811  (pytest fixtures are imported from e2e.support and then requested by name)
+
 from __future__ import annotations
 
 import re
 
 import pytest
-from markupsafe import Markup
-
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TEXT,
     HOSTILE_TITLE,
@@ -14,10 +14,12 @@ from e2e.support import (  # noqa: F401  (fixtures)
     read_client,
     seeded_store,
 )
+from markupsafe import Markup
+
 from rumorlens.web.render import highlight, interval_chart, meter, timeline
 
 HTML = {"accept": "text/html"}
-SCRIPT = re.compile(r"<script(?![^>]*src=\"/static/)", re.I)  # any script tag that is not our own vendored file
+SCRIPT = re.compile(r"<script(?![^>]*src=\"/static/)", re.IGNORECASE)  # any script tag that is not our own vendored file
 
 
 def no_live_markup(html: str) -> None:

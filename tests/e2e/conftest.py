@@ -16,7 +16,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # so `e2e.support` imports like in tests/
 
-from e2e.support import TOKEN, build_store, load_judge  # noqa: E402
+from e2e.support import TOKEN, build_store, load_judge
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url
-from ..errors import InputError, NotFound, RumorlensError, StoreError, UsageError
+from ..errors import InputError, NotFound, RumorlensError
 from ..read.fetch import read_url
 from ..read.files import read_bytes
 from ..verdict import Signal, Verdict, truth_rating
@@ -140,7 +140,8 @@ class Service:
         verdict is byte-for-byte the one ``check --json`` gives.
         """
         if text is not None and text.strip():
-            record = {k: v for k, v in dict(id=id, title=title, text=text, url=url, published=published, label=label, author=author).items() if v is not None}
+            fields = {"id": id, "title": title, "text": text, "url": url, "published": published, "label": label, "author": author}
+            record = {k: v for k, v in fields.items() if v is not None}
             return _first(read_bytes(json.dumps(record).encode("utf-8"), where, ".json"))
         if html is not None and html.strip():
             article = _first(read_bytes(html.encode("utf-8"), where, ".html", stem=id))
@@ -330,4 +331,4 @@ def _first(items: Iterable[Article | InputError]) -> Article:
     raise InputError("RL053")
 
 
-__all__ = ["Service", "MAX_BODY_BYTES", "plain", "ReadOnly", "NoStore", "StoreError", "UsageError"]
+__all__ = ["MAX_BODY_BYTES", "NoStore", "ReadOnly", "Service", "plain"]

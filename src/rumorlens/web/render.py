@@ -8,6 +8,7 @@ plain numbers and drawn by the (autoescaped) templates.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from itertools import pairwise
 
 from markupsafe import Markup, escape
 
@@ -55,7 +56,7 @@ def highlight(text: str, signals: list[dict]) -> Markup:
     spans = _span_signals(text, signals)
     cuts = sorted({0, len(text), *(s["start"] for s in spans), *(s["end"] for s in spans)})
     out: list[str] = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         piece = escape(text[a:b])
         covering = [s for s in spans if s["start"] <= a and s["end"] >= b]
         if not covering:
