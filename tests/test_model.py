@@ -93,7 +93,7 @@ def test_model_save_load_round_trip_gives_identical_probabilities(tiny_articles,
 
 def test_model_dir_holds_only_json_and_npz(tiny_model_dir):
     files = sorted(p.name for p in tiny_model_dir.iterdir())
-    assert files == ["arrays.npz", "meta.json", "outlets.json", "vocab.json"]
+    assert files == ["arrays.npz", "meta.json", "outlets.json", "vocab.json.gz"]
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
     assert meta["format_version"] == FORMAT_VERSION and meta["model_version"] == "tiny-test"
     with np.load(tiny_model_dir / "arrays.npz", allow_pickle=False) as npz:
@@ -131,7 +131,7 @@ def test_model_tampered_arrays_with_object_array_is_rl021_not_code_execution(tin
     "damage, detail",
     [
         (lambda m: (m / "arrays.npz").write_bytes(b"not a zip"), "ValueError"),  # numpy refuses to unpickle it
-        (lambda m: (m / "vocab.json").unlink(), "FileNotFoundError"),
+        (lambda m: (m / "vocab.json.gz").unlink(), "FileNotFoundError"),
         (lambda m: (m / "meta.json").write_text("{broken"), "JSONDecodeError"),
         (lambda m: (m / "outlets.json").write_text("[1, 2]"), ""),  # wrong JSON type
     ],

@@ -115,13 +115,22 @@ def content_id(title: str, text: str) -> str:
 
 
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_ARCHIVE = re.compile(r"^(?:[a-z]+://)?(?:www\.)?web\.archive\.org/web/[0-9a-z_*]+/(.+)$", re.I)
+
+
+def unwrap_archive(url: str) -> str:
+    """``web.archive.org/web/2017.../https://www.forbes.com/x`` -> ``https://www.forbes.com/x``:
+    an archived copy speaks for the outlet that published it, not for the archive."""
+    match = _ARCHIVE.match(url.strip())
+    return match.group(1) if match else url
 
 
 def outlet_from_url(url: str | None) -> str | None:
-    """``https://www.people.com/x`` and ``www.people.com/x`` both give ``people.com``."""
+    """``https://www.people.com/x`` and ``www.people.com/x`` both give ``people.com``;
+    Wayback Machine copies give the archived outlet."""
     if not url:
         return None
-    candidate = url.strip()
+    candidate = unwrap_archive(url.strip())
     if not _SCHEME.match(candidate):
         candidate = "http://" + candidate
     try:

@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
+from ..article import outlet_from_url, unwrap_archive
 from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
 from .neighbours import N_FEATURES, StoryNeighbours
 
@@ -54,10 +55,11 @@ def url_tokens(url: str | None) -> str:
     not the slug (which repeats the title)."""
     if not url:
         return ""
-    rest = re.sub(r"^[a-z]+://", "", url.strip().lower())
+    rest = re.sub(r"^[a-z]+://", "", unwrap_archive(url.strip()).lower())
     host, _, path = rest.partition("/")
     host = host.split(":")[0].removeprefix("www.")
-    parts = [p for p in path.split("/")[:-1] if p and not p.isdigit() and len(p) < 30][:3]
+    segments = path.split("?")[0].strip("/").split("/")[:-1]  # the last segment is the slug
+    parts = [p for p in segments if p and not p.isdigit() and len(p) < 30][:3]
     return " ".join([f"host:{host}", *(f"sec:{p}" for p in parts)])
 
 
@@ -269,8 +271,6 @@ def _index(terms: list[str]) -> dict[str, int]:
 
 
 def _outlet(url: str | None) -> str | None:
-    from ..article import outlet_from_url
-
     return outlet_from_url(url)
 
 
@@ -279,8 +279,14 @@ def _stacker(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([*cal.coef_[0], cal.intercept_[0]]), cal.predict_proba(Z)[:, 1]
 
 
-def best_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """The p_fake cut that maximises macro-F1 on out-of-fold predictions (fakes are ~21%)."""
+def best_threshold(y: np.ndarray, p: np.ndarray, tolerance: float = 0.003) -> float:
+    """The p_fake cut for the label, from out-of-fold predictions (fakes are ~21%).
+
+    The macro-F1 curve is flat near its top, so its argmax is mostly noise: measured, it moved
+    between 0.33 and 0.41 across retrainings and cost up to 0.02 macro-F1 on dev. The centre of
+    the plateau (every cut within ``tolerance`` of the best) is the stable choice.
+    """
     grid = np.arange(0.15, 0.71, 0.01)
-    scores = [f1_score(y, p >= t, average="macro") for t in grid]
-    return float(round(grid[int(np.argmax(scores))], 2))
+    scores = np.array([f1_score(y, p >= t, average="macro") for t in grid])
+    plateau = grid[scores >= scores.max() - tolerance]
+    return float(round(float(np.median(plateau)), 2))

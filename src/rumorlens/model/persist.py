@@ -3,12 +3,13 @@
 A model directory holds:
   meta.json     format version, model version, settings, training-data sha256, dev metrics
   arrays.npz    numeric arrays (loaded with allow_pickle=False)
-  vocab.json    the n-gram vocabularies (body words, title words, URL tokens), in column order
+  vocab.json.gz the n-gram vocabularies (body words, title words, URL tokens), in column order
   outlets.json  per-outlet training counts [n, n_fake]
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import zipfile
 from pathlib import Path
@@ -18,13 +19,15 @@ import numpy as np
 from ..errors import ModelError
 
 FORMAT_VERSION = 1
-FILES = ("meta.json", "arrays.npz", "vocab.json", "outlets.json")
+FILES = ("meta.json", "arrays.npz", "vocab.json.gz", "outlets.json")
 
 
 def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict[str, list[int]]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(out / "arrays.npz", **{k: np.asarray(v) for k, v in arrays.items()})
-    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # mtime=0 keeps the gzip bytes identical for identical vocabularies (reproducible commits).
+    with gzip.GzipFile(out / "vocab.json.gz", "wb", mtime=0) as fh:
+        fh.write(json.dumps(vocab, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     (out / "outlets.json").write_text(json.dumps(outlets, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     # meta.json last: its presence marks a complete model directory.
     (out / "meta.json").write_text(json.dumps({**meta, "format_version": FORMAT_VERSION}, indent=2, sort_keys=True), encoding="utf-8")
@@ -42,12 +45,13 @@ def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], dict[str, l
             raise ModelError("RL022", where=where, found=found, supported=FORMAT_VERSION)
         with np.load(path / "arrays.npz", allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        with gzip.open(path / "vocab.json.gz", "rb") as fh:
+            vocab = json.loads(fh.read().decode("utf-8"))
         outlets = json.loads((path / "outlets.json").read_text(encoding="utf-8"))
     except ModelError:
         raise
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as exc:
         raise ModelError("RL021", where=where, detail=f"{type(exc).__name__}: {exc}") from None
     if not isinstance(vocab, dict) or not isinstance(outlets, dict):
-        raise ModelError("RL021", where=where, detail="vocab.json and outlets.json must be JSON objects")
+        raise ModelError("RL021", where=where, detail="vocab.json.gz and outlets.json must hold JSON objects")
     return meta, arrays, vocab, outlets
