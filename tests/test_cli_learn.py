@@ -66,7 +66,7 @@ def test_train_writes_a_model_dir_with_meta_and_check_uses_it(runner, tiny_jsonl
     assert set(meta["dev_metrics"]) == {"with_outlet", "text_only"}
     assert meta["dev_metrics"]["text_only"]["n"] == 11
     assert json.loads((out / "meta.json").read_text())["model_version"] == meta["model_version"]
-    assert sorted(p.suffix for p in out.iterdir()) == [".json", ".json", ".json", ".npz"]
+    assert all(p.name.endswith((".json", ".json.gz", ".npz")) for p in out.iterdir())  # data only, no pickles
 
     checked = run(runner, "check", tiny_jsonl, "--json", "--model", out)
     assert checked.exit_code == 0
