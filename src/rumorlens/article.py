@@ -34,6 +34,9 @@ class Article:
     author: str | None = None
     source: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # A verdict that came with the record (a row of `check --json` or `batch` output), so
+    # `ingest` can store batch results without judging them again.
+    verdict: dict | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(
@@ -47,6 +50,7 @@ class Article:
         author: str | None = None,
         source: str | None = None,
         warnings: tuple[str, ...] | list[str] = (),
+        verdict: dict | None = None,
     ) -> Article:
         """Build an article from loose values, validating and normalising them.
 
@@ -78,6 +82,7 @@ class Article:
             author=author or None,
             source=source,
             warnings=tuple(warns),
+            verdict=verdict,
         )
 
     @classmethod
@@ -96,6 +101,7 @@ class Article:
     def as_dict(self) -> dict:
         d = asdict(self)
         d["warnings"] = list(self.warnings)
+        d.pop("verdict")
         return d
 
     def without_outlet(self) -> Article:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..article import Article
 from ..errors import InputError, RumorlensError
-from ..read.files import _record
+from ..read.files import record_to_article
 from ..verdict import Verdict
 
 # Columns a frame carries through unchanged, so distributed engines can restore partition order.
@@ -41,7 +41,7 @@ def parse_row(source: str, raw: str | None, warnings: str | None) -> Article:
         obj = json.loads(raw) if raw is not None else None
     except json.JSONDecodeError as exc:
         raise InputError("RL005", where=source, detail=exc.msg) from None
-    return _record(obj, source, json.loads(warnings) if warnings else [])
+    return record_to_article(obj, source, json.loads(warnings) if warnings else [])
 
 
 def verdict_json(verdict: Verdict, signals: bool) -> str:

@@ -40,6 +40,7 @@ DEFAULTS = {
     "seed": 13,
     "neighbours_k": 10,  # 0 turns story memory off
     "neighbours_terms": 80,
+    "neighbours_query_terms": 40,
     # Out of fold, neighbours this similar are hidden: dev and new stories have no near-copies
     # in training, so the stacker must not learn to lean on them.
     "neighbours_cap": 0.8,
@@ -149,7 +150,7 @@ class RumorModel:
         oof_nb = np.zeros((len(y), N_FEATURES if int(s["neighbours_k"]) > 0 else 0))
         if oof_nb.shape[1]:
             progress("indexing training stories")
-            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"])).fit(X_words, y)
+            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"]), int(s["neighbours_query_terms"])).fit(X_words, y)
 
         oof_text, oof_full = np.zeros(len(y)), np.zeros(len(y))
         folds = StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"]))
@@ -259,7 +260,7 @@ class RumorModel:
         self.text_cal_, self.full_cal_ = arrays["text_cal"], arrays["full_cal"]
         self.neighbours_ = None
         if "nb_data" in arrays:
-            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"]))
+            self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"]), int(s["neighbours_query_terms"]))
             shape = (len(arrays["nb_labels"]), len(vocab["words"]))
             self.neighbours_.matrix_ = sparse.csr_matrix((arrays["nb_data"].astype(np.float32), arrays["nb_indices"], arrays["nb_indptr"]), shape=shape)
             self.neighbours_.labels_ = arrays["nb_labels"].astype(np.int8)

@@ -39,9 +39,12 @@ def prune_rows(X: sparse.csr_matrix, keep_terms: int) -> sparse.csr_matrix:
 class StoryNeighbours:
     """k-nearest training stories by cosine over pruned TF-IDF rows."""
 
-    def __init__(self, k: int = 10, keep_terms: int = 80) -> None:
+    def __init__(self, k: int = 10, keep_terms: int = 80, query_terms: int = 40) -> None:
         self.k = k
         self.keep_terms = keep_terms
+        # Queries keep only their heaviest terms too: the lookup's cost grows with every query
+        # term's posting list, and the heaviest 40 terms already find the same stories.
+        self.query_terms = query_terms
 
     def fit(self, X_words, y):
         self.matrix_ = prune_rows(X_words, self.keep_terms)
@@ -51,7 +54,7 @@ class StoryNeighbours:
     def transform(self, X_words, exclude: np.ndarray | None = None, cap: float | None = None, batch: int = 512) -> np.ndarray:
         """Features for each query row. Out of fold, ``exclude`` hides training rows and
         ``cap`` hides neighbours at or above that cosine (near-copies)."""
-        Q = normalize(sparse.csr_matrix(X_words, dtype=np.float32))
+        Q = prune_rows(X_words, self.query_terms)
         out = np.zeros((Q.shape[0], N_FEATURES))
         k = min(self.k, self.matrix_.shape[0])
         for start in range(0, Q.shape[0], batch):
@@ -71,7 +74,7 @@ class StoryNeighbours:
 
     def nearest(self, x_words, n: int = 3) -> list[tuple[int, float]]:
         """The ``n`` most similar training rows to one query: (row, cosine)."""
-        q = normalize(sparse.csr_matrix(x_words, dtype=np.float32))
+        q = prune_rows(x_words, self.query_terms)
         s = (q @ self.matrix_.T).toarray().ravel()
         top = np.argsort(-s)[:n]
         return [(int(i), float(s[i])) for i in top]

@@ -98,7 +98,14 @@ def parse_html(text: str, where: str, stem: str | None, warnings: list[str]) -> 
     )
 
 
-def _record(obj: object, where: str, warnings: list[str]) -> Article:
+def is_verdict_row(obj: dict) -> bool:
+    """A row written by `check --json` or `batch`: it carries a verdict, and its 'label' is the
+    model's verdict, not a known label (that is 'known_label')."""
+    return "p_fake" in obj and "model_version" in obj
+
+
+def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
+    """One JSON/CSV record as an ``Article``; raises ``InputError`` naming ``where``."""
     if not isinstance(obj, dict):
         got = type(obj).__name__ if obj is not None else "null"
         raise InputError("RL006", where=where, got={"str": "a string", "list": "a list", "int": "a number", "float": "a number", "bool": "a boolean"}.get(got, got))
@@ -109,13 +116,19 @@ def _record(obj: object, where: str, warnings: list[str]) -> Article:
     if title is not None and not isinstance(title, str):
         title = str(title)
     url = obj.get("url")
+    label, verdict = obj.get("label"), None
+    if is_verdict_row(obj):
+        label, verdict = obj.get("known_label"), obj
+        if title and isinstance(text, str) and text.startswith(title + "\n"):
+            text = text[len(title) + 1 :]  # a verdict's text is the title, a newline, then the body
     return Article.create(
         text=normalise_newlines(text) if text else text,
         title=title,
         url=url if isinstance(url, str) else None,
         id=str(obj["id"]) if obj.get("id") is not None else None,
         published=obj.get("published") if isinstance(obj.get("published"), (str, int, float)) else None,
-        label=obj.get("label"),
+        label=label,
+        verdict=verdict,
         author=obj.get("author") if isinstance(obj.get("author"), str) else None,
         source=where,
         warnings=warnings,
@@ -138,7 +151,7 @@ def parse_jsonl(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
             yield InputError("RL005", where=loc, detail=TOO_DEEP)
             continue
         try:
-            yield _record(obj, loc, warnings)
+            yield record_to_article(obj, loc, warnings)
         except InputError as err:
             yield err
     if not seen:
@@ -161,12 +174,12 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
     if isinstance(obj, list):
         for i, rec in enumerate(obj):
             try:
-                yield _record(rec, f"{where}[{i}]", warnings)
+                yield record_to_article(rec, f"{where}[{i}]", warnings)
             except InputError as err:
                 yield err
     else:
         try:
-            yield _record(obj, where, warnings)
+            yield record_to_article(obj, where, warnings)
         except InputError as err:
             yield err
 
@@ -182,7 +195,7 @@ def parse_csv(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
         loc = f"{where}:{reader.line_num}"
         row = {k: (v if v != "" else None) for k, v in row.items() if k}
         try:
-            yield _record(row, loc, warnings)
+            yield record_to_article(row, loc, warnings)
         except InputError as err:
             yield err
 
@@ -248,10 +261,19 @@ def read_path(path: Path) -> Iterator[Item]:
     yield from read_bytes(data, where, path.suffix, stem=path.stem)
 
 
+def _is_bookkeeping(p: Path) -> bool:
+    """Hidden files, and a `rumorlens batch` output's manifest, state and errors file."""
+    if p.name.startswith("."):
+        return True
+    output_dir = next((d for d in (p.parent, p.parent.parent) if (d / "_manifest.json").exists()), None)
+    if output_dir is None:
+        return False
+    inner = p.relative_to(output_dir).parts
+    return p.name == "errors.jsonl" or any(part.startswith("_") for part in inner)
+
+
 def read_directory(path: Path) -> Iterator[Item]:
-    files = sorted(
-        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED - {""} and not p.name.startswith(".")
-    )
+    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED - {""} and not _is_bookkeeping(p))
     if not files:
         yield InputError("RL004", where=str(path))
         return

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from ..article import Article
+from ..verdict import Verdict
 from .store import Store
 
 
@@ -31,6 +32,16 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
     while batch := list(islice(it, size)):
         yield batch
+
+
+def _verdicts_for(articles: list[Article], judge, text_only: bool) -> list:
+    """Judge what needs judging; rows that arrived with a verdict (batch output) keep it."""
+    out: list = [Verdict.from_dict(a.verdict) if a.verdict is not None else None for a in articles]
+    todo = [i for i, v in enumerate(out) if v is None]
+    if judge is not None and todo:
+        for i, verdict in zip(todo, judge.judge_many([articles[i] for i in todo], text_only=text_only, explain=True)):
+            out[i] = verdict
+    return out
 
 
 def ingest(
@@ -70,7 +81,7 @@ def ingest(
                 else:
                     seen.add(a.id)
                     fresh.append(a)
-            verdicts = list(judge.judge_many(fresh, text_only=text_only, explain=True)) if (judge and fresh) else [None] * len(fresh)
+            verdicts = _verdicts_for(fresh, judge, text_only)
             if pending is not None:
                 finish(pending)
             pending = (writer.submit(store.add, list(zip(fresh, verdicts))), len(fresh), len(batch))

@@ -149,7 +149,7 @@ class Store:
             return self._cache["rows"]  # type: ignore[return-value]
         a, lv = schema.articles, self._latest_verdicts()
         cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
-                lv.c.label, lv.c.p_fake, lv.c.model_version, lv.c.reasons, lv.c.created_at]
+                lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at]
         cols.append(a.c.text if with_text else func.substr(a.c.text, 1, LEAD_CHARS).label("text"))
         q = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id)).order_by(a.c.id)
         with self._errors(), self.engine.connect() as conn:
@@ -180,7 +180,7 @@ class Store:
                 "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
                 "author": r["author"], "known_label": r["known_label"], "label": r["label"],
                 "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
-                "truth_rating": None if r["p_fake"] is None else int(round(10 * (1 - float(r["p_fake"])))),
+                "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
                 "model_version": r["model_version"], "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
                 "text": r["text"],
             }
