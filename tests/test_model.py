@@ -218,3 +218,24 @@ def test_model_report_has_confusion_matrix_calibration_svg_and_outlets_and_escap
     assert '<svg width="360" height="360"' in page and "<circle" in page and "reliability plot" in page
     assert "<h2>Accuracy by outlet</h2>" in page and "&lt;script&gt;alert(1)&lt;/script&gt;.com" in page
     assert "<script>" not in page and "model &lt;v1&gt;" in page
+
+
+def test_model_fit_without_usable_words_is_rl025():
+    arts = [Article.create(text="the and of to a in", title="", label=lab) for lab in ("fake", "fake", "real", "real")]
+    with pytest.raises(InputError) as exc:
+        Judge.fit(arts, folds=2)
+    assert exc.value.code == "RL025"
+    assert str(exc.value).startswith("training data leaves no usable words after filtering (")
+
+
+def test_model_older_format_is_rl021(tiny_model_dir, tmp_path):
+    import json
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(tiny_model_dir, old)
+    meta = json.loads((old / "meta.json").read_text())
+    (old / "meta.json").write_text(json.dumps({**meta, "format_version": 1}))
+    with pytest.raises(ModelError) as exc:
+        Judge.load(old)
+    assert str(exc.value) == f"{old}: model file is damaged or from an incompatible version (format version 1 is older than {FORMAT_VERSION}); retrain with `rumorlens train` [RL021]"

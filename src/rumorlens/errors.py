@@ -29,6 +29,7 @@ ERRORS: dict[str, str] = {
     "RL021": "{where}: model file is damaged or from an incompatible version ({detail}); retrain with `rumorlens train`",
     "RL022": "{where}: model format version {found} is newer than this rumorlens understands ({supported}); upgrade rumorlens",
     "RL023": "training data has {n_fake} fake and {n_real} real labelled articles; need at least 2 of each class",
+    "RL025": "training data leaves no usable words after filtering ({detail}); train on real article text",
     "RL024": "{where}: no labelled records (label must be 'fake' or 'real'); evaluation needs labels",
     # -- store ----------------------------------------------------------------------------
     "RL030": "cannot open database {url} ({detail}); check the URL, that the server is running and that you may connect",

@@ -45,9 +45,9 @@ class Judge:
     @classmethod
     def load(cls, path: str | Path | None = None) -> Judge:
         resolved = (Path(path) if path else default_model_path()).resolve()
-        meta = resolved / "meta.json"
-        # The modification time is part of the cache key so a retrained directory reloads.
-        return _load_cached(str(resolved), meta.stat().st_mtime_ns if meta.exists() else 0)
+        # File times are part of the cache key so a retrained or replaced model reloads.
+        stamp = tuple((resolved / f).stat().st_mtime_ns if (resolved / f).exists() else 0 for f in ("meta.json", "arrays.npz", "vocab.json.gz"))
+        return _load_cached(str(resolved), stamp)
 
     @classmethod
     def fit(
@@ -85,8 +85,19 @@ class Judge:
             augmented = (aug_texts, aug_titles, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
         urls = [None if text_only else a.url for a in labelled]
         titles = [a.title for a in labelled]
-        model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, progress=progress)
-        meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings}
+        try:
+            model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, progress=progress)
+        except ValueError as exc:
+            if "no terms remain" in str(exc) or "empty vocabulary" in str(exc):
+                raise InputError("RL025", detail=str(exc).rstrip(".")) from None
+            raise
+        from .evaluate import metrics
+
+        oof = {
+            mode: {k: round(v, 4) for k, v in metrics(y, p, t).items() if k in ("macro_f1", "f1_fake", "roc_auc", "brier", "ece")}
+            for mode, p, t in (("text_only", model.oof_text_, model.threshold_text_), ("with_outlet", model.oof_full_, model.threshold_full_))
+        }
+        meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings, "out_of_fold": oof}
         return cls(model, meta)
 
     def save(self, out: str | Path, **meta) -> Path:
@@ -195,7 +206,7 @@ class Judge:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_cached(path: str, _mtime: int) -> Judge:
+def _load_cached(path: str, _stamp: tuple) -> Judge:
     """Loading is ~1 s; the API, batch workers and tests share one instance per model dir."""
     p = Path(path)
     if not p.exists():

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ModelError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: vocabularies are an object {words, title, url} in vocab.json.gz
 FILES = ("meta.json", "arrays.npz", "vocab.json.gz", "outlets.json")
 
 
@@ -43,6 +43,8 @@ def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], dict[str, l
         found = int(meta.get("format_version", 0))
         if found > FORMAT_VERSION:
             raise ModelError("RL022", where=where, found=found, supported=FORMAT_VERSION)
+        if found < FORMAT_VERSION:
+            raise ModelError("RL021", where=where, detail=f"format version {found} is older than {FORMAT_VERSION}")
         with np.load(path / "arrays.npz", allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         with gzip.open(path / "vocab.json.gz", "rb") as fh:

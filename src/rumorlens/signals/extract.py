@@ -26,7 +26,9 @@ WEIGHTS = {
     "anonymous_source": 0.6,
     "on_record_quote": -0.4,
     "on_record_quote_pronoun": -0.2,
-    "denial": -0.6,
+    # A reported denial or debunk is Gossip Cop's own argument that a story is false: in the
+    # training data 39% of articles reporting one are fake against 20% without.
+    "denial": 0.5,
     "hedge": 0.3,
     "question_title": 0.4,
     "sensational": 0.3,
@@ -34,7 +36,7 @@ WEIGHTS = {
     "bang": 0.3,
     "outlet_tabloid": 0.3,
     "outlet_other": -0.1,
-    "outlet_gossip_cop": -0.3,
+    "outlet_gossip_cop": 0.6,  # articles naming Gossip Cop were fake 96% of the time (train)
 }
 
 
