@@ -156,7 +156,7 @@ _NOT_NAMES = frozenset(
 _POST = re.compile(
     r"(?:”|(?<=\S)\")[ \t]*,?[ \t]*(?:"
     r"(?P<rep>(?i:a|an|the|his|her|their)\s+(?i:" + _REP_NOUN + r")(?:\s+(?:for|to|of)\s+(?:the\s+)?" + _NAME + r")?)"
-    r"|(?P<name>" + _NAME + r")(?:,\s+(?P<role>[^,\n\"“”]{2,60}),)?"
+    r"|(?P<name>(?:she|he)(?![\w’'-])|" + _NAME + r")(?:,\s+(?P<role>[^,\n\"“”]{2,60}),)?"
     r")\s+" + _ADV + r"{0,2}(?P<verb>" + _QVERB + r")(?![\w’'-])"
     r"(?P<obj>\s+(?:to\s+)?" + _OBJ + r")?"
     r"|(?:”|(?<=\S)\")[ \t]*,?[ \t]*(?P<verb2>said|says|added|adds|explained|explains|continued|wrote|told|tells|insisted|recalled|recalls|admitted|admits)"
@@ -225,6 +225,72 @@ def _outlet_of(s: str | None) -> str | None:
     if m and (m.end() == len(s) or s[m.end():].strip().lower().startswith(("magazine", "mag", ".com", "weekly"))):
         return L.OUTLETS_CONTEXT[m.group()]
     return None
+
+
+# Words whose trailing period is not a sentence end ("Ms. Gomez", "Dr. Dre", "J. Lo").
+_ABBREV = frozenset("Mr Mrs Ms Dr St Jr Sr Mt Prof Sen Rep Gov Lt Col Gen Capt Sgt vs Vs No U.S U.K".split())
+
+
+def _is_boundary(text: str, dot: int) -> bool:
+    """Is ``text[dot:dot + 2] == ". "`` a sentence break (a capital follows, not an abbreviation)?"""
+    j = dot + 1
+    while j < len(text) and text[j] in " \t":
+        j += 1
+    if j >= len(text) or not text[j].isupper():
+        return False
+    w = dot
+    while w > 0 and not text[w - 1].isspace():
+        w -= 1
+    word = text[w:dot].lstrip("(“\"‘")
+    return not (word in _ABBREV or (len(word) == 1 and word.isupper()))
+
+
+def _sentence_start(text: str, lo: int, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts, but not before ``lo``: spans never cross a
+    newline or a ". " followed by a capital."""
+    lo = max(lo, text.rfind("\n", lo, pos) + 1)
+    dot = text.rfind(". ", lo, pos)
+    while dot >= 0:
+        if _is_boundary(text, dot):
+            j = dot + 1
+            while text[j] in " \t":
+                j += 1
+            return j
+        dot = text.rfind(". ", lo, dot)
+    return lo
+
+
+def _sentence_end(text: str, pos: int, hi: int) -> int:
+    """Where the sentence holding ``pos`` ends, but not after ``hi``."""
+    nl = text.find("\n", pos, hi)
+    if nl >= 0:
+        hi = nl
+    dot = text.find(". ", pos, hi)
+    while dot >= 0:
+        if _is_boundary(text, dot):
+            return dot
+        dot = text.find(". ", dot + 1, hi)
+    return hi
+
+
+# A person's name: two to four capitalised words ("Kim Kardashian", "Lamar Odom").
+_PERSON = re.compile(r"(?<![\w’'])[A-Z][a-z’'-]+(?:[ \t]+(?:[A-Z][a-z’'.-]+|de|van|von|di|da|del|la|le|al|bin)){1,3}(?![\w’'])")
+
+
+def _recent_person(text: str, lo: int, hi: int) -> str | None:
+    """The last full name mentioned in ``text[lo:hi]`` (outlets and quoted words skipped)."""
+    best = None
+    inside = False
+    for m in _PERSON.finditer(text, lo, hi):
+        # skip names inside quotation marks: count quote marks since the name's paragraph start
+        seg = text[max(lo, text.rfind("\n", lo, m.start()) + 1):m.start()]
+        inside = (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1
+        if inside:
+            continue
+        name = _clean_name(m.group())
+        if name and len(name.split()) >= 2:
+            best = name
+    return best
 
 
 def _sig(text, kind, start, end, weight, note, speaker=None, outlet=None) -> Signal:
@@ -318,7 +384,17 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     nl = text.find("\n")
     title = text[:nl if nl >= 0 else len(text)].rstrip()
     if len(title) > 1 and title.endswith("?"):
-        s = len(title) - len(title.lstrip())
+        # the span is the "?" and at most three words before it, not the whole headline
+        s = len(title) - 1
+        for _ in range(3):
+            k = s
+            while k > 0 and title[k - 1] in " \t":
+                k -= 1
+            if k == 0 or title[k - 1].isspace():
+                break
+            while k > 0 and not title[k - 1].isspace():
+                k -= 1
+            s = k
         append(_sig(text, "hedge", s, len(title), WEIGHTS["question_title"], "question headline"))
         stats["question_title"] = 1
 
@@ -397,7 +473,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     # anonymous sources, anchored on their noun
     anon_spans: list[tuple[int, int]] = []
     for s, e, noun in anon_hits:
-        lo = max(0, s - 48)
+        lo = _sentence_start(text, max(0, s - 48), s)
         start = None
         mt = None
         d = _ACCORDING_BEFORE.search(text, lo, s)
@@ -416,12 +492,14 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 continue
             start = d.start() if d else s
             end = mt.end()
+        end = min(end, _sentence_end(text, e, end))
         if anon_spans and start < anon_spans[-1][1]:
             continue
         outlet = None
         if mt is not None:
-            obj = mt.group("obj") or mt.group("obj2")
-            outlet = _outlet_of(obj) if obj else None
+            g = "obj" if mt.group("obj") else "obj2"
+            obj = mt.group(g)
+            outlet = _outlet_of(obj) if obj and mt.start(g) < end else None
         if outlet is None:
             outlet = _nearby_outlet(spans, end, text, 40)
         note = "unnamed " + " ".join(noun.lower().split()) + (f" via {outlet}" if outlet else "")
@@ -429,7 +507,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         append(sig)
         anon_spans.append((sig.start, sig.end))
     for s, e in learned_hits:
-        m = _LEARNED_BEFORE.search(text, max(0, s - 60), s)
+        m = _LEARNED_BEFORE.search(text, _sentence_start(text, max(0, s - 60), s), s)
         if not m:
             continue
         who = m.group("who")
@@ -479,7 +557,22 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 continue
         elif name:
             if name.split()[0] in _PRONOUNS:
-                if last_named and last_kind_named:
+                if outlet is not None:
+                    # '"…," she told People': on the record with an outlet even when no named
+                    # quote came before; the speaker is the last full name in the paragraph
+                    # before the quote, else the last named quote speaker.
+                    close = _quote_before(text, qi)
+                    opening = qi - len(close) - 1
+                    # look back ~600 chars, from a paragraph start so quote marks pair up
+                    para = text.rfind("\n", 0, max(opening - 600, 0)) + 1
+                    who = _recent_person(text, para, max(opening, para)) or last_named
+                    note = f"quote attributed (by pronoun) to {who}" if who else "quote attributed by pronoun"
+                    append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
+                                note + f" via {outlet}", speaker=who, outlet=outlet))
+                    quote_spans.append((a_start, a_end))
+                # Lowercase "she said" only counts with an outlet (above): the shipped model was
+                # trained when only a capitalised "She said" could reach the branch below.
+                elif last_named and last_kind_named and name[0].isupper():
                     append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
                                 f"quote attributed (by pronoun) to {last_named}", speaker=last_named, outlet=outlet))
                 continue
@@ -513,16 +606,25 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
             _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append)
         i = text.find("“", i + 1)
 
-    # de-duplicate and sort
-    seen = set()
-    uniq = []
-    for sg in sorted(out, key=lambda x: (x.start, x.end, x.kind)):
-        key = (sg.kind, sg.start, sg.end)
-        if key in seen or sg.start >= sg.end:
-            continue
-        seen.add(key)
-        uniq.append(sg)
-    return uniq, stats
+    return _merge_overlaps(out), stats
+
+
+def _merge_overlaps(signals: list[Signal]) -> list[Signal]:
+    """Sorted signals where no two of one kind overlap: of overlapping ones ("Gossip Cop also
+    debunked" and "debunked") the longer, then the one naming a speaker/outlet, is kept."""
+    kept: dict[str, Signal] = {}  # kind -> last kept signal of that kind
+    dropped: set[int] = set()
+    ordered = sorted((sg for sg in signals if sg.start < sg.end), key=lambda x: (x.start, -x.end, x.kind))
+    for sg in ordered:
+        prev = kept.get(sg.kind)
+        if prev is not None and sg.start < prev.end:
+            rank = (sg.end - sg.start, sg.speaker is not None, sg.outlet is not None)
+            if rank <= (prev.end - prev.start, prev.speaker is not None, prev.outlet is not None):
+                dropped.add(id(sg))
+                continue
+            dropped.add(id(prev))
+        kept[sg.kind] = sg
+    return sorted((sg for sg in ordered if id(sg) not in dropped), key=lambda x: (x.start, x.end, x.kind))
 
 
 def _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append) -> None:
@@ -547,6 +649,8 @@ def _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append) -> None:
         stats["rep"] += 1
     else:
         speaker = _clean_name(name)
+        if speaker and not name.startswith(speaker):
+            st += name.find(speaker.split()[0])
     if not speaker or speaker.split()[0] in _PRONOUNS:
         return
     stats["speakers"].add(speaker)
