@@ -35,7 +35,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
-MAX_WALL_SECONDS = 600  # hard stop for the whole run, whatever the options say
+MAX_WALL_SECONDS = 600
+MAX_IN_FLIGHT = 200  # hard stop for the whole run, whatever the options say
 
 FALLBACK = {
     "title": "Jennifer Aniston pregnant at 50? Insiders say she's expecting twins",
@@ -188,27 +189,39 @@ async def burst(base: str, articles: list[dict], n: int, concurrency: int) -> tu
 
 
 async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid: int) -> tuple[dict, list[str]]:
-    """Open loop: a request is started every 1/rate s whatever the previous ones are doing."""
+    """Open loop: a request is started every 1/rate s whatever the previous ones are doing.
+
+    Bounded: at most ``MAX_IN_FLIGHT`` requests are outstanding (a send that would exceed it
+    counts as an error: the server is not keeping up), each request gets 10 s, and whatever is
+    unanswered 15 s after the last send is cancelled and counted as an error.
+    """
     latencies: list[float] = []
     failures: list[str] = []
     rss = [rss_mb(pid)]
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
+    in_flight: set[asyncio.Task] = set()
+    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
-        tasks = []
         t0 = time.perf_counter()
-        total = int(seconds * rate)
-        for i in range(total):
+        next_rss = t0 + 10
+        for i in range(int(seconds * rate)):
             delay = t0 + i / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(client, articles[i % len(articles)], latencies, failures)))
-            if i and i % int(rate * 10) == 0:
+            if len(in_flight) >= MAX_IN_FLIGHT:
+                failures.append(f"more than {MAX_IN_FLIGHT} requests outstanding: the server is not keeping up")
+                continue
+            task = asyncio.create_task(one(client, articles[i % len(articles)], latencies, failures))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+            if time.perf_counter() >= next_rss:
                 rss.append(rss_mb(pid))
-        # bounded: requests still unanswered 15 s after the last one was sent count as errors
-        _, pending = await asyncio.wait(tasks, timeout=15) if tasks else (set(), set())
-        for task in pending:
-            task.cancel()
-        failures += ["no answer within 15 s of the end of the soak"] * len(pending)
+                next_rss += 10
+        if in_flight:
+            _, pending = await asyncio.wait(set(in_flight), timeout=15)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            failures += ["no answer within 15 s of the end of the soak"] * len(pending)
         elapsed = time.perf_counter() - t0
     rss.append(rss_mb(pid))
     out = summary(latencies, len(failures), elapsed)
