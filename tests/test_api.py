@@ -8,6 +8,7 @@ In-process via TestClient over a real SQLite store and a real Judge (see ``e2e/s
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 
 import httpx
@@ -177,7 +178,10 @@ def test_api_concurrent_checks_are_batched_and_give_the_same_verdicts(judge, see
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
             return await asyncio.gather(*(client.post("/v1/check", json=b) for b in bodies))
 
-    responses = asyncio.run(send_all())
+    # A thread of its own: earlier tests (Playwright's sync API) may leave an event loop set
+    # on the main thread, where asyncio.run() refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        responses = pool.submit(asyncio.run, send_all()).result()
     expected = [judge.judge(Article.create(text=b["text"], title=b["title"]), memory=seeded_store).as_dict() for b in bodies]
     assert [r.json() for r in responses] == expected
     assert sum(batches) == len(bodies) and max(batches) > 1, batches
