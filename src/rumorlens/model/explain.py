@@ -95,7 +95,8 @@ def reasons_for(
     if len(hedges) + len(loaded) >= 2:
         parts = []
         if hedges:
-            parts.append(f"hedges {_plural(len(hedges), 'time')} ({_quote_list([h.text for h in hedges], 2)})")
+            times = "once" if len(hedges) == 1 else f"{len(hedges)} times"
+            parts.append(f"hedges {times} ({_quote_list([h.text for h in hedges], 2)})")
         if loaded:
             parts.append(f"uses loaded framing ({_quote_list([s.text for s in loaded], 3)})")
         sentence = " and ".join(parts)
