@@ -239,3 +239,34 @@ def test_model_older_format_is_rl021(tiny_model_dir, tmp_path):
     with pytest.raises(ModelError) as exc:
         Judge.load(old)
     assert str(exc.value) == f"{old}: model file is damaged or from an incompatible version (format version 1 is older than {FORMAT_VERSION}); retrain with `rumorlens train` [RL021]"
+
+
+def test_model_plain_vectorizer_matches_scikit_learn(dev_path):
+    """Checking applies TF-IDF without scikit-learn; it must equal scikit-learn's own transform."""
+    import json
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from rumorlens.model.vectorize import NgramTfidf
+
+    rows = [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines()[:400]]
+    docs = [f"{r['title'] or ''}\n{r['text'][:6000]}" for r in rows] + ["", "the and of", "Ünïcödé wörds ÀÇÇENTS"]
+    sk = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True, stop_words="english", dtype=np.float32).fit(docs)
+    plain = NgramTfidf.from_sklearn(sk)
+    diff = abs(sk.transform(docs) - plain.transform(docs))
+    assert diff.max() < 1e-6
+
+
+def test_model_checking_does_not_import_scikit_learn(shipped_model_dir):
+    """scikit-learn costs ~150 MB and half a second at start-up; `check` must not load it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from rumorlens.model.judge import Judge; from rumorlens import Article;"
+        f"Judge.load({str(shipped_model_dir)!r}).judge(Article.create(text='A source close to the star says so.', url='people.com/x'));"
+        "print('sklearn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -18,14 +18,11 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
 
 from ..article import outlet_from_url, unwrap_archive
 from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
 from .neighbours import N_FEATURES, StoryNeighbours
+from .vectorize import NgramTfidf
 
 DEFAULTS = {
     "C": 10.0,
@@ -64,15 +61,27 @@ def url_tokens(url: str | None) -> str:
     return " ".join([f"host:{host}", *(f"sec:{p}" for p in parts)])
 
 
-def make_title_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary)
+def make_title_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
 
 
-def make_url_vectorizer(vocabulary: dict[str, int] | None = None) -> TfidfVectorizer:
-    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=2, dtype=np.float32, vocabulary=vocabulary)
+def make_url_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(token_pattern=r"\S+", lowercase=False, min_df=2, dtype=np.float32)
 
 
-def _vocab_list(vectorizer: TfidfVectorizer) -> list[str]:
+def _fitted(sk_vectorizer, docs):
+    """Fit scikit-learn's vectorizer (vocabulary, idf), then use the plain transformer: training
+    and checking then build features with the same code. Character n-grams (an ablation only)
+    keep the scikit-learn object."""
+    sk_vectorizer.fit(docs)
+    return NgramTfidf.from_sklearn(sk_vectorizer) if sk_vectorizer.analyzer == "word" else sk_vectorizer
+
+
+def _vocab_list(vectorizer) -> list[str]:
     vocab = [""] * len(vectorizer.vocabulary_)
     for term, col in vectorizer.vocabulary_.items():
         vocab[col] = term
@@ -123,11 +132,12 @@ class RumorModel:
         s = self.settings
         y = np.asarray(y).astype(int)
         progress("vectorising words")
-        self.vectorizer_ = make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]))
-        X_words = self.vectorizer_.fit_transform([model_text(t) for t in texts])
-        self.title_vectorizer_ = make_title_vectorizer().fit(titles)
+        bodies = [model_text(t) for t in texts]
+        self.vectorizer_ = _fitted(make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"])), bodies)
+        X_words = self.vectorizer_.transform(bodies)
+        self.title_vectorizer_ = _fitted(make_title_vectorizer(), titles)
         self.signals_ = SignalFeaturizer().fit(counts)
-        self.url_vectorizer_ = make_url_vectorizer().fit([url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
+        self.url_vectorizer_ = _fitted(make_url_vectorizer(), [url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit([_outlet(u) for u in urls], y)
         X_text = self.features(texts, titles, counts)
         X_full = self.with_url(X_text, urls)
@@ -153,6 +163,8 @@ class RumorModel:
             self.neighbours_ = StoryNeighbours(int(s["neighbours_k"]), int(s["neighbours_terms"]), int(s["neighbours_query_terms"])).fit(X_words, y)
 
         oof_text, oof_full = np.zeros(len(y)), np.zeros(len(y))
+        from sklearn.model_selection import StratifiedKFold
+
         folds = StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"]))
         for i, (train_idx, held_idx) in enumerate(folds.split(X_text, y)):
             progress(f"cross-validating fold {i + 1}/{s['folds']}")
@@ -178,7 +190,9 @@ class RumorModel:
         self.threshold_full_ = best_threshold(y, self.oof_full_)
         return self
 
-    def _classifier(self) -> LogisticRegression:
+    def _classifier(self):
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(C=float(self.settings["C"]), max_iter=3000, class_weight="balanced", solver="liblinear")
 
     # -- inference -----------------------------------------------------------------------
@@ -229,6 +243,11 @@ class RumorModel:
             arrays.update(nb_data=m.data.astype(np.float16), nb_indices=m.indices.astype(np.int32), nb_indptr=m.indptr.astype(np.int64), nb_labels=self.neighbours_.labels_)
         config = {
             "settings": self.settings,
+            "vectorizers": {
+                name: vec.config()
+                for name, vec in (("words", self.vectorizer_), ("title", self.title_vectorizer_), ("url", self.url_vectorizer_))
+                if isinstance(vec, NgramTfidf)
+            },
             "signal_features": self.signals_.feature_names_,
             "base_rate": self.outlets_.base_rate_,
             "threshold_text": self.threshold_text_,
@@ -240,14 +259,10 @@ class RumorModel:
     def from_arrays(cls, config: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict) -> RumorModel:
         self = cls(**config["settings"])
         s = self.settings
-        self.vectorizer_ = make_word_vectorizer(vocabulary=_index(vocab["words"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]))
-        self.vectorizer_.idf_ = arrays["idf"].astype(np.float64)
-        self.title_vectorizer_ = make_title_vectorizer(_index(vocab["title"]))
-        self.title_vectorizer_.idf_ = arrays["title_idf"].astype(np.float64)
-        self.url_vectorizer_ = None
-        if vocab.get("url"):
-            self.url_vectorizer_ = make_url_vectorizer(_index(vocab["url"]))
-            self.url_vectorizer_.idf_ = arrays["url_idf"].astype(np.float64)
+        vectorizers = config.get("vectorizers", {})
+        self.vectorizer_ = _rebuilt(vocab["words"], arrays["idf"], vectorizers.get("words"), s)
+        self.title_vectorizer_ = _rebuilt(vocab["title"], arrays["title_idf"], vectorizers.get("title"), s)
+        self.url_vectorizer_ = _rebuilt(vocab["url"], arrays["url_idf"], vectorizers.get("url"), s) if vocab.get("url") else None
         self.signals_ = SignalFeaturizer()
         self.signals_.feature_names_ = list(config["signal_features"])
         self.signals_.mean_, self.signals_.scale_ = arrays["signal_mean"], arrays["signal_scale"]
@@ -267,6 +282,15 @@ class RumorModel:
         return self
 
 
+def _rebuilt(terms: list[str], idf: np.ndarray, vec_config: dict | None, settings: dict):
+    if vec_config is not None:
+        return NgramTfidf(_index(terms), idf, **vec_config)
+    # Character n-grams (ablation models) are applied by scikit-learn itself.
+    sk = make_word_vectorizer(vocabulary=_index(terms), ngram_max=int(settings["ngram_max"]), analyzer=str(settings["analyzer"]))
+    sk.idf_ = idf.astype(np.float64)
+    return sk
+
+
 def _index(terms: list[str]) -> dict[str, int]:
     return {t: i for i, t in enumerate(terms)}
 
@@ -276,6 +300,8 @@ def _outlet(url: str | None) -> str | None:
 
 
 def _stacker(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
     cal = LogisticRegression(C=100.0, max_iter=1000).fit(Z, y)
     return np.array([*cal.coef_[0], cal.intercept_[0]]), cal.predict_proba(Z)[:, 1]
 
@@ -287,6 +313,8 @@ def best_threshold(y: np.ndarray, p: np.ndarray, tolerance: float = 0.003) -> fl
     between 0.33 and 0.41 across retrainings and cost up to 0.02 macro-F1 on dev. The centre of
     the plateau (every cut within ``tolerance`` of the best) is the stable choice.
     """
+    from sklearn.metrics import f1_score
+
     grid = np.arange(0.15, 0.71, 0.01)
     scores = np.array([f1_score(y, p >= t, average="macro") for t in grid])
     plateau = grid[scores >= scores.max() - tolerance]

@@ -1,13 +1,13 @@
-"""The learnable feature pieces, each a scikit-learn estimator (fit returns self, learned
-attributes end in ``_``) that can also be rebuilt from plain arrays for safe loading."""
+"""The learnable feature pieces. They follow the scikit-learn estimator contract (``__init__``
+stores options, ``fit`` returns self, learned attributes end in ``_``) without importing
+scikit-learn, which checking articles must not pay for (see ``vectorize.py``); the TF-IDF
+factories import it only when training."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..signals import FEATURE_NAMES, signal_counts
 
@@ -34,10 +34,12 @@ def make_word_vectorizer(
     vocabulary: dict[str, int] | None = None,
     ngram_max: int = 2,
     analyzer: str = "word",
-) -> TfidfVectorizer:
+) -> "TfidfVectorizer":  # noqa: F821
     """Word uni+bigrams by default. English stop words are dropped so the model leans on content
     words ("insider", "source close", "pregnant") rather than on function-word style.
     ``analyzer="char_wb"`` (character 3-5-grams) exists for the ablation in the model card."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     if analyzer == "char_wb":
         return TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_features=max_features, sublinear_tf=True, dtype=np.float32, vocabulary=vocabulary)
     return TfidfVectorizer(
@@ -52,7 +54,7 @@ def make_word_vectorizer(
     )
 
 
-class SignalFeaturizer(TransformerMixin, BaseEstimator):
+class SignalFeaturizer:
     """Numeric signal counts (anonymous sources, on-record quotes, denials, ...) standardised.
 
     Input is a sequence of texts or of precomputed ``signal_counts`` dicts.
@@ -82,7 +84,7 @@ class SignalFeaturizer(TransformerMixin, BaseEstimator):
         return np.array([f"signal:{n}" for n in self.feature_names_], dtype=object)
 
 
-class OutletPrior(BaseEstimator):
+class OutletPrior:
     """Smoothed per-outlet fake rate as log-odds relative to the base rate.
 
     ``strength`` pseudo-counts at the base rate pull small outlets towards "no information",

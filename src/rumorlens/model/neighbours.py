@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.preprocessing import normalize
+
+from .vectorize import l2_normalize
 
 N_FEATURES = 3  # weighted fake share of the k nearest, max similarity to a fake, to a real
 
@@ -33,7 +34,7 @@ def prune_rows(X: sparse.csr_matrix, keep_terms: int) -> sparse.csr_matrix:
         shape=X.shape,
         dtype=np.float32,
     )
-    return normalize(out)
+    return l2_normalize(out)
 
 
 class StoryNeighbours:

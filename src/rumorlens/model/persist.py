@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import ModelError
 
-FORMAT_VERSION = 2  # 2: vocabularies are an object {words, title, url} in vocab.json.gz
+FORMAT_VERSION = 3  # 2: vocabularies {words, title, url} in vocab.json.gz; 3: vectorizer settings in meta
 FILES = ("meta.json", "arrays.npz", "vocab.json.gz", "outlets.json")
 
 

@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..article import Article
@@ -135,9 +135,13 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     )
 
 
-def parse_jsonl(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
+def _lines(text_or_lines: str | Iterable[str]) -> Iterable[str]:
+    return io.StringIO(text_or_lines) if isinstance(text_or_lines, str) else text_or_lines
+
+
+def parse_jsonl(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
     seen = False
-    for n, line in enumerate(io.StringIO(text), start=1):
+    for n, line in enumerate(_lines(text), start=1):
         if not line.strip():
             continue
         seen = True
@@ -184,8 +188,8 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
             yield err
 
 
-def parse_csv(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
-    reader = csv.DictReader(io.StringIO(text))
+def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
+    reader = csv.DictReader(_lines(text))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     if "text" not in columns:
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
@@ -245,9 +249,52 @@ def sniff_suffix(text_start: str) -> str:
     return ".txt"
 
 
+STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
+
+
+def _decoded_lines(fh, where: str, warnings: list[str]) -> Iterator[str]:
+    """Lines of a binary file as text; bad UTF-8 is replaced and warned about once (the
+    warning rides on the records from there on)."""
+    for i, raw in enumerate(fh):
+        if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError:
+            if not warnings:
+                warnings.append(warning_text("RW001", where=where))
+            yield raw.decode("utf-8", errors="replace")
+
+
+def stream_records(path: Path) -> Iterator[Item]:
+    """JSONL and CSV feeds are read line by line, so a feed of any size reads in flat memory."""
+    where = str(path)
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+        while head and not head.strip() and len(head) < 1 << 20:  # leading blank lines only
+            more = fh.read(8192)
+            if not more:
+                break
+            head += more
+        if not head.strip():
+            yield InputError("RL002", where=where)
+            return
+        if looks_binary(head):
+            yield InputError("RL003", where=where)
+            return
+        fh.seek(0)
+        warnings: list[str] = []
+        lines = _decoded_lines(fh, where, warnings)
+        parse = parse_csv if path.suffix.lower() == ".csv" else parse_jsonl
+        yield from parse(lines, where, warnings)
+
+
 def read_path(path: Path) -> Iterator[Item]:
     where = str(path)
     try:
+        if path.suffix.lower() in STREAMED_SUFFIXES and path.is_file():
+            yield from stream_records(path)
+            return
         data = path.read_bytes()
     except FileNotFoundError:
         yield InputError("RL001", where=where)
