@@ -12,6 +12,7 @@ checking share one code path.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -67,17 +68,15 @@ class NgramTfidf:
         if self.stop_words:
             stop = self.stop_words
             tokens = [t for t in tokens if t not in stop]
+        grams = Counter(tokens)
+        for n in range(2, self.ngram_max + 1):
+            grams.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
         vocab = self.vocabulary_
         counts: dict[int, int] = {}
-        for t in tokens:
-            col = vocab.get(t)
+        for gram, count in grams.items():  # each distinct n-gram looked up once
+            col = vocab.get(gram)
             if col is not None:
-                counts[col] = counts.get(col, 0) + 1
-        for n in range(2, self.ngram_max + 1):
-            for i in range(len(tokens) - n + 1):
-                col = vocab.get(" ".join(tokens[i : i + n]))
-                if col is not None:
-                    counts[col] = counts.get(col, 0) + 1
+                counts[col] = count
         return counts
 
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
