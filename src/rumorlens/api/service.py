@@ -299,7 +299,10 @@ def stored_verdict(stored: dict) -> dict:
         published=stored.get("published"), known_label=stored.get("known_label"),
         text_only=bool(latest.get("text_only")),
     )
-    return verdict.as_dict()
+    out = verdict.as_dict()
+    if latest.get("truth_rating") is not None:  # as judged: the meter depends on the model's threshold
+        out["truth_rating"] = int(latest["truth_rating"])
+    return out
 
 
 def summary_row(r: dict) -> dict:
@@ -309,7 +312,8 @@ def summary_row(r: dict) -> dict:
         "id": r["id"], "title": r.get("title") or "", "outlet": r.get("outlet"), "url": r.get("url"),
         "published": r.get("published"), "label": r.get("label"),
         "p_fake": None if p is None else round(float(p), 4),
-        "truth_rating": None if p is None else truth_rating(p),
+        # The stored rating: the meter depends on the threshold of the model that judged it.
+        "truth_rating": r.get("truth_rating") if r.get("truth_rating") is not None else (None if p is None else truth_rating(p)),
         "known_label": r.get("known_label"), "final_label": r.get("final_label"),
         "model_version": r.get("model_version"),
     }
