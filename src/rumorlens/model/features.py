@@ -106,13 +106,10 @@ class OutletPrior:
         self.base_rate_ = float(y.mean()) if len(y) else 0.5
         return self
 
-    def log_odds(self, outlet: str | None, exclude: tuple[int, int] = (0, 0)) -> float:
+    def log_odds(self, outlet: str | None) -> float:
         if not outlet or outlet not in self.counts_:
             return 0.0
         n, k = self.counts_[outlet]
-        n, k = n - exclude[0], k - exclude[1]
-        if n <= 0:
-            return 0.0
         b, m = self.base_rate_, self.strength
         rate = (k + m * b) / (n + m)
         return math.log(rate / (1 - rate)) - math.log(b / (1 - b))

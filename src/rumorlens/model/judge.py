@@ -110,10 +110,10 @@ class Judge:
 
     # -- scoring -------------------------------------------------------------------------
     def predict_proba(self, articles: Sequence[Article], text_only: bool = False) -> np.ndarray:
-        texts = [a.full_text for a in articles]
-        counts = [analyse(t)[1] for t in texts]
-        X = self.model.features(texts, [a.title for a in articles], counts)
-        return self.model.predict(X, [None if text_only else a.url for a in articles], text_only)[0]
+        if text_only:
+            articles = [a.without_outlet() for a in articles]
+        _, _, X = self._features(articles)
+        return self.model.predict(X, [a.url for a in articles], text_only)[0]
 
     def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None) -> Verdict:
         return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory))
@@ -135,9 +135,7 @@ class Judge:
     def _judge_batch(self, batch: list[Article], text_only: bool, explain: bool, memory: Memory | None) -> Iterator[Verdict]:
         if text_only:
             batch = [a.without_outlet() for a in batch]
-        texts = [a.full_text for a in batch]
-        analysed = [analyse(t) for t in texts]
-        X = self.model.features(texts, [a.title for a in batch], [c for _, c in analysed])
+        texts, analysed, X = self._features(batch)
         probs, _scores = self.model.predict(X, [a.url for a in batch], text_only)
         threshold = self.model.threshold(text_only)
         contrib = self._term_contributions(X, text_only) if explain else None
@@ -171,6 +169,12 @@ class Judge:
                 threshold=threshold,
                 warnings=article.warnings,
             )
+
+    def _features(self, articles: Sequence[Article]):
+        """(texts, (signals, counts) per article, feature matrix): the one path to features."""
+        texts = [a.full_text for a in articles]
+        analysed = [analyse(t) for t in texts]
+        return texts, analysed, self.model.features(texts, [a.title for a in articles], [c for _, c in analysed])
 
     def outlet_record(self, outlet: str | None, memory: Memory | None = None) -> OutletRecord | None:
         """The outlet's record from the store when one is given, else from the training data."""

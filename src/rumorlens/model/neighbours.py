@@ -81,10 +81,3 @@ class StoryNeighbours:
             out[start : start + batch, 1] = np.where(labels == 1, sims, 0).max(1)
             out[start : start + batch, 2] = np.where(labels == 0, sims, 0).max(1)
         return out
-
-    def nearest(self, x_words, n: int = 3) -> list[tuple[int, float]]:
-        """The ``n`` most similar training rows to one query: (row, cosine)."""
-        q = prune_rows(x_words, self.query_terms)
-        s = (q @ self.index_).toarray().ravel()
-        top = np.argsort(-s)[:n]
-        return [(int(i), float(s[i])) for i in top]

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 import re
 
-from ..verdict import Signal
+from ..verdict import SIGNAL_KINDS, Signal
 from . import lexicon as L
 
-SIGNAL_KINDS_FOUND = (
-    "anonymous_source",
-    "on_record_quote",
-    "denial",
-    "hedge",
-    "sensational",
-    "cited_outlet",
-)
+# The kinds found in the text itself; outlet_record and debunk_match come from the Judge's memory.
+SIGNAL_KINDS_FOUND = tuple(k for k in SIGNAL_KINDS if k not in ("outlet_record", "debunk_match"))
 
 # Default prior weights (> 0 points to fake). The model may overwrite them.
 WEIGHTS = {
