@@ -187,6 +187,50 @@ def test_api_concurrent_checks_are_batched_and_give_the_same_verdicts(judge, see
     assert sum(batches) == len(bodies) and max(batches) > 1, batches
 
 
+def test_api_one_failing_article_fails_only_its_own_request(judge, seeded_store):
+    """A batch that raises is retried article by article: neighbours still get their verdicts."""
+
+    class Flaky:
+        def judge(self, article, **kw):
+            if "poison" in article.text:
+                raise RuntimeError("boom")
+            return judge.judge(article, **kw)
+
+        def judge_many(self, articles, **kw):
+            return [self.judge(a, **kw) for a in articles]
+
+    flaky = Flaky()
+    flaky.version = judge.version
+    app = create_app(store=seeded_store, judge=flaky, read_only=True)
+    bodies = [{"text": f"A source says story {i} is {'poison' if i == 3 else 'fine'}."} for i in range(8)]
+
+    async def send_all():
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(*(client.post("/v1/check", json=b) for b in bodies))
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        responses = pool.submit(asyncio.run, send_all()).result()
+    assert [r.status_code for r in responses] == [200, 200, 200, 500, 200, 200, 200, 200]
+    assert_error_shape(responses[3], 500, "RL074")
+
+
+def test_api_warm_up_builds_the_store_caches_before_the_first_request(judge, seeded_store):
+    """`rumorlens serve` warms up before listening: the first check must not build the debunk
+    index and scorecard while clients wait, and the warmed objects are frozen out of the GC."""
+    import gc
+
+    from rumorlens.api.service import Service
+
+    seeded_store._cache.clear()
+    try:
+        Service(store=seeded_store, judge=judge, read_only=True).warm_up()
+        assert "debunks" in seeded_store._cache and "scorecard:10" in seeded_store._cache
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 # -- URL rules -----------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "url, host",

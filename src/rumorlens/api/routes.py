@@ -72,7 +72,8 @@ async def healthz(service: Service = Depends(get_service)):
 async def check(request: Request, service: Service = Depends(get_service)):
     body: CheckRequest = validate(await parse_json(request), CHECK)
     verdict = await service.check_async(**body.model_dump())
-    return verdict.as_dict()
+    # A JSONResponse skips FastAPI's jsonable_encoder walk, a tenth of a check's server time.
+    return JSONResponse(verdict.as_dict())
 
 
 @router.post(

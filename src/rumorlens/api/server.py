@@ -20,4 +20,6 @@ def app_from_env() -> FastAPI:
     read_only = os.environ.get("RUMORLENS_READ_ONLY") == "1"
     judge = Judge.load(os.environ.get("RUMORLENS_MODEL") or None)
     store = open_store(os.environ.get("RUMORLENS_DB") or None)
-    return create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only)
+    app = create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only)
+    app.state.service.warm_up()
+    return app

@@ -50,6 +50,8 @@ def serve(
         judge = Judge.load(model)  # load now: a broken model should stop startup, not the first request
         store = open_store(db)
         application = create_app(store=store, judge=judge, token=token, read_only=read_only)
+        if workers == 1:
+            application.state.service.warm_up()
     except RumorlensError as err:
         raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else 1) from None
     mode = "read-only" if read_only else "read-write"

@@ -37,16 +37,31 @@ class DebunkIndex:
             self.matrix_ = self.vectorizer_.fit_transform(docs) if docs else None
         except ValueError:  # empty vocabulary
             self.matrix_ = None
+        # Terms x stories, as CSR: a query then walks only its own terms' postings instead of
+        # every stored story's terms (a tenth of a server's time per check went there).
+        self.postings_ = self.matrix_.T.tocsr() if self.matrix_ is not None else None
         return self
 
     def matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
-        if self.matrix_ is None:
+        return self.matches_many([article], limit)[0]
+
+    def matches_many(self, articles: list[Article], limit: int = 3) -> list[list[DebunkMatch]]:
+        """Matches for each article. One vectorizer call for the whole batch (the call's fixed
+        cost dominated a server judging one article per request), and people are extracted only
+        for articles with a candidate above the threshold (about a third of them)."""
+        if self.matrix_ is None or not articles:
+            return [[] for _ in articles]
+        queries = self.vectorizer_.transform([lead(a.title, a.text) for a in articles])
+        sims = (queries @ self.postings_).toarray()
+        return [self._matches_for(a, sims[j], limit) for j, a in enumerate(articles)]
+
+    def _matches_for(self, article: Article, sims: np.ndarray, limit: int) -> list[DebunkMatch]:
+        candidates = np.nonzero(sims >= self.threshold)[0]
+        if not len(candidates):
             return []
-        q = self.vectorizer_.transform([lead(article.title, article.text)])
-        sims = (self.matrix_ @ q.T).toarray().ravel()
         mine = set(people(article.title, None, self.known_, body=body_people(article.text)))
         found = []
-        for i in np.nonzero(sims >= self.threshold)[0]:
+        for i in candidates:
             r = self.rows_[i]
             if r["id"] == article.id or (mine and not (mine & self.people_[i])):
                 continue

@@ -139,6 +139,7 @@ class Judge:
         probs, _scores = self.model.predict(X, [a.url for a in batch], text_only)
         threshold = self.model.threshold(text_only)
         contrib = self._term_contributions(X, text_only) if explain else None
+        debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
         for i, article in enumerate(batch):
             p = float(probs[i])
             label = "fake" if p >= threshold else "real"
@@ -148,8 +149,8 @@ class Judge:
                 record = None if text_only else self.outlet_record(article.outlet, memory)
                 if record is not None:
                     signals.append(outlet_signal(record))
-                if memory is not None:
-                    signals.extend(debunk_signal(m) for m in memory.debunk_matches(article))
+                if debunks is not None:
+                    signals.extend(debunk_signal(m) for m in debunks[i])
                 fake_terms, real_terms = self._top_terms(contrib, i, label)
                 reasons = reasons_for(label, signals, record, fake_terms, real_terms)
             yield Verdict(

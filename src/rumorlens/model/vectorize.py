@@ -69,15 +69,10 @@ class NgramTfidf:
             stop = self.stop_words
             tokens = [t for t in tokens if t not in stop]
         grams = Counter(tokens)
-        for n in range(2, self.ngram_max + 1):
-            grams.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
-        vocab = self.vocabulary_
-        counts: dict[int, int] = {}
-        for gram, count in grams.items():  # each distinct n-gram looked up once
-            col = vocab.get(gram)
-            if col is not None:
-                counts[col] = count
-        return counts
+        for n in range(2, self.ngram_max + 1):  # map/zip keep the n-gram loop in C
+            grams.update(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+        # Each distinct n-gram is looked up once; map keeps the lookups in C too.
+        return {col: count for col, count in zip(map(self.vocabulary_.get, grams), grams.values()) if col is not None}
 
     def transform(self, docs: Sequence[str]) -> sparse.csr_matrix:
         indptr = [0]

@@ -38,13 +38,17 @@ def decode(data: bytes, where: str) -> tuple[str, list[str]]:
         return data.decode("utf-8", errors="replace"), [warning_text("RW001", where=where)]
 
 
+# Bytes that are not control characters (tab, newlines, form feed and printable/UTF-8 ones).
+_NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
+
+
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if b"\x00" in head:
         return True
     if not head:
         return False
-    control = sum(1 for b in head if b < 9 or 13 < b < 32)
+    control = len(head.translate(None, _NOT_CONTROL))  # deleting the rest leaves the controls
     return control / len(head) > 0.1
 
 
