@@ -194,8 +194,7 @@ class Judge:
 
     def _term_contributions(self, X, text_only: bool):
         """Per-article contribution of each body n-gram to the calibrated score (CSR)."""
-        slope = (self.model.text_cal_ if text_only else self.model.full_cal_)[0]
-        return X[:, : self._n_words].multiply(self.model.coef(text_only)[: self._n_words] * slope).tocsr()
+        return X[:, : self._n_words].multiply(self.model.term_weights(text_only)[: self._n_words]).tocsr()
 
     def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
         """The word n-grams in this article that pushed hardest towards its label."""

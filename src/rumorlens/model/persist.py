@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import ModelError
 
-FORMAT_VERSION = 3  # 2: vocabularies {words, title, url} in vocab.json.gz; 3: vectorizer settings in meta
+FORMAT_VERSION = 4  # 2: vocabularies {words, title, url} in vocab.json.gz; 3: vectorizer settings in meta;
+# 4: one coefficient row per scorer (plain LR, NB-LR) in text_coef/full_coef
 FILES = ("meta.json", "arrays.npz", "vocab.json.gz", "outlets.json")
 
 
