@@ -191,8 +191,11 @@ class RumorModel:
             self.full_scorers_, oof_full = self.text_scorers_, oof_text
 
         # Stackers (= calibrators): logistic regressions on out-of-fold inputs.
-        self.text_cal_, self.oof_text_ = _stacker(np.column_stack([oof_text, oof_nb]), y)
-        self.full_cal_, self.oof_full_ = _stacker(np.column_stack([oof_full, oof_nb]), y)
+        # Kept in memory (not saved) so experiments can stack more scorers on the same folds
+        # (bench/embeddings.py).
+        self.stack_inputs_ = {"text": np.column_stack([oof_text, oof_nb]), "full": np.column_stack([oof_full, oof_nb])}
+        self.text_cal_, self.oof_text_ = _stacker(self.stack_inputs_["text"], y)
+        self.full_cal_, self.oof_full_ = _stacker(self.stack_inputs_["full"], y)
         self.threshold_text_ = best_threshold(y, self.oof_text_)
         self.threshold_full_ = best_threshold(y, self.oof_full_)
         return self
