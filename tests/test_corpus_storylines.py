@@ -21,6 +21,8 @@ def row(id, title, text, outlet="example.com", published=None, label="fake", p=N
     ("News", "Sources say Lamar Odom’s recovery is going well, Kris Jenner said.", {"lamar odom", "kris jenner"}),
     ("News", "She moved to Los Angeles and New York after the Golden Globes.", set()),
     ("News", "Khloe KardashianTo say the least, FaceTimes Lamar often.", set()),
+    # A name after a hyphenated prefix or a quote still counts; one glued to a word does not.
+    ("News", "Rumours of a post-Jen Aniston split and ‘Brad Pitt’ talks; her motherKris Jenner said no.", {"jen aniston", "brad pitt"}),
 ])
 def test_corpus_people_folds_accents_and_skips_non_names(title, text, expected):
     assert set(people(title, text)) == expected

@@ -9,10 +9,13 @@ verdicts, then by similarity. Limits: a label is per story, not per sentence, so
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..article import Article
+from ..model.vectorize import NgramTfidf
 from .memory import DebunkMatch
 from .storylines import extract_people
 from .text import body_people, lead, people
@@ -30,13 +33,15 @@ class DebunkIndex:
         self.rows_ = [r for r in rows if r.get("final_label") in ("fake", "real")]
         self.people_ = [set(p) for p in extract_people(self.rows_)]
         self.known_ = set().union(*self.people_) if self.people_ else set()
-        self.vectorizer_ = TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
-                                           max_df=0.5 if len(self.rows_) >= 50 else 1.0, dtype=np.float32)
-        docs = [lead(r.get("title"), r.get("text")) for r in self.rows_]
+        fitting = TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.5 if len(self.rows_) >= 50 else 1.0, dtype=np.float32)
+        docs = [_lead(r.get("title"), r.get("text")) for r in self.rows_]
         try:
-            self.matrix_ = self.vectorizer_.fit_transform(docs) if docs else None
+            self.matrix_ = fitting.fit_transform(docs) if docs else None
         except ValueError:  # empty vocabulary
             self.matrix_ = None
+        # Queries go through the plain transformer (same vocabulary, idf and analyzer): scikit-
+        # learn's per-call checks cost more than the transform itself on a server's small batches.
+        self.vectorizer_ = NgramTfidf.from_sklearn(fitting) if self.matrix_ is not None else None
         # Terms x stories, as CSR: a query then walks only its own terms' postings instead of
         # every stored story's terms (a tenth of a server's time per check went there).
         self.postings_ = self.matrix_.T.tocsr() if self.matrix_ is not None else None
@@ -51,7 +56,7 @@ class DebunkIndex:
         for articles with a candidate above the threshold (about a third of them)."""
         if self.matrix_ is None or not articles:
             return [[] for _ in articles]
-        queries = self.vectorizer_.transform([lead(a.title, a.text) for a in articles])
+        queries = self.vectorizer_.transform([_lead(a.title, a.text) for a in articles])
         sims = (queries @ self.postings_).toarray()
         return [self._matches_for(a, sims[j], limit) for j, a in enumerate(articles)]
 
@@ -70,6 +75,16 @@ class DebunkIndex:
                 label=r["final_label"], label_source=r.get("label_source") or "model", score=round(float(sims[i]), 4)))
         found.sort(key=lambda m: (m.label_source != "label", -m.score, m.article_id))
         return found[:limit]
+
+
+def _lead(title: str | None, text: str | None) -> str:
+    """Title + lead with accents folded ("Khloé" matches "Khloe"), case kept for the vectorizer."""
+    doc = lead(title, text)
+    if doc.isascii():
+        return doc
+    # scikit-learn's strip_accents="ascii": decompose, then drop what is not ASCII (the accents,
+    # and curly quotes and dashes, which are not tokens anyway). One C call, not a loop.
+    return unicodedata.normalize("NFKD", doc).encode("ascii", "ignore").decode("ascii")
 
 
 def describe(match: DebunkMatch) -> str:

@@ -58,8 +58,20 @@ def lead(title: str | None, text: str | None, chars: int = LEAD_CHARS) -> str:
     return f"{title or ''}\n{(text or '')[:chars]}"
 
 
+# Runs of two or more words that do not start lowercase, one space apart: the only places a
+# name pair can be. Most words are lowercase, so finding runs in C first skips them cheaply.
+_CAPITAL_RUN = re.compile(r"(?<![^\W\d_])[^\W\d_a-z][\w'’‘\-]*(?:[ \u00a0][^\W\d_a-z][\w'’‘\-]*)+")
+
+
 def _name_pairs(text: str) -> list[tuple[str, str]]:
     """(key, display) for each adjacent capitalised word pair that looks like a name."""
+    out = []
+    for run in _CAPITAL_RUN.finditer(text):
+        out += _pairs_in(run.group(0))
+    return out
+
+
+def _pairs_in(text: str) -> list[tuple[str, str]]:
     out = []
     prev: tuple[str, str, int] | None = None  # (clean word, folded, end offset)
     for m in _WORD.finditer(text):
