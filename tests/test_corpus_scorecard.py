@@ -69,6 +69,16 @@ DEBUNK_ROWS = [
 ]
 
 
+def test_corpus_debunks_fold_accents_but_keep_dashes_between_words():
+    """'Beyoncé' in the query is 'Beyonce' in the store, and 'split—again' is two words: the same
+    claim scores as the same text (a glued 'splitagain' or an unfolded 'beyoncé' scores < 0.9)."""
+    rows = [*DEBUNK_ROWS, {"id": "b1", "title": "Beyonce", "outlet": "radaronline.com", "text": "split—again",
+                           "published": None, "final_label": "fake", "label_source": "label"}]
+    index = DebunkIndex().fit(rows)
+    matches = index.matches(art("q", "Beyoncé", "split again"))
+    assert [m.article_id for m in matches] == ["b1"] and matches[0].score > 0.99
+
+
 def test_corpus_debunks_match_same_claim_and_people_known_labels_first():
     index = DebunkIndex().fit(DEBUNK_ROWS)
     query = art("q", "Jennifer Aniston expecting twins, insiders say", "Jennifer Aniston is expecting twins, sources claim.")

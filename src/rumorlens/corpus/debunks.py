@@ -9,6 +9,7 @@ verdicts, then by similarity. Limits: a label is per story, not per sentence, so
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -21,6 +22,7 @@ from .storylines import extract_people
 from .text import body_people, lead, people
 
 THRESHOLD = 0.35
+_ACCENTS = re.compile("[\u0300-\u036f]")  # combining diacritical marks
 
 
 class DebunkIndex:
@@ -82,9 +84,10 @@ def _lead(title: str | None, text: str | None) -> str:
     doc = lead(title, text)
     if doc.isascii():
         return doc
-    # scikit-learn's strip_accents="ascii": decompose, then drop what is not ASCII (the accents,
-    # and curly quotes and dashes, which are not tokens anyway). One C call, not a loop.
-    return unicodedata.normalize("NFKD", doc).encode("ascii", "ignore").decode("ascii")
+    # Decompose, then drop the combining accents in one regex call (a per-character loop was a
+    # tenth of the matching time). Other non-ASCII (curly quotes, dashes) must stay: deleting
+    # them would glue "split—and" into one token.
+    return _ACCENTS.sub("", unicodedata.normalize("NFKD", doc))
 
 
 def describe(match: DebunkMatch) -> str:
