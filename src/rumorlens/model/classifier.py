@@ -191,6 +191,7 @@ class RumorModel:
             self.full_scorers_, oof_full = self.text_scorers_, oof_text
 
         # Stackers (= calibrators): logistic regressions on out-of-fold inputs.
+        self.__dict__.pop("_term_weights", None)  # refitting: forget term_weights' cache
         # Kept in memory (not saved) so experiments can stack more scorers on the same folds
         # (bench/embeddings.py).
         self.stack_inputs_ = {"text": np.column_stack([oof_text, oof_nb]), "full": np.column_stack([oof_full, oof_nb])}
@@ -229,13 +230,20 @@ class RumorModel:
     def term_weights(self, text_only: bool) -> np.ndarray:
         """Each feature's weight in the calibrated log-odds of ``p_fake``: the scorers'
         coefficients, each times the stacker's weight on that scorer (for explanations)."""
-        cal = self.text_cal_ if text_only else self.full_cal_
-        return sum(coef * cal[i] for i, (coef, _) in enumerate(self.scorers(text_only)))
+        cached = self.__dict__.setdefault("_term_weights", {})
+        if text_only not in cached:  # a 300k-long sum: worth doing once, not per batch
+            cal = self.text_cal_ if text_only else self.full_cal_
+            cached[text_only] = sum(coef * cal[i] for i, (coef, _) in enumerate(self.scorers(text_only)))
+        return cached[text_only]
 
     def predict(self, X_text, urls: Sequence[str | None], text_only: bool) -> tuple[np.ndarray, np.ndarray]:
         """(p_fake, raw scores: one column per scorer) for a text block from ``features``."""
-        X = X_text if text_only else self.with_url(X_text, urls)
-        scores = np.column_stack([X @ coef + intercept for coef, intercept in self.scorers(text_only)])
+        n = X_text.shape[1]
+        # The outlet scorer's URL block is applied on its own, not hstacked: stacking sparse
+        # matrices cost more than the products.
+        U = None if text_only or self.url_vectorizer_ is None else self.url_vectorizer_.transform([url_tokens(u) for u in urls])
+        scores = np.column_stack([
+            X_text @ coef[:n] + intercept + (U @ coef[n:] if U is not None else 0.0) for coef, intercept in self.scorers(text_only)])
         Z = np.column_stack([scores, self.neighbour_features(X_text)])
         w = self.text_cal_ if text_only else self.full_cal_
         return _sigmoid(Z @ w[:-1] + w[-1]), scores

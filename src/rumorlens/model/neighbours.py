@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
-from .vectorize import l2_normalize
+from .vectorize import csr_l2
 
 N_FEATURES = 3  # weighted fake share of the k nearest, max similarity to a fake, to a real
 
@@ -19,22 +19,23 @@ N_FEATURES = 3  # weighted fake share of the k nearest, max similarity to a fake
 def prune_rows(X: sparse.csr_matrix, keep_terms: int) -> sparse.csr_matrix:
     """Keep each row's ``keep_terms`` largest entries, then L2-normalise."""
     X = sparse.csr_matrix(X, dtype=np.float32)
-    rows, cols, vals = [], [], []
+    data, indices, indptr = [], [], [0]
     for i in range(X.shape[0]):
         lo, hi = X.indptr[i], X.indptr[i + 1]
         d, c = X.data[lo:hi], X.indices[lo:hi]
-        if len(d) > keep_terms:
+        if hi - lo > keep_terms:
             top = np.argpartition(d, -keep_terms)[-keep_terms:]
+            top = top[np.argsort(c[top])]  # keep columns in order (canonical CSR)
             d, c = d[top], c[top]
-        rows.append(np.full(len(d), i, dtype=np.int32))
-        cols.append(c)
-        vals.append(d)
-    out = sparse.csr_matrix(
-        (np.concatenate(vals) if vals else [], (np.concatenate(rows) if rows else [], np.concatenate(cols) if cols else [])),
-        shape=X.shape,
-        dtype=np.float32,
+        data.append(d)
+        indices.append(c)
+        indptr.append(indptr[-1] + len(d))
+    return csr_l2(
+        np.concatenate(data).astype(np.float32) if data else np.zeros(0, np.float32),
+        np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, np.int32),
+        np.asarray(indptr, dtype=np.int64),
+        X.shape,
     )
-    return l2_normalize(out)
 
 
 class StoryNeighbours:

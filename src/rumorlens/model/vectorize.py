@@ -90,8 +90,7 @@ class NgramTfidf:
             values = np.log(values) + 1.0
         if len(values):
             values *= self.idf_[cols]
-        X = sparse.csr_matrix((values, cols, np.asarray(indptr, dtype=np.int64)), shape=(len(docs), len(self.idf_)), dtype=np.float32)
-        return l2_normalize(X)
+        return csr_l2(values, cols, np.asarray(indptr, dtype=np.int64), (len(docs), len(self.idf_)))
 
     def get_feature_names_out(self) -> np.ndarray:
         terms = np.empty(len(self.vocabulary_), dtype=object)
@@ -102,8 +101,17 @@ class NgramTfidf:
 
 def l2_normalize(X: sparse.csr_matrix) -> sparse.csr_matrix:
     """Rows scaled to unit length (empty rows stay empty), like sklearn's ``normalize``."""
-    X = sparse.csr_matrix(X, dtype=np.float32, copy=True)
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1), dtype=np.float64).ravel())
+    X = sparse.csr_matrix(X, dtype=np.float32)
+    return csr_l2(X.data.copy(), X.indices, X.indptr, X.shape)
+
+
+def csr_l2(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
+    """A CSR matrix from its arrays with every row scaled to unit length, ``data`` in place.
+
+    Works on the arrays with numpy alone: scipy's element-wise sparse operations cost ~0.2 ms of
+    checks per call, and checking one article called this five times."""
+    rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+    norms = np.sqrt(np.bincount(rows, weights=np.square(data, dtype=np.float64), minlength=shape[0]))
     norms[norms == 0] = 1.0
-    X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)
-    return X
+    data /= norms[rows].astype(np.float32)
+    return sparse.csr_matrix((data, indices, indptr), shape=shape, dtype=np.float32)
