@@ -116,10 +116,15 @@ class RumorModel:
             dtype=np.float32,
         )
 
-    def with_url(self, X, urls: Sequence[str | None]):
+    def url_block(self, urls: Sequence[str | None]):
+        """The outlet scorer's extra columns (URL host and section tokens); None without them."""
         if self.url_vectorizer_ is None:
-            return X
-        return sparse.hstack([X, self.url_vectorizer_.transform([url_tokens(u) for u in urls])], format="csr", dtype=np.float32)
+            return None
+        return self.url_vectorizer_.transform([url_tokens(u) for u in urls])
+
+    def with_url(self, X, urls: Sequence[str | None]):
+        U = self.url_block(urls)
+        return X if U is None else sparse.hstack([X, U], format="csr", dtype=np.float32)
 
     # -- training ------------------------------------------------------------------------
     def fit(
@@ -241,7 +246,7 @@ class RumorModel:
         n = X_text.shape[1]
         # The outlet scorer's URL block is applied on its own, not hstacked: stacking sparse
         # matrices cost more than the products.
-        U = None if text_only or self.url_vectorizer_ is None else self.url_vectorizer_.transform([url_tokens(u) for u in urls])
+        U = None if text_only else self.url_block(urls)
         scores = np.column_stack([
             X_text @ coef[:n] + intercept + (U @ coef[n:] if U is not None else 0.0) for coef, intercept in self.scorers(text_only)])
         Z = np.column_stack([scores, self.neighbour_features(X_text)])

@@ -99,12 +99,6 @@ class NgramTfidf:
         return terms
 
 
-def l2_normalize(X: sparse.csr_matrix) -> sparse.csr_matrix:
-    """Rows scaled to unit length (empty rows stay empty), like sklearn's ``normalize``."""
-    X = sparse.csr_matrix(X, dtype=np.float32)
-    return csr_l2(X.data.copy(), X.indices, X.indptr, X.shape)
-
-
 def csr_l2(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
     """A CSR matrix from its arrays with every row scaled to unit length, ``data`` in place.
 
