@@ -105,6 +105,22 @@ def tiny_judge(tiny_model_dir):
     return Judge.load(tiny_model_dir)
 
 
+@pytest.fixture(scope="session")
+def small_model_dir(tmp_path_factory) -> Path:
+    """A real small model: 200 fake + 200 real training articles, so p_fake and label vary on dev.
+    Trained once per session and shared by the batch tests (local engine and Spark/Ray)."""
+    from rumorlens.model.judge import Judge
+    from rumorlens.read import read_articles
+
+    if not TRAIN.is_file():
+        pytest.fail(f"training split missing: {TRAIN} (tests expect ../shared beside the repo)")
+    arts = list(read_articles([TRAIN]))  # sorted by label: take 200 of each
+    arts = [a for a in arts if a.label == "fake"][:200] + [a for a in arts if a.label == "real"][:200]
+    out = tmp_path_factory.mktemp("small-model")
+    Judge.fit(arts).save(out, model_version="small-test")
+    return out
+
+
 def _shipped_model_dir() -> Path:
     from rumorlens.model.judge import default_model_path
 

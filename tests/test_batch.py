@@ -22,7 +22,6 @@ from rumorlens.read import read_articles
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRAIN = SHARED / "data" / "gossipcop" / "train.jsonl"
 DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
 N_DEV = 120
 BAD_LINES = ['{"title": "no body", "text": ', '{"title": "no text field"}', '"just a string"']
@@ -31,20 +30,6 @@ BAD_LINES = ['{"title": "no body", "text": ', '{"title": "no text field"}', '"ju
 def lines(path: Path, n: int, start: int = 0) -> list[str]:
     with path.open(encoding="utf-8") as f:
         return [line.rstrip("\n") for line in islice(f, start, start + n)]
-
-
-@pytest.fixture(scope="session")
-def batch_model_dir(tmp_path_factory) -> Path:
-    """A real (small) model: 400 training articles, so p_fake and label vary across the dev subset."""
-    from rumorlens.model.judge import Judge
-
-    if not TRAIN.is_file():
-        pytest.fail(f"training split missing: {TRAIN} (tests expect ../shared beside the repo)")
-    arts = list(read_articles([TRAIN]))  # sorted by label: take 200 of each
-    arts = [a for a in arts if a.label == "fake"][:200] + [a for a in arts if a.label == "real"][:200]
-    out = tmp_path_factory.mktemp("batch-model")
-    Judge.fit(arts).save(out, model_version="batch-test")
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +48,12 @@ def read_parts(out: Path, suffix: str = "jsonl") -> list[dict]:
     return rows
 
 
-def test_batch_local_rows_equal_check_json(tmp_path, feed, batch_model_dir):
+def test_batch_local_rows_equal_check_json(tmp_path, feed, small_model_dir):
     from rumorlens.model.judge import Judge
 
-    manifest = run_batch([feed], tmp_path / "out", model_dir=batch_model_dir, rows_per_partition=40)
+    manifest = run_batch([feed], tmp_path / "out", model_dir=small_model_dir, rows_per_partition=40)
     rows = read_parts(tmp_path / "out")
-    judge = Judge.load(batch_model_dir)
+    judge = Judge.load(small_model_dir)
     expected = [v.as_dict() for v in judge.judge_many(read_articles([feed], on_problem=lambda e: None))]
     assert rows == expected  # field for field what `check --json` prints
     assert len(rows) == N_DEV and len({r["p_fake"] for r in rows}) > 10
@@ -78,9 +63,9 @@ def test_batch_local_rows_equal_check_json(tmp_path, feed, batch_model_dir):
     assert (tmp_path / "out" / "_SUCCESS").exists()
 
 
-def test_batch_bad_records_are_counted_and_listed_with_source(tmp_path, feed, batch_model_dir):
+def test_batch_bad_records_are_counted_and_listed_with_source(tmp_path, feed, small_model_dir):
     missing = tmp_path / "missing.jsonl"
-    manifest = run_batch([feed, missing], tmp_path / "out", model_dir=batch_model_dir)
+    manifest = run_batch([feed, missing], tmp_path / "out", model_dir=small_model_dir)
     errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
     assert [(e["source"], e["code"]) for e in errors] == [
         (f"{feed}:51", "RL005"),
@@ -94,9 +79,9 @@ def test_batch_bad_records_are_counted_and_listed_with_source(tmp_path, feed, ba
     assert manifest["errors"] == 4 and manifest["verdicts"] == N_DEV
 
 
-def test_batch_no_signals_drops_the_signals_field_only(tmp_path, feed, batch_model_dir):
-    run_batch([feed], tmp_path / "with", model_dir=batch_model_dir)
-    run_batch([feed], tmp_path / "without", model_dir=batch_model_dir, signals=False)
+def test_batch_no_signals_drops_the_signals_field_only(tmp_path, feed, small_model_dir):
+    run_batch([feed], tmp_path / "with", model_dir=small_model_dir)
+    run_batch([feed], tmp_path / "without", model_dir=small_model_dir, signals=False)
     with_signals, without = read_parts(tmp_path / "with"), read_parts(tmp_path / "without")
     assert "signals" in with_signals[0] and "signals" not in without[0]
     assert [(r["id"], r["p_fake"], r["label"]) for r in with_signals] == [(r["id"], r["p_fake"], r["label"]) for r in without]
@@ -116,10 +101,10 @@ CRASH_SCRIPT = textwrap.dedent(
 )
 
 
-def test_batch_resume_after_crash_skips_finished_partitions(tmp_path, feed, batch_model_dir, monkeypatch):
+def test_batch_resume_after_crash_skips_finished_partitions(tmp_path, feed, small_model_dir, monkeypatch):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    crashed = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(feed), str(out), str(batch_model_dir)], env=env)
+    crashed = subprocess.run([sys.executable, "-c", CRASH_SCRIPT, str(feed), str(out), str(small_model_dir)], env=env)
     assert crashed.returncode == 137
     assert sorted(p.name for p in out.glob("part-*")) == ["part-00000.jsonl", "part-00001.jsonl"]
     assert not (out / "_SUCCESS").exists()
@@ -136,51 +121,51 @@ def test_batch_resume_after_crash_skips_finished_partitions(tmp_path, feed, batc
             yield from real_score(iter([frame]), *args)
 
     monkeypatch.setattr(engines, "score_frames", spy)
-    manifest = run_batch([feed], out, model_dir=batch_model_dir, rows_per_partition=30)
+    manifest = run_batch([feed], out, model_dir=small_model_dir, rows_per_partition=30)
     assert scored_parts == [2, 3, 4]  # 123 rows in partitions of 30: 0 and 1 were already done
     assert manifest["partitions_skipped"] == 2 and manifest["verdicts"] == N_DEV and manifest["errors"] == 3
     assert not list(out.glob("*.tmp"))
 
     fresh = tmp_path / "fresh"
     monkeypatch.setattr(engines, "score_frames", real_score)
-    run_batch([feed], fresh, model_dir=batch_model_dir, rows_per_partition=30)
+    run_batch([feed], fresh, model_dir=small_model_dir, rows_per_partition=30)
     assert read_parts(out) == read_parts(fresh)
     assert (out / "errors.jsonl").read_text() == (fresh / "errors.jsonl").read_text()
 
 
-def test_batch_rerun_of_finished_output_scores_nothing(tmp_path, feed, batch_model_dir):
-    first = run_batch([feed], tmp_path / "out", model_dir=batch_model_dir, rows_per_partition=50)
-    again = run_batch([feed], tmp_path / "out", model_dir=batch_model_dir, rows_per_partition=50)
+def test_batch_rerun_of_finished_output_scores_nothing(tmp_path, feed, small_model_dir):
+    first = run_batch([feed], tmp_path / "out", model_dir=small_model_dir, rows_per_partition=50)
+    again = run_batch([feed], tmp_path / "out", model_dir=small_model_dir, rows_per_partition=50)
     assert again["partitions_skipped"] == again["partitions"] == 3
     assert {k: again[k] for k in ("rows", "verdicts", "errors", "fake")} == {k: first[k] for k in ("rows", "verdicts", "errors", "fake")}
 
 
-def test_batch_refuses_resume_with_other_settings(tmp_path, feed, batch_model_dir):
+def test_batch_refuses_resume_with_other_settings(tmp_path, feed, small_model_dir):
     from rumorlens.errors import UsageError
 
-    run_batch([feed], tmp_path / "out", model_dir=batch_model_dir, rows_per_partition=50)
+    run_batch([feed], tmp_path / "out", model_dir=small_model_dir, rows_per_partition=50)
     with pytest.raises(UsageError) as err:
-        run_batch([feed], tmp_path / "out", model_dir=batch_model_dir, rows_per_partition=50, text_only=True)
+        run_batch([feed], tmp_path / "out", model_dir=small_model_dir, rows_per_partition=50, text_only=True)
     assert str(err.value) == (
         f"{tmp_path / 'out'} holds a batch run with different settings (text_only changed); "
         "use another --out or delete it to start over [RL081]"
     )
 
 
-def test_batch_refuses_to_write_into_an_unrelated_directory(tmp_path, feed, batch_model_dir):
+def test_batch_refuses_to_write_into_an_unrelated_directory(tmp_path, feed, small_model_dir):
     from rumorlens.errors import UsageError
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "thesis.tex").write_text("precious", encoding="utf-8")
     with pytest.raises(UsageError, match=r"is a non-empty directory that is not a rumorlens batch output.*\[RL082\]"):
-        run_batch([feed], tmp_path / "docs", model_dir=batch_model_dir)
+        run_batch([feed], tmp_path / "docs", model_dir=small_model_dir)
     assert (tmp_path / "docs" / "thesis.tex").read_text() == "precious"
 
 
-def test_batch_parquet_output_is_readable_with_the_same_fields(tmp_path, feed, batch_model_dir):
+def test_batch_parquet_output_is_readable_with_the_same_fields(tmp_path, feed, small_model_dir):
     pq = pytest.importorskip("pyarrow.parquet")
-    run_batch([feed], tmp_path / "js", model_dir=batch_model_dir, rows_per_partition=50)
-    run_batch([feed], tmp_path / "pq", model_dir=batch_model_dir, rows_per_partition=50, fmt="parquet")
+    run_batch([feed], tmp_path / "js", model_dir=small_model_dir, rows_per_partition=50)
+    run_batch([feed], tmp_path / "pq", model_dir=small_model_dir, rows_per_partition=50, fmt="parquet")
     table = pq.read_table(sorted((tmp_path / "pq").glob("part-*.parquet")))
     from_parquet = table.to_pylist()
     from_jsonl = read_parts(tmp_path / "js")
@@ -191,7 +176,7 @@ def test_batch_parquet_output_is_readable_with_the_same_fields(tmp_path, feed, b
     assert from_parquet == from_jsonl
 
 
-def test_batch_reads_parquet_and_csv_inputs_like_jsonl(tmp_path, batch_model_dir):
+def test_batch_reads_parquet_and_csv_inputs_like_jsonl(tmp_path, small_model_dir):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     import csv
@@ -204,17 +189,17 @@ def test_batch_reads_parquet_and_csv_inputs_like_jsonl(tmp_path, batch_model_dir
         writer.writeheader()
         writer.writerows(records)
     for name in ("jsonl", "parquet", "csv"):
-        run_batch([tmp_path / f"in.{name}"], tmp_path / f"out-{name}", model_dir=batch_model_dir)
+        run_batch([tmp_path / f"in.{name}"], tmp_path / f"out-{name}", model_dir=small_model_dir)
     keyed = {name: [(r["id"], r["p_fake"], r["label"], r["text"]) for r in read_parts(tmp_path / f"out-{name}")] for name in ("jsonl", "parquet", "csv")}
     assert len(keyed["jsonl"]) == 30
     assert keyed["parquet"] == keyed["jsonl"] and keyed["csv"] == keyed["jsonl"]
 
 
-def test_batch_parquet_input_without_text_column_is_one_coded_error(tmp_path, batch_model_dir):
+def test_batch_parquet_input_without_text_column_is_one_coded_error(tmp_path, small_model_dir):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
     pq.write_table(pa.Table.from_pylist([{"id": "1", "body": "x"}]), tmp_path / "bad.parquet")
-    manifest = run_batch([tmp_path / "bad.parquet"], tmp_path / "out", model_dir=batch_model_dir)
+    manifest = run_batch([tmp_path / "bad.parquet"], tmp_path / "out", model_dir=small_model_dir)
     error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
     assert error["reason"] == f"{tmp_path / 'bad.parquet'}: Parquet file has no 'text' column (columns: id, body); name the article-body column 'text' [RL080]"
     assert manifest["verdicts"] == 0 and manifest["errors"] == 1
@@ -239,8 +224,8 @@ def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
 runner = CliRunner()
 
 
-def test_batch_cli_json_manifest_and_exit_1_for_bad_records(tmp_path, feed, batch_model_dir):
-    result = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "o"), "--model", str(batch_model_dir), "--partitions", "2", "--json"])
+def test_batch_cli_json_manifest_and_exit_1_for_bad_records(tmp_path, feed, small_model_dir):
+    result = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "o"), "--model", str(small_model_dir), "--partitions", "2", "--json"])
     assert result.exit_code == 1
     manifest = json.loads(result.stdout)
     assert manifest["partitions"] == 2 and manifest["rows_per_partition"] == 62
@@ -248,10 +233,10 @@ def test_batch_cli_json_manifest_and_exit_1_for_bad_records(tmp_path, feed, batc
     assert json.loads((tmp_path / "o" / "_manifest.json").read_text()) == manifest
 
 
-def test_batch_cli_clean_run_exits_0_with_summary(tmp_path, batch_model_dir):
+def test_batch_cli_clean_run_exits_0_with_summary(tmp_path, small_model_dir):
     clean = tmp_path / "clean.jsonl"
     clean.write_text("\n".join(lines(DEV, 10)) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["batch", str(clean), "--out", str(tmp_path / "o"), "--model", str(batch_model_dir)])
+    result = runner.invoke(app, ["batch", str(clean), "--out", str(tmp_path / "o"), "--model", str(small_model_dir)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Judged 10 articles (")
 
@@ -265,8 +250,8 @@ def test_batch_cli_clean_run_exits_0_with_summary(tmp_path, batch_model_dir):
         (["x.jsonl", "--partitions", "0"], "error: invalid value for --partitions: 0; give a positive number [RL042]"),
     ],
 )
-def test_batch_cli_usage_errors_exit_2_with_one_line(tmp_path, batch_model_dir, args, message):
-    result = runner.invoke(app, ["batch", *args, "--out", str(tmp_path / "o"), "--model", str(batch_model_dir)])
+def test_batch_cli_usage_errors_exit_2_with_one_line(tmp_path, small_model_dir, args, message):
+    result = runner.invoke(app, ["batch", *args, "--out", str(tmp_path / "o"), "--model", str(small_model_dir)])
     assert result.exit_code == 2
     assert result.stderr.strip() == message
 
@@ -278,10 +263,10 @@ def test_batch_cli_bad_model_dir_is_a_usage_error(tmp_path, feed):
 
 
 @pytest.mark.parametrize("engine, package, extra", [("spark", "pyspark", "spark"), ("ray", "ray[data]", "ray")])
-def test_batch_cli_missing_engine_package_names_the_extra(tmp_path, feed, batch_model_dir, monkeypatch, engine, package, extra):
+def test_batch_cli_missing_engine_package_names_the_extra(tmp_path, feed, small_model_dir, monkeypatch, engine, package, extra):
     module = "pyspark" if engine == "spark" else "ray"
     monkeypatch.setitem(sys.modules, module, None)  # makes `import pyspark` / `import ray` fail
-    result = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "o"), "--engine", engine, "--model", str(batch_model_dir)])
+    result = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "o"), "--engine", engine, "--model", str(small_model_dir)])
     assert result.exit_code == 2
     assert result.stderr.strip() == (
         f"error: the {engine} engine needs the optional dependency {package}; "
@@ -289,9 +274,9 @@ def test_batch_cli_missing_engine_package_names_the_extra(tmp_path, feed, batch_
     )
 
 
-def test_batch_cli_unwritable_out_is_one_line(tmp_path, feed, batch_model_dir):
+def test_batch_cli_unwritable_out_is_one_line(tmp_path, feed, small_model_dir):
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a directory", encoding="utf-8")
-    result = runner.invoke(app, ["batch", str(feed), "--out", str(blocker / "sub"), "--model", str(batch_model_dir)])
+    result = runner.invoke(app, ["batch", str(feed), "--out", str(blocker / "sub"), "--model", str(small_model_dir)])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: cannot write batch output {blocker / 'sub'} (Not a directory); choose a writable --out directory [RL086]"

@@ -16,10 +16,8 @@ from pathlib import Path
 import pytest
 
 from rumorlens.batch import run_batch
-from rumorlens.read import read_articles
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-TRAIN = SHARED / "data" / "gossipcop" / "train.jsonl"
 DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
 N_DEV = 200
 BAD_LINES = ['{"title": "broken', '{"title": "no text field"}']
@@ -37,17 +35,6 @@ def need(module: str, flag: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def model_dir(tmp_path_factory) -> Path:
-    from rumorlens.model.judge import Judge
-
-    arts = list(read_articles([TRAIN]))
-    arts = [a for a in arts if a.label == "fake"][:200] + [a for a in arts if a.label == "real"][:200]
-    out = tmp_path_factory.mktemp("engines-model")
-    Judge.fit(arts).save(out, model_version="engines-test")
-    return out
-
-
-@pytest.fixture(scope="module")
 def feed(tmp_path_factory) -> Path:
     """200 dev articles (resampled from the whole split) with two broken lines."""
     with DEV.open(encoding="utf-8") as f:
@@ -58,14 +45,14 @@ def feed(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def local_out(tmp_path_factory, feed, model_dir) -> Path:
+def local_out(tmp_path_factory, feed, small_model_dir) -> Path:
     out = tmp_path_factory.mktemp("local") / "out"
-    run_batch([feed], out, engine="local", model_dir=model_dir, partitions=4)
+    run_batch([feed], out, engine="local", model_dir=small_model_dir, partitions=4)
     return out
 
 
 @pytest.fixture(scope="module")
-def spark(model_dir):
+def spark(small_model_dir):
     need("pyspark", "RUMORLENS_REQUIRE_SPARK")
     import sys
 
@@ -108,33 +95,33 @@ def assert_same_verdicts(out: Path, local_out: Path) -> None:
     assert (out / "errors.jsonl").read_text() == (local_out / "errors.jsonl").read_text()
 
 
-def test_batch_spark_gives_the_local_verdicts(tmp_path, spark, feed, model_dir, local_out):
-    manifest = run_batch([feed], tmp_path / "out", engine="spark", model_dir=model_dir, partitions=4)
+def test_batch_spark_gives_the_local_verdicts(tmp_path, spark, feed, small_model_dir, local_out):
+    manifest = run_batch([feed], tmp_path / "out", engine="spark", model_dir=small_model_dir, partitions=4)
     assert manifest["engine"] == "spark" and manifest["verdicts"] == N_DEV and manifest["errors"] == 2
     assert_same_verdicts(tmp_path / "out", local_out)
     assert spark.sparkContext.master == "local[2]"  # it really ran on the session, with 2 cores
 
 
-def test_batch_spark_resumes_a_run_the_local_engine_started(tmp_path, spark, feed, model_dir, local_out):
+def test_batch_spark_resumes_a_run_the_local_engine_started(tmp_path, spark, feed, small_model_dir, local_out):
     out = tmp_path / "out"
-    run_batch([feed], out, engine="local", model_dir=model_dir, partitions=4)
+    run_batch([feed], out, engine="local", model_dir=small_model_dir, partitions=4)
     for stale in ("part-00002.jsonl", "_state/part-00002.json", "_state/part-00003.json", "_SUCCESS"):
         (out / stale).unlink()  # as if the local run had died after two partitions
-    manifest = run_batch([feed], out, engine="spark", model_dir=model_dir, partitions=4)
+    manifest = run_batch([feed], out, engine="spark", model_dir=small_model_dir, partitions=4)
     assert manifest["partitions_skipped"] == 2
     assert_same_verdicts(out, local_out)
 
 
-def test_batch_spark_writes_readable_parquet(tmp_path, spark, feed, model_dir):
+def test_batch_spark_writes_readable_parquet(tmp_path, spark, feed, small_model_dir):
     pq = pytest.importorskip("pyarrow.parquet")
-    run_batch([feed], tmp_path / "out", engine="spark", model_dir=model_dir, partitions=2, fmt="parquet", signals=False)
+    run_batch([feed], tmp_path / "out", engine="spark", model_dir=small_model_dir, partitions=2, fmt="parquet", signals=False)
     table = pq.read_table(sorted((tmp_path / "out").glob("part-*.parquet")))
     assert table.num_rows == N_DEV and "signals" not in table.column_names
     assert set(table.column("label").to_pylist()) == {"fake", "real"}
 
 
-def test_batch_ray_gives_the_local_verdicts(tmp_path, ray_cluster, feed, model_dir, local_out):
-    manifest = run_batch([feed], tmp_path / "out", engine="ray", model_dir=model_dir, partitions=4)
+def test_batch_ray_gives_the_local_verdicts(tmp_path, ray_cluster, feed, small_model_dir, local_out):
+    manifest = run_batch([feed], tmp_path / "out", engine="ray", model_dir=small_model_dir, partitions=4)
     assert manifest["engine"] == "ray" and manifest["verdicts"] == N_DEV and manifest["errors"] == 2
     assert_same_verdicts(tmp_path / "out", local_out)
     assert ray_cluster.cluster_resources()["CPU"] == 2
