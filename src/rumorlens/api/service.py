@@ -184,12 +184,12 @@ class Service:
         if suffix not in UPLOAD_SUFFIXES:
             raise InputError("RL076", name=name)
         stem = name.rsplit(".", 1)[0] if suffix in (".txt", ".html", ".htm") else None
-        verdicts = []
+        articles = []
         for item in read_bytes(data, name, suffix, stem=stem):
             if isinstance(item, InputError):
                 raise item
-            verdicts.append(self.judge_article(item))
-        return verdicts
+            articles.append(item)
+        return self.judge_articles(articles)
 
     # -- writes ----------------------------------------------------------------------------
     def save(self, articles: list[Article]) -> tuple[list[Verdict], int]:
@@ -197,7 +197,7 @@ class Service:
         if self.read_only:
             raise ReadOnly("RL077")
         store = self._need_store()
-        verdicts = [self.judge_article(a) for a in articles]
+        verdicts = self.judge_articles(articles)  # in batches: a POST may carry 1,000 articles
         added = store.add(list(zip(articles, verdicts)))
         return verdicts, int(added or 0)
 
