@@ -371,6 +371,25 @@ def test_signals_pronoun_told_outlet_is_on_record_quote():
     assert "on_record_quote" not in kinds("Title\nKim went out. “I am fine,” she said.")
 
 
+def test_signals_pronoun_said_is_on_record_when_someone_is_named():
+    # '"…," she said' with no outlet: on the record when a full name comes before it
+    text = "Title\nKim Kardashian went out on Friday. “I am fine,” she said."
+    quotes = of_kind(text, "on_record_quote")
+    assert [(q.text, q.speaker) for q in quotes] == [("she said", "Kim Kardashian")]
+    # the speaker already quoted by name beats a capitalised title mentioned in between
+    text = ("Title\nGwen Stefani laughed. “What?” Stefani told Access Hollywood about Sexiest Man Alive.\n"
+            "“Wow, I knew it,” she continued.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Stefani", "Stefani"]
+    # a full stop ends a name: "Fifty Shades Darker. She" is not one person
+    text = "Title\nDakota Johnson starred in Fifty Shades Darker. She laughed. “I loved it,” she said."
+    quotes = of_kind(text, "on_record_quote")
+    assert len(quotes) == 1 and ". " not in quotes[0].speaker and not quotes[0].speaker.endswith("She")
+    # straight after an unnamed source's quote, "she" may be the source: not on the record
+    text = ("Title\nA source says Kim Kardashian is sad. “She is crying,” the source said. "
+            "“It is over,” she said.")
+    assert "on_record_quote" not in kinds(text)
+
+
 @pytest.mark.parametrize(
     "title, span",
     [

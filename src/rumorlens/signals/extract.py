@@ -271,6 +271,11 @@ def _sentence_end(text: str, pos: int, hi: int) -> int:
 _PERSON = re.compile(r"(?<![\w’'])[A-Z][a-z’'-]+(?:[ \t]+(?:[A-Z][a-z’'.-]+|de|van|von|di|da|del|la|le|al|bin)){1,3}(?![\w’'])")
 
 
+# "Fifty Shades Darker. She": a full stop after a word longer than an initial or "Jr." ends
+# the name (the pattern lets "." into name words for "J." and "Jr.").
+_SENTENCE_IN_NAME = re.compile(r"(?<=[a-z’'-]{3}\.)\s")
+
+
 def _recent_person(text: str, lo: int, hi: int) -> str | None:
     """The last full name mentioned in ``text[lo:hi]`` (outlets and quoted words skipped)."""
     best = None
@@ -281,7 +286,7 @@ def _recent_person(text: str, lo: int, hi: int) -> str | None:
         inside = (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1
         if inside:
             continue
-        name = _clean_name(m.group())
+        name = _clean_name(_SENTENCE_IN_NAME.split(m.group())[0])
         if name and len(name.split()) >= 2:
             best = name
     return best
@@ -516,7 +521,6 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
 
     # on-record quotes after a closing quote mark: "...," Jenner told People.
     last_named: str | None = None
-    last_kind_named = False
     quote_spans: list[tuple[int, int]] = []
     closers = []
     for qc in ("”", '"'):
@@ -534,7 +538,6 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         g = "rep" if rep else ("name" if m.group("name") else "verb2")
         a_start, a_end = m.start(g), m.end()
         if any(s <= a_start < e for s, e in anon_spans):
-            last_kind_named = False
             continue
         obj = m.group("obj")
         outlet = _outlet_of(obj) if obj else None
@@ -551,31 +554,37 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 continue
         elif name:
             if name.split()[0] in _PRONOUNS:
-                if outlet is not None:
-                    # '"…," she told People': on the record with an outlet even when no named
-                    # quote came before; the speaker is the last full name in the paragraph
-                    # before the quote, else the last named quote speaker.
-                    close = _quote_before(text, qi)
-                    opening = qi - len(close) - 1
-                    # look back ~600 chars, from a paragraph start so quote marks pair up
-                    para = text.rfind("\n", 0, max(opening - 600, 0)) + 1
+                # '"…," she said': the speaker is the last full name in the paragraph(s) before
+                # the quote, else the last named quote speaker. With an outlet ("she told
+                # People") it is on the record even when nobody can be named; without one it
+                # counts only when someone can, and not when the nearest attribution before it
+                # is an unnamed source's (that "she" may be the source).
+                after_source = max((e for _, e in anon_spans if e <= qi), default=-1) > max((e for _, e in quote_spans if e <= qi), default=-1)
+                if outlet is None and after_source:
+                    continue
+                close = _quote_before(text, qi)
+                opening = qi - len(close) - 1
+                # look back ~600 chars, from a paragraph start so quote marks pair up
+                para = text.rfind("\n", 0, max(opening - 600, 0)) + 1
+                window = text[para:max(opening, para)]
+                # the last named speaker if the window still talks about them, else the last
+                # full name in it (capitalised runs can be titles: the speaker is the safer bet)
+                if last_named and last_named.split()[-1] in window:
+                    who = last_named
+                else:
                     who = _recent_person(text, para, max(opening, para)) or last_named
+                if outlet is not None or who:
                     note = f"quote attributed (by pronoun) to {who}" if who else "quote attributed by pronoun"
                     append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
-                                note + f" via {outlet}", speaker=who, outlet=outlet))
+                                note + (f" via {outlet}" if outlet else ""), speaker=who, outlet=outlet))
                     quote_spans.append((a_start, a_end))
-                # Lowercase "she said" only counts with an outlet (above): the shipped model was
-                # trained when only a capitalised "She said" could reach the branch below.
-                elif last_named and last_kind_named and name[0].isupper():
-                    append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
-                                f"quote attributed (by pronoun) to {last_named}", speaker=last_named, outlet=outlet))
                 continue
             speaker = _clean_name(name)
             if speaker and g == "name" and not name.startswith(speaker):
                 a_start += name.find(speaker.split()[0])  # "But Twitter confirmed" -> "Twitter confirmed"
         if not speaker:
             continue
-        last_named, last_kind_named = speaker, True
+        last_named = speaker
         stats["speakers"].add(speaker)
         append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote"],
                     f"quote attributed to {speaker}" + (f" via {outlet}" if outlet else ""), speaker=speaker, outlet=outlet))
