@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from conftest import REPO, TINY_ARTICLES
 from rumorlens.cli import app
 
-EVAL_KEYS = ("n", "accuracy", "macro_f1", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
+EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
 
 
 @pytest.fixture
@@ -130,6 +130,9 @@ def test_evaluate_table_and_confusion_matrix(runner, tiny_model_dir, tiny_jsonl)
     out = result.stdout
     assert "11 articles (with outlet)" in out
     assert "macro-F1" in out and "ROC AUC" in out and "Brier" in out
+    assert "balanced macro-F1 (fakes and reals weighted equally): " in out and "re-based" not in out
+    rebased = run(runner, "evaluate", tiny_jsonl, "--model", tiny_model_dir, "--prevalence", "0.5").stdout
+    assert "model re-based to 50% fakes: cut at p_fake " in rebased
     assert "confusion matrix" in out and "true \\ predicted" in out
 
 
@@ -187,6 +190,32 @@ def test_evaluate_shipped_model_reproduces_its_recorded_dev_metrics(shipped_judg
     assert d["n"] == recorded["text_only"]["n"]
     assert abs(d["macro_f1"] - recorded["text_only"]["macro_f1"]) <= 0.01
 
+
+
+@pytest.mark.slow
+def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge, runner, dev_path, tmp_path):
+    """A half-fake collection (all 325 dev fakes, 325 dev reals): re-basing the model to that
+    share scores better than the training share's cut, which calls too many fakes real."""
+    lines = dev_path.read_text(encoding="utf-8").splitlines()
+    fakes = [l for l in lines if json.loads(l)["label"] == "fake"]
+    reals = [l for l in lines if json.loads(l)["label"] == "real"][: len(fakes)]
+    half = tmp_path / "half.jsonl"
+    half.write_text("\n".join(fakes + reals) + "\n", encoding="utf-8")
+    default = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only").stdout)
+    rebased = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "0.5").stdout)
+    assert default["prevalence"] is None and rebased["prevalence"] == 0.5
+    assert rebased["macro_f1"] > default["macro_f1"] + 0.01
+    assert rebased["confusion"][0][0] > default["confusion"][0][0]  # more fakes caught
+    assert rebased["roc_auc"] == pytest.approx(default["roc_auc"], abs=1e-6)  # same ranking
+    # on a balanced set, balanced macro-F1 is macro-F1
+    assert default["balanced_macro_f1"] == pytest.approx(default["macro_f1"], abs=1e-4)
+
+
+def test_evaluate_and_check_reject_a_prevalence_outside_0_1(runner, tiny_model_dir, tiny_jsonl):
+    for command in ("evaluate", "check"):
+        result = run(runner, command, tiny_jsonl, "--model", tiny_model_dir, "--prevalence", "1.5")
+        assert result.exit_code == 2
+        assert "--prevalence" in result.stderr and "Traceback" not in result.stderr
 
 def test_train_unwritable_out_is_rl042_before_training(runner, tiny_jsonl, tmp_path):
     blocker = tmp_path / "a-file"

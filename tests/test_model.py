@@ -195,6 +195,53 @@ def test_model_metrics_on_hand_computed_example():
     assert m["f1_fake"] == pytest.approx(0.5) and m["f1_real"] == pytest.approx(0.5) and m["macro_f1"] == pytest.approx(0.5)
 
 
+
+def test_model_metrics_balanced_macro_f1_weights_both_classes_equally():
+    # 1 fake caught, 1 fake missed, 8 reals right: the rare class counts as much as the common one
+    y = [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    p = [0.9, 0.1, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.2]
+    m = metrics(y, p, 0.5)
+    # weighted so each class totals half: F1 fake = 2/3, F1 real = 5 / (5 + 1.25) = 0.8
+    assert m["balanced_macro_f1"] == pytest.approx((2 / 3 + 0.8) / 2)
+    assert m["macro_f1"] == pytest.approx((2 / 3 + 16 / 17) / 2)
+
+
+def test_model_prevalence_rebases_p_fake_and_the_cut(tiny_judge, tiny_articles):
+    from rumorlens.model.classifier import rebase
+
+    model = tiny_judge.model
+    base = model.outlets_.base_rate_
+    plain = list(tiny_judge.judge_many(tiny_articles))
+    for share in (0.1, 0.5, 0.9):
+        rebased = list(tiny_judge.judge_many(tiny_articles, prevalence=share))
+        for a, b in zip(plain, rebased):
+            assert b.p_fake == pytest.approx(float(rebase(np.array([a.p_fake]), base, share)[0]))
+            assert (b.p_fake > a.p_fake) == (share > base)
+            assert b.threshold == model.threshold(False, share)
+            assert b.label == ("fake" if b.p_fake >= b.threshold else "real")
+    # re-basing to the training share changes nothing
+    same = rebase(np.array([0.05, 0.3, 0.97]), 0.25, 0.25)
+    assert same == pytest.approx([0.05, 0.3, 0.97])
+    with pytest.raises(ValueError):
+        list(tiny_judge.judge_many(tiny_articles, prevalence=1.0))
+
+
+def test_model_prevalence_cut_comes_from_the_saved_table_or_rebases_the_old_cut(tiny_model_dir, tmp_path):
+    model = Judge.load(tiny_model_dir).model
+    table = model.prevalence_thresholds_["full"]
+    assert [row[0] for row in table] == pytest.approx(np.arange(0.05, 0.951, 0.05))
+    assert all(0 < t < 1 for _, t in table)
+    assert model.threshold(False, 0.5) == dict((round(k, 2), t) for k, t in table)[0.5]
+    # a model saved before the table existed keeps its decisions: the cut is re-based with p
+    copy = fresh_copy(tiny_model_dir, tmp_path / "old")
+    meta = json.loads((copy / "meta.json").read_text())
+    del meta["config"]["prevalence_thresholds"]
+    (copy / "meta.json").write_text(json.dumps(meta))
+    old = Judge.load(copy).model
+    from rumorlens.model.classifier import rebase
+
+    assert old.threshold(True, 0.6) == pytest.approx(float(rebase(np.array([old.threshold(True)]), old.outlets_.base_rate_, 0.6)[0]))
+
 def test_model_evaluate_counts_only_labelled_and_reports_outlets(tiny_judge, tiny_articles):
     unlabelled = Article.create(text="No label here.", title="x")
     result = evaluate(tiny_judge, [*tiny_articles, unlabelled])

@@ -11,6 +11,10 @@ from .common import EXIT_USAGE, Outcome, errors_as_exit, print_json, stdout_is_t
 from .render import print_explained, print_verdict
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
+PREVALENCE_HELP = (
+    "Expected share of fakes among these articles, 0.01-0.99 (default: the training data's, about "
+    "0.21). p_fake and the fake/real cut are re-based to it, e.g. 0.5 for a queue of flagged stories."
+)
 
 
 def load_judge(model: Path | None):
@@ -36,6 +40,7 @@ def check(
     json_out: bool = typer.Option(False, "--json", help="One JSON verdict per line on stdout."),
     explain: bool = typer.Option(False, "--explain", help="Show the article with signal spans highlighted."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
+    prevalence: float = typer.Option(None, "--prevalence", min=0.01, max=0.99, help=PREVALENCE_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     db: str = typer.Option(None, "--db", help="A rumorlens store to use for outlet records and known debunks."),
     no_text: bool = typer.Option(False, "--no-text", help="With --json: leave the article text out of each verdict."),
@@ -56,6 +61,8 @@ def check(
       rumorlens check feed.jsonl --json > verdicts.jsonl
 
       curl -s https://example.com/story | rumorlens check - --text-only
+
+      rumorlens check flagged-queue.jsonl --prevalence 0.5 --json
     """
     if not inputs:
         from ..errors import UsageError
@@ -67,7 +74,7 @@ def check(
     from ..read import read_articles
 
     articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
-    verdicts = judge.judge_many(articles, text_only=text_only, memory=memory)
+    verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=prevalence)
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))

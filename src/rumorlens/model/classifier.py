@@ -204,6 +204,9 @@ class RumorModel:
         self.full_cal_, self.oof_full_ = _stacker(self.stack_inputs_["full"], y)
         self.threshold_text_ = best_threshold(y, self.oof_text_)
         self.threshold_full_ = best_threshold(y, self.oof_full_)
+        base = float(y.mean())
+        self.prevalence_thresholds_ = {
+            mode: prevalence_thresholds(y, oof, base) for mode, oof in (("text", self.oof_text_), ("full", self.oof_full_))}
         return self
 
     def _classifier(self):
@@ -253,8 +256,22 @@ class RumorModel:
         w = self.text_cal_ if text_only else self.full_cal_
         return _sigmoid(Z @ w[:-1] + w[-1]), scores
 
-    def threshold(self, text_only: bool) -> float:
-        return self.threshold_text_ if text_only else self.threshold_full_
+    def threshold(self, text_only: bool, prevalence: float | None = None) -> float:
+        """The p_fake cut for the label; with ``prevalence`` (the expected share of fakes where
+        the model is used), the cut for ``p_fake`` re-based to that share (``rebase``)."""
+        default = self.threshold_text_ if text_only else self.threshold_full_
+        if prevalence is None:
+            return default
+        table = (getattr(self, "prevalence_thresholds_", None) or {}).get("text" if text_only else "full")
+        if not table:  # models from before the table: the same decisions, re-based
+            return float(rebase(np.array([default]), self.outlets_.base_rate_, prevalence)[0])
+        grid = np.array([row[0] for row in table])
+        return float(table[int(np.argmin(np.abs(grid - prevalence)))][1])
+
+    def rebase(self, p: np.ndarray, prevalence: float | None) -> np.ndarray:
+        """``p_fake`` as it would be where fakes make up ``prevalence`` of articles (Bayes' rule
+        on the training share): p_fake is calibrated to the data the model was trained on."""
+        return p if prevalence is None else rebase(p, self.outlets_.base_rate_, prevalence)
 
     def word_terms(self) -> np.ndarray:
         return np.array(_vocab_list(self.vectorizer_), dtype=object)
@@ -291,6 +308,7 @@ class RumorModel:
             "base_rate": self.outlets_.base_rate_,
             "threshold_text": self.threshold_text_,
             "threshold_full": self.threshold_full_,
+            "prevalence_thresholds": getattr(self, "prevalence_thresholds_", None),
         }
         return config, arrays, vocab, self.outlets_.counts_
 
@@ -309,6 +327,7 @@ class RumorModel:
         self.outlets_.counts_ = {k: [int(v[0]), int(v[1])] for k, v in outlets.items()}
         self.outlets_.base_rate_ = float(config["base_rate"])
         self.threshold_text_, self.threshold_full_ = float(config["threshold_text"]), float(config["threshold_full"])
+        self.prevalence_thresholds_ = config.get("prevalence_thresholds")
         self.text_scorers_ = [(c.astype(np.float32), float(b)) for c, b in zip(np.atleast_2d(arrays["text_coef"]), arrays["text_intercept"])]
         self.full_scorers_ = [(c.astype(np.float32), float(b)) for c, b in zip(np.atleast_2d(arrays["full_coef"]), arrays["full_intercept"])]
         self.text_cal_, self.full_cal_ = arrays["text_cal"], arrays["full_cal"]
@@ -356,16 +375,55 @@ def _stacker(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.array([*cal.coef_[0], cal.intercept_[0]]), cal.predict_proba(Z)[:, 1]
 
 
-def best_threshold(y: np.ndarray, p: np.ndarray, tolerance: float = 0.003) -> float:
+THRESHOLD_GRID = np.round(np.arange(0.02, 0.99, 0.01), 2)
+PREVALENCE_GRID = np.round(np.arange(0.05, 0.951, 0.05), 2)
+
+
+def macro_f1_curve(y: np.ndarray, p: np.ndarray, grid: np.ndarray, weight: np.ndarray | None = None) -> np.ndarray:
+    """Macro-F1 of ``p >= t`` for every ``t`` in ``grid`` (optionally with sample weights)."""
+    y = np.asarray(y).astype(bool)
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    pred = np.asarray(p)[None, :] >= np.asarray(grid)[:, None]
+    tp = (pred & y) @ w
+    fp = (pred & ~y) @ w
+    fn = (~pred & y) @ w
+    tn = (~pred & ~y) @ w
+
+    def f1(a, b, c):
+        denom = 2 * a + b + c
+        return np.divide(2 * a, denom, out=np.zeros_like(denom), where=denom > 0)
+
+    return (f1(tp, fp, fn) + f1(tn, fn, fp)) / 2
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray, tolerance: float = 0.003, weight: np.ndarray | None = None) -> float:
     """The p_fake cut for the label, from out-of-fold predictions (fakes are ~21%).
 
     The macro-F1 curve is flat near its top, so its argmax is mostly noise: measured, it moved
     between 0.33 and 0.41 across retrainings and cost up to 0.02 macro-F1 on dev. The centre of
     the plateau (every cut within ``tolerance`` of the best) is the stable choice.
     """
-    from sklearn.metrics import f1_score
-
-    grid = np.arange(0.15, 0.71, 0.01)
-    scores = np.array([f1_score(y, p >= t, average="macro") for t in grid])
+    grid = np.arange(0.15, 0.71, 0.01) if weight is None else THRESHOLD_GRID
+    scores = macro_f1_curve(y, p, grid, weight)
     plateau = grid[scores >= scores.max() - tolerance]
     return float(round(float(np.median(plateau)), 2))
+
+
+def rebase(p: np.ndarray, from_rate: float, to_rate: float) -> np.ndarray:
+    """Bayes' rule for a new base rate: add the change in prior log-odds to each p's log-odds."""
+    p = np.clip(np.asarray(p, dtype=float), 1e-15, 1 - 1e-15)
+    a, b = np.clip([from_rate, to_rate], 1e-6, 1 - 1e-6)
+    z = np.log(p / (1 - p)) + np.log(b / (1 - b)) - np.log(a / (1 - a))
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def prevalence_thresholds(y: np.ndarray, p: np.ndarray, base_rate: float) -> list[list[float]]:
+    """[prevalence, threshold] rows: for each share of fakes, the macro-F1 cut on the re-based
+    out-of-fold p_fake, with fakes and reals re-weighted to that share. Macro-F1's best cut moves
+    with the share of fakes (on dev re-sampled to half fakes, the default cut lost 0.03)."""
+    y = np.asarray(y).astype(int)
+    rows = []
+    for prevalence in PREVALENCE_GRID:
+        weight = np.where(y == 1, prevalence / base_rate, (1 - prevalence) / (1 - base_rate))
+        rows.append([float(prevalence), best_threshold(y, rebase(p, base_rate, prevalence), weight=weight)])
+    return rows

@@ -28,6 +28,8 @@ class Evaluation:
     threshold: float
     text_only: bool
     confusion: list[list[int]]  # rows: true fake, true real; cols: predicted fake, predicted real
+    balanced_macro_f1: float = float("nan")  # macro-F1 with fakes and reals weighted equally
+    prevalence: float | None = None  # the share of fakes the model was re-based to, if any
     calibration: list[dict] = field(default_factory=list)  # reliability bins
     per_outlet: list[dict] = field(default_factory=list)
 
@@ -43,7 +45,9 @@ class Evaluation:
             "ece": round(self.ece, 4),
             "seconds": round(self.seconds, 3),
             "articles_per_second": round(self.articles_per_second, 1),
+            "balanced_macro_f1": round(self.balanced_macro_f1, 4),
             "threshold": self.threshold,
+            "prevalence": self.prevalence,
             "text_only": self.text_only,
             "confusion": self.confusion,
         }
@@ -59,9 +63,13 @@ def metrics(y_true: Sequence[int], p_fake: Sequence[float], threshold: float = 0
     p = np.asarray(p_fake, dtype=float)
     pred = (p >= threshold).astype(int)
     both_classes = len(set(y.tolist())) == 2
+    # Published GossipCop results are often on class-balanced test sets: this is macro-F1 as
+    # if fakes and reals were equally common (each class weighted to half), comparable to them.
+    balanced = np.where(y == 1, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9)) if both_classes else None
     return {
         "accuracy": float((pred == y).mean()) if len(y) else 0.0,
         "macro_f1": float(f1_score(y, pred, average="macro", zero_division=0)),
+        "balanced_macro_f1": float(f1_score(y, pred, average="macro", zero_division=0, sample_weight=balanced)) if both_classes else float("nan"),
         "f1_fake": float(f1_score(y, pred, pos_label=1, zero_division=0)),
         "f1_real": float(f1_score(y, pred, pos_label=0, zero_division=0)),
         "roc_auc": float(roc_auc_score(y, p)) if both_classes else float("nan"),
@@ -88,21 +96,24 @@ def expected_calibration_error(y, p, bins: int = 10) -> float:
     return float(sum(b["n"] * abs(b["mean_p"] - b["share_fake"]) for b in reliability_bins(y, p, bins)) / len(y))
 
 
-def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_size: int = 512, on_batch=None) -> Evaluation:
-    """Judge every labelled article (with explanations on, as users run it) and score."""
+def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_size: int = 512, on_batch=None,
+             prevalence: float | None = None) -> Evaluation:
+    """Judge every labelled article (with explanations on, as users run it) and score.
+    ``prevalence`` re-bases the model to that share of fakes first (``Judge.judge_many``)."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
     p = np.empty(len(labelled))
     start = time.perf_counter()
-    for i, verdict in enumerate(judge.judge_many(labelled, text_only=text_only, batch_size=batch_size)):
+    for i, verdict in enumerate(judge.judge_many(labelled, text_only=text_only, batch_size=batch_size, prevalence=prevalence)):
         p[i] = verdict.p_fake
         if on_batch is not None:
             on_batch(1)
     seconds = time.perf_counter() - start
-    threshold = judge.model.threshold(text_only)
+    threshold = judge.model.threshold(text_only, prevalence)
     m = metrics(y, p, threshold)
     return Evaluation(
         n=len(labelled),
+        prevalence=prevalence,
         seconds=seconds,
         articles_per_second=len(labelled) / seconds if seconds else 0.0,
         threshold=threshold,

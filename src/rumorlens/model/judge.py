@@ -94,7 +94,7 @@ class Judge:
         from .evaluate import metrics
 
         oof = {
-            mode: {k: round(v, 4) for k, v in metrics(y, p, t).items() if k in ("macro_f1", "f1_fake", "roc_auc", "brier", "ece")}
+            mode: {k: round(v, 4) for k, v in metrics(y, p, t).items() if k in ("macro_f1", "balanced_macro_f1", "f1_fake", "roc_auc", "brier", "ece")}
             for mode, p, t in (("text_only", model.oof_text_, model.threshold_text_), ("with_outlet", model.oof_full_, model.threshold_full_))
         }
         meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings, "out_of_fold": oof}
@@ -109,14 +109,15 @@ class Judge:
         return out
 
     # -- scoring -------------------------------------------------------------------------
-    def predict_proba(self, articles: Sequence[Article], text_only: bool = False) -> np.ndarray:
+    def predict_proba(self, articles: Sequence[Article], text_only: bool = False, prevalence: float | None = None) -> np.ndarray:
         if text_only:
             articles = [a.without_outlet() for a in articles]
         _, _, X = self._features(articles)
-        return self.model.predict(X, [a.url for a in articles], text_only)[0]
+        return self.model.rebase(self.model.predict(X, [a.url for a in articles], text_only)[0], prevalence)
 
-    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None) -> Verdict:
-        return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory))
+    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Memory | None = None,
+              prevalence: float | None = None) -> Verdict:
+        return next(self.judge_many([article], text_only=text_only, explain=explain, memory=memory, prevalence=prevalence))
 
     def judge_many(
         self,
@@ -126,18 +127,27 @@ class Judge:
         explain: bool = True,
         memory: Memory | None = None,
         batch_size: int = 256,
+        prevalence: float | None = None,
     ) -> Iterator[Verdict]:
-        """Stream verdicts in input order; memory stays bounded by ``batch_size``."""
+        """Stream verdicts in input order; memory stays bounded by ``batch_size``.
+
+        ``prevalence``: the share of fakes expected among these articles (a moderation queue
+        of flagged stories is not the training data's ~21%); ``p_fake`` and the label's cut
+        are re-based to it (``RumorModel.rebase`` and ``threshold``)."""
+        if prevalence is not None and not 0.0 < prevalence < 1.0:
+            raise ValueError(f"prevalence must be between 0 and 1, got {prevalence}")
         iterator = iter(articles)
         while batch := list(islice(iterator, batch_size)):
-            yield from self._judge_batch(batch, text_only, explain, memory)
+            yield from self._judge_batch(batch, text_only, explain, memory, prevalence)
 
-    def _judge_batch(self, batch: list[Article], text_only: bool, explain: bool, memory: Memory | None) -> Iterator[Verdict]:
+    def _judge_batch(self, batch: list[Article], text_only: bool, explain: bool, memory: Memory | None,
+                     prevalence: float | None = None) -> Iterator[Verdict]:
         if text_only:
             batch = [a.without_outlet() for a in batch]
         texts, analysed, X = self._features(batch)
         probs, _scores = self.model.predict(X, [a.url for a in batch], text_only)
-        threshold = self.model.threshold(text_only)
+        probs = self.model.rebase(probs, prevalence)
+        threshold = self.model.threshold(text_only, prevalence)
         contrib = self._term_contributions(X, text_only) if explain else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
         for i, article in enumerate(batch):
