@@ -305,6 +305,24 @@ def test_model_plain_vectorizer_matches_scikit_learn(dev_path):
     assert diff.max() < 1e-6
 
 
+
+def test_model_story_memory_fast_path_matches_the_training_path(shipped_judge, dev_path):
+    """Checking finds the nearest training stories from sparse similarities; training's path
+    (with ``exclude``/``cap``) makes them dense. Same features, or the stacker would see
+    different inputs than it was fitted on."""
+    from rumorlens.read import read_articles
+
+    articles = list(read_articles([dev_path]))[:300]
+    articles.append(Article.create(text="Zzyzx qwertyuiop.", title="Xyzzy"))  # no similar story at all
+    model = shipped_judge.model
+    _, _, X = shipped_judge._features(articles)
+    words = X[:, : model.n_words]
+    fast = model.neighbours_.transform(words)
+    dense = model.neighbours_.transform(words, cap=2.0)  # a cap nothing reaches: the dense path
+    assert np.abs(fast - dense).max() < 1e-5
+    assert fast[-1, 1] == fast[-1, 2] == 0.0  # nothing similar: no similarity to a fake or a real
+    assert (fast[:-1, 1:].max(axis=1) > 0).all()  # real articles do have neighbours
+
 def test_model_checking_does_not_import_scikit_learn(shipped_model_dir):
     """scikit-learn costs ~150 MB and half a second at start-up; `check` must not load it."""
     import subprocess

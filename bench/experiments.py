@@ -1,0 +1,259 @@
+"""Ideas tried on top of the shipped model for docs/model-card.md (issue 5), kept so the
+"tried, not kept" rows can be re-measured. Prints one JSON object per row; asserts nothing.
+
+    python bench/experiments.py stackers     # non-linear / wider stackers on the same out-of-fold scores
+    python bench/experiments.py views        # extra n-gram blocks: the lead, the text around sources
+    python bench/experiments.py memory       # story memory from headline + lead instead of the body
+    python bench/experiments.py furniture    # page furniture (lines repeated across outlets) removed
+    python bench/experiments.py prevalence   # dev re-sampled to half fakes: default cut vs --prevalence 0.5
+    python bench/experiments.py all
+
+Every row trains on train.jsonl with the shipped settings and 4 folds, is chosen on out-of-fold
+numbers, and is scored on dev text-only (with outlet where named). Dev has 325 fakes: gaps under
+about 0.01 macro-F1 are noise. ~12 minutes for ``all`` on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import re
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+DATA = ROOT.parent / "shared" / "data" / "gossipcop"
+
+from rumorlens.model.classifier import _stacker, best_threshold, nb_ratio  # noqa: E402
+from rumorlens.model.evaluate import evaluate  # noqa: E402
+from rumorlens.model.features import MODEL_FEATURES  # noqa: E402
+from rumorlens.model.judge import Judge  # noqa: E402
+from rumorlens.read import read_articles  # noqa: E402
+from rumorlens.read.clean import strip_furniture  # noqa: E402
+from rumorlens.signals import analyse  # noqa: E402
+
+
+def emit(row: dict) -> None:
+    print(json.dumps(row), flush=True)
+
+
+class Bench:
+    """The shipped settings fitted once on train; out-of-fold and dev stacker inputs kept."""
+
+    def __init__(self) -> None:
+        self.train = list(read_articles([DATA / "train.jsonl"]))
+        self.dev = list(read_articles([DATA / "dev.jsonl"]))
+        self.y = np.array([a.label == "fake" for a in self.train], dtype=int)
+        self.y_dev = np.array([a.label == "fake" for a in self.dev], dtype=int)
+        t = time.perf_counter()
+        self.judge = Judge.fit(self.train, **Judge.load().meta.get("settings", {}))
+        self.train_seconds = time.perf_counter() - t
+        self.model = self.judge.model
+        self.inputs, self.dev_inputs = {}, {}
+        for mode, text_only in (("text", True), ("full", False)):
+            arts = [a.without_outlet() for a in self.dev] if text_only else self.dev
+            _, _, X = self.judge._features(arts)
+            _, scores = self.model.predict(X, [a.url for a in arts], text_only)
+            self.inputs[mode] = self.model.stack_inputs_[mode]
+            self.dev_inputs[mode] = np.column_stack([scores, self.model.neighbour_features(X)])
+        from sklearn.model_selection import StratifiedKFold
+
+        s = self.model.settings  # the model's own folds (they depend on the labels only)
+        self.folds = list(StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"])).split(self.y, self.y))
+
+    def row(self, name: str, Z, Z_dev, mode: str = "text", **extra) -> None:
+        """Stack ``Z`` (out of fold) with the shipped logistic stacker; score on dev."""
+        w, p_oof = _stacker(Z, self.y)
+        p = 1 / (1 + np.exp(-(Z_dev @ w[:-1] + w[-1])))
+        self.report(name, p_oof, p, mode, **extra)
+
+    def report(self, name, p_oof, p, mode="text", **extra) -> None:
+        from sklearn.metrics import f1_score, roc_auc_score
+
+        th = best_threshold(self.y, p_oof)
+        emit({
+            "run": name, "mode": "text only" if mode == "text" else "with outlet",
+            "oof_macro_f1": round(f1_score(self.y, p_oof >= th, average="macro"), 4), "oof_roc_auc": round(roc_auc_score(self.y, p_oof), 4),
+            "dev_macro_f1": round(f1_score(self.y_dev, p >= th, average="macro"), 4), "dev_roc_auc": round(roc_auc_score(self.y_dev, p), 4),
+            **extra,
+        })
+
+    def signals(self, arts) -> np.ndarray:
+        counts = [analyse(a.full_text)[1] for a in arts]
+        return np.array([[c[n] for n in MODEL_FEATURES] for c in counts])
+
+
+def stackers(b: Bench) -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    S, S_dev = b.signals(b.train), b.signals(b.dev)
+    mu, sd = S.mean(0), S.std(0) + 1e-9
+    Sz, Sz_dev = np.clip((S - mu) / sd, -5, 5), np.clip((S_dev - mu) / sd, -5, 5)
+    cv = StratifiedKFold(5, shuffle=True, random_state=7)  # the stacker's own honest out-of-fold
+
+    def run(name, make, Z, Z_dev, mode):
+        p_oof = cross_val_predict(make(), Z, b.y, cv=cv, method="predict_proba")[:, 1]
+        b.report(name, p_oof, make().fit(Z, b.y).predict_proba(Z_dev)[:, 1], mode)
+
+    def gbm():
+        return HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0, random_state=0)
+
+    for mode in ("text", "full"):
+        Z, Z_dev = b.inputs[mode], b.dev_inputs[mode]
+        run("shipped logistic stacker", lambda: LogisticRegression(C=100.0, max_iter=2000), Z, Z_dev, mode)
+        run("logistic stacker + 24 signal features", lambda: LogisticRegression(C=1.0, max_iter=2000), np.column_stack([Z, Sz]), np.column_stack([Z_dev, Sz_dev]), mode)
+        run("gradient-boosted stacker + signal features", gbm, np.column_stack([Z, S]), np.column_stack([Z_dev, S_dev]), mode)
+
+
+def views(b: Bench) -> None:
+    """Extra copies of the body n-grams for one part of the article, refitting both text scorers."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
+    train, dev = b.train, [a.without_outlet() for a in b.dev]
+    _, analysed, X = b.judge._features(train)
+    _, analysed_dev, X_dev = b.judge._features(dev)
+    words, memory, memory_dev = b.model.vectorizer_, b.inputs["text"][:, 2:], b.dev_inputs["text"][:, 2:]
+
+    def clf():
+        return LogisticRegression(C=float(b.model.settings["C"]), max_iter=3000, class_weight="balanced", solver="liblinear")
+
+    def scorers(A, y):
+        plain = clf().fit(A, y)
+        ratio = nb_ratio(A, y, b.model.n_words)
+        nb = clf().fit(A @ sparse.diags(ratio), y)
+        return [(plain.coef_.ravel(), plain.intercept_[0]), (nb.coef_.ravel() * ratio, nb.intercept_[0])]
+
+    def run(name, block, block_dev):
+        A, A_dev = sparse.hstack([X, block], format="csr"), sparse.hstack([X_dev, block_dev], format="csr")
+        oof = np.zeros((len(b.y), 2))
+        for train_idx, held_idx in b.folds:
+            for k, (coef, bias) in enumerate(scorers(A[train_idx], b.y[train_idx])):
+                oof[held_idx, k] = A[held_idx] @ coef + bias
+        final = np.column_stack([A_dev @ coef + bias for coef, bias in scorers(A, b.y)])
+        b.row(name, np.column_stack([oof, memory]), np.column_stack([final, memory_dev]))
+
+    def around(arts, analysed_arts, kinds, pad=150):
+        out = []
+        for a, (signals, _) in zip(arts, analysed_arts):
+            t = a.full_text
+            out.append(" ".join(t[max(0, s.start - pad): s.end + pad] for s in signals if s.kind in kinds and s.start >= 0))
+        return out
+
+    b.row("shipped (for reference)", b.inputs["text"], b.dev_inputs["text"])
+    for chars, weight in ((400, 0.5), (800, 0.5)):
+        run(f"+ n-grams of the first {chars} body characters x{weight}",
+            words.transform([a.text[:chars] for a in train]) * weight, words.transform([a.text[:chars] for a in dev]) * weight)
+    anon = ({"anonymous_source"}, "unnamed sources")
+    both = ({"anonymous_source", "on_record_quote", "denial"}, "unnamed sources, quotes and denials")
+    for kinds, label in (anon, both):
+        run(f"+ n-grams within 150 characters of {label} x0.5",
+            words.transform(around(train, analysed, kinds)) * 0.5, words.transform(around(dev, analysed_dev, kinds)) * 0.5)
+
+
+def memory(b: Bench) -> None:
+    """Nearest training stories by headline + lead (the claim) instead of the body's top terms."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    def lead(a):
+        return f"{a.title or ''} {a.text[:300]}"
+
+    vec = TfidfVectorizer(min_df=2, max_df=0.2, sublinear_tf=True, stop_words="english").fit([lead(a) for a in b.train])
+    T, T_dev = vec.transform([lead(a) for a in b.train]), vec.transform([lead(a) for a in b.dev])
+
+    def features(S, labels, k=10, cap=0.8):
+        S = S.toarray()
+        S[S >= cap] = 0  # as story memory: near-copies are hidden out of fold
+        idx = np.argsort(-S, axis=1)[:, :k]
+        sims, lab = np.take_along_axis(S, idx, 1), labels[idx]
+        fake, real = np.where(lab == 1, sims, 0).max(1), np.where(lab == 0, sims, 0).max(1)
+        return np.column_stack([(sims * lab).sum(1) / (sims.sum(1) + 1e-9), fake, real, fake - real])
+
+    F = np.zeros((len(b.y), 4))
+    for train_idx, held_idx in b.folds:
+        F[held_idx] = features(T[held_idx] @ T[train_idx].T, b.y[train_idx])
+    F_dev = features(T_dev @ T.T, b.y, cap=2.0)
+    b.row("headline memory alone", F, F_dev)
+    for mode in ("text", "full"):
+        b.row("shipped", b.inputs[mode], b.dev_inputs[mode], mode)
+        b.row("shipped + headline memory", np.column_stack([b.inputs[mode], F]), np.column_stack([b.dev_inputs[mode], F_dev]), mode)
+
+
+def furniture(b: Bench) -> None:
+    """Lines repeated in >= 5 training articles ("Get push notifications…", share buttons, photo
+    agencies) are page templates that identify outlets. How much does the model lean on them?"""
+
+    def norm(line):
+        return re.sub(r"\W+", " ", line.lower()).strip()
+
+    counts = collections.Counter()
+    for a in b.train:
+        counts.update({norm(line) for line in a.text.split("\n") if line.strip()})
+    template = {line for line, n in counts.items() if n >= 5 and line}
+
+    def strip(a):
+        kept = "\n".join(line for line in a.text.split("\n") if norm(line) not in template)
+        return replace(a, text=strip_furniture(kept)[0] or a.text)
+
+    dev_stripped = [strip(a) for a in b.dev]
+    for name, judge in (("shipped settings", b.judge), ("trained on stripped text", None)):
+        if judge is None:
+            t = time.perf_counter()
+            judge = Judge.fit([strip(a) for a in b.train], **b.model.settings)
+            seconds = round(time.perf_counter() - t, 1)
+        else:
+            seconds = round(b.train_seconds, 1)
+        emit({
+            "run": name, "template_lines": len(template), "train_seconds": seconds,
+            "oof_macro_f1_text_only": judge.meta["out_of_fold"]["text_only"]["macro_f1"],
+            "dev_macro_f1_text_only": round(evaluate(judge, b.dev, text_only=True).macro_f1, 4),
+            "dev_stripped_macro_f1_text_only": round(evaluate(judge, dev_stripped, text_only=True).macro_f1, 4),
+        })
+
+
+def prevalence(b: Bench) -> None:
+    """Macro-F1's best cut moves with the share of fakes: re-sample dev to half fakes (all 325
+    fakes, 325 of the reals, 50 draws) and compare the default cut with --prevalence 0.5."""
+    from sklearn.metrics import f1_score
+
+    shipped = Judge.load()
+    rng = np.random.default_rng(0)
+    fakes, reals = np.flatnonzero(b.y_dev == 1), np.flatnonzero(b.y_dev == 0)
+    draws = [np.concatenate([fakes, rng.choice(reals, len(fakes), replace=False)]) for _ in range(50)]
+    for mode, text_only in (("text", True), ("full", False)):
+        p = shipped.predict_proba(b.dev, text_only=text_only)
+        p_half = shipped.predict_proba(b.dev, text_only=text_only, prevalence=0.5)
+        cut, cut_half = shipped.model.threshold(text_only), shipped.model.threshold(text_only, 0.5)
+        emit({
+            "run": "dev re-sampled to half fakes", "mode": "text only" if text_only else "with outlet",
+            "macro_f1_default_cut": round(float(np.mean([f1_score(b.y_dev[d], p[d] >= cut, average="macro") for d in draws])), 4),
+            "macro_f1_prevalence_0.5": round(float(np.mean([f1_score(b.y_dev[d], p_half[d] >= cut_half, average="macro") for d in draws])), 4),
+            "macro_f1_dev_as_is_default_cut": round(f1_score(b.y_dev, p >= cut, average="macro"), 4),
+            "cut": cut, "cut_at_0.5": cut_half,
+        })
+
+
+EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("what", choices=[*EXPERIMENTS, "all"])
+    args = ap.parse_args()
+    bench = Bench()
+    emit({"run": "fit with the shipped settings", "train_seconds": round(bench.train_seconds, 1)})
+    for name, experiment in EXPERIMENTS.items():
+        if args.what in (name, "all"):
+            experiment(bench)
+
+
+if __name__ == "__main__":
+    main()
