@@ -231,7 +231,11 @@ def test_model_prevalence_cut_comes_from_the_saved_table_or_rebases_the_old_cut(
     table = model.prevalence_thresholds_["full"]
     assert [row[0] for row in table] == pytest.approx(np.arange(0.05, 0.951, 0.05))
     assert all(0 < t < 1 for _, t in table)
-    assert model.threshold(False, 0.5) == dict((round(k, 2), t) for k, t in table)[0.5]
+    by_share = {round(k, 2): t for k, t in table}
+    assert model.threshold(False, 0.5) == by_share[0.5]
+    between = model.threshold(False, 0.525)  # between two rows: interpolated
+    assert min(by_share[0.5], by_share[0.55]) <= between <= max(by_share[0.5], by_share[0.55])
+    assert model.threshold(False, 0.01) == by_share[0.05]  # outside the table: its end row
     # a model saved before the table existed keeps its decisions: the cut is re-based with p
     copy = fresh_copy(tiny_model_dir, tmp_path / "old")
     meta = json.loads((copy / "meta.json").read_text())

@@ -265,8 +265,8 @@ class RumorModel:
         table = (getattr(self, "prevalence_thresholds_", None) or {}).get("text" if text_only else "full")
         if not table:  # models from before the table: the same decisions, re-based
             return float(rebase(np.array([default]), self.outlets_.base_rate_, prevalence)[0])
-        grid = np.array([row[0] for row in table])
-        return float(table[int(np.argmin(np.abs(grid - prevalence)))][1])
+        # between the table's shares (every 0.05), interpolate; outside it, its end rows
+        return round(float(np.interp(prevalence, [row[0] for row in table], [row[1] for row in table])), 4)
 
     def rebase(self, p: np.ndarray, prevalence: float | None) -> np.ndarray:
         """``p_fake`` as it would be where fakes make up ``prevalence`` of articles (Bayes' rule
