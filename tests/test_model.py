@@ -327,6 +327,18 @@ def test_model_story_memory_fast_path_matches_the_training_path(shipped_judge, d
     assert fast[-1, 1] == fast[-1, 2] == 0.0  # nothing similar: no similarity to a fake or a real
     assert (fast[:-1, 1:].max(axis=1) > 0).all()  # real articles do have neighbours
 
+
+def test_model_outlet_weights_learn_less_from_big_outlets():
+    from rumorlens.model.classifier import outlet_weights
+
+    outlets = ["big.com"] * 8 + ["small.com"] * 2 + [None]
+    assert outlet_weights(outlets, 0.0).tolist() == [1.0] * 11  # off: every article counts once
+    w = outlet_weights(outlets, 1.0)  # each outlet in total as much as one article without one
+    assert w.mean() == pytest.approx(1.0)
+    assert w[:8].sum() == pytest.approx(w[8:10].sum()) == pytest.approx(w[10])
+    half = outlet_weights(outlets, 0.5)
+    assert half[0] < half[8] < half[10]
+
 def test_model_checking_does_not_import_scikit_learn(shipped_model_dir):
     """scikit-learn costs ~150 MB and half a second at start-up; `check` must not load it."""
     import subprocess

@@ -47,6 +47,9 @@ DEFAULTS = {
     "neighbours_cap": 0.8,
     "nb_scorer": True,  # the NB-LR twin of each scorer (see the module docstring)
     "nb_alpha": 1.0,  # smoothing of the naive-Bayes ratio
+    # Sample weight n_outlet ** -outlet_balance (mean 1): > 0 lets the scorers learn less from
+    # the few outlets with thousands of articles. 0 (off) is the default; see the model card.
+    "outlet_balance": 0.0,
 }
 
 
@@ -161,11 +164,14 @@ class RumorModel:
             A_text = self.features(aug_texts, aug_titles, aug_counts)
             A_full = self.with_url(A_text, [urls[j] for j in aug_source])
 
+        weight = outlet_weights([_outlet(u) for u in urls], float(s.get("outlet_balance", 0.0)))
+
         def rows(X, A, idx):
             if A is None:
-                return X[idx], y[idx]
+                return X[idx], y[idx], weight[idx]
             extra = np.flatnonzero(np.isin(aug_source, idx))
-            return sparse.vstack([X[idx], A[extra]], format="csr"), np.concatenate([y[idx], y[aug_source[extra]]])
+            return (sparse.vstack([X[idx], A[extra]], format="csr"), np.concatenate([y[idx], y[aug_source[extra]]]),
+                    np.concatenate([weight[idx], weight[aug_source[extra]]]))
 
         self.neighbours_ = None
         oof_nb = np.zeros((len(y), N_FEATURES if int(s["neighbours_k"]) > 0 else 0))
@@ -214,15 +220,15 @@ class RumorModel:
 
         return LogisticRegression(C=float(self.settings["C"]), max_iter=3000, class_weight="balanced", solver="liblinear")
 
-    def _fit_scorers(self, X, y) -> list[tuple[np.ndarray, float]]:
+    def _fit_scorers(self, X, y, weight=None) -> list[tuple[np.ndarray, float]]:
         """(coefficients, intercept) of the plain LR and, if on, of the NB-LR. The NB-LR is
         fitted on n-gram columns scaled by their log-count ratio; folding the ratio into its
         coefficients makes applying it one more dot product on the unscaled features."""
-        plain = self._classifier().fit(X, y)
+        plain = self._classifier().fit(X, y, sample_weight=weight)
         scorers = [(plain.coef_.ravel().astype(np.float32), float(plain.intercept_[0]))]
         if self.settings["nb_scorer"]:
             ratio = nb_ratio(X, y, self.n_words, float(self.settings["nb_alpha"]))
-            nb = self._classifier().fit(X @ sparse.diags(ratio), y)
+            nb = self._classifier().fit(X @ sparse.diags(ratio), y, sample_weight=weight)
             scorers.append(((nb.coef_.ravel() * ratio).astype(np.float32), float(nb.intercept_[0])))
         return scorers
 
@@ -355,6 +361,18 @@ def _index(terms: list[str]) -> dict[str, int]:
 
 def _outlet(url: str | None) -> str | None:
     return outlet_from_url(url)
+
+
+def outlet_weights(outlets: Sequence[str | None], power: float) -> np.ndarray:
+    """Per-article sample weights ``n_outlet ** -power`` scaled to mean 1 (articles without an
+    outlet count as an outlet of one). ``power`` 0 gives all ones."""
+    if power <= 0:
+        return np.ones(len(outlets))
+    from collections import Counter
+
+    sizes = Counter(outlets)
+    w = np.array([float(sizes[o] if o else 1) ** -power for o in outlets])
+    return w * (len(w) / w.sum())
 
 
 def nb_ratio(X, y: np.ndarray, n_words: int, alpha: float = 1.0) -> np.ndarray:
