@@ -310,21 +310,36 @@ def test_model_plain_vectorizer_matches_scikit_learn(dev_path):
 
 
 
-def test_model_story_memory_fast_path_matches_the_training_path(shipped_judge, dev_path):
-    """Checking finds the nearest training stories from sparse similarities; training's path
-    (with ``exclude``/``cap``) makes them dense. Same features, or the stacker would see
-    different inputs than it was fitted on."""
+def test_model_story_memory_matches_a_dense_brute_force(shipped_judge, dev_path):
+    """Story memory picks each article's nearest training stories from sparse similarities;
+    a brute-force dense search over all 13,615 training stories must give the same features,
+    with and without the out-of-fold exclusions training uses."""
+    from rumorlens.model.neighbours import prune_rows
     from rumorlens.read import read_articles
 
-    articles = list(read_articles([dev_path]))[:300]
+    articles = list(read_articles([dev_path]))[:200]
     articles.append(Article.create(text="Zzyzx qwertyuiop.", title="Xyzzy"))  # no similar story at all
-    model = shipped_judge.model
+    nb = shipped_judge.model.neighbours_
     _, _, X = shipped_judge._features(articles)
-    words = X[:, : model.n_words]
-    fast = model.neighbours_.transform(words)
-    dense = model.neighbours_.transform(words, cap=2.0)  # a cap nothing reaches: the dense path
-    assert np.abs(fast - dense).max() < 1e-5
-    assert fast[-1, 1] == fast[-1, 2] == 0.0  # nothing similar: no similarity to a fake or a real
+    words = X[:, : shipped_judge.model.n_words]
+
+    def brute(exclude=None, cap=None):
+        S = (prune_rows(words, nb.query_terms) @ nb.matrix_.T).toarray()
+        if exclude is not None:
+            S[:, exclude] = 0.0
+        if cap is not None:
+            S[S >= cap] = 0.0
+        idx = np.argsort(-S, axis=1)[:, : nb.k]
+        sims, labels = np.take_along_axis(S, idx, axis=1), nb.labels_[idx]
+        share = (labels * (sims + 1e-6)).sum(1) / (sims + 1e-6).sum(1)
+        return np.column_stack([share - 0.5, np.where(labels == 1, sims, 0).max(1), np.where(labels == 0, sims, 0).max(1)])
+
+    fast = nb.transform(words)
+    assert np.abs(fast[:-1] - brute()[:-1]).max() < 1e-5
+    hidden = np.arange(0, len(nb.labels_), 3)
+    assert np.abs(nb.transform(words, exclude=hidden, cap=0.5)[:-1] - brute(hidden, 0.5)[:-1]).max() < 1e-5
+    # nothing similar: the training share, no similarity to a fake or a real
+    assert fast[-1].tolist() == pytest.approx([nb.labels_.mean() - 0.5, 0.0, 0.0])
     assert (fast[:-1, 1:].max(axis=1) > 0).all()  # real articles do have neighbours
 
 
