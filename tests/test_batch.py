@@ -152,6 +152,28 @@ def test_batch_refuses_resume_with_other_settings(tmp_path, feed, small_model_di
     )
 
 
+
+def test_batch_prevalence_rebases_like_check_and_must_match_to_resume(tmp_path, feed, small_model_dir):
+    from rumorlens.errors import UsageError
+    from rumorlens.model.judge import Judge
+
+    def verdicts(out):
+        return {v["id"]: v for f in sorted(out.glob("part-*.jsonl")) for v in map(json.loads, f.read_text(encoding="utf-8").splitlines())}
+
+    run_batch([feed], tmp_path / "plain", model_dir=small_model_dir, rows_per_partition=50)
+    run_batch([feed], tmp_path / "half", model_dir=small_model_dir, rows_per_partition=50, prevalence=0.5)
+    plain, half = verdicts(tmp_path / "plain"), verdicts(tmp_path / "half")
+    assert plain.keys() == half.keys() and len(half) == N_DEV
+    judge = Judge.load(small_model_dir)
+    articles = {a.id: a for a in read_articles([DEV]) if a.id in half}
+    for vid, v in half.items():
+        assert v["threshold"] == judge.model.threshold(False, 0.5)
+        assert v["p_fake"] == pytest.approx(judge.judge(articles[vid], prevalence=0.5).p_fake, abs=6e-5)  # JSON keeps 4 places
+    base = judge.model.outlets_.base_rate_
+    assert all((half[i]["p_fake"] > plain[i]["p_fake"]) == (0.5 > base) for i in half if 0 < plain[i]["p_fake"] < 1)
+    with pytest.raises(UsageError, match=r"\(prevalence changed\)"):
+        run_batch([feed], tmp_path / "half", model_dir=small_model_dir, rows_per_partition=50)
+
 def test_batch_refuses_to_write_into_an_unrelated_directory(tmp_path, feed, small_model_dir):
     from rumorlens.errors import UsageError
 

@@ -114,10 +114,14 @@ def test_batch_spark_resumes_a_run_the_local_engine_started(tmp_path, spark, fee
 
 def test_batch_spark_writes_readable_parquet(tmp_path, spark, feed, small_model_dir):
     pq = pytest.importorskip("pyarrow.parquet")
-    run_batch([feed], tmp_path / "out", engine="spark", model_dir=small_model_dir, partitions=2, fmt="parquet", signals=False)
+    from rumorlens.model.judge import Judge
+
+    run_batch([feed], tmp_path / "out", engine="spark", model_dir=small_model_dir, partitions=2, fmt="parquet", signals=False, prevalence=0.5)
     table = pq.read_table(sorted((tmp_path / "out").glob("part-*.parquet")))
     assert table.num_rows == N_DEV and "signals" not in table.column_names
     assert set(table.column("label").to_pylist()) == {"fake", "real"}
+    # --prevalence reached the executors: every verdict carries the re-based cut
+    assert set(table.column("threshold").to_pylist()) == {Judge.load(small_model_dir).model.threshold(False, 0.5)}
 
 
 def test_batch_ray_gives_the_local_verdicts(tmp_path, ray_cluster, feed, small_model_dir, local_out):
@@ -125,3 +129,9 @@ def test_batch_ray_gives_the_local_verdicts(tmp_path, ray_cluster, feed, small_m
     assert manifest["engine"] == "ray" and manifest["verdicts"] == N_DEV and manifest["errors"] == 2
     assert_same_verdicts(tmp_path / "out", local_out)
     assert ray_cluster.cluster_resources()["CPU"] == 2
+
+
+def test_batch_ray_passes_prevalence_to_its_actors(tmp_path, ray_cluster, feed, small_model_dir):
+    run_batch([feed], tmp_path / "local", engine="local", model_dir=small_model_dir, partitions=2, prevalence=0.5)
+    run_batch([feed], tmp_path / "ray", engine="ray", model_dir=small_model_dir, partitions=2, prevalence=0.5)
+    assert_same_verdicts(tmp_path / "ray", tmp_path / "local")

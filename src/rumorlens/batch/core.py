@@ -56,6 +56,7 @@ def score_frames(
     model_dir: str | Path | None = None,
     signals: bool = True,
     text_only: bool = False,
+    prevalence: float | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Judge every raw row; yield one scored frame per input frame, row for row.
 
@@ -79,7 +80,7 @@ def score_frames(
                 articles.append((i, parse_row(source, raw, warnings)))
             except RumorlensError as err:
                 out["error_code"][i], out["error"][i] = err.code, str(err)
-        for i, verdict in _judge_all(judge, articles, signals, text_only, out):
+        for i, verdict in _judge_all(judge, articles, out, explain=signals, text_only=text_only, prevalence=prevalence):
             out["id"][i], out["label"][i], out["p_fake"][i] = verdict.id, verdict.label, float(verdict.p_fake)
             out["verdict"][i] = verdict_json(verdict, signals)
         scored = pd.DataFrame({c: pd.Series(out[c], dtype="float64" if c == "p_fake" else object) for c in SCORED_COLUMNS})
@@ -93,19 +94,20 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _judge_all(judge, articles: list[tuple[int, Article]], signals: bool, text_only: bool, out: dict):
+def _judge_all(judge, articles: list[tuple[int, Article]], out: dict, **options):
     """Judge the rows in vectorised batches, streamed so only one batch of Verdicts is alive at a
-    time; if the model raises, judge the rest one by one so only the bad record fails."""
+    time; if the model raises, judge the rest one by one so only the bad record fails.
+    ``options`` are ``Judge.judge_many``'s (explain, text_only, prevalence)."""
     done = 0
     try:
-        for (i, _), verdict in zip(articles, judge.judge_many([a for _, a in articles], text_only=text_only, explain=signals)):
+        for (i, _), verdict in zip(articles, judge.judge_many([a for _, a in articles], **options)):
             yield i, verdict
             done += 1
     except Exception:  # noqa: BLE001 - a record the model cannot handle must not fail the batch
         pass
     for i, article in articles[done:]:
         try:
-            yield i, judge.judge(article, text_only=text_only, explain=signals)
+            yield i, judge.judge(article, **options)
         except Exception as exc:  # noqa: BLE001
             err = InputError("RL083", where=article.source or article.id, detail=f"{type(exc).__name__}: {exc}")
             out["error_code"][i], out["error"][i] = err.code, str(err)

@@ -32,8 +32,9 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, model_dir: str | Path | None = None, signals: bool = True, text_only: bool = False, **_: object) -> None:
-        self.model_dir, self.signals, self.text_only = model_dir, signals, text_only
+    def __init__(self, model_dir: str | Path | None = None, signals: bool = True, text_only: bool = False,
+                 prevalence: float | None = None, **_: object) -> None:
+        self.model_dir, self.signals, self.text_only, self.prevalence = model_dir, signals, text_only, prevalence
 
     def __enter__(self) -> LocalEngine:
         return self
@@ -42,7 +43,7 @@ class LocalEngine:
         return None
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        yield from score_frames(frames, self.model_dir, self.signals, self.text_only)
+        yield from score_frames(frames, self.model_dir, self.signals, self.text_only, self.prevalence)
 
 
 def absolute_pythonpath() -> str | None:

@@ -49,6 +49,7 @@ def run_batch(
     fmt: str = "jsonl",
     signals: bool = True,
     text_only: bool = False,
+    prevalence: float | None = None,
     model_dir: str | Path | None = None,
     master: str | None = None,
     progress: Callable[[int], None] = lambda n: None,
@@ -83,6 +84,7 @@ def run_batch(
         "format": fmt,
         "signals": signals,
         "text_only": text_only,
+        "prevalence": prevalence,  # None and a plan from before the option compare equal
         "model_version": version,
     }
     output = BatchOutput(out, plan)
@@ -99,7 +101,7 @@ def run_batch(
                 continue
             yield raw_frame(rows, part, first)
 
-    options = {"model_dir": model_dir, "signals": signals, "text_only": text_only, "master": master, **engine_options}
+    options = {"model_dir": model_dir, "signals": signals, "text_only": text_only, "prevalence": prevalence, "master": master, **engine_options}
     starting = time.perf_counter()
     with make_engine(engine, **options) as runner:
         started = time.perf_counter()  # job time excludes starting the JVM / Ray runtime

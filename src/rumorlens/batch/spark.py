@@ -22,7 +22,7 @@ from .engines import absolute_pythonpath, require, split_parts, waves
 RAW_SCHEMA = "_part long, _row long, source string, raw string, warnings string, error_code string, error string"
 
 
-def _scorer(model_dir: str | None, shipped: str | None, signals: bool, text_only: bool):
+def _scorer(model_dir: str | None, shipped: str | None, signals: bool, text_only: bool, prevalence: float | None):
     def score(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         path = model_dir
         if shipped:  # the model dir sent with SparkContext.addFile: a local copy on every executor
@@ -30,7 +30,7 @@ def _scorer(model_dir: str | None, shipped: str | None, signals: bool, text_only
 
             candidate = Path(SparkFiles.get(shipped))
             path = str(candidate) if candidate.exists() else model_dir
-        yield from score_frames(frames, path, signals, text_only)
+        yield from score_frames(frames, path, signals, text_only, prevalence)
 
     return score
 
@@ -43,12 +43,13 @@ class SparkEngine:
         model_dir: str | Path | None = None,
         signals: bool = True,
         text_only: bool = False,
+        prevalence: float | None = None,
         master: str | None = None,
         wave_partitions: int | None = None,
         **_: object,
     ) -> None:
         self.model_dir = str(Path(model_dir).resolve()) if model_dir else None
-        self.signals, self.text_only = signals, text_only
+        self.signals, self.text_only, self.prevalence = signals, text_only, prevalence
         self.master = master or "local[*]"
         self.master_given = master is not None
         self.wave_partitions = wave_partitions
@@ -108,7 +109,7 @@ class SparkEngine:
         return max(1, int(self.spark.sparkContext.defaultParallelism))
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        fn = _scorer(self.model_dir, self._shipped, self.signals, self.text_only)
+        fn = _scorer(self.model_dir, self._shipped, self.signals, self.text_only, self.prevalence)
         for wave in waves(frames, self.wave_partitions or self.parallelism):
             parts = [int(f["_part"].iloc[0]) for f in wave if len(f)]
             raw = pd.concat(wave, ignore_index=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
+from .check import PREVALENCE_HELP
 from .common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -30,6 +31,7 @@ def batch(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
     no_signals: bool = typer.Option(False, "--no-signals", help="Skip explanations (faster, smaller): no signals field, empty reasons; p_fake and label unchanged."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
+    prevalence: float = typer.Option(None, "--prevalence", min=0.01, max=0.99, help=PREVALENCE_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     master: str = typer.Option(None, "--master", help="Spark master URL (default local[*]) or Ray address (default: start a local Ray)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run's manifest as JSON."),
@@ -62,7 +64,7 @@ def batch(
     with progress_bar(f"Judging ({engine})", enabled=show) as advance, errors_as_exit():
         manifest = run_batch(
             inputs, out, engine=engine, partitions=partitions, rows_per_partition=rows_per_partition, fmt=fmt,
-            signals=not no_signals, text_only=text_only, model_dir=model, master=master, progress=advance,
+            signals=not no_signals, text_only=text_only, prevalence=prevalence, model_dir=model, master=master, progress=advance,
         )
     if json_out:
         print_json(manifest)
