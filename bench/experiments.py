@@ -32,9 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 
-from rumorlens.model.classifier import _stacker, best_threshold, nb_ratio  # noqa: E402
+from rumorlens.model.classifier import _stacker, best_threshold  # noqa: E402
 from rumorlens.model.evaluate import evaluate  # noqa: E402
-from rumorlens.model.features import MODEL_FEATURES  # noqa: E402
 from rumorlens.model.judge import Judge  # noqa: E402
 from rumorlens.read import read_articles  # noqa: E402
 from rumorlens.read.clean import strip_furniture  # noqa: E402
@@ -87,8 +86,8 @@ class Bench:
         })
 
     def signals(self, arts) -> np.ndarray:
-        counts = [analyse(a.full_text)[1] for a in arts]
-        return np.array([[c[n] for n in MODEL_FEATURES] for c in counts])
+        """The model's signal features, unscaled (one column per ``MODEL_FEATURES`` name)."""
+        return self.model.signals_.counts_matrix([analyse(a.full_text)[1] for a in arts])
 
 
 def stackers(b: Bench) -> None:
@@ -116,23 +115,15 @@ def stackers(b: Bench) -> None:
 
 
 def views(b: Bench) -> None:
-    """Extra copies of the body n-grams for one part of the article, refitting both text scorers."""
+    """Extra copies of the body n-grams for one part of the article, refitting both text scorers
+    (the model's own ``_fit_scorers``: the extra columns, past the body n-grams, get no NB ratio)."""
     from scipy import sparse
-    from sklearn.linear_model import LogisticRegression
 
     train, dev = b.train, [a.without_outlet() for a in b.dev]
     _, analysed, X = b.judge._features(train)
     _, analysed_dev, X_dev = b.judge._features(dev)
     words, memory, memory_dev = b.model.vectorizer_, b.inputs["text"][:, 2:], b.dev_inputs["text"][:, 2:]
-
-    def clf():
-        return LogisticRegression(C=float(b.model.settings["C"]), max_iter=3000, class_weight="balanced", solver="liblinear")
-
-    def scorers(A, y):
-        plain = clf().fit(A, y)
-        ratio = nb_ratio(A, y, b.model.n_words)
-        nb = clf().fit(A @ sparse.diags(ratio), y)
-        return [(plain.coef_.ravel(), plain.intercept_[0]), (nb.coef_.ravel() * ratio, nb.intercept_[0])]
+    scorers = b.model._fit_scorers
 
     def run(name, block, block_dev):
         A, A_dev = sparse.hstack([X, block], format="csr"), sparse.hstack([X_dev, block_dev], format="csr")
@@ -162,27 +153,23 @@ def views(b: Bench) -> None:
 
 
 def memory(b: Bench) -> None:
-    """Nearest training stories by headline + lead (the claim) instead of the body's top terms."""
+    """Nearest training stories by headline + lead (the claim) instead of the body's top terms:
+    the model's own ``StoryNeighbours`` over a headline TF-IDF, rows left unpruned."""
     from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from rumorlens.model.neighbours import StoryNeighbours
 
     def lead(a):
         return f"{a.title or ''} {a.text[:300]}"
 
     vec = TfidfVectorizer(min_df=2, max_df=0.2, sublinear_tf=True, stop_words="english").fit([lead(a) for a in b.train])
     T, T_dev = vec.transform([lead(a) for a in b.train]), vec.transform([lead(a) for a in b.dev])
-
-    def features(S, labels, k=10, cap=0.8):
-        S = S.toarray()
-        S[S >= cap] = 0  # as story memory: near-copies are hidden out of fold
-        idx = np.argsort(-S, axis=1)[:, :k]
-        sims, lab = np.take_along_axis(S, idx, 1), labels[idx]
-        fake, real = np.where(lab == 1, sims, 0).max(1), np.where(lab == 0, sims, 0).max(1)
-        return np.column_stack([(sims * lab).sum(1) / (sims.sum(1) + 1e-9), fake, real, fake - real])
-
-    F = np.zeros((len(b.y), 4))
-    for train_idx, held_idx in b.folds:
-        F[held_idx] = features(T[held_idx] @ T[train_idx].T, b.y[train_idx])
-    F_dev = features(T_dev @ T.T, b.y, cap=2.0)
+    s = b.model.settings
+    headlines = StoryNeighbours(int(s["neighbours_k"]), keep_terms=1000, query_terms=1000).fit(T, b.y)
+    F = np.zeros((len(b.y), 3))
+    for _, held_idx in b.folds:
+        F[held_idx] = headlines.transform(T[held_idx], exclude=held_idx, cap=float(s["neighbours_cap"]))
+    F_dev = headlines.transform(T_dev)
     b.row("headline memory alone", F, F_dev)
     for mode in ("text", "full"):
         b.row("shipped", b.inputs[mode], b.dev_inputs[mode], mode)

@@ -83,7 +83,7 @@ class StoryNeighbours:
             lo, hi = S.indptr[row], S.indptr[row + 1]
             sims, cols = S.data[lo:hi], S.indices[lo:hi]
             if exclude is not None or cap is not None:
-                keep = ~hidden[cols] if cap is None else ~hidden[cols] & (sims < cap)
+                keep = ~hidden[cols] & (sims < (np.inf if cap is None else cap))
                 sims, cols = sims[keep], cols[keep]
             if len(sims) > k:
                 top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]
