@@ -187,6 +187,52 @@ def test_api_concurrent_checks_are_batched_and_give_the_same_verdicts(judge, see
     assert sum(batches) == len(bodies) and max(batches) > 1, batches
 
 
+def test_api_check_options_text_only_and_prevalence_are_per_request(judge, seeded_store):
+    """`?text_only=true&prevalence=0.5` gives exactly `check --text-only --prevalence 0.5`'s
+    verdict, even when concurrent requests with other options share a batch."""
+    calls: list[tuple[int, tuple]] = []
+
+    class Recording:
+        def judge(self, article, **kw):
+            return judge.judge(article, **kw)
+
+        def judge_many(self, articles, **kw):
+            calls.append((len(articles), tuple(sorted((k, v) for k, v in kw.items() if k in ("text_only", "prevalence")))))
+            return judge.judge_many(articles, **kw)
+
+    recording = Recording()
+    recording.version = judge.version
+    app = create_app(store=seeded_store, judge=recording, read_only=True)
+    body = {"title": "Star pregnant?", "text": "A source close to the couple says the star is secretly pregnant. " * 3,
+            "url": "https://www.hollywoodlife.com/2018/01/02/star-pregnant/"}
+    queries = ["", "?prevalence=0.5", "?text_only=true", "?text_only=true&prevalence=0.5"] * 4
+
+    async def send_all():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            return await asyncio.gather(*(client.post("/v1/check" + q, json=body) for q in queries))
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        responses = pool.submit(asyncio.run, send_all()).result()
+    article = Article.create(text=body["text"], title=body["title"], url=body["url"])
+    options = {"": {}, "?prevalence=0.5": {"prevalence": 0.5}, "?text_only=true": {"text_only": True},
+               "?text_only=true&prevalence=0.5": {"text_only": True, "prevalence": 0.5}}
+    for q, r in zip(queries, responses):
+        assert r.status_code == 200
+        assert r.json() == judge.judge(article, memory=seeded_store, **options[q]).as_dict(), q
+    by_query = {q: r.json() for q, r in zip(queries, responses)}
+    assert by_query["?prevalence=0.5"]["p_fake"] > by_query[""]["p_fake"]  # 50% fakes expected instead of ~21%
+    assert by_query["?text_only=true"]["text_only"] and not by_query[""]["text_only"]
+    assert any(s["kind"] == "outlet_record" for s in by_query[""]["signals"])  # the outlet's record is shown...
+    assert not any(s["kind"] == "outlet_record" for s in by_query["?text_only=true"]["signals"])  # ...unless ignored
+    assert sum(n for n, _ in calls) == len(queries) and len({o for _, o in calls}) == 4, calls
+
+    client = TestClient(app)
+    for bad in ("?prevalence=1.5", "?prevalence=0", "?prevalence=lots"):
+        r = client.post("/v1/check" + bad, json=body)
+        assert_error_shape(r, 422, "RL070")
+        assert "prevalence" in r.json()["error"]
+
+
 def test_api_one_failing_article_fails_only_its_own_request(judge, seeded_store):
     """A batch that raises is retried article by article: neighbours still get their verdicts."""
 

@@ -135,6 +135,27 @@ def test_web_check_form_errors_show_on_the_form(read_client):
     assert resp.status_code == 422 and "RL015" in resp.text
 
 
+def test_web_check_form_options_ignore_outlet_and_rebase_to_expected_share(read_client):
+    """The form's options are the CLI's --text-only and --prevalence: the page says it judged on
+    text alone and re-based p(fake), and p(fake) moves the way 50% fakes expected should."""
+    form = {"title": "Jen pregnant at 50?", "text": "A source close to the star says she is allegedly expecting twins. " * 3,
+            "url": "https://www.hollywoodlife.com/2018/jen-twins"}
+    plain = read_client.post("/check", data=form).text
+    html = read_client.post("/check", data={**form, "text_only": "true", "prevalence_pct": "50"}).text
+    assert "judged on text only" in html and "judged on text only" not in plain
+    assert re.search(r'data-testid="prevalence">p\(fake\) re-based to 50% fakes expected; likely fake from 0\.\d\d<', html)
+    assert 'data-testid="prevalence"' not in plain
+    rebased = read_client.post("/check", data={**form, "prevalence_pct": "50"}).text
+    p = [float(re.search(r'data-testid="p-fake">([\d.]+)<', h).group(1)) for h in (plain, rebased)]
+    assert p[1] > p[0]
+
+    resp = read_client.post("/check", data={**form, "prevalence_pct": "150"})
+    assert resp.status_code == 422
+    assert "RL070" in resp.text and "prevalence_pct" in resp.text and "1 to 99" in resp.text
+    assert 'value="150"' in resp.text and "jen-twins" in resp.text  # what the user typed is kept
+    assert read_client.post("/check", data={**form, "prevalence_pct": "abc"}).status_code == 422
+
+
 def test_web_upload_jsonl_checks_every_article(read_client):
     data = b'{"title": "One", "text": "A source says one thing."}\n{"title": "Two", "text": "Kim Kardashian told People on the record that all is well."}\n'
     resp = read_client.post("/check", files={"file": ("feed.jsonl", data, "application/x-ndjson")})

@@ -45,6 +45,22 @@ def test_e2e_check_an_article_from_the_form(page):
     assert page.dialogs == []
 
 
+def test_e2e_check_options_text_only_and_expected_share(page):
+    page.goto("/")
+    page.fill("#text", "An insider claims the couple secretly split months ago. " * 3)
+    page.fill("#url", "https://www.hollywoodlife.com/2018/split")
+    assert not page.locator("#prevalence_pct").is_visible()  # options stay folded until asked for
+    page.click("details.options summary")
+    page.check("#text_only")
+    page.fill("#prevalence_pct", "50")
+    shot(page, "01b-check-options")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    fine = page.locator("p.fine").inner_text()
+    assert "judged on text only" in fine and "re-based to 50% fakes expected" in fine, fine
+    assert page.locator(".verdict-score .badge").inner_text() in ("Likely fake", "Likely real")
+
+
 def test_e2e_hostile_text_never_runs(page):
     page.goto("/")
     page.fill("#title", HOSTILE_TITLE)

@@ -9,12 +9,17 @@ GIL either way; in a thread it fought the loop for the GIL and paid a thread hop
 p99 latency at 16 concurrent clients was ~60 ms instead of ~47 ms (bench/bench_api.py). The
 cost is that the loop does nothing else while a batch runs: at most ``max_batch`` articles of
 about a millisecond each.
+
+Requests may ask for different judging options (``text_only``, ``prevalence``); a batch is
+judged in groups of equal options, in arrival order, so one request's options never leak into
+another's verdict.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 from ..article import Article
 from ..verdict import Verdict
@@ -24,20 +29,24 @@ from ..verdict import Verdict
 SETTLE_TURNS = 4
 
 
-class JudgeBatcher:
-    """One per event loop; ``await batcher.judge(article)`` returns that article's verdict."""
+Options = tuple[tuple[str, Any], ...]  # sorted keyword options, hashable so batches can group on them
 
-    def __init__(self, judge_many: Callable[[list[Article]], list[Verdict]], judge_one: Callable[[Article], Verdict], max_batch: int = 32) -> None:
+
+class JudgeBatcher:
+    """One per event loop; ``await batcher.judge(article, **options)`` returns that article's
+    verdict. ``judge_many(articles, **options)`` and ``judge_one(article, **options)`` do the work."""
+
+    def __init__(self, judge_many: Callable[..., list[Verdict]], judge_one: Callable[..., Verdict], max_batch: int = 32) -> None:
         self.loop = asyncio.get_running_loop()
         self.judge_many = judge_many
         self.judge_one = judge_one
         self.max_batch = max_batch
-        self.queue: asyncio.Queue[tuple[Article, asyncio.Future]] = asyncio.Queue()
+        self.queue: asyncio.Queue[tuple[Article, Options, asyncio.Future]] = asyncio.Queue()
         self.task = self.loop.create_task(self._run())
 
-    async def judge(self, article: Article) -> Verdict:
+    async def judge(self, article: Article, **options: Any) -> Verdict:
         future: asyncio.Future = self.loop.create_future()
-        await self.queue.put((article, future))
+        await self.queue.put((article, tuple(sorted(options.items())), future))
         return await future
 
     async def _run(self) -> None:
@@ -47,19 +56,26 @@ class JudgeBatcher:
                 await asyncio.sleep(0)
             while len(batch) < self.max_batch and not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            try:
-                verdicts = self.judge_many([a for a, _ in batch])
-            except Exception:  # noqa: BLE001 - one bad article must not fail its neighbours
-                for article, future in batch:
-                    self._judge_alone(article, future)
-                continue
-            for (_, future), verdict in zip(batch, verdicts):
-                if not future.done():
-                    future.set_result(verdict)
+            groups: dict[Options, list[tuple[Article, asyncio.Future]]] = {}
+            for article, options, future in batch:
+                groups.setdefault(options, []).append((article, future))
+            for options, group in groups.items():
+                self._judge_group(group, dict(options))
 
-    def _judge_alone(self, article: Article, future: asyncio.Future) -> None:
+    def _judge_group(self, group: list[tuple[Article, asyncio.Future]], options: dict[str, Any]) -> None:
         try:
-            verdict = self.judge_one(article)
+            verdicts = self.judge_many([a for a, _ in group], **options)
+        except Exception:  # noqa: BLE001 - one bad article must not fail its neighbours
+            for article, future in group:
+                self._judge_alone(article, future, options)
+            return
+        for (_, future), verdict in zip(group, verdicts):
+            if not future.done():
+                future.set_result(verdict)
+
+    def _judge_alone(self, article: Article, future: asyncio.Future, options: dict[str, Any]) -> None:
+        try:
+            verdict = self.judge_one(article, **options)
         except Exception as exc:  # noqa: BLE001 - delivered to the request that sent it
             if not future.done():
                 future.set_exception(exc)

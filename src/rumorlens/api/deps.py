@@ -19,7 +19,8 @@ from ..verdict import Verdict
 class JudgeLike(Protocol):
     version: str
 
-    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Any = None) -> Verdict: ...
+    def judge(self, article: Article, *, text_only: bool = False, explain: bool = True, memory: Any = None,
+              prevalence: float | None = None) -> Verdict: ...
 
 
 class StoreLike(Protocol):

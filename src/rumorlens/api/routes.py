@@ -15,7 +15,7 @@ from ..errors import AuthError
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import ReadOnly, Service
+from .service import ReadOnly, Service, judging_options
 
 MAX_ARTICLES_PER_POST = 1000
 router = APIRouter()
@@ -69,9 +69,18 @@ async def healthz(service: Service = Depends(get_service)):
     summary="Judge one article: exactly the JSON of `rumorlens check --json`",
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": CheckRequest.model_json_schema()}}}},
 )
-async def check(request: Request, service: Service = Depends(get_service)):
+async def check(
+    request: Request,
+    text_only: bool = Query(False, description="ignore the outlet: judge the text alone (as `check --text-only`)"),
+    prevalence: float | None = Query(
+        None, ge=0.01, le=0.99,
+        description="share of fakes expected among the articles you send (e.g. 0.5 for a queue of flagged stories); "
+                    "re-bases p_fake and the fake/real cut (as `check --prevalence`)",
+    ),
+    service: Service = Depends(get_service),
+):
     body: CheckRequest = validate(await parse_json(request), CHECK)
-    verdict = await service.check_async(**body.model_dump())
+    verdict = await service.check_async(judging_options(text_only, prevalence), **body.model_dump())
     # A JSONResponse skips FastAPI's jsonable_encoder walk, a tenth of a check's server time.
     return JSONResponse(verdict.as_dict())
 

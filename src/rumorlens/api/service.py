@@ -39,6 +39,16 @@ class NotFoundHere(NotFound):
     """A missing article or storyline, named with where to list them."""
 
 
+def judging_options(text_only: bool = False, prevalence: float | None = None) -> dict[str, Any]:
+    """The options a request chose, leaving out defaults (see ``Service.judge_article``)."""
+    options: dict[str, Any] = {}
+    if text_only:
+        options["text_only"] = True
+    if prevalence is not None:
+        options["prevalence"] = float(prevalence)
+    return options
+
+
 def plain(obj: Any) -> Any:
     """A store return value (dataclass, object with ``as_dict``, dict) as plain JSON data."""
     if obj is None or isinstance(obj, (str, int, float, bool)):
@@ -117,16 +127,19 @@ class Service:
                 out["store"] = f"error: {exc}"
         return out
 
-    def judge_article(self, article: Article) -> Verdict:
-        return self.judge.judge(article, explain=True, memory=self.store)
+    # ``options`` are the judging choices a request may make: ``text_only`` (ignore the outlet)
+    # and ``prevalence`` (the share of fakes expected; re-bases p_fake and the cut). Only the ones
+    # given are passed on, so a judge without them still serves default requests.
+    def judge_article(self, article: Article, **options: Any) -> Verdict:
+        return self.judge.judge(article, explain=True, memory=self.store, **options)
 
-    def judge_articles(self, articles: list[Article]) -> list[Verdict]:
+    def judge_articles(self, articles: list[Article], **options: Any) -> list[Verdict]:
         many = getattr(self.judge, "judge_many", None)
         if many is None:
-            return [self.judge_article(a) for a in articles]
-        return list(many(articles, explain=True, memory=self.store))
+            return [self.judge_article(a, **options) for a in articles]
+        return list(many(articles, explain=True, memory=self.store, **options))
 
-    async def check_async(self, **fields: Any) -> Verdict:
+    async def check_async(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
         """``check`` for the server: judging batched with concurrent requests. Pasted text is
         read on the event loop (a fraction of a millisecond; the thread hop cost more than the
         read); HTML extraction and URL fetches, which can take long, go to a thread."""
@@ -137,7 +150,7 @@ class Service:
         loop = asyncio.get_running_loop()
         if self._batcher is None or self._batcher.loop is not loop:
             self._batcher = JudgeBatcher(self.judge_articles, self.judge_article)
-        return await self._batcher.judge(article)
+        return await self._batcher.judge(article, **(options or {}))
 
     # -- turning requests into articles ----------------------------------------------------
     def article_from_fields(
@@ -174,10 +187,10 @@ class Service:
             return _first(read_url(url.strip(), public_only=True))
         raise InputError("RL053")
 
-    def check(self, **fields: Any) -> Verdict:
-        return self.judge_article(self.article_from_fields(**fields))
+    def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
+        return self.judge_article(self.article_from_fields(**fields), **(options or {}))
 
-    def check_upload(self, filename: str, data: bytes) -> list[Verdict]:
+    def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict]:
         """Judge every article in an uploaded .txt/.html/.jsonl file; the first bad record raises."""
         name = filename or "upload"
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -189,7 +202,7 @@ class Service:
             if isinstance(item, InputError):
                 raise item
             articles.append(item)
-        return self.judge_articles(articles)
+        return self.judge_articles(articles, **(options or {}))
 
     # -- writes ----------------------------------------------------------------------------
     def save(self, articles: list[Article]) -> tuple[list[Verdict], int]:

@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import get_service
-from ..api.service import Service
+from ..api.errors import RequestError
+from ..api.service import Service, judging_options
 from ..errors import RumorlensError
 
 router = APIRouter(include_in_schema=False)
@@ -20,6 +21,21 @@ def page(request: Request, name: str, status: int = 200, **context) -> HTMLRespo
     service: Service = request.app.state.service
     context.setdefault("has_store", service.store is not None)
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def prevalence_from_percent(value: str) -> float | None:
+    """The form's "share of fakes you expect" (a percentage, blank for the model's own) as the
+    fraction ``--prevalence`` takes."""
+    value = value.strip().rstrip("%").strip()
+    if not value:
+        return None
+    try:
+        pct = float(value)
+    except ValueError:
+        pct = float("nan")
+    if not 1 <= pct <= 99:  # also refuses nan
+        raise RequestError("RL070", field="prevalence_pct", detail=f"{value!r} is not a percentage from 1 to 99; leave it blank for the model's own")
+    return pct / 100
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -34,19 +50,23 @@ async def check_submit(
     text: str = Form(""),
     url: str = Form(""),
     file: UploadFile | None = File(None),
+    text_only: bool = Form(False),
+    prevalence_pct: str = Form(""),
     service: Service = Depends(get_service),
 ):
-    form = {"title": title, "text": text, "url": url}
+    form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct}
     try:
+        options = judging_options(text_only, prevalence_from_percent(prevalence_pct))
         if file is not None and file.filename:
             data = await file.read()
-            verdicts = await run_in_threadpool(service.check_upload, file.filename, data)
+            verdicts = await run_in_threadpool(service.check_upload, file.filename, data, options)
         else:
-            verdict = await run_in_threadpool(service.check, title=title or None, text=text or None, url=url or None)
+            verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None, url=url or None)
             verdicts = [verdict]
     except RumorlensError as err:
         return page(request, "check.html", status=err.status, nav="check", form=form, error=err)
-    return page(request, "verdict.html", nav="check", verdicts=[v.as_dict() for v in verdicts])
+    shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
+    return page(request, "verdict.html", nav="check", verdicts=shown)
 
 
 @router.get("/articles", response_class=HTMLResponse)
