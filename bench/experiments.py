@@ -8,6 +8,7 @@
     python bench/experiments.py prevalence   # dev re-sampled to half fakes: default cut vs --prevalence 0.5
     python bench/experiments.py noise        # drop training articles the model confidently disagrees with
     python bench/experiments.py outlets      # weight articles by outlet size; leave-outlets-out CV (~12 min)
+    python bench/experiments.py learning     # learning curve: 25/50/75/100% of train (~4 min)
     python bench/experiments.py all
 
 Every row trains on train.jsonl with the shipped settings and 4 folds, is chosen on out-of-fold
@@ -265,8 +266,25 @@ def outlets(b: Bench) -> None:
     emit({"run": "outlet_balance 0.5, leave-outlets-out 5-fold (as bench/quality.py cv)", **grouped})
 
 
+def learning(b: Bench) -> None:
+    """How much would more labelled GossipCop stories help? Train on 25/50/75% of train (one
+    shuffle, nested subsets) and on all of it; out of fold and dev, text only."""
+    order = np.random.default_rng(0).permutation(len(b.train))
+    for share in (0.25, 0.5, 0.75, 1.0):
+        if share < 1.0:
+            t = time.perf_counter()
+            judge = Judge.fit([b.train[i] for i in order[: int(share * len(b.train))]], **b.model.settings)
+            seconds = time.perf_counter() - t
+        else:
+            judge, seconds = b.judge, b.train_seconds
+        oof, r = judge.meta["out_of_fold"]["text_only"], evaluate(judge, b.dev, text_only=True)
+        emit({"run": f"{share:.0%} of train", "n_train": round(share * len(b.train)), "train_seconds": round(seconds, 1),
+              "oof_macro_f1_text_only": oof["macro_f1"], "oof_roc_auc_text_only": oof["roc_auc"],
+              "dev_macro_f1_text_only": round(r.macro_f1, 4), "dev_roc_auc_text_only": round(r.roc_auc, 4)})
+
+
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "noise": noise,
-               "outlets": outlets}
+               "outlets": outlets, "learning": learning}
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ from fastapi.testclient import TestClient
 from rumorlens.api import create_app
 from rumorlens.article import Article
 from rumorlens.errors import ERRORS, UsageError
+from rumorlens.read.files import record_to_article
 
 ARTICLE = {
     "title": "Jennifer Aniston pregnant at 50?",
@@ -182,7 +183,8 @@ def test_api_concurrent_checks_are_batched_and_give_the_same_verdicts(judge, see
     # on the main thread, where asyncio.run() refuses to start.
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         responses = pool.submit(asyncio.run, send_all()).result()
-    expected = [judge.judge(Article.create(text=b["text"], title=b["title"]), memory=seeded_store).as_dict() for b in bodies]
+    # each body read as `check feed.jsonl` reads that record, judged alone
+    expected = [judge.judge(record_to_article(b, "body", []), memory=seeded_store).as_dict() for b in bodies]
     assert [r.json() for r in responses] == expected
     assert sum(batches) == len(bodies) and max(batches) > 1, batches
 
@@ -213,7 +215,7 @@ def test_api_check_options_text_only_and_prevalence_are_per_request(judge, seede
 
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         responses = pool.submit(asyncio.run, send_all()).result()
-    article = Article.create(text=body["text"], title=body["title"], url=body["url"])
+    article = record_to_article(body, "body", [])
     options = {"": {}, "?prevalence=0.5": {"prevalence": 0.5}, "?text_only=true": {"text_only": True},
                "?text_only=true&prevalence=0.5": {"text_only": True, "prevalence": 0.5}}
     for q, r in zip(queries, responses):

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import REPO, TINY_ARTICLES
 from rumorlens.cli import app
+from rumorlens.model.judge import Judge
 
 EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
 
@@ -61,7 +62,7 @@ def test_train_writes_a_model_dir_with_meta_and_check_uses_it(runner, tiny_jsonl
     meta = json.loads(result.stdout)
     sha = hashlib.sha256(tiny_jsonl.read_bytes()).hexdigest()
     assert meta["train_data_sha256"] == sha and meta["dev_data_sha256"] == sha
-    assert meta["model_version"] == f"rumorlens-0.1.0-{sha[:8]}"
+    assert meta["model_version"] == f"rumorlens-0.1.0-{sha[:8]}-{Judge.load(out).fingerprint()}"
     assert meta["n_train"] == 11 and meta["n_train_fake"] == 6
     assert set(meta["dev_metrics"]) == {"with_outlet", "text_only"}
     assert meta["dev_metrics"]["text_only"]["n"] == 11

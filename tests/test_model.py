@@ -181,6 +181,23 @@ def test_model_shipped_model_loads_with_meta(shipped_judge):
     assert len(meta.get("train_data_sha256", "")) == 64
     v = shipped_judge.judge(Article.create(text="An insider claims the couple secretly split.", title="Split?"))
     assert v.model_version == shipped_judge.version and 0 <= v.p_fake <= 1
+    # the version names the training data and this very fit
+    assert shipped_judge.version.endswith(f"-{meta['train_data_sha256'][:8]}-{shipped_judge.fingerprint()}")
+
+
+def test_model_version_names_the_fit_not_only_the_data(tiny_articles, tmp_path):
+    """Two models trained on the same file with other settings must not share a version, or their
+    stored verdicts could not be told apart; the same fit keeps its version through save and load."""
+    from rumorlens.model.train import train_model
+
+    data = tmp_path / "train.jsonl"
+    data.write_text("".join(json.dumps({"text": a.text, "title": a.title, "label": a.label}) + "\n" for a in tiny_articles), encoding="utf-8")
+    one = train_model([data], tmp_path / "one", folds=2)
+    other = train_model([data], tmp_path / "other", folds=2, C=3.0)
+    again = train_model([data], tmp_path / "again", folds=2)
+    assert one.version != other.version and one.version == again.version
+    assert one.version.rsplit("-", 2)[1] == other.version.rsplit("-", 2)[1]  # same data hash
+    assert Judge.load(tmp_path / "one").version == one.version and Judge.load(tmp_path / "one").fingerprint() == one.fingerprint()
 
 
 # -- evaluation and report ----------------------------------------------------------------

@@ -62,6 +62,24 @@ def test_read_seed_format_url_title_body(tmp_path):
     assert a.full_text.startswith("Singer Leaning On Ex For Support\nThe singer")
 
 
+def test_read_same_article_as_txt_or_jsonl_or_csv_reads_the_same(tmp_path):
+    """Furniture leaves a JSONL or CSV record as it leaves a .txt file, so the same article is
+    judged the same (and gets the same content id) whichever format it came in."""
+    import csv
+
+    (tmp_path / "story.txt").write_text(SEED_LIKE, encoding="utf-8")
+    lines = SEED_LIKE.split("\n")
+    record = {"url": lines[0], "title": lines[2], "text": "\n".join(lines[4:])}
+    (tmp_path / "feed.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with open(tmp_path / "feed.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(record))
+        writer.writeheader()
+        writer.writerow(record)
+    txt, jsonl, csv_ = (read_article(tmp_path / name) for name in ("story.txt", "feed.jsonl", "feed.csv"))
+    assert jsonl.text == txt.text == csv_.text and "Join the Discussion" not in jsonl.text
+    assert jsonl.id == csv_.id  # no id in the record: both take the content id of the cleaned text
+
+
 def test_read_seed_format_with_scheme_and_without_url(tmp_path):
     with_scheme = tmp_path / "a.txt"
     with_scheme.write_text("https://www.people.com/story/1\nA Title\nThe body line.\n", encoding="utf-8")
@@ -87,6 +105,13 @@ def test_read_furniture_lines_removed(line):
     cleaned, removed = strip_furniture(f"Story line one.\n{line}\nStory line two.")
     assert cleaned == "Story line one.\nStory line two."
     assert removed == [line.strip()]
+
+
+def test_read_long_paragraph_that_starts_like_furniture_is_kept():
+    """Gallery pages start whole paragraphs with "Photos:": that is the story, not page chrome."""
+    paragraph = "Photos: Celebrity transformations Filmmaker Kevin Smith in 2008, left, and in 2015. " * 4
+    cleaned, removed = strip_furniture(f"Intro line.\n{paragraph}\nPHOTOS: The Most Shocking Splits Of The Year")
+    assert paragraph.strip() in cleaned and removed == ["PHOTOS: The Most Shocking Splits Of The Year"]
 
 
 def test_read_furniture_words_inside_sentences_are_kept():

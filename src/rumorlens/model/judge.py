@@ -17,7 +17,7 @@ from ..signals import analyse
 from ..verdict import Signal, Verdict
 from .classifier import RumorModel
 from .explain import debunk_signal, outlet_signal, reasons_for
-from .persist import load_model_dir, save_model_dir
+from .persist import fit_digest, load_model_dir, save_model_dir
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 TOP_TERMS = 3
@@ -99,6 +99,11 @@ class Judge:
         }
         meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings, "out_of_fold": oof}
         return cls(model, meta)
+
+    def fingerprint(self) -> str:
+        """A digest of the fitted parameters (``persist.fit_digest``)."""
+        config, arrays, vocab, _ = self.model.to_arrays()
+        return fit_digest(arrays, vocab, config)
 
     def save(self, out: str | Path, **meta) -> Path:
         out = Path(out)

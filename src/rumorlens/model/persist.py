@@ -10,6 +10,7 @@ A model directory holds:
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -21,6 +22,18 @@ from ..errors import ModelError
 FORMAT_VERSION = 4  # 2: vocabularies {words, title, url} in vocab.json.gz; 3: vectorizer settings in meta;
 # 4: one coefficient row per scorer (plain LR, NB-LR) in text_coef/full_coef
 FILES = ("meta.json", "arrays.npz", "vocab.json.gz", "outlets.json")
+
+
+def fit_digest(arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], config: dict) -> str:
+    """8 hex digits that change whenever the fitted model does (weights, vocabularies, cuts), so
+    verdicts from two fits of the same data never share a ``model_version``."""
+    h = hashlib.sha256()
+    for key in sorted(arrays):
+        a = np.ascontiguousarray(arrays[key])
+        h.update(f"{key}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.tobytes())
+    h.update(json.dumps([vocab, config], sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()[:8]
 
 
 def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict[str, list[int]]) -> None:

@@ -47,7 +47,9 @@ def train_model(
     train_seconds = time.perf_counter() - start
     data_sha = sha256_of(data_paths)
     meta = {
-        "model_version": f"rumorlens-{__version__}-{data_sha[:8]}{'-textonly' if text_only else ''}",
+        # the data's hash says what it learned from, the fit's hash which fit it is (settings and
+        # code change a model trained on the same data)
+        "model_version": f"rumorlens-{__version__}-{data_sha[:8]}-{judge.fingerprint()}{'-textonly' if text_only else ''}",
         "rumorlens_version": __version__,
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "train_data": [p.name for p in data_paths],

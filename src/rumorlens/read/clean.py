@@ -27,6 +27,9 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _BLANKS = re.compile(r"\n{3,}")
+# Furniture is a short line. Crawled gallery pages also start whole paragraphs with "Photos:" or
+# "Click here to see…", and there the paragraph is the story (often the very claim checked).
+MAX_FURNITURE_CHARS = 200
 
 
 def normalise_newlines(text: str) -> str:
@@ -40,7 +43,7 @@ def strip_furniture(text: str) -> tuple[str, list[str]]:
     """Drop furniture lines; return the cleaned text and the lines removed."""
     kept, removed = [], []
     for line in text.split("\n"):
-        if line.strip() and _FURNITURE.match(line):
+        if line.strip() and len(line.strip()) <= MAX_FURNITURE_CHARS and _FURNITURE.match(line):
             removed.append(line.strip())
         else:
             kept.append(line.rstrip())

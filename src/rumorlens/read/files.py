@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..article import Article
 from ..errors import InputError, warning_text
-from .clean import normalise_newlines, strip_furniture
+from .clean import clean_body, normalise_newlines, strip_furniture
 
 Item = Article | InputError
 
@@ -126,7 +126,9 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
         if title and isinstance(text, str) and text.startswith(title + "\n"):
             text = text[len(title) + 1 :]  # a verdict's text is the title, a newline, then the body
     return Article.create(
-        text=normalise_newlines(text) if text else text,
+        # furniture goes here too, as from .txt and HTML: the same article reads (and is judged)
+        # the same whichever format it came in
+        text=clean_body(text) if text else text,
         title=title,
         url=url if isinstance(url, str) else None,
         id=str(obj["id"]) if obj.get("id") is not None else None,
