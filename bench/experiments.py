@@ -9,6 +9,7 @@
     python bench/experiments.py noise        # drop training articles the model confidently disagrees with
     python bench/experiments.py outlets      # weight articles by outlet size; leave-outlets-out CV (~12 min)
     python bench/experiments.py learning     # learning curve: 25/50/75/100% of train (~4 min)
+    python bench/experiments.py titles       # articles without a headline; training on headline-less copies
     python bench/experiments.py all
 
 Every row trains on train.jsonl with the shipped settings and 4 folds, is chosen on out-of-fold
@@ -283,8 +284,32 @@ def learning(b: Bench) -> None:
               "dev_macro_f1_text_only": round(r.macro_f1, 4), "dev_roc_auc_text_only": round(r.roc_auc, 4)})
 
 
+def titles(b: Bench) -> None:
+    """Articles often arrive without their headline (pasted text, feeds). How much does that cost,
+    and does training on headline-less copies of a quarter of train (same label, same fold) help?"""
+    from dataclasses import replace as with_
+
+    from rumorlens.model.classifier import RumorModel
+
+    no_title = [with_(a, title="") for a in b.dev]
+    labelled = [a for a in b.train if a.label in ("fake", "real")]
+    texts = [a.full_text for a in labelled]
+    picked = [i for i in np.flatnonzero(np.random.default_rng(0).random(len(labelled)) < 0.25) if labelled[i].title]
+    copies = ([labelled[i].text for i in picked], [""] * len(picked), [analyse(labelled[i].text)[1] for i in picked], picked)
+    t = time.perf_counter()
+    model = RumorModel(**b.model.settings).fit(texts, [a.title for a in labelled], [a.url for a in labelled], b.y,
+                                               counts=[analyse(x)[1] for x in texts], augmented=copies)
+    dropout = Judge(model, {"settings": b.model.settings})
+    for name, judge, seconds in (("shipped settings", b.judge, b.train_seconds), ("+ headline-less copies of 25% of train", dropout, time.perf_counter() - t)):
+        row = {"run": name, "train_seconds": round(seconds, 1)}
+        for dev_name, arts in (("dev", b.dev), ("dev_without_headlines", no_title)):
+            r = evaluate(judge, arts, text_only=True)
+            row[f"{dev_name}_macro_f1_text_only"], row[f"{dev_name}_roc_auc_text_only"] = round(r.macro_f1, 4), round(r.roc_auc, 4)
+        emit(row)
+
+
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "noise": noise,
-               "outlets": outlets, "learning": learning}
+               "outlets": outlets, "learning": learning, "titles": titles}
 
 
 def main() -> None:
