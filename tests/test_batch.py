@@ -110,24 +110,24 @@ def test_batch_resume_after_crash_skips_finished_partitions(tmp_path, feed, smal
     assert not (out / "_SUCCESS").exists()
     (out / "part-00002.jsonl.tmp").write_text('{"half": "written', encoding="utf-8")  # a partition cut mid-write
 
-    from rumorlens.batch import engines
+    from rumorlens.batch import core
 
     scored_parts: list[int] = []
-    real_score = engines.score_frames
+    real_score = core.score_frames
 
     def spy(frames, *args):
         for frame in frames:
             scored_parts.append(int(frame["_part"].iloc[0]))
             yield from real_score(iter([frame]), *args)
 
-    monkeypatch.setattr(engines, "score_frames", spy)
+    monkeypatch.setattr(core, "score_frames", spy)
     manifest = run_batch([feed], out, model_dir=small_model_dir, rows_per_partition=30)
     assert scored_parts == [2, 3, 4]  # 123 rows in partitions of 30: 0 and 1 were already done
     assert manifest["partitions_skipped"] == 2 and manifest["verdicts"] == N_DEV and manifest["errors"] == 3
     assert not list(out.glob("*.tmp"))
 
     fresh = tmp_path / "fresh"
-    monkeypatch.setattr(engines, "score_frames", real_score)
+    monkeypatch.setattr(core, "score_frames", real_score)
     run_batch([feed], fresh, model_dir=small_model_dir, rows_per_partition=30)
     assert read_parts(out) == read_parts(fresh)
     assert (out / "errors.jsonl").read_text() == (fresh / "errors.jsonl").read_text()

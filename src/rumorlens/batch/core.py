@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +50,22 @@ def verdict_json(verdict: Verdict, signals: bool) -> str:
     if not signals:
         d.pop("signals", None)
     return json.dumps(d, ensure_ascii=False)
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """How a batch is scored: the model and the judging options. Every engine holds one and
+    hands it as a single picklable value to where the work runs (a Spark task, a Ray actor)."""
+
+    model_dir: str | None = None  # None: the shipped model
+    signals: bool = True
+    text_only: bool = False
+    prevalence: float | None = None
+
+    def frames(self, frames: Iterator[pd.DataFrame], model_dir: str | None = None) -> Iterator[pd.DataFrame]:
+        """``score_frames`` with these options; ``model_dir`` overrides where the model is read
+        (a Spark executor's local copy of the shipped directory)."""
+        return score_frames(frames, model_dir or self.model_dir, self.signals, self.text_only, self.prevalence)
 
 
 def score_frames(

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UsageError
-from .core import score_frames
+from .core import Scoring
 
 ENGINES = ("local", "spark", "ray")
 
@@ -32,9 +32,8 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, model_dir: str | Path | None = None, signals: bool = True, text_only: bool = False,
-                 prevalence: float | None = None, **_: object) -> None:
-        self.model_dir, self.signals, self.text_only, self.prevalence = model_dir, signals, text_only, prevalence
+    def __init__(self, scoring: Scoring, **_: object) -> None:
+        self.scoring = scoring
 
     def __enter__(self) -> LocalEngine:
         return self
@@ -43,7 +42,7 @@ class LocalEngine:
         return None
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        yield from score_frames(frames, self.model_dir, self.signals, self.text_only, self.prevalence)
+        yield from self.scoring.frames(frames)
 
 
 def absolute_pythonpath() -> str | None:
@@ -57,17 +56,18 @@ def absolute_pythonpath() -> str | None:
     return os.pathsep.join(str(Path(p).resolve()) for p in value.split(os.pathsep) if p)
 
 
-def make_engine(name: str, **options: object):
+def make_engine(name: str, scoring: Scoring, **options: object):
+    """``options`` are the engine's own (``master``, ``concurrency``, ``wave_partitions``)."""
     if name == "local":
-        return LocalEngine(**options)
+        return LocalEngine(scoring, **options)
     if name == "spark":
         from .spark import SparkEngine
 
-        return SparkEngine(**options)
+        return SparkEngine(scoring, **options)
     if name == "ray":
         from .ray import RayEngine
 
-        return RayEngine(**options)
+        return RayEngine(scoring, **options)
     raise UsageError("RL042", option="--engine", detail=f"'{name}'; use one of {', '.join(ENGINES)}")
 
 

@@ -7,44 +7,33 @@ same ``score_frames`` the other engines use.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pandas as pd
 
 from ..errors import UsageError
-from .core import score_frames
+from .core import Scoring
 from .engines import absolute_pythonpath, require, split_parts, waves
 
 
 class JudgeActor:
     """A Ray Data callable class: one instance per actor, so one model load per worker."""
 
-    def __init__(self, model_dir: str | None = None, signals: bool = True, text_only: bool = False, prevalence: float | None = None) -> None:
+    def __init__(self, scoring: Scoring) -> None:
         from .core import load_judge
 
-        self.model_dir, self.signals, self.text_only, self.prevalence = model_dir, signals, text_only, prevalence
-        self.judge = load_judge(model_dir)  # warm the per-process cache now, not on the first batch
+        self.scoring = scoring
+        load_judge(scoring.model_dir)  # warm the per-process cache now, not on the first batch
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
-        return next(score_frames(iter([batch]), self.model_dir, self.signals, self.text_only, self.prevalence))
+        return next(self.scoring.frames(iter([batch])))
 
 
 class RayEngine:
     name = "ray"
 
-    def __init__(
-        self,
-        model_dir: str | Path | None = None,
-        signals: bool = True,
-        text_only: bool = False,
-        prevalence: float | None = None,
-        master: str | None = None,
-        concurrency: int | None = None,
-        wave_partitions: int | None = None,
-        **_: object,
-    ) -> None:
-        self.model_dir = str(Path(model_dir).resolve()) if model_dir else None
-        self.signals, self.text_only, self.prevalence = signals, text_only, prevalence
+    def __init__(self, scoring: Scoring, master: str | None = None, concurrency: int | None = None,
+                 wave_partitions: int | None = None, **_: object) -> None:
+        self.scoring = scoring
         self.address = master
         self.concurrency = concurrency
         self.wave_partitions = wave_partitions
@@ -89,7 +78,7 @@ class RayEngine:
             parts = [int(f["_part"].iloc[0]) for f in wave if len(f)]
             ds = ray.data.from_pandas(wave).map_batches(
                 JudgeActor,
-                fn_constructor_kwargs={"model_dir": self.model_dir, "signals": self.signals, "text_only": self.text_only, "prevalence": self.prevalence},
+                fn_constructor_kwargs={"scoring": self.scoring},
                 batch_format="pandas",
                 batch_size=None,
                 compute=ray.data.ActorPoolStrategy(size=min(n, len(parts))),  # `concurrency=n` before Ray 2.51

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ModelError, RumorlensError, UsageError
-from .core import load_judge, raw_frame
+from .core import Scoring, load_judge, raw_frame
 from .engines import ENGINES, make_engine
 from .output import FORMATS, BatchOutput
 from .source import RawRow, expand_inputs, input_signature, iter_raw_rows
@@ -101,9 +101,10 @@ def run_batch(
                 continue
             yield raw_frame(rows, part, first)
 
-    options = {"model_dir": model_dir, "signals": signals, "text_only": text_only, "prevalence": prevalence, "master": master, **engine_options}
+    # an absolute model path: Spark executors and Ray workers run in other directories
+    scoring = Scoring(str(Path(model_dir).resolve()) if model_dir else None, signals, text_only, prevalence)
     starting = time.perf_counter()
-    with make_engine(engine, **options) as runner:
+    with make_engine(engine, scoring, master=master, **engine_options) as runner:
         started = time.perf_counter()  # job time excludes starting the JVM / Ray runtime
         try:
             for scored in runner.score(pending()):

@@ -16,21 +16,21 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UsageError
-from .core import SPARK_SCORED_SCHEMA, score_frames
+from .core import SPARK_SCORED_SCHEMA, Scoring
 from .engines import absolute_pythonpath, require, split_parts, waves
 
 RAW_SCHEMA = "_part long, _row long, source string, raw string, warnings string, error_code string, error string"
 
 
-def _scorer(model_dir: str | None, shipped: str | None, signals: bool, text_only: bool, prevalence: float | None):
+def _scorer(scoring: Scoring, shipped: str | None):
     def score(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        path = model_dir
+        local = None
         if shipped:  # the model dir sent with SparkContext.addFile: a local copy on every executor
             from pyspark import SparkFiles
 
             candidate = Path(SparkFiles.get(shipped))
-            path = str(candidate) if candidate.exists() else model_dir
-        yield from score_frames(frames, path, signals, text_only, prevalence)
+            local = str(candidate) if candidate.exists() else None
+        yield from scoring.frames(frames, local)
 
     return score
 
@@ -38,18 +38,8 @@ def _scorer(model_dir: str | None, shipped: str | None, signals: bool, text_only
 class SparkEngine:
     name = "spark"
 
-    def __init__(
-        self,
-        model_dir: str | Path | None = None,
-        signals: bool = True,
-        text_only: bool = False,
-        prevalence: float | None = None,
-        master: str | None = None,
-        wave_partitions: int | None = None,
-        **_: object,
-    ) -> None:
-        self.model_dir = str(Path(model_dir).resolve()) if model_dir else None
-        self.signals, self.text_only, self.prevalence = signals, text_only, prevalence
+    def __init__(self, scoring: Scoring, master: str | None = None, wave_partitions: int | None = None, **_: object) -> None:
+        self.scoring = scoring
         self.master = master or "local[*]"
         self.master_given = master is not None
         self.wave_partitions = wave_partitions
@@ -94,9 +84,10 @@ class SparkEngine:
             self._owned = True
         self.spark.conf.set("spark.sql.execution.arrow.pyspark.enabled", "true")
         self._shipped = None
-        if self.model_dir and not self.spark.sparkContext.master.startswith("local"):
-            self.spark.sparkContext.addFile(self.model_dir, recursive=True)
-            self._shipped = Path(self.model_dir).name
+        model_dir = self.scoring.model_dir
+        if model_dir and not self.spark.sparkContext.master.startswith("local"):
+            self.spark.sparkContext.addFile(model_dir, recursive=True)
+            self._shipped = Path(model_dir).name
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -109,7 +100,7 @@ class SparkEngine:
         return max(1, int(self.spark.sparkContext.defaultParallelism))
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-        fn = _scorer(self.model_dir, self._shipped, self.signals, self.text_only, self.prevalence)
+        fn = _scorer(self.scoring, self._shipped)
         for wave in waves(frames, self.wave_partitions or self.parallelism):
             parts = [int(f["_part"].iloc[0]) for f in wave if len(f)]
             raw = pd.concat(wave, ignore_index=True)
