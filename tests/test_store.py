@@ -137,6 +137,31 @@ def test_store_long_lived_store_sees_another_writers_articles(store_url, monkeyp
     server.close()
 
 
+def test_store_search_filters_in_the_database(store):
+    """Search runs as SQL on both databases: words in title or text (case-insensitive, % and _
+    taken literally), outlet, final label (known beats judged), newest first, undated last."""
+    extra = [art("a4", "Kim K: 100% done with drama", "Kim Kardashian posted a long note.", "https://radaronline.com/a4", None, 1520000000),
+             art("a5", "Undated insider story", "An insider says it is 100x worse.", "https://radaronline.com/a5")]
+    store.add([(a, verdict_for(a, p)) for a, p in zip(ARTS + extra, (0.2, 0.9, 0.8, 0.3, 0.6))])
+
+    def ids(**kw):
+        return [r["id"] for r in store.search(**kw)]
+
+    assert ids() == ["a4", "a2", "a1", "a5", "a3"]  # newest first; the undated ones last
+    assert ids(q="KHLOE") == ["a1"] and ids(q="gala") == ["a2"]  # title, text
+    assert ids(q="insider") == ["a1", "a5", "a3"]
+    assert ids(q="100%") == ["a4"]  # not "100" followed by anything
+    assert ids(q="100_") == [] and ids(q="   ") == ids()
+    assert ids(outlet="radaronline.com") == ["a4", "a1", "a5"] and ids(outlet="People.com ") == ["a2"]
+    # a1 is known fake though judged 0.2; a2 known real though judged 0.9; the rest as judged
+    assert ids(label="fake") == ["a1", "a5", "a3"] and ids(label="real") == ["a4", "a2"]
+    assert ids(q="insider", outlet="radaronline.com", label="fake") == ["a1", "a5"]
+    assert ids(limit=2) == ["a4", "a2"] and ids(limit=0) == []
+    row = store.search(q="gala")[0]
+    assert row["final_label"] == "real" and row["label_source"] == "label" and row["p_fake"] == pytest.approx(0.9)
+    assert len(row["text"]) <= 600  # lists carry the lead, not the whole body
+
+
 def test_store_stats_counts(store):
     store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
     stats = store.stats()

@@ -238,19 +238,7 @@ class Service:
         ``q`` matches case-insensitively in the title or text; ``label`` is the final label (the
         known one if the article carried it, else the judged one).
         """
-        rows = self._need_store().rows()
-        needle = (q or "").strip().lower()
-        out = []
-        for r in rows:
-            if outlet and (r.get("outlet") or "") != outlet.strip().lower():
-                continue
-            if label and r.get("final_label") != label:
-                continue
-            if needle and needle not in (r.get("title") or "").lower() and needle not in (r.get("text") or "").lower():
-                continue
-            out.append(summary_row(r))
-        out.sort(key=lambda r: (r.get("published") or "", r["id"]), reverse=True)
-        return out[: max(0, limit)]
+        return [summary_row(r) for r in self._need_store().search(q, outlet, label, limit)]
 
     def stories(self) -> list[dict]:
         return [story_dict(s) for s in self._need_store().storylines()]

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -168,6 +168,34 @@ class Store:
             r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
         if with_text:
             self._cache["rows"] = out
+        return out
+
+    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50) -> list[dict]:
+        """Articles matching every given filter, newest first, as ``rows(with_text=False)`` rows.
+
+        The filters run in the database (a team's PostgreSQL may hold millions of articles; the
+        server must not pull every text to find a word): ``q`` case-insensitively in the title
+        or text (``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
+        (the known one if the article carried it, else the latest judged one)."""
+        a, lv = schema.articles, self._latest_verdicts()
+        final = func.coalesce(a.c.known_label, lv.c.label)
+        cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
+                lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at,
+                func.substr(a.c.text, 1, LEAD_CHARS).label("text")]
+        query = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id))
+        if needle := (q or "").strip().lower():
+            query = query.where(or_(func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True),
+                                    func.lower(a.c.text).contains(needle, autoescape=True)))
+        if outlet and outlet.strip():
+            query = query.where(a.c.outlet == outlet.strip().lower())
+        if label:
+            query = query.where(final == label)
+        # published is ISO text: NULLs (no date) sort after every date on both databases
+        query = query.order_by(func.coalesce(a.c.published, "").desc(), a.c.id.desc()).limit(max(0, int(limit)))
+        with self._errors(), self.engine.connect() as conn:
+            out = [dict(r._mapping) for r in conn.execute(query)]
+        for r in out:
+            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
         return out
 
     def article(self, article_id: str) -> dict:
