@@ -36,6 +36,8 @@ def serve(
       rumorlens serve --read-only --workers 2 --db rumorlens.db
 
       curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
+
+      curl -s 'localhost:8000/v1/check?text_only=true&prevalence=0.5' -H 'content-type: application/json' -d '{"text": "..."}'
     """
     import uvicorn
 
