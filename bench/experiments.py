@@ -5,7 +5,7 @@
     python bench/experiments.py views        # extra n-gram blocks: the lead, the text around sources
     python bench/experiments.py memory       # story memory from headline + lead instead of the body
     python bench/experiments.py furniture    # page furniture (lines repeated across outlets) removed
-    python bench/experiments.py prevalence   # dev re-sampled to half fakes: default cut vs --prevalence 0.5
+    python bench/experiments.py prevalence   # dev re-sampled to other shares of fakes: default cut, --prevalence 0.5, auto
     python bench/experiments.py noise        # drop training articles the model confidently disagrees with
     python bench/experiments.py outlets      # weight articles by outlet size; leave-outlets-out CV (~12 min)
     python bench/experiments.py learning     # learning curve: 25/50/75/100% of train (~4 min)
@@ -212,17 +212,21 @@ def furniture(b: Bench) -> None:
 
 def prevalence(b: Bench) -> None:
     """Macro-F1's best cut moves with the share of fakes: re-sample dev to half fakes (all 325
-    fakes, 325 of the reals, 50 draws) and compare the default cut with --prevalence 0.5."""
+    fakes, 325 of the reals, 50 draws) and compare the default cut with --prevalence 0.5. Then
+    --prevalence auto: re-sample dev to 10-70% fakes (600 articles, 30 draws each) and compare
+    the estimated share and macro-F1 with the default and with being told the true share; also
+    with a shift the estimate does not model (fakes read more real, reals more fake)."""
     from sklearn.metrics import f1_score
 
     shipped = Judge.load()
+    model = shipped.model
     rng = np.random.default_rng(0)
     fakes, reals = np.flatnonzero(b.y_dev == 1), np.flatnonzero(b.y_dev == 0)
     draws = [np.concatenate([fakes, rng.choice(reals, len(fakes), replace=False)]) for _ in range(50)]
     for mode, text_only in (("text", True), ("full", False)):
         p = shipped.predict_proba(b.dev, text_only=text_only)
         p_half = shipped.predict_proba(b.dev, text_only=text_only, prevalence=0.5)
-        cut, cut_half = shipped.model.threshold(text_only), shipped.model.threshold(text_only, 0.5)
+        cut, cut_half = model.threshold(text_only), model.threshold(text_only, 0.5)
         emit({
             "run": "dev re-sampled to half fakes", "mode": "text only" if text_only else "with outlet",
             "macro_f1_default_cut": round(float(np.mean([f1_score(b.y_dev[d], p[d] >= cut, average="macro") for d in draws])), 4),
@@ -230,6 +234,24 @@ def prevalence(b: Bench) -> None:
             "macro_f1_dev_as_is_default_cut": round(f1_score(b.y_dev, p >= cut, average="macro"), 4),
             "cut": cut, "cut_at_0.5": cut_half,
         })
+
+    p = shipped.predict_proba(b.dev, text_only=True)
+    logit = np.log(p / (1 - p))
+    for shift in (0.0, 1.0):
+        shifted = 1 / (1 + np.exp(-(logit - shift * b.y_dev + 0.5 * shift * (1 - b.y_dev))))
+        for share in (0.1, 0.21, 0.35, 0.5, 0.7):
+            rows = []
+            for _ in range(30):
+                n_fake = int(round(share * 600))
+                idx = np.concatenate([rng.choice(fakes, n_fake, replace=n_fake > len(fakes)), rng.choice(reals, 600 - n_fake, replace=False)])
+                q, y = shifted[idx], b.y_dev[idx]
+                est = float(np.clip(model.estimate_prevalence(q), 0.01, 0.99))
+                rows.append((est, *(f1_score(y, model.rebase(q, s) >= model.threshold(True, s), average="macro") for s in (None, est, share))))
+            r = np.array(rows)
+            emit({"run": "--prevalence auto on re-sampled dev, text only", "logit_shift": shift, "true_share": share,
+                  "estimated_share": round(float(r[:, 0].mean()), 3), "estimated_share_sd": round(float(r[:, 0].std()), 3),
+                  "macro_f1_default": round(float(r[:, 1].mean()), 4), "macro_f1_auto": round(float(r[:, 2].mean()), 4),
+                  "macro_f1_told_the_share": round(float(r[:, 3].mean()), 4)})
 
 
 def noise(b: Bench) -> None:

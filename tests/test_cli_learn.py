@@ -17,7 +17,7 @@ from conftest import REPO, TINY_ARTICLES
 from rumorlens.cli import app
 from rumorlens.model.judge import Judge
 
-EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
+EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "prevalence_estimated", "fake_share", "estimated_fake_share", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
 
 
 @pytest.fixture
@@ -211,12 +211,46 @@ def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge
     # on a balanced set, balanced macro-F1 is macro-F1
     assert default["balanced_macro_f1"] == pytest.approx(default["macro_f1"], abs=1e-4)
 
+    # --prevalence auto finds the share from p_fake alone, and scores as well as being told it
+    auto = run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "auto")
+    estimated = json.loads(auto.stdout)
+    assert default["fake_share"] == 0.5 and abs(default["estimated_fake_share"] - 0.5) < 0.05
+    assert estimated["prevalence_estimated"] and abs(estimated["prevalence"] - 0.5) < 0.05
+    assert estimated["macro_f1"] > default["macro_f1"] + 0.01
+    assert abs(estimated["macro_f1"] - rebased["macro_f1"]) < 0.01
+
+    # check says so when a big feed looks far from the training share, and auto uses it
+    plain = run(runner, "check", half, "--model", shipped_judge.path, "--json", "--text-only", "--no-text")
+    assert plain.exit_code == 0 and "look like about 5" in plain.stderr and "--prevalence auto" in plain.stderr
+    checked = run(runner, "check", half, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "--prevalence", "auto")
+    assert "estimated share of fakes: 5" in checked.stderr and "look like" not in checked.stderr
+    assert sum(json.loads(l)["label"] == "fake" for l in checked.stdout.splitlines()) > sum(json.loads(l)["label"] == "fake" for l in plain.stdout.splitlines())
+
+
+@pytest.mark.slow
+def test_check_gives_no_prevalence_note_on_a_feed_like_the_training_data(shipped_judge, runner, dev_path):
+    result = run(runner, "check", dev_path, "--model", shipped_judge.path, "--json", "--no-text")
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1515
+    assert "look like" not in result.stderr
+
 
 def test_evaluate_and_check_reject_a_prevalence_outside_0_1(runner, tiny_model_dir, tiny_jsonl):
     for command in ("evaluate", "check"):
-        result = run(runner, command, tiny_jsonl, "--model", tiny_model_dir, "--prevalence", "1.5")
+        for bad in ("1.5", "0", "lots"):
+            result = run(runner, command, tiny_jsonl, "--model", tiny_model_dir, "--prevalence", bad)
+            assert result.exit_code == 2
+            assert "--prevalence" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_prevalence_auto_needs_enough_articles_and_a_whole_collection(runner, tiny_model_dir, tiny_jsonl, tmp_path):
+    """auto on a handful of articles would re-base on noise; batch streams, so it has no whole to
+    estimate from: both are usage errors that say what to do instead."""
+    for command in ("evaluate", "check"):
+        result = run(runner, command, tiny_jsonl, "--model", tiny_model_dir, "--prevalence", "auto")
         assert result.exit_code == 2
-        assert "--prevalence" in result.stderr and "Traceback" not in result.stderr
+        assert "auto needs at least 50 articles" in result.stderr and "[RL042]" in result.stderr
+    result = run(runner, "batch", tiny_jsonl, "--out", tmp_path / "out", "--model", tiny_model_dir, "--prevalence", "auto")
+    assert result.exit_code == 2 and "--prevalence auto" in result.stderr and not (tmp_path / "out").exists()
 
 def test_train_unwritable_out_is_rl042_before_training(runner, tiny_jsonl, tmp_path):
     blocker = tmp_path / "a-file"

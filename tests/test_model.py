@@ -243,6 +243,20 @@ def test_model_prevalence_rebases_p_fake_and_the_cut(tiny_judge, tiny_articles):
         list(tiny_judge.judge_many(tiny_articles, prevalence=1.0))
 
 
+def test_model_estimate_prevalence_recovers_the_share_of_fakes_from_calibrated_p():
+    """EM on calibrated p_fake (labels unseen) finds how many fakes a collection holds."""
+    from rumorlens.model.classifier import estimate_prevalence, rebase
+
+    rng = np.random.default_rng(0)
+    base = 0.2
+    for share in (0.1, 0.2, 0.5, 0.8):
+        y = rng.random(20_000) < share
+        score = rng.normal(np.where(y, 1.5, -1.5), 1.0)  # the model's evidence, same for any share
+        p_at_base = rebase(1 / (1 + np.exp(-3.0 * score)), 0.5, base)  # calibrated where 20% are fake
+        assert estimate_prevalence(p_at_base, base) == pytest.approx(share, abs=0.01)
+    assert estimate_prevalence(np.array([]), base) == base
+
+
 def test_model_prevalence_cut_comes_from_the_saved_table_or_rebases_the_old_cut(tiny_model_dir, tmp_path):
     model = Judge.load(tiny_model_dir).model
     table = model.prevalence_thresholds_["full"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .check import PREVALENCE_HELP
+from .check import PREVALENCE_HELP, parse_prevalence
 from .common import (
     EXIT_OK,
     EXIT_SOME_FAILED,
@@ -31,7 +31,7 @@ def batch(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
     no_signals: bool = typer.Option(False, "--no-signals", help="Skip explanations (faster, smaller): no signals field, empty reasons; p_fake and label unchanged."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
-    prevalence: float = typer.Option(None, "--prevalence", min=0.01, max=0.99, help=PREVALENCE_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE", help=PREVALENCE_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     master: str = typer.Option(None, "--master", help="Spark master URL (default local[*]) or Ray address (default: start a local Ray)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run's manifest as JSON."),
@@ -53,10 +53,13 @@ def batch(
 
       rumorlens batch feed.jsonl --out v/ --engine ray --no-signals --json
     """
-    if not inputs:
-        from ..errors import UsageError
+    from ..errors import UsageError
 
+    if not inputs:
         raise usage(UsageError("RL040", command="batch"))
+    if prevalence == "auto":  # partitions are judged as they stream: there is no "all of them" to estimate from first
+        raise usage(UsageError("RL042", option="--prevalence", detail="batch needs the share as a number; estimate it on a sample "
+                                                                     "with `rumorlens check SAMPLE --prevalence auto`"))
     from ..batch import run_batch
     from .common import progress_bar
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import typer
 
 from .app import app
-from .common import EXIT_USAGE, Outcome, errors_as_exit, print_json, stdout_is_terminal, track, usage
+from .common import EXIT_USAGE, Outcome, err_console, errors_as_exit, print_json, stdout_is_terminal, track, usage
 from .render import print_explained, print_verdict
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
@@ -15,6 +16,40 @@ PREVALENCE_HELP = (
     "Expected share of fakes among these articles, 0.01-0.99 (default: the training data's, about "
     "0.21). p_fake and the fake/real cut are re-based to it, e.g. 0.5 for a queue of flagged stories."
 )
+PREVALENCE_AUTO_HELP = PREVALENCE_HELP + (
+    " 'auto' estimates it from the articles' own p_fake first (50 or more articles; all are read before the first verdict)."
+)
+# check prints a note when a feed this big looks far from the training share of fakes
+HINT_MIN_ARTICLES, HINT_MIN_GAP = 200, 0.10
+
+
+def parse_prevalence(value: str | None) -> float | str | None:
+    """``--prevalence``: a share of fakes, or ``auto``."""
+    if value is None:
+        return None
+    if value.strip().lower() == "auto":
+        return "auto"
+    try:
+        share = float(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is neither a share of fakes (0.01-0.99) nor auto") from None
+    if not 0.01 <= share <= 0.99:
+        raise typer.BadParameter(f"{share:g} is not in 0.01-0.99 (a share of fakes: 0.5 means half)")
+    return share
+
+
+def auto_prevalence(judge, articles: list, text_only: bool, quiet: bool) -> float:
+    """``--prevalence auto`` for a command: the estimate, said on stderr, or a usage error."""
+    from ..errors import UsageError
+
+    try:
+        share = judge.auto_prevalence(articles, text_only=text_only)
+    except ValueError as exc:
+        raise usage(UsageError("RL042", option="--prevalence", detail=str(exc))) from None
+    if not quiet:
+        err_console.print(f"estimated share of fakes: {share:.0%} of {len(articles)} articles (the model was trained on "
+                          f"{judge.model.outlets_.base_rate_:.1%}); p_fake and the cut re-based to it", markup=False)
+    return share
 
 
 def load_judge(model: Path | None):
@@ -40,7 +75,7 @@ def check(
     json_out: bool = typer.Option(False, "--json", help="One JSON verdict per line on stdout."),
     explain: bool = typer.Option(False, "--explain", help="Show the article with signal spans highlighted."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
-    prevalence: float = typer.Option(None, "--prevalence", min=0.01, max=0.99, help=PREVALENCE_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     db: str = typer.Option(None, "--db", help="A rumorlens store to use for outlet records and known debunks."),
     no_text: bool = typer.Option(False, "--no-text", help="With --json: leave the article text out of each verdict."),
@@ -63,6 +98,8 @@ def check(
       curl -s https://example.com/story | rumorlens check - --text-only
 
       rumorlens check flagged-queue.jsonl --prevalence 0.5 --json
+
+      rumorlens check other-collection.jsonl --prevalence auto --json
     """
     if not inputs:
         from ..errors import UsageError
@@ -74,12 +111,31 @@ def check(
     from ..read import read_articles
 
     articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
+    if prevalence == "auto":
+        articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
+        prevalence = auto_prevalence(judge, articles, text_only, quiet)
     verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=prevalence)
+    p_fakes: list[float] = []
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
+        p_fakes.append(verdict.p_fake)
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
         elif explain:
             print_explained(verdict)
         else:
             print_verdict(verdict)
+    if prevalence is None and not quiet:
+        hint_prevalence(judge, p_fakes)
     raise typer.Exit(outcome.exit_code)
+
+
+def hint_prevalence(judge, p_fakes: list[float]) -> None:
+    """A big feed whose p_fake say it holds far more (or fewer) fakes than the training data did
+    is judged with the wrong cut; say so on stderr, with the option that fixes it."""
+    if len(p_fakes) < HINT_MIN_ARTICLES:
+        return
+    base = judge.model.outlets_.base_rate_
+    share = judge.model.estimate_prevalence(np.asarray(p_fakes))
+    if abs(share - base) >= HINT_MIN_GAP:
+        err_console.print(f"note: these {len(p_fakes)} articles look like about {share:.0%} fakes, not the {base:.1%} the model "
+                          "was trained on; --prevalence auto re-bases p_fake and the fake/real cut to that", markup=False)

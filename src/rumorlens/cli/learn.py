@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from .check import MODEL_HELP, PREVALENCE_HELP, load_judge
+from .check import MODEL_HELP, PREVALENCE_AUTO_HELP, auto_prevalence, load_judge, parse_prevalence
 from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_bar, usage
 
 
@@ -59,7 +60,7 @@ def evaluate(
     inputs: list[str] = typer.Argument(None, help="Labelled articles (label fake/real).", show_default=False),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet."),
-    prevalence: float = typer.Option(None, "--prevalence", min=0.01, max=0.99, help=PREVALENCE_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
 ) -> None:
@@ -74,6 +75,8 @@ def evaluate(
       rumorlens evaluate dev.jsonl --report report.html
 
       rumorlens evaluate balanced-test.jsonl --text-only --prevalence 0.5
+
+      rumorlens evaluate other-collection.jsonl --text-only --prevalence auto
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
@@ -88,7 +91,10 @@ def evaluate(
         raise usage(InputError("RL024", where=", ".join(inputs)))
     if report is not None:
         writable_or_exit(report, "--report")  # before judging, not after
-    result = run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence)
+    estimated = prevalence == "auto"
+    if estimated:  # from p_fake alone: the labels are not looked at
+        prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
+    result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=estimated)
     if report is not None:
         from ..model.report import write_report
 
@@ -108,6 +114,7 @@ def print_evaluation(r, report: Path | None) -> None:
     table.add_row(*(f"{x:.3f}" for x in (r.macro_f1, r.f1_fake, r.f1_real, r.accuracy, r.roc_auc, r.brier, r.ece)), f"{r.articles_per_second:,.0f}")
     console.print(table)
     console.print(f"balanced macro-F1 (fakes and reals weighted equally): {r.balanced_macro_f1:.3f}")
+    console.print(f"share of fakes: {r.fake_share:.0%} by the labels, {r.estimated_fake_share:.0%} by the model's p_fake")
     if r.prevalence is not None:
         console.print(f"model re-based to {r.prevalence:.0%} fakes: cut at p_fake {r.threshold:.2f}")
     cm = Table(title="confusion matrix", show_header=True)

@@ -11,6 +11,7 @@ import numpy as np
 from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, roc_auc_score
 
 from ..article import Article
+from .classifier import estimate_prevalence
 
 
 @dataclass
@@ -30,6 +31,9 @@ class Evaluation:
     confusion: list[list[int]]  # rows: true fake, true real; cols: predicted fake, predicted real
     balanced_macro_f1: float = float("nan")  # macro-F1 with fakes and reals weighted equally
     prevalence: float | None = None  # the share of fakes the model was re-based to, if any
+    prevalence_estimated: bool = False  # that share was estimated from the articles (--prevalence auto)
+    fake_share: float = float("nan")  # the share of fakes the labels say
+    estimated_fake_share: float = float("nan")  # the share the model's p_fake suggest, labels unseen
     calibration: list[dict] = field(default_factory=list)  # reliability bins
     per_outlet: list[dict] = field(default_factory=list)
 
@@ -48,6 +52,9 @@ class Evaluation:
             "balanced_macro_f1": round(self.balanced_macro_f1, 4),
             "threshold": self.threshold,
             "prevalence": self.prevalence,
+            "prevalence_estimated": self.prevalence_estimated,
+            "fake_share": round(self.fake_share, 4),
+            "estimated_fake_share": round(self.estimated_fake_share, 4),
             "text_only": self.text_only,
             "confusion": self.confusion,
         }
@@ -97,11 +104,15 @@ def expected_calibration_error(y, p, bins: int = 10) -> float:
 
 
 def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_size: int = 512, on_batch=None,
-             prevalence: float | None = None) -> Evaluation:
+             prevalence: float | str | None = None) -> Evaluation:
     """Judge every labelled article (with explanations on, as users run it) and score.
-    ``prevalence`` re-bases the model to that share of fakes first (``Judge.judge_many``)."""
+    ``prevalence`` re-bases the model to that share of fakes first (``Judge.judge_many``);
+    ``"auto"`` estimates the share from the articles' p_fake, without looking at their labels."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
+    estimated = prevalence == "auto"
+    if estimated:
+        prevalence = judge.auto_prevalence(labelled, text_only)
     p = np.empty(len(labelled))
     start = time.perf_counter()
     for i, verdict in enumerate(judge.judge_many(labelled, text_only=text_only, batch_size=batch_size, prevalence=prevalence)):
@@ -114,6 +125,10 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
     return Evaluation(
         n=len(labelled),
         prevalence=prevalence,
+        prevalence_estimated=estimated,
+        fake_share=float(y.mean()) if len(y) else float("nan"),
+        # p is calibrated to the share it was re-based to (the training share if none)
+        estimated_fake_share=estimate_prevalence(p, prevalence if prevalence is not None else judge.model.outlets_.base_rate_),
         seconds=seconds,
         articles_per_second=len(labelled) / seconds if seconds else 0.0,
         threshold=threshold,
