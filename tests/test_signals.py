@@ -384,6 +384,15 @@ def test_signals_pronoun_said_is_on_record_when_someone_is_named():
     text = "Title\nDakota Johnson starred in Fifty Shades Darker. She laughed. “I loved it,” she said."
     quotes = of_kind(text, "on_record_quote")
     assert len(quotes) == 1 and ". " not in quotes[0].speaker and not quotes[0].speaker.endswith("She")
+    # shows, places and role words are not people: the speaker is the person named before them
+    text = ("Title\nKhloe Kardashian flew home from Puerto Rico after Keeping Up With The Kardashians wrapped. "
+            "“I missed my bed,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Khloe Kardashian"]
+    text = "Title\nDemi Lovato was seen with boyfriend Wilmer Valderrama. Boyfriend Wilmer Valderrama smiled. “We are happy,” he said."
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Wilmer Valderrama"]
+    # with no person named at all, a pronoun quote without an outlet is not on the record
+    text = "Title\nThe Real Housewives Of Beverly Hills finale aired on Sunday. “It was fun,” she said."
+    assert "on_record_quote" not in kinds(text)
     # straight after an unnamed source's quote, "she" may be the source: not on the record
     text = ("Title\nA source says Kim Kardashian is sad. “She is crying,” the source said. "
             "“It is over,” she said.")

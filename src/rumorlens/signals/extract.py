@@ -276,6 +276,40 @@ _PERSON = re.compile(r"(?<![\w’'])[A-Z][a-z’'-]+(?:[ \t]+(?:[A-Z][a-z’'.-]
 _SENTENCE_IN_NAME = re.compile(r"(?<=[a-z’'-]{3}\.)\s")
 
 
+# A pronoun's speaker is guessed from capitalised runs, and shows, films, places, holidays and
+# photo agencies are capitalised too ("Keeping Up With The Kardashians", "Puerto Rico", "Getty
+# Images"). A run holding one of these words, or a possessive, is not a person; a leading role
+# or sentence-opening word is not part of the name ("Boyfriend Wilmer Valderrama", "Soon Pratt").
+_NOT_PERSON_WORDS = frozenset(
+    """The With Of And For In On At To Up Ups Plus Away Right Day Night Week Weekend Show Party Awards
+    Award Images Image Photos History Instagram Twitter Facebook YouTube Snapchat TikTok News Magazine
+    Daily Weekly Dish Times Post Entertainment Tonight Live Season Episode Music Records Studios
+    Pictures Network Channel Club Festival Hotel Street City County Island Beach Park Center House
+    Hospital University College School Church Court Department Police Inc Company Group Foundation
+    Palace America American British Rico York Angeles Vegas London Paris Hollywood Christmas
+    Thanksgiving Easter Halloween Bowl Grammy Grammys Oscars Oscar Emmy Emmys Globes Golden Rolling
+    Kong Grown Housewives Bachelor Bachelorette Idol Voice Talent Games Wars Kingdom Royal Hills Teen Mom
+    Universe Moments Living Premium""".split()
+)
+_NOT_NAME_START = frozenset(
+    """Boyfriend Girlfriend Husband Wife Fiance Fiancé Fiancee Fiancée Actress Actor Singer Rapper Model
+    Mom Dad Sister Brother Daughter Son Pal Co-star Costar Host Director Producer Designer Former
+    Comedian Musician Dancer Attorney Lawyer Publicist Manager Spokesperson Spokeswoman Spokesman
+    Soon Last Next Today Yesterday Earlier Recently Finally Eventually Sadly Luckily Unfortunately
+    Apparently Reportedly Even Just Only Back Once Both Actually""".split()
+)
+
+
+def _person(name: str | None) -> str | None:
+    """``name`` if it can be a person's full name, without a leading role word; else None."""
+    toks = (name or "").split()
+    while toks and toks[0] in _NOT_NAME_START:
+        toks.pop(0)
+    if len(toks) < 2 or any(t in _NOT_PERSON_WORDS or t.endswith(("’s", "'s", "’", "'")) for t in toks):
+        return None
+    return " ".join(toks)
+
+
 def _recent_person(text: str, lo: int, hi: int) -> str | None:
     """The last full name mentioned in ``text[lo:hi]`` (outlets and quoted words skipped)."""
     best = None
@@ -286,8 +320,8 @@ def _recent_person(text: str, lo: int, hi: int) -> str | None:
         inside = (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1
         if inside:
             continue
-        name = _clean_name(_SENTENCE_IN_NAME.split(m.group())[0])
-        if name and len(name.split()) >= 2:
+        name = _person(_clean_name(_SENTENCE_IN_NAME.split(m.group())[0]))
+        if name:
             best = name
     return best
 
