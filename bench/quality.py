@@ -34,6 +34,7 @@ def score(name: str, judge: Judge, dev, seconds: float | None = None) -> None:
     full = evaluate(judge, dev, text_only=False)
     text = evaluate(judge, dev, text_only=True)
     stress = restyle_stress(judge, dev, text_only=True)
+    rewrite = restyle_stress(judge, dev, text_only=True, how="rewrite")
     emit({
         "run": name,
         "macro_f1_with_outlet": round(full.macro_f1, 4),
@@ -45,6 +46,8 @@ def score(name: str, judge: Judge, dev, seconds: float | None = None) -> None:
         "ece_with_outlet": round(full.ece, 4),
         "restyled_macro_f1_text_only": stress["macro_f1_restyled"],
         "restyle_drop": stress["drop"],
+        "rewritten_macro_f1_text_only": rewrite["macro_f1_restyled"],
+        "rewrite_drop": rewrite["drop"],
         "train_seconds": None if seconds is None else round(seconds, 1),
     })
 

@@ -185,6 +185,33 @@ def test_model_shipped_model_loads_with_meta(shipped_judge):
     assert shipped_judge.version.endswith(f"-{meta['train_data_sha256'][:8]}-{shipped_judge.fingerprint()}")
 
 
+def test_model_shipped_model_is_blind_to_tone_words(shipped_judge, dev_path):
+    """Tone words are stop words of the shipped n-grams: a real story retold with "EXCLUSIVE",
+    "shocking", "reportedly" and "Stunning!" keeps its p_fake; the claim words stay."""
+    import json
+    import re
+
+    from rumorlens.model.features import TONE_WORDS
+
+    model = shipped_judge.model
+    assert model.settings["tone_blind"] is True
+    for vocab in (model.vectorizer_.vocabulary_, model.title_vectorizer_.vocabulary_):
+        assert not any(w in TONE_WORDS for term in vocab for w in term.split())
+    assert {"feud", "cheating", "pregnant", "insider"} <= set(model.vectorizer_.vocabulary_)
+
+    rows = [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines()[:300]]
+    plain = [Article.create(text=r["text"], title=r["title"] or "", id=r["id"]) for r in rows if r["label"] == "real"][:40]
+    coloured = [
+        Article.create(id=a.id, title=f"EXCLUSIVE shocking {a.title}",
+                       text=re.sub(r"\b(said|says)\b", r"reportedly \1", a.text, count=3) + "\nStunning!")
+        for a in plain]
+    before = shipped_judge.predict_proba(plain, text_only=True)
+    after = shipped_judge.predict_proba(coloured, text_only=True)
+    assert [a.text for a in coloured] != [a.text for a in plain]
+    # only the signals' word-count rates move, a little
+    assert np.abs(after - before).max() < 0.005, np.abs(after - before).max()
+
+
 def test_model_version_names_the_fit_not_only_the_data(tiny_articles, tmp_path):
     """Two models trained on the same file with other settings must not share a version, or their
     stored verdicts could not be told apart; the same fit keeps its version through save and load."""

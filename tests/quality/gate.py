@@ -37,8 +37,11 @@ def measure(model_dir: str | None = None) -> dict:
     dev = list(read_articles([DEV]))
     with_outlet = evaluate(judge, dev, text_only=False).as_dict()
     text_only = evaluate(judge, dev, text_only=True).as_dict()
-    stress = restyle_stress(judge, dev, text_only=True)
-    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress, "model_version": judge.version}
+    # "retouch" swaps tone words; "rewrite" also drops or adds reader asides, "exclusive" tags and
+    # gossip verbs and cuts stories to a short article, closer to a language model's rewrite
+    retouch = restyle_stress(judge, dev, text_only=True, how="retouch")
+    rewrite = restyle_stress(judge, dev, text_only=True, how="rewrite")
+    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": retouch, "rewrite": rewrite, "model_version": judge.version}
 
 
 def check(measured: dict, baseline: dict) -> list[str]:
@@ -51,9 +54,10 @@ def check(measured: dict, baseline: dict) -> list[str]:
             value = measured[mode][metric]
             if value < floor - margin:
                 failures.append(f"{mode} {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
-    drop = measured["restyle"]["drop"]
-    if drop > floors["restyle_max_drop"] + margin:
-        failures.append(f"restyle drop {drop:.4f} exceeds {floors['restyle_max_drop']:.4f}")
+    for test in ("restyle", "rewrite"):
+        drop, ceiling = measured[test]["drop"], floors[f"{test}_max_drop"]
+        if drop > ceiling + margin:
+            failures.append(f"{test} drop {drop:.4f} exceeds {ceiling:.4f}")
     for mode in ("with_outlet", "text_only"):
         ece = measured[mode]["ece"]
         if ece > floors["ece_max"]:
@@ -73,7 +77,7 @@ def main() -> int:
         baseline["dev_data_sha256"] = sha256(DEV)
         for mode in ("with_outlet", "text_only"):
             baseline["floors"][mode] = {k: round(measured[mode][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
-        baseline["floors"]["restyle_max_drop"] = round(max(measured["restyle"]["drop"], 0.0), 4)
+        # the restyle ceilings are issue 5's target (<= 0.02), not measurements: --update keeps them
         BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
         print(f"pinned floors in {BASELINE}")
         return 0

@@ -24,7 +24,7 @@ import numpy as np
 from scipy import sparse
 
 from ..article import outlet_from_url, unwrap_archive
-from .features import OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
+from .features import TONE_WORDS, OutletPrior, SignalFeaturizer, make_word_vectorizer, model_text
 from .neighbours import N_FEATURES, StoryNeighbours
 from .vectorize import NgramTfidf
 
@@ -50,6 +50,9 @@ DEFAULTS = {
     # Sample weight n_outlet ** -outlet_balance (mean 1): > 0 lets the scorers learn less from
     # the few outlets with thousands of articles. 0 (off) is the default; see the model card.
     "outlet_balance": 0.0,
+    # Tone words (features.TONE_WORDS) as stop words of the body and title n-grams: a sober or
+    # breathless rewrite then cannot move the n-gram scores through them (see the model card).
+    "tone_blind": True,
 }
 
 
@@ -70,10 +73,11 @@ def url_tokens(url: str | None) -> str:
     return " ".join([f"host:{host}", *(f"sec:{p}" for p in parts)])
 
 
-def make_title_vectorizer():
+def make_title_vectorizer(tone_blind: bool = False):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float32)
+    stop = sorted(TONE_WORDS) if tone_blind else None
+    return TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, stop_words=stop, dtype=np.float32)
 
 
 def make_url_vectorizer():
@@ -147,9 +151,10 @@ class RumorModel:
         y = np.asarray(y).astype(int)
         progress("vectorising words")
         bodies = [model_text(t) for t in texts]
-        self.vectorizer_ = _fitted(make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"])), bodies)
+        tone_blind = bool(s.get("tone_blind", False))
+        self.vectorizer_ = _fitted(make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]), tone_blind=tone_blind), bodies)
         X_words = self.vectorizer_.transform(bodies)
-        self.title_vectorizer_ = _fitted(make_title_vectorizer(), titles)
+        self.title_vectorizer_ = _fitted(make_title_vectorizer(tone_blind), titles)
         self.signals_ = SignalFeaturizer().fit(counts)
         self.url_vectorizer_ = _fitted(make_url_vectorizer(), [url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit([_outlet(u) for u in urls], y)

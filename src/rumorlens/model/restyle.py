@@ -95,3 +95,70 @@ def sensationalise(title: str, text: str, seed: int = 0) -> tuple[str, str]:
             p = re.sub(r"\b(the|a|an) ([a-z]{4,})\b", lambda m: f"{m.group(1)} {rng.choice(LOADED_ADJECTIVES)} {m.group(2)}", p, count=1)
         paragraphs[i] = p
     return title, "\n".join(paragraphs).rstrip() + "\n" + rng.choice(LOADED_CLOSERS)
+
+
+# -- the harder proxy: a rewrite, not a retouch ----------------------------------------------
+# A language model asked to rewrite a story soberly does more than swap loaded words: it drops
+# the outlet's asides to its readers ("HollywoodLifers, do you think…?", "Sound off in the
+# comments"), its "EXCLUSIVE" tags and gossip verbs ("dished", "spilled"), and it writes a short
+# article, not a 6,000-character crawled page. Asked for a sensational one, it adds those. Facts,
+# names, quotes and who is cited are kept both ways.
+REWRITE_CHARS = 2500
+
+_READER_ASIDE = re.compile(
+    r"[^.!?\n]*(?:\b\w+lifers\b|\btell us\b|\blet us know\b|\bwhat do you think\b|\bsound off\b|\bin the comments\b"
+    r"|\bclick (?:here|through)\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bfollow us\b|\bshare your thoughts\b"
+    r"|\bdo you think\b|\bvote\b)[^.!?\n]*[.!?]*",
+    re.I,
+)
+_EXCLUSIVE = re.compile(r",?\s*\bexclusive(?:ly)?\b:?", re.I)
+GOSSIP_VERBS = {
+    "dished": "said", "dishes": "says", "dish": "say", "spilled": "said", "spills": "says",
+    "gushed": "said", "gushes": "says", "dishing": "saying", "gushing": "saying", "spilling": "saying",
+    "pals": "friends", "pal": "friend", "hubby": "husband", "beau": "partner", "bff": "friend",
+    "flaunted": "showed", "flaunts": "shows", "flaunting": "showing", "steamy": "romantic",
+    "smitten": "happy", "sizzling": "warm", "sizzles": "appears", "bash": "party",
+}
+_GOSSIP_RE = re.compile(r"\b(" + "|".join(GOSSIP_VERBS) + r")\b", re.I)
+_PLAIN_TO_GOSSIP = {"said": "dished", "says": "dishes", "friends": "pals", "husband": "hubby"}
+_PLAIN_RE = re.compile(r"\b(" + "|".join(_PLAIN_TO_GOSSIP) + r")\b")
+READER_ASIDES = (
+    "What do you think? Sound off in the comments!",
+    "Fans, tell us: do you think this will last?",
+    "Let us know what you think!",
+)
+
+
+def _shorten(text: str, limit: int = REWRITE_CHARS) -> str:
+    """Whole paragraphs from the top, up to ``limit`` characters (at least one paragraph)."""
+    kept, size = [], 0
+    for p in text.split("\n"):
+        if kept and size + len(p) > limit:
+            break
+        kept.append(p)
+        size += len(p) + 1
+    return "\n".join(kept).strip()
+
+
+def rewrite_sober(title: str, text: str) -> tuple[str, str]:
+    """``soberise`` plus what a rewrite drops: reader asides, "exclusive" tags, gossip verbs,
+    and the length of a crawled page."""
+    title, text = soberise(title, text)
+
+    def plain(s: str) -> str:
+        s = _READER_ASIDE.sub("", s)
+        s = _EXCLUSIVE.sub("", s)
+        s = _GOSSIP_RE.sub(lambda m: _match_case(GOSSIP_VERBS[m.group(1).lower()], m.group(1)), s)
+        return re.sub(r"[ \t]{2,}", " ", s).strip()
+
+    body = "\n".join(line for line in (plain(p) for p in text.split("\n")))
+    return plain(title) or title, _shorten(re.sub(r"\n{3,}", "\n\n", body))
+
+
+def rewrite_sensational(title: str, text: str, seed: int = 0) -> tuple[str, str]:
+    """``sensationalise`` plus what a tabloid rewrite adds: gossip verbs, an "EXCLUSIVE" tag,
+    an aside to the reader, and the same short length."""
+    rng = random.Random(seed)
+    title, text = sensationalise(title, _shorten(text), seed=seed)
+    text = _PLAIN_RE.sub(lambda m: _PLAIN_TO_GOSSIP[m.group(1)] if rng.random() < 0.5 else m.group(1), text)
+    return title.replace(":", ": EXCLUSIVE", 1) if rng.random() < 0.5 else title, f"{text}\n{rng.choice(READER_ASIDES)}"

@@ -14,36 +14,45 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from ..article import Article
 from .evaluate import metrics
-from .restyle import sensationalise, soberise
+from .restyle import rewrite_sensational, rewrite_sober, sensationalise, soberise
+
+# "retouch" changes the tone words only; "rewrite" also drops (or adds) the outlet's asides to its
+# readers, "exclusive" tags and gossip verbs and cuts the story to a short article's length, as a
+# language model's rewrite would (see restyle.py).
+STYLES = {"retouch": (soberise, sensationalise), "rewrite": (rewrite_sober, rewrite_sensational)}
 
 
-def restyled(articles: Sequence[Article], seed: int = 0) -> list[Article]:
+def restyled(articles: Sequence[Article], seed: int = 0, how: str = "retouch") -> list[Article]:
     """Against the grain: fakes made sober and news-like, real stories made sensational."""
+    sober, sensational = STYLES[how]
     out = []
     for i, a in enumerate(articles):
         if a.label == "fake":
-            title, text = soberise(a.title, a.text)
+            title, text = sober(a.title, a.text)
         else:
-            title, text = sensationalise(a.title, a.text, seed=seed + i)
+            title, text = sensational(a.title, a.text, seed=seed + i)
         out.append(replace(a, title=title, text=text))
     return out
 
 
-def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True) -> dict:
+def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True, how: str = "retouch") -> dict:
     """Macro-F1 before and after restyling every labelled article against its label."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
     threshold = judge.model.threshold(text_only)
     before = metrics(y, judge.predict_proba(labelled, text_only=text_only), threshold)
-    after = metrics(y, judge.predict_proba(restyled(labelled), text_only=text_only), threshold)
+    after = metrics(y, judge.predict_proba(restyled(labelled, how=how), text_only=text_only), threshold)
     return {
         "n": len(labelled),
+        "how": how,
         "text_only": text_only,
         "macro_f1_original": round(before["macro_f1"], 4),
         "macro_f1_restyled": round(after["macro_f1"], 4),
         "drop": round(before["macro_f1"] - after["macro_f1"], 4),
         "f1_fake_original": round(before["f1_fake"], 4),
         "f1_fake_restyled": round(after["f1_fake"], 4),
+        "roc_auc_original": round(before["roc_auc"], 4),
+        "roc_auc_restyled": round(after["roc_auc"], 4),
     }
 
 
