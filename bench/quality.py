@@ -1,8 +1,10 @@
 """Model-quality evidence for docs/model-card.md (issue 5). Prints numbers; asserts nothing.
 
-    python bench/quality.py shipped        # shipped model on dev: with outlet, text only, restyle
+    python bench/quality.py shipped        # shipped model on dev: with outlet, text only, restyle, rewrite
+    python bench/quality.py rewrite        # the rewrite stress test one part at a time (--model DIR for another model)
     python bench/quality.py cv             # random vs leave-outlets-out 5-fold CV on train+dev, text only
     python bench/quality.py ablations      # retrain without each part, score on dev
+    python bench/quality.py signals        # retrain without each signal family, score on dev
     python bench/quality.py all
 
 Every row is one JSON object on stdout so the model card can quote it verbatim.
@@ -21,6 +23,7 @@ sys.path.insert(0, str(ROOT / "src"))
 DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 
 from rumorlens.model.evaluate import evaluate  # noqa: E402
+from rumorlens.model.features import SIGNAL_FAMILIES  # noqa: E402
 from rumorlens.model.judge import Judge  # noqa: E402
 from rumorlens.model.robustness import cross_validate, restyle_stress  # noqa: E402
 from rumorlens.read import read_articles  # noqa: E402
@@ -64,11 +67,19 @@ ABLATIONS = {
 }
 
 
-def ablations(train, dev) -> None:
+# One signal family out at a time (rumorlens.model.features.SIGNAL_FAMILIES), then all of them.
+SIGNAL_ABLATIONS = {
+    "default": {},
+    **{f"no {family.replace('_', ' ')} signals": {"signal_exclude": [family]} for family in SIGNAL_FAMILIES},
+    "no signal features": {"signal_weight": 0.0},
+}
+
+
+def ablations(train, dev, table: dict = ABLATIONS) -> None:
     shipped = Judge.load()
     base = dict(shipped.meta.get("settings", {}))
     base_augment = shipped.meta.get("augmented", True)
-    for name, change in ABLATIONS.items():
+    for name, change in table.items():
         settings = {**base, **{k: v for k, v in change.items() if k not in ("augment", "text_only")}}
         t = time.perf_counter()
         judge = Judge.fit(train, augment=change.get("augment", base_augment), text_only=change.get("text_only", False), **settings)
@@ -91,17 +102,48 @@ def cv(train, dev) -> None:
         emit(row)
 
 
+def rewrite_parts(judge: Judge, dev) -> None:
+    """The rewrite stress test one part at a time (text only): which change moves the score."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from rumorlens.model import restyle as R
+    from rumorlens.model.evaluate import metrics
+
+    y = np.array([a.label == "fake" for a in dev], dtype=int)
+    cut = judge.model.threshold(True)
+    fake, real = (lambda a: a.label == "fake"), (lambda a: a.label == "real")
+    parts = {
+        "nothing": (lambda a: True, lambda a, i: (a.title, a.text)),
+        "every story cut to 2,500 characters": (lambda a: True, lambda a, i: (a.title, R._shorten(a.text))),
+        "reader asides dropped from fakes": (fake, lambda a, i: (a.title, R._READER_ASIDE.sub("", a.text))),
+        "fakes rewritten soberly (all of it)": (fake, lambda a, i: R.rewrite_sober(a.title, a.text)),
+        "real stories rewritten sensationally (all of it)": (real, lambda a, i: R.rewrite_sensational(a.title, a.text, seed=i)),
+        "reader asides added to real stories": (real, lambda a, i: (a.title, f"{a.text}\n{R.READER_ASIDES[i % 3]}")),
+    }
+    for name, (which, change) in parts.items():
+        arts = [replace(a, **dict(zip(("title", "text"), change(a, i)))) if which(a) else a for i, a in enumerate(dev)]
+        m = metrics(y, judge.predict_proba(arts, text_only=True), cut)
+        emit({"run": f"rewrite part: {name}", "model": judge.version, "macro_f1_text_only": round(m["macro_f1"], 4), "roc_auc_text_only": round(m["roc_auc"], 4)})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["shipped", "cv", "ablations", "all"])
+    ap.add_argument("what", choices=["shipped", "rewrite", "cv", "ablations", "signals", "all"])
+    ap.add_argument("--model", default=None, help="score this model directory instead of the shipped one (shipped, rewrite)")
     args = ap.parse_args()
     dev = list(read_articles([DATA / "dev.jsonl"]))
     if args.what in ("shipped", "all"):
-        score("shipped model", Judge.load(), dev)
-    if args.what in ("cv", "ablations", "all"):
+        score("shipped model", Judge.load(args.model), dev)
+    if args.what in ("rewrite", "all"):
+        rewrite_parts(Judge.load(args.model), dev)
+    if args.what in ("cv", "ablations", "signals", "all"):
         train = list(read_articles([DATA / "train.jsonl"]))
         if args.what in ("ablations", "all"):
             ablations(train, dev)
+        if args.what in ("signals", "all"):
+            ablations(train, dev, SIGNAL_ABLATIONS)
         if args.what in ("cv", "all"):
             cv(train, dev)
 

@@ -212,6 +212,22 @@ def test_model_shipped_model_is_blind_to_tone_words(shipped_judge, dev_path):
     assert np.abs(after - before).max() < 0.005, np.abs(after - before).max()
 
 
+def test_model_signal_exclude_leaves_a_family_out_and_survives_saving(tiny_articles, tmp_path):
+    """The per-family ablation's setting: the family's features are gone from the fitted model
+    and from the one loaded back, and the rest are still there."""
+    from rumorlens.model.features import MODEL_FEATURES, SIGNAL_FAMILIES
+
+    judge = Judge.fit(tiny_articles, folds=2, signal_exclude=["denials", "n_words_log"])
+    names = judge.model.signals_.feature_names_
+    assert not set(names) & set(SIGNAL_FAMILIES["denials"]) and "n_words_log" not in names
+    assert set(names) == set(MODEL_FEATURES) - set(SIGNAL_FAMILIES["denials"]) - {"n_words_log"}
+    loaded = Judge.load(judge.save(tmp_path / "m", model_version="t"))
+    assert loaded.model.signals_.feature_names_ == names
+    assert np.allclose(loaded.predict_proba(tiny_articles), judge.predict_proba(tiny_articles), atol=1e-5)
+    # every family names real model features
+    assert all(set(f) <= set(MODEL_FEATURES) for f in SIGNAL_FAMILIES.values())
+
+
 def test_model_version_names_the_fit_not_only_the_data(tiny_articles, tmp_path):
     """Two models trained on the same file with other settings must not share a version, or their
     stored verdicts could not be told apart; the same fit keeps its version through save and load."""

@@ -53,6 +53,8 @@ DEFAULTS = {
     # Tone words (features.TONE_WORDS) as stop words of the body and title n-grams: a sober or
     # breathless rewrite then cannot move the n-gram scores through them (see the model card).
     "tone_blind": True,
+    # Signal families (features.SIGNAL_FAMILIES) or feature names to leave out: ablations only.
+    "signal_exclude": [],
 }
 
 
@@ -155,7 +157,7 @@ class RumorModel:
         self.vectorizer_ = _fitted(make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]), tone_blind=tone_blind), bodies)
         X_words = self.vectorizer_.transform(bodies)
         self.title_vectorizer_ = _fitted(make_title_vectorizer(tone_blind), titles)
-        self.signals_ = SignalFeaturizer().fit(counts)
+        self.signals_ = SignalFeaturizer(exclude=tuple(s.get("signal_exclude") or ())).fit(counts)
         self.url_vectorizer_ = _fitted(make_url_vectorizer(), [url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit([_outlet(u) for u in urls], y)
         X_text = self.features(texts, titles, counts)

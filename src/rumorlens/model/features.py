@@ -19,6 +19,19 @@ STYLE_FEATURES = frozenset(
 )
 MODEL_FEATURES = tuple(name for name in FEATURE_NAMES if name not in STYLE_FEATURES)
 
+# The model's signal features by what they measure, for the per-family ablation (setting
+# ``signal_exclude``: families or feature names left out). Features mixing two families
+# (``anon_minus_onrecord``, ``anon_share``) go with both.
+SIGNAL_FAMILIES: dict[str, tuple[str, ...]] = {
+    "anonymous_sources": ("n_anonymous_source", "rate_anonymous_source", "has_anonymous_source", "anon_minus_onrecord", "anon_share"),
+    "on_record_quotes": ("n_on_record_quote", "rate_on_record_quote", "has_on_record_quote", "n_unique_speakers", "rep_quoted",
+                         "quote_rate", "anon_minus_onrecord", "anon_share"),
+    "denials": ("n_denial", "rate_denial", "has_denial", "gossip_cop_mention"),
+    "cited_outlets": ("n_cited_outlet", "rate_cited_outlet", "n_unique_outlets", "n_tabloid_outlets", "n_other_outlets"),
+    "claim_kind": ("private_rate", "public_rate", "private_minus_public"),
+    "length": ("n_words_log",),
+}
+
 # The same reasoning for the n-grams (setting ``tone_blind``): words that only colour a story are
 # stop words, so no weight can be learned on them. Pure emotion and emphasis, single-word hedges,
 # "exclusive" tags and gossip register. Words that name the claim stay ("feud", "cheating",
@@ -81,8 +94,9 @@ class SignalFeaturizer:
     Input is a sequence of texts or of precomputed ``signal_counts`` dicts.
     """
 
-    def __init__(self, clip: float = 5.0) -> None:
+    def __init__(self, clip: float = 5.0, exclude: tuple[str, ...] = ()) -> None:
         self.clip = clip
+        self.exclude = tuple(exclude)  # families (SIGNAL_FAMILIES) or feature names
 
     def counts_matrix(self, items) -> np.ndarray:
         names = self.feature_names_
@@ -90,7 +104,8 @@ class SignalFeaturizer:
         return np.array([[float(r.get(name, 0.0)) for name in names] for r in rows], dtype=np.float64).reshape(len(rows), len(names))
 
     def fit(self, X, y=None):
-        self.feature_names_ = list(MODEL_FEATURES)
+        dropped = {name for item in self.exclude for name in SIGNAL_FAMILIES.get(item, (item,))}
+        self.feature_names_ = [name for name in MODEL_FEATURES if name not in dropped]
         raw = self.counts_matrix(X)
         self.mean_ = raw.mean(axis=0)
         scale = raw.std(axis=0)
