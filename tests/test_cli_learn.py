@@ -137,6 +137,25 @@ def test_evaluate_table_and_confusion_matrix(runner, tiny_model_dir, tiny_jsonl)
     assert "confusion matrix" in out and "true \\ predicted" in out
 
 
+def test_evaluate_stress_rewrites_against_the_labels_and_reports_the_drop(runner, shipped_judge, dev_path, tmp_path):
+    """--stress on every 5th dev article (both labels): both stress tests reported, their drop is
+    the difference between the plain score and the rewritten one, and the shipped model stays
+    within 0.05."""
+    sample = tmp_path / "sample.jsonl"
+    sample.write_text("\n".join(dev_path.read_text(encoding="utf-8").splitlines()[::5]) + "\n", encoding="utf-8")
+    result = run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--json", "--stress")
+    assert result.exit_code == 0, result.stderr
+    d = json.loads(result.stdout)
+    assert set(d["stress"]) == {"retouch", "rewrite"}
+    for m in d["stress"].values():
+        assert m["drop"] == pytest.approx(d["macro_f1"] - m["macro_f1_restyled"], abs=1e-3)
+        assert m["drop"] <= 0.05 and 0.5 <= m["roc_auc_restyled"] <= 1
+    plain = json.loads(run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--json").stdout)
+    assert "stress" not in plain
+    table = run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--stress").stdout
+    assert "stress test (retouch, written against each label): macro-F1 " in table and "stress test (rewrite" in table
+
+
 def test_evaluate_report_writes_html(runner, tiny_model_dir, tmp_path):
     data = write_jsonl(tmp_path / "eval.jsonl", TINY_ARTICLES, copies=3)  # people.com gets 9 rows
     report = tmp_path / "report.html"

@@ -63,6 +63,7 @@ def evaluate(
     prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
+    stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational) and report the drop."),
 ) -> None:
     """Score a model on labelled articles: macro-F1, per-class F1, ROC AUC, Brier, speed.
 
@@ -77,6 +78,8 @@ def evaluate(
       rumorlens evaluate balanced-test.jsonl --text-only --prevalence 0.5
 
       rumorlens evaluate other-collection.jsonl --text-only --prevalence auto
+
+      rumorlens evaluate dev.jsonl --text-only --stress
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
@@ -100,14 +103,29 @@ def evaluate(
 
         report.parent.mkdir(parents=True, exist_ok=True)
         write_report(report, result, judge)
+    stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if json_out:
-        print_json(result.as_dict())
+        print_json({**result.as_dict(), **({"stress": stressed} if stressed else {})})
     else:
-        print_evaluation(result, report)
+        print_evaluation(result, report, stressed)
     raise typer.Exit(outcome.exit_code)
 
 
-def print_evaluation(r, report: Path | None) -> None:
+def restyle_stresses(judge, articles, text_only: bool, prevalence: float | None, quiet: bool = False) -> dict:
+    """Both stress tests of model/robustness.py: "retouch" swaps tone words, "rewrite" also
+    drops or adds reader asides, "exclusive" tags and gossip verbs and shortens the story."""
+    from ..model.robustness import STYLES, restyle_stress
+
+    keys = ("macro_f1_restyled", "drop", "f1_fake_restyled", "roc_auc_restyled")
+    with progress_bar("stress test", total=len(STYLES), enabled=False if quiet else None) as advance:
+        out = {}
+        for how in STYLES:
+            out[how] = {k: v for k, v in restyle_stress(judge, articles, text_only, how, prevalence).items() if k in keys}
+            advance(1, f"stress test: {how}")
+    return out
+
+
+def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> None:
     table = Table(title=f"{r.n} articles ({'text only' if r.text_only else 'with outlet'})", show_header=True)
     for col in ("macro-F1", "F1 fake", "F1 real", "accuracy", "ROC AUC", "Brier", "ECE", "articles/s"):
         table.add_column(col, justify="right")
@@ -124,6 +142,9 @@ def print_evaluation(r, report: Path | None) -> None:
     cm.add_row("fake", str(r.confusion[0][0]), str(r.confusion[0][1]))
     cm.add_row("real", str(r.confusion[1][0]), str(r.confusion[1][1]))
     console.print(cm)
+    for how, m in (stressed or {}).items():
+        console.print(f"stress test ({how}, written against each label): macro-F1 {m['macro_f1_restyled']:.3f}, "
+                      f"drop {m['drop']:+.3f}, ROC AUC {m['roc_auc_restyled']:.3f}")
     if report is not None:
         console.print(f"report written to {report}")
 

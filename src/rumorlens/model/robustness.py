@@ -35,13 +35,13 @@ def restyled(articles: Sequence[Article], seed: int = 0, how: str = "retouch") -
     return out
 
 
-def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True, how: str = "retouch") -> dict:
+def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True, how: str = "retouch", prevalence: float | None = None) -> dict:
     """Macro-F1 before and after restyling every labelled article against its label."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
-    threshold = judge.model.threshold(text_only)
-    before = metrics(y, judge.predict_proba(labelled, text_only=text_only), threshold)
-    after = metrics(y, judge.predict_proba(restyled(labelled, how=how), text_only=text_only), threshold)
+    threshold = judge.model.threshold(text_only, prevalence)
+    before = metrics(y, judge.predict_proba(labelled, text_only=text_only, prevalence=prevalence), threshold)
+    after = metrics(y, judge.predict_proba(restyled(labelled, how=how), text_only=text_only, prevalence=prevalence), threshold)
     return {
         "n": len(labelled),
         "how": how,
