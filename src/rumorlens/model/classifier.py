@@ -53,9 +53,10 @@ DEFAULTS = {
     # Tone words (features.TONE_WORDS) as stop words of the body and title n-grams: a sober or
     # breathless rewrite then cannot move the n-gram scores through them (see the model card).
     "tone_blind": True,
-    # Signal families (features.SIGNAL_FAMILIES) or feature names to leave out: ablations only.
-    "signal_exclude": [],
 }
+# Not in DEFAULTS (adding a key changes every loaded model's settings, and so its fingerprint):
+# "signal_exclude", signal families (features.SIGNAL_FAMILIES) or feature names to leave out, for
+# the per-family ablation only.
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
