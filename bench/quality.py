@@ -25,7 +25,7 @@ DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 from rumorlens.model.evaluate import evaluate  # noqa: E402
 from rumorlens.model.features import SIGNAL_FAMILIES  # noqa: E402
 from rumorlens.model.judge import Judge  # noqa: E402
-from rumorlens.model.robustness import cross_validate, restyle_stress  # noqa: E402
+from rumorlens.model.robustness import cross_validate, restyle_stresses  # noqa: E402
 from rumorlens.read import read_articles  # noqa: E402
 
 
@@ -36,8 +36,8 @@ def emit(row: dict) -> None:
 def score(name: str, judge: Judge, dev, seconds: float | None = None) -> None:
     full = evaluate(judge, dev, text_only=False)
     text = evaluate(judge, dev, text_only=True)
-    stress = restyle_stress(judge, dev, text_only=True)
-    rewrite = restyle_stress(judge, dev, text_only=True, how="rewrite")
+    stresses = restyle_stresses(judge, dev, text_only=True)
+    stress, rewrite = stresses["retouch"], stresses["rewrite"]
     emit({
         "run": name,
         "macro_f1_with_outlet": round(full.macro_f1, 4),
@@ -116,8 +116,8 @@ def rewrite_parts(judge: Judge, dev) -> None:
     fake, real = (lambda a: a.label == "fake"), (lambda a: a.label == "real")
     parts = {
         "nothing": (lambda a: True, lambda a, i: (a.title, a.text)),
-        "every story cut to 2,500 characters": (lambda a: True, lambda a, i: (a.title, R._shorten(a.text))),
-        "reader asides dropped from fakes": (fake, lambda a, i: (a.title, R._READER_ASIDE.sub("", a.text))),
+        "every story cut to 2,500 characters": (lambda a: True, lambda a, i: (a.title, R.shorten(a.text))),
+        "reader asides dropped from fakes": (fake, lambda a, i: (a.title, R.READER_ASIDE.sub("", a.text))),
         "fakes rewritten soberly (all of it)": (fake, lambda a, i: R.rewrite_sober(a.title, a.text)),
         "real stories rewritten sensationally (all of it)": (real, lambda a, i: R.rewrite_sensational(a.title, a.text, seed=i)),
         "reader asides added to real stories": (real, lambda a, i: (a.title, f"{a.text}\n{R.READER_ASIDES[i % 3]}")),

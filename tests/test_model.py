@@ -228,6 +228,29 @@ def test_model_signal_exclude_leaves_a_family_out_and_survives_saving(tiny_artic
     assert all(set(f) <= set(MODEL_FEATURES) for f in SIGNAL_FAMILIES.values())
 
 
+def test_model_saved_before_a_setting_existed_loads_as_it_was_with_its_fingerprint(tiny_articles, tmp_path):
+    """A model directory whose settings lack keys added later (tone_blind, signal_exclude) loads
+    with the behaviour it had, and adding those settings did not change its fingerprint."""
+    import json
+
+    from rumorlens.model.persist import fit_digest
+
+    fitted = Judge.fit(tiny_articles, folds=2, tone_blind=False)
+    out = fitted.save(tmp_path / "old", model_version="old")
+    meta_path = out / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    for key in ("tone_blind", "signal_exclude"):
+        meta["config"]["settings"].pop(key)
+    meta_path.write_text(json.dumps(meta))
+    # the fingerprint such a model was given when it was saved, before the keys existed
+    config, arrays, vocab, _ = fitted.model.to_arrays()
+    config["settings"] = {k: v for k, v in config["settings"].items() if k not in ("tone_blind", "signal_exclude")}
+    old = Judge.load(out)
+    assert old.model.settings["tone_blind"] is False and old.model.settings["signal_exclude"] == []
+    assert old.fingerprint() == fit_digest(arrays, vocab, config) == fitted.fingerprint()
+    assert np.allclose(old.predict_proba(tiny_articles), fitted.predict_proba(tiny_articles), atol=1e-5)
+
+
 def test_model_version_names_the_fit_not_only_the_data(tiny_articles, tmp_path):
     """Two models trained on the same file with other settings must not share a version, or their
     stored verdicts could not be told apart; the same fit keeps its version through save and load."""

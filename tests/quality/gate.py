@@ -30,7 +30,7 @@ def sha256(path: Path) -> str:
 def measure(model_dir: str | None = None) -> dict:
     from rumorlens.model.evaluate import evaluate
     from rumorlens.model.judge import Judge
-    from rumorlens.model.robustness import restyle_stress
+    from rumorlens.model.robustness import restyle_stresses
     from rumorlens.read import read_articles
 
     judge = Judge.load(model_dir)
@@ -39,9 +39,8 @@ def measure(model_dir: str | None = None) -> dict:
     text_only = evaluate(judge, dev, text_only=True).as_dict()
     # "retouch" swaps tone words; "rewrite" also drops or adds reader asides, "exclusive" tags and
     # gossip verbs and cuts stories to a short article, closer to a language model's rewrite
-    retouch = restyle_stress(judge, dev, text_only=True, how="retouch")
-    rewrite = restyle_stress(judge, dev, text_only=True, how="rewrite")
-    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": retouch, "rewrite": rewrite, "model_version": judge.version}
+    stress = restyle_stresses(judge, dev, text_only=True)
+    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress["retouch"], "rewrite": stress["rewrite"], "model_version": judge.version}
 
 
 def check(measured: dict, baseline: dict) -> list[str]:

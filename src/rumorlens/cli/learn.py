@@ -112,17 +112,14 @@ def evaluate(
 
 
 def restyle_stresses(judge, articles, text_only: bool, prevalence: float | None, quiet: bool = False) -> dict:
-    """Both stress tests of model/robustness.py: "retouch" swaps tone words, "rewrite" also
-    drops or adds reader asides, "exclusive" tags and gossip verbs and shortens the story."""
-    from ..model.robustness import STYLES, restyle_stress
+    """Both stress tests of model/robustness.py, with a progress bar, the keys --json documents."""
+    from ..model import robustness
 
     keys = ("macro_f1_restyled", "drop", "f1_fake_restyled", "roc_auc_restyled")
-    with progress_bar("stress test", total=len(STYLES), enabled=False if quiet else None) as advance:
-        out = {}
-        for how in STYLES:
-            out[how] = {k: v for k, v in restyle_stress(judge, articles, text_only, how, prevalence).items() if k in keys}
-            advance(1, f"stress test: {how}")
-    return out
+    with progress_bar("stress test", total=len(robustness.STYLES), enabled=False if quiet else None) as advance:
+        stresses = robustness.restyle_stresses(judge, articles, text_only, prevalence=prevalence,
+                                               progress=lambda how: advance(1, f"stress test: {how}"))
+    return {how: {k: m[k] for k in keys} for how, m in stresses.items()}
 
 
 def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> None:

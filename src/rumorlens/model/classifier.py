@@ -53,10 +53,18 @@ DEFAULTS = {
     # Tone words (features.TONE_WORDS) as stop words of the body and title n-grams: a sober or
     # breathless rewrite then cannot move the n-gram scores through them (see the model card).
     "tone_blind": True,
+    # Signal families (features.SIGNAL_FAMILIES) or feature names to leave out: ablations only.
+    "signal_exclude": [],
 }
-# Not in DEFAULTS (adding a key changes every loaded model's settings, and so its fingerprint):
-# "signal_exclude", signal families (features.SIGNAL_FAMILIES) or feature names to leave out, for
-# the per-family ablation only.
+# What each setting added since the first saved models was, in effect, before it existed: a model
+# saved without the key loads with this value, and the key at this value is left out of the fit's
+# digest (Judge.fingerprint), so adding a setting changes no existing model's version.
+SETTINGS_BEFORE_THEY_EXISTED = {"tone_blind": False, "signal_exclude": []}
+
+
+def digest_settings(settings: dict) -> dict:
+    """``settings`` without the keys that hold their value from before they existed."""
+    return {k: v for k, v in settings.items() if k not in SETTINGS_BEFORE_THEY_EXISTED or SETTINGS_BEFORE_THEY_EXISTED[k] != v}
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -154,11 +162,11 @@ class RumorModel:
         y = np.asarray(y).astype(int)
         progress("vectorising words")
         bodies = [model_text(t) for t in texts]
-        tone_blind = bool(s.get("tone_blind", False))
+        tone_blind = bool(s["tone_blind"])
         self.vectorizer_ = _fitted(make_word_vectorizer(int(s["max_features"]), ngram_max=int(s["ngram_max"]), analyzer=str(s["analyzer"]), tone_blind=tone_blind), bodies)
         X_words = self.vectorizer_.transform(bodies)
         self.title_vectorizer_ = _fitted(make_title_vectorizer(tone_blind), titles)
-        self.signals_ = SignalFeaturizer(exclude=tuple(s.get("signal_exclude") or ())).fit(counts)
+        self.signals_ = SignalFeaturizer(exclude=tuple(s["signal_exclude"])).fit(counts)
         self.url_vectorizer_ = _fitted(make_url_vectorizer(), [url_tokens(u) for u in urls]) if s["url_features"] and any(urls) else None
         self.outlets_ = OutletPrior(strength=float(s["outlet_strength"])).fit([_outlet(u) for u in urls], y)
         X_text = self.features(texts, titles, counts)
@@ -332,7 +340,7 @@ class RumorModel:
 
     @classmethod
     def from_arrays(cls, config: dict, arrays: dict[str, np.ndarray], vocab: dict[str, list[str]], outlets: dict) -> RumorModel:
-        self = cls(**config["settings"])
+        self = cls(**{**SETTINGS_BEFORE_THEY_EXISTED, **config["settings"]})
         s = self.settings
         vectorizers = config.get("vectorizers", {})
         self.vectorizer_ = _rebuilt(vocab["words"], arrays["idf"], vectorizers.get("words"), s)

@@ -15,7 +15,7 @@ from ..corpus.memory import Memory, OutletRecord, wilson_interval
 from ..errors import ModelError
 from ..signals import analyse
 from ..verdict import Signal, Verdict
-from .classifier import RumorModel
+from .classifier import RumorModel, digest_settings
 from .explain import debunk_signal, outlet_signal, reasons_for
 from .persist import fit_digest, load_model_dir, save_model_dir
 
@@ -106,7 +106,7 @@ class Judge:
     def fingerprint(self) -> str:
         """A digest of the fitted parameters (``persist.fit_digest``)."""
         config, arrays, vocab, _ = self.model.to_arrays()
-        return fit_digest(arrays, vocab, config)
+        return fit_digest(arrays, vocab, {**config, "settings": digest_settings(config["settings"])})
 
     def save(self, out: str | Path, **meta) -> Path:
         out = Path(out)

@@ -105,7 +105,7 @@ def sensationalise(title: str, text: str, seed: int = 0) -> tuple[str, str]:
 # names, quotes and who is cited are kept both ways.
 REWRITE_CHARS = 2500
 
-_READER_ASIDE = re.compile(
+READER_ASIDE = re.compile(
     r"[^.!?\n]*(?:\b\w+lifers\b|\btell us\b|\blet us know\b|\bwhat do you think\b|\bsound off\b|\bin the comments\b"
     r"|\bclick (?:here|through)\b|\bsubscribe\b|\bsign up\b|\bnewsletter\b|\bfollow us\b|\bshare your thoughts\b"
     r"|\bdo you think\b|\bvote\b)[^.!?\n]*[.!?]*",
@@ -129,7 +129,7 @@ READER_ASIDES = (
 )
 
 
-def _shorten(text: str, limit: int = REWRITE_CHARS) -> str:
+def shorten(text: str, limit: int = REWRITE_CHARS) -> str:
     """Whole paragraphs from the top, up to ``limit`` characters (at least one paragraph)."""
     kept, size = [], 0
     for p in text.split("\n"):
@@ -146,19 +146,19 @@ def rewrite_sober(title: str, text: str) -> tuple[str, str]:
     title, text = soberise(title, text)
 
     def plain(s: str) -> str:
-        s = _READER_ASIDE.sub("", s)
+        s = READER_ASIDE.sub("", s)
         s = _EXCLUSIVE.sub("", s)
         s = _GOSSIP_RE.sub(lambda m: _match_case(GOSSIP_VERBS[m.group(1).lower()], m.group(1)), s)
         return re.sub(r"[ \t]{2,}", " ", s).strip()
 
-    body = "\n".join(line for line in (plain(p) for p in text.split("\n")))
-    return plain(title) or title, _shorten(re.sub(r"\n{3,}", "\n\n", body))
+    body = "\n".join(plain(p) for p in text.split("\n"))
+    return plain(title) or title, shorten(re.sub(r"\n{3,}", "\n\n", body))
 
 
 def rewrite_sensational(title: str, text: str, seed: int = 0) -> tuple[str, str]:
     """``sensationalise`` plus what a tabloid rewrite adds: gossip verbs, an "EXCLUSIVE" tag,
     an aside to the reader, and the same short length."""
     rng = random.Random(seed)
-    title, text = sensationalise(title, _shorten(text), seed=seed)
+    title, text = sensationalise(title, shorten(text), seed=seed)
     text = _PLAIN_RE.sub(lambda m: _PLAIN_TO_GOSSIP[m.group(1)] if rng.random() < 0.5 else m.group(1), text)
     return title.replace(":", ": EXCLUSIVE", 1) if rng.random() < 0.5 else title, f"{text}\n{rng.choice(READER_ASIDES)}"

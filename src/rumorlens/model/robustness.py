@@ -35,25 +35,42 @@ def restyled(articles: Sequence[Article], seed: int = 0, how: str = "retouch") -
     return out
 
 
-def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True, how: str = "retouch", prevalence: float | None = None) -> dict:
-    """Macro-F1 before and after restyling every labelled article against its label."""
+def restyle_stresses(
+    judge,
+    articles: Sequence[Article],
+    text_only: bool = True,
+    hows: Sequence[str] = tuple(STYLES),
+    prevalence: float | None = None,
+    progress: Callable[[str], None] = lambda how: None,
+) -> dict[str, dict]:
+    """For each style in ``hows``: macro-F1 before and after restyling every labelled article
+    against its label. The originals are judged once for all of them."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
     threshold = judge.model.threshold(text_only, prevalence)
     before = metrics(y, judge.predict_proba(labelled, text_only=text_only, prevalence=prevalence), threshold)
-    after = metrics(y, judge.predict_proba(restyled(labelled, how=how), text_only=text_only, prevalence=prevalence), threshold)
-    return {
-        "n": len(labelled),
-        "how": how,
-        "text_only": text_only,
-        "macro_f1_original": round(before["macro_f1"], 4),
-        "macro_f1_restyled": round(after["macro_f1"], 4),
-        "drop": round(before["macro_f1"] - after["macro_f1"], 4),
-        "f1_fake_original": round(before["f1_fake"], 4),
-        "f1_fake_restyled": round(after["f1_fake"], 4),
-        "roc_auc_original": round(before["roc_auc"], 4),
-        "roc_auc_restyled": round(after["roc_auc"], 4),
-    }
+    out = {}
+    for how in hows:
+        after = metrics(y, judge.predict_proba(restyled(labelled, how=how), text_only=text_only, prevalence=prevalence), threshold)
+        out[how] = {
+            "n": len(labelled),
+            "how": how,
+            "text_only": text_only,
+            "macro_f1_original": round(before["macro_f1"], 4),
+            "macro_f1_restyled": round(after["macro_f1"], 4),
+            "drop": round(before["macro_f1"] - after["macro_f1"], 4),
+            "f1_fake_original": round(before["f1_fake"], 4),
+            "f1_fake_restyled": round(after["f1_fake"], 4),
+            "roc_auc_original": round(before["roc_auc"], 4),
+            "roc_auc_restyled": round(after["roc_auc"], 4),
+        }
+        progress(how)
+    return out
+
+
+def restyle_stress(judge, articles: Sequence[Article], text_only: bool = True, how: str = "retouch", prevalence: float | None = None) -> dict:
+    """One style of ``restyle_stresses``."""
+    return restyle_stresses(judge, articles, text_only, (how,), prevalence)[how]
 
 
 def cross_validate(
