@@ -3,6 +3,7 @@
     python bench/bench_check.py                 # all four measurements
     python bench/bench_check.py --stream 100000 # size of the memory stream
     python bench/bench_check.py --skip-train
+    python bench/bench_check.py --accurate      # also `check --accurate` (needs the accurate extra)
 
 Measures:
   startup       wall time of `rumorlens check` on one short article, minus nothing (what a user waits)
@@ -10,6 +11,8 @@ Measures:
                 for dev x2 minus the time for dev x1, so interpreter start and model load cancel out
   stream RSS    peak RSS (MB) of `check --json` on a 100k-article JSONL stream (dev repeated)
   train         wall time of `rumorlens train` on train.jsonl
+  accurate      with --accurate: start-up, articles/s (on 300 and 600 dev articles, marginal) and
+                peak RSS of `check --accurate --json`
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ def main() -> None:
     ap.add_argument("--stream", type=int, default=100_000, help="articles in the memory stream")
     ap.add_argument("--skip-train", action="store_true")
     ap.add_argument("--skip-stream", action="store_true")
+    ap.add_argument("--accurate", action="store_true", help="also time check --accurate")
     args = ap.parse_args()
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,6 +91,14 @@ def main() -> None:
         t2 = min(run(["check", "--json", str(dev2)])[0] for _ in range(2))
         results["check_articles_per_second"] = round((n2 - n1) / (t2 - t1), 1)
         results["check_seconds_dev"] = round(t1, 2)
+
+        if args.accurate:
+            results["accurate_startup_seconds"] = round(min(run(["check", "--accurate", str(short)])[0] for _ in range(2)), 2)
+            small, large = tmp / "dev300.jsonl", tmp / "dev600.jsonl"
+            a1, a2 = repeat_file(DEV, 1, small, limit=300), repeat_file(DEV, 1, large, limit=600)
+            (s1, _), (s2, peak) = run(["check", "--accurate", "--json", str(small)]), run(["check", "--accurate", "--json", str(large)])
+            results["accurate_articles_per_second"] = round((a2 - a1) / (s2 - s1), 1)
+            results["accurate_peak_rss_mb"] = round(peak, 1)
 
         if not args.skip_stream:
             stream = tmp / "stream.jsonl"

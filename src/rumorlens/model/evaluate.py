@@ -120,7 +120,7 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
         if on_batch is not None:
             on_batch(1)
     seconds = time.perf_counter() - start
-    threshold = judge.model.threshold(text_only, prevalence)
+    threshold = judge.threshold(text_only, prevalence)
     m = metrics(y, p, threshold)
     return Evaluation(
         n=len(labelled),

@@ -103,6 +103,17 @@ class Judge:
         meta = {"n_train": len(y), "n_train_fake": n_fake, "text_only_training": text_only, "augmented": augment, "settings": model.settings, "out_of_fold": oof}
         return cls(model, meta)
 
+    def accurate(self, threads: int | None = None) -> Judge:
+        """This model with its fine-tuned MiniLM reader stacked on (``model/accurate.py``): about
+        50 times slower, for the accuracy measured in docs/model-card.md. Needs the ``accurate``
+        extra and a model directory trained with ``rumorlens train --accurate`` (the shipped one
+        is). Loaded once per Judge."""
+        if self.__dict__.get("_accurate") is None:
+            from .accurate import AccurateJudge
+
+            self._accurate = AccurateJudge.from_judge(self, threads=threads)
+        return self._accurate
+
     def fingerprint(self) -> str:
         """A digest of the fitted parameters (``persist.fit_digest``)."""
         config, arrays, vocab, _ = self.model.to_arrays()
@@ -121,7 +132,11 @@ class Judge:
         if text_only:
             articles = [a.without_outlet() for a in articles]
         _, _, X = self._features(articles)
-        return self.model.rebase(self.model.predict(X, [a.url for a in articles], text_only)[0], prevalence)
+        return self.model.rebase(self._probabilities(articles, X, text_only), prevalence)
+
+    def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
+        """The p_fake cut for the label (for ``p_fake`` re-based to ``prevalence`` if given)."""
+        return self.model.threshold(text_only, prevalence)
 
     def estimate_prevalence(self, articles: Iterable[Article], text_only: bool = False, batch_size: int = 1000) -> tuple[float, int]:
         """(share of fakes these articles suggest, how many were read): give the share to
@@ -172,9 +187,8 @@ class Judge:
         if text_only:
             batch = [a.without_outlet() for a in batch]
         texts, analysed, X = self._features(batch)
-        probs, _scores = self.model.predict(X, [a.url for a in batch], text_only)
-        probs = self.model.rebase(probs, prevalence)
-        threshold = self.model.threshold(text_only, prevalence)
+        probs = self.model.rebase(self._probabilities(batch, X, text_only), prevalence)
+        threshold = self.threshold(text_only, prevalence)
         contrib = self._term_contributions(X, text_only) if explain else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
         for i, article in enumerate(batch):
@@ -208,6 +222,15 @@ class Judge:
                 warnings=article.warnings,
             )
 
+    def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
+        """p_fake at the training share, for ``X`` from ``_features`` (``AccurateJudge`` adds its
+        reader here)."""
+        return self.model.predict(X, [a.url for a in articles], text_only)[0]
+
+    def _term_weights(self, text_only: bool) -> np.ndarray:
+        """Each feature's weight in the calibrated log-odds (for the words in the reasons)."""
+        return self.model.term_weights(text_only)
+
     def _features(self, articles: Sequence[Article]):
         """(texts, (signals, counts) per article, feature matrix): the one path to features."""
         texts = [a.full_text for a in articles]
@@ -231,7 +254,7 @@ class Judge:
 
     def _term_contributions(self, X, text_only: bool):
         """Per-article contribution of each body n-gram to the calibrated score (CSR)."""
-        return X[:, : self._n_words].multiply(self.model.term_weights(text_only)[: self._n_words]).tocsr()
+        return X[:, : self._n_words].multiply(self._term_weights(text_only)[: self._n_words]).tocsr()
 
     def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
         """The word n-grams in this article that pushed hardest towards its label."""

@@ -47,7 +47,7 @@ def restyle_stresses(
     against its label. The originals are judged once for all of them."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
-    threshold = judge.model.threshold(text_only, prevalence)
+    threshold = judge.threshold(text_only, prevalence)
     before = metrics(y, judge.predict_proba(labelled, text_only=text_only, prevalence=prevalence), threshold)
     out = {}
     for how in hows:
@@ -96,6 +96,6 @@ def cross_validate(
         progress(f"{'outlet' if by_outlet else 'random'} fold {i + 1}/{folds}")
         judge = fit([labelled[j] for j in train_idx])
         p[test_idx] = judge.predict_proba([labelled[j] for j in test_idx], text_only=True)
-        thresholds.append(judge.model.threshold(True))
+        thresholds.append(judge.threshold(True))
     m = metrics(y, p, float(np.mean(thresholds)))
     return {"split": "leave-outlets-out" if by_outlet else "random", "n": len(labelled), "folds": folds, **{k: round(v, 4) for k, v in m.items() if k != "confusion"}}

