@@ -37,6 +37,7 @@ DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+from rumorlens.model.accurate import tuning_texts  # noqa: E402
 from rumorlens.model.classifier import _stacker, best_threshold  # noqa: E402
 from rumorlens.model.judge import Judge  # noqa: E402
 from rumorlens.model.reader import Reader, reader_text  # noqa: E402
@@ -60,6 +61,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--tuned-layers", type=int, default=2)
     ap.add_argument("--save", type=Path, help="keep the tuned reader in this directory")
+    ap.add_argument("--augment", action="store_true", help="tune on label-independent restyled copies (accurate.tuning_texts)")
     args = ap.parse_args()
 
     train = list(read_articles([DATA / "train.jsonl"]))
@@ -70,7 +72,7 @@ def main() -> None:
     folds = list(StratifiedKFold(int(settings.get("folds", 4)), shuffle=True, random_state=int(settings.get("seed", 0))).split(y, y))
     fit_idx, held_idx = folds[-1]
 
-    tag = f"T{args.tuned_layers}-L{args.max_length}-e{args.epochs}-b{args.batch}-lr{args.lr:g}"
+    tag = f"T{args.tuned_layers}-L{args.max_length}-e{args.epochs}-b{args.batch}-lr{args.lr:g}{'-aug' if args.augment else ''}"
     cache = Path(tempfile.gettempdir()) / f"rumorlens-reader-{tag}.npz"
     if cache.is_file() and not args.save:
         saved = np.load(cache)
@@ -78,10 +80,11 @@ def main() -> None:
     else:
         reader = Reader(args.tuned_layers, args.max_length, threads=args.threads)
         t = time.perf_counter()
-        states = reader.frozen_states([reader_text(train[i].title, train[i].text) for i in fit_idx],
+        states = reader.frozen_states(tuning_texts([train[i] for i in fit_idx], args.augment),
                                       progress=lambda d, n: d % 1024 < 32 and emit({"frozen_states": d, "of": n}))
         frozen_s = time.perf_counter() - t
         reader.fit(states, y[fit_idx], args.epochs, args.batch, args.lr, log=emit)
+        reader.trained["augmented"] = args.augment
         del states
         fit_s = time.perf_counter() - t
         if args.save:

@@ -51,6 +51,16 @@ def test_quality_gate_fails_a_worse_model(measured):
     assert any("rewrite drop" in f for f in failures)
 
 
+def test_quality_gate_accurate_mode_earns_its_place(measured):
+    # check --accurate is ~60x slower: it must rank better and label at least as well, in both modes
+    for mode in ("with_outlet", "text_only"):
+        assert measured["accurate"][mode]["roc_auc"] > measured[mode]["roc_auc"]
+        assert measured["accurate"][mode]["macro_f1"] >= measured[mode]["macro_f1"]
+    worse = json.loads(json.dumps(measured))
+    worse["accurate"]["text_only"]["roc_auc"] -= 0.05
+    assert any("accurate text_only roc_auc" in f for f in gate.check(worse, BASELINE))
+
+
 def test_quality_gate_shipped_meta_matches_measurement(measured):
     from rumorlens.model.judge import Judge
 
@@ -58,6 +68,8 @@ def test_quality_gate_shipped_meta_matches_measurement(measured):
     assert meta["dev_data_sha256"] == BASELINE["dev_data_sha256"]
     for mode in ("with_outlet", "text_only"):
         assert meta["dev_metrics"][mode]["macro_f1"] == pytest.approx(measured[mode]["macro_f1"], abs=0.002)
+        assert meta["accurate"]["dev_metrics"][mode]["macro_f1"] == pytest.approx(measured["accurate"][mode]["macro_f1"], abs=0.002)
+    assert meta["accurate"]["model_version"] == measured["accurate"]["model_version"]
 
 
 @pytest.mark.slow

@@ -149,6 +149,7 @@ def fit_accurate(
     lr: float = 1e-4,
     batch: int = 16,
     max_length: int = 256,
+    augment: bool = False,
     threads: int | None = None,
     progress: Callable[[str], None] = lambda s: None,
     log: Callable[[dict], None] = lambda row: None,
@@ -156,7 +157,9 @@ def fit_accurate(
     """Tune a reader on all of ``judge``'s training folds but the last and fit the stacker on
     the last; save both under ``out``/accurate. ``judge`` must be freshly fitted on ``articles``
     (``Judge.fit``: its out-of-fold stacker inputs are in memory, not in saved models).
-    ``reader``: an already tuned one (on the same folds) to stack instead of tuning anew."""
+    ``reader``: an already tuned one (on the same folds) to stack instead of tuning anew.
+    ``augment``: tune on ``restyle.random_restyle`` copies (same label, tone at random), so the
+    reader learns that tone is not evidence; the stacker is fitted on the articles as they are."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
@@ -172,9 +175,10 @@ def fit_accurate(
     if reader is None:
         reader = Reader(tuned_layers, max_length, threads=threads)
         progress("reading with the frozen layers")
-        states = reader.frozen_states([reader_text(labelled[i].title, labelled[i].text) for i in tune_idx])
+        states = reader.frozen_states(tuning_texts([labelled[i] for i in tune_idx], augment))
         progress("tuning the reader")
         reader.fit(states, y[tune_idx], epochs=epochs, batch=batch, lr=lr, log=log)
+        reader.trained["augmented"] = augment
         del states
     progress("reading the held-out fold")
     z = reader.logits([reader_text(labelled[i].title, labelled[i].text) for i in held_idx])
@@ -197,6 +201,15 @@ def fit_accurate(
     stacker["digest"] = digest
     (out / STACKER_FILE).write_text(json.dumps(stacker, indent=2, sort_keys=True), encoding="utf-8")
     return AccurateJudge(judge, reader, stacker, out)
+
+
+def tuning_texts(articles: Sequence[Article], augment: bool) -> list[str]:
+    """The reader's training texts: as they are, or each restyled at random (seeded by position)."""
+    if not augment:
+        return [reader_text(a.title, a.text) for a in articles]
+    from .restyle import random_restyle
+
+    return [reader_text(*random_restyle(a.title or "", a.text, seed=i)) for i, a in enumerate(articles)]
 
 
 def _held_metrics(y: np.ndarray, p: np.ndarray, threshold: float) -> dict:

@@ -237,7 +237,7 @@ class Reader:
             reader.head.load_state_dict({k[5:]: v.float() for k, v in state.items() if k.startswith("head.")})
         except (RuntimeError, KeyError) as exc:
             raise ModelError("RL021", where=str(path), detail=f"reader.safetensors does not fit the reader: {exc}") from None
-        reader.trained = {k: info[k] for k in ("tuned_on", "epochs", "batch", "lr", "seed") if k in info}
+        reader.trained = {k: info[k] for k in ("tuned_on", "epochs", "batch", "lr", "seed", "augmented") if k in info}
         return reader
 
 

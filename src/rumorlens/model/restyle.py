@@ -162,3 +162,16 @@ def rewrite_sensational(title: str, text: str, seed: int = 0) -> tuple[str, str]
     title, text = sensationalise(title, shorten(text), seed=seed)
     text = _PLAIN_RE.sub(lambda m: _PLAIN_TO_GOSSIP[m.group(1)] if rng.random() < 0.5 else m.group(1), text)
     return title.replace(":", ": EXCLUSIVE", 1) if rng.random() < 0.5 else title, f"{text}\n{rng.choice(READER_ASIDES)}"
+
+
+def random_restyle(title: str, text: str, seed: int = 0) -> tuple[str, str]:
+    """Style noise that ignores the label: a third of stories kept, a third made sober and a
+    third sensational, each half by retouch and half by rewrite. Training the accurate mode's
+    reader on it teaches that tone is not evidence (it reads tone, unlike the tone-blind n-grams)."""
+    rng = random.Random(seed)
+    roll, rewrite = rng.random(), rng.random() < 0.5
+    if roll < 1 / 3:
+        return title, text
+    if roll < 2 / 3:
+        return rewrite_sober(title, text) if rewrite else soberise(title, text)
+    return rewrite_sensational(title, text, seed=seed) if rewrite else sensationalise(title, text, seed=seed)
