@@ -21,7 +21,7 @@ def train(
     dev: Path = typer.Option(None, "--dev", help="Labelled dev split to score and record in meta.json."),
     text_only: bool = typer.Option(False, "--text-only", help="Learn from text alone: no URL or outlet prior."),
     augment: bool = typer.Option(False, "--augment/--no-augment", help="Add a restyled (sober or sensational) copy of each article, same label."),
-    accurate: bool = typer.Option(False, "--accurate", help="Also tune a MiniLM reader for `check --accurate` (about 30 minutes on 2 cores for GossipCop's train split; pip install 'rumorlens[accurate]')."),
+    accurate: bool = typer.Option(False, "--accurate", help="Also tune a MiniLM reader for `check --accurate` (about 50 minutes on 2 cores for GossipCop's train split; pip install 'rumorlens[accurate]')."),
     epochs: int = typer.Option(2, "--epochs", min=1, help="With --accurate: passes over the data when tuning the reader."),
     json_out: bool = typer.Option(False, "--json", help="Print meta.json as one JSON object."),
 ) -> None:

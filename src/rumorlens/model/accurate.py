@@ -149,7 +149,7 @@ def fit_accurate(
     lr: float = 1e-4,
     batch: int = 16,
     max_length: int = 256,
-    augment: bool = False,
+    augment: bool = True,
     threads: int | None = None,
     progress: Callable[[str], None] = lambda s: None,
     log: Callable[[dict], None] = lambda row: None,
