@@ -147,6 +147,10 @@ def test_a_stacker_fitted_on_another_fast_model_is_refused(trained_dir, tmp_path
     result = cli("check", "-", "--accurate", "--model", copy, input="A source close to the star says they split.")
     assert result.exit_code == 2
     assert "stacked on model rumorlens-0.0.1-older" in result.stderr and "[RL027]" in result.stderr
+    # a stacker of the wrong width is a damaged model, not a traceback at the first article
+    (copy / "accurate" / "stacker.json").write_text(json.dumps({**stacker, "text": {**stacker["text"], "weights": [0.1, 0.2]}}))
+    result = cli("check", "-", "--accurate", "--model", copy, input="A source close to the star says they split.")
+    assert result.exit_code == 2 and "[RL021]" in result.stderr and "text stacker has 2 weights, the model needs 7" in result.stderr
 
 
 def test_accurate_on_a_model_without_a_reader_says_how_to_get_one(small_model_dir):

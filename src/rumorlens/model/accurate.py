@@ -27,6 +27,7 @@ from ..errors import ModelError
 from .classifier import _sigmoid, _stacker, best_threshold, prevalence_thresholds, rebase
 from .explain import MAX_REASONS
 from .judge import Judge
+from .neighbours import N_FEATURES
 from .reader import Reader, reader_text
 
 ACCURATE_DIR = "accurate"
@@ -51,10 +52,13 @@ class AccurateJudge(Judge):
         where = (base.path or Path(".")) / ACCURATE_DIR
         if not (where / STACKER_FILE).is_file():
             raise ModelError("RL026", where=str(base.path or "this model"))
+        # one weight per fast scorer and memory feature, the reader's, and the intercept
+        width = len(base.model.scorers(True)) + (N_FEATURES if base.model.neighbours_ is not None else 0) + 2
         try:
             stacker = json.loads((where / STACKER_FILE).read_text(encoding="utf-8"))
             for mode in MODES.values():
-                np.asarray(stacker[mode]["weights"], dtype=float)
+                if np.asarray(stacker[mode]["weights"], dtype=float).shape != (width,):
+                    raise ValueError(f"{mode} stacker has {len(stacker[mode]['weights'])} weights, the model needs {width}")
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError("RL021", where=str(where), detail=f"{STACKER_FILE}: {type(exc).__name__}: {exc}") from None
         if stacker.get("base_model_version") not in (None, base.version):
