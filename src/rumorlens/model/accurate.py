@@ -24,7 +24,7 @@ import numpy as np
 
 from ..article import Article
 from ..errors import ModelError
-from .classifier import _sigmoid, _stacker, best_threshold, prevalence_thresholds, rebase
+from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_thresholds
 from .explain import MAX_REASONS
 from .judge import Judge
 from .neighbours import N_FEATURES
@@ -87,32 +87,20 @@ class AccurateJudge(Judge):
             cache.popitem(last=False)
         return out
 
-    def _stack(self, articles: Sequence[Article], X, text_only: bool) -> tuple[np.ndarray, np.ndarray]:
-        """(stacker inputs with the reader's column, the reader's log-odds)."""
-        _, scores = self.model.predict(X, [a.url for a in articles], text_only)
-        z = self.reader_logits(articles)
-        return np.column_stack([scores, self.model.neighbour_features(X), z]), z
-
     def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
-        Z, z = self._stack(articles, X, text_only)
-        self._last_reader = z  # _judge_batch's reasons use it (one batch at a time)
+        _, scores = self.model.predict(X, [a.url for a in articles], text_only)
+        Z = np.column_stack([scores, self.model.neighbour_features(X), self.reader_logits(articles)])
         w = np.asarray(self.stacker[MODES[text_only]]["weights"])
         return _sigmoid(Z @ w[:-1] + w[-1])
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
         part = self.stacker[MODES[text_only]]
-        if prevalence is None:
-            return float(part["threshold"])
-        table = part.get("prevalence_thresholds")
-        if not table:
-            return float(rebase(np.array([part["threshold"]]), self.model.outlets_.base_rate_, prevalence)[0])
-        return round(float(np.interp(prevalence, [r[0] for r in table], [r[1] for r in table])), 4)
+        return cut_at(part["threshold"], part.get("prevalence_thresholds"), self.model.outlets_.base_rate_, prevalence)
 
     def _term_weights(self, text_only: bool) -> np.ndarray:
         cache = self.__dict__["_term_weights_cache"]
         if text_only not in cache:
-            w = self.stacker[MODES[text_only]]["weights"]
-            cache[text_only] = sum(coef * w[i] for i, (coef, _) in enumerate(self.model.scorers(text_only)))
+            cache[text_only] = self.model.combined_weights(text_only, self.stacker[MODES[text_only]]["weights"])
         return cache[text_only]
 
     def _judge_batch(self, batch, text_only, explain, memory, prevalence=None):
@@ -122,7 +110,8 @@ class AccurateJudge(Judge):
             return
         w_reader = float(self.stacker[MODES[text_only]]["weights"][-2])
         centre = float(self.stacker[MODES[text_only]].get("reader_centre", 0.0))
-        for verdict, z in zip(verdicts, self._last_reader):
+        # the reader read this batch for p_fake a moment ago: its logits come from the cache
+        for verdict, z in zip(verdicts, self.reader_logits(batch)):
             yield _with_reader_reason(verdict, w_reader * (float(z) - centre))
 
 
@@ -185,7 +174,7 @@ def fit_accurate(
         reader.trained["augmented"] = augment
         del states
     progress("reading the held-out fold")
-    z = reader.logits([reader_text(labelled[i].title, labelled[i].text) for i in held_idx])
+    z = reader.logits(tuning_texts([labelled[i] for i in held_idx], augment=False))
     y_held = y[held_idx]
     base_rate = judge.model.outlets_.base_rate_
     stacker: dict = {"base_model_version": judge.meta.get("model_version"), "n_tuned": int(len(tune_idx)), "n_stacked": int(len(held_idx))}
@@ -195,9 +184,9 @@ def fit_accurate(
         w, _ = _stacker(Z, y_held)
         # the stacker's own out-of-fold p (nested): what its cut and prevalence table are chosen on
         p_oof = cross_val_predict(LogisticRegression(C=100.0, max_iter=1000), Z, y_held, cv=cv, method="predict_proba")[:, 1]
-        stacker[mode] = {"weights": [float(v) for v in w], "threshold": best_threshold(y_held, p_oof),
-                         "prevalence_thresholds": prevalence_thresholds(y_held, p_oof, base_rate),
-                         "reader_centre": float(np.median(z)), "held_fold": _held_metrics(y_held, p_oof, best_threshold(y_held, p_oof))}
+        cut = best_threshold(y_held, p_oof)
+        stacker[mode] = {"weights": [float(v) for v in w], "threshold": cut, "prevalence_thresholds": prevalence_thresholds(y_held, p_oof, base_rate),
+                         "reader_centre": float(np.median(z)), "held_fold": _held_metrics(y_held, p_oof, cut)}
     out = Path(out) / ACCURATE_DIR
     reader.save(out)
     body = json.dumps(stacker, sort_keys=True)

@@ -262,9 +262,12 @@ class RumorModel:
         coefficients, each times the stacker's weight on that scorer (for explanations)."""
         cached = self.__dict__.setdefault("_term_weights", {})
         if text_only not in cached:  # a 300k-long sum: worth doing once, not per batch
-            cal = self.text_cal_ if text_only else self.full_cal_
-            cached[text_only] = sum(coef * cal[i] for i, (coef, _) in enumerate(self.scorers(text_only)))
+            cached[text_only] = self.combined_weights(text_only, self.text_cal_ if text_only else self.full_cal_)
         return cached[text_only]
+
+    def combined_weights(self, text_only: bool, stacker_weights) -> np.ndarray:
+        """The scorers' coefficients, each times its weight in a stacker (its first columns)."""
+        return sum(coef * stacker_weights[i] for i, (coef, _) in enumerate(self.scorers(text_only)))
 
     def predict(self, X_text, urls: Sequence[str | None], text_only: bool) -> tuple[np.ndarray, np.ndarray]:
         """(p_fake, raw scores: one column per scorer) for a text block from ``features``."""
@@ -282,13 +285,8 @@ class RumorModel:
         """The p_fake cut for the label; with ``prevalence`` (the expected share of fakes where
         the model is used), the cut for ``p_fake`` re-based to that share (``rebase``)."""
         default = self.threshold_text_ if text_only else self.threshold_full_
-        if prevalence is None:
-            return default
         table = (getattr(self, "prevalence_thresholds_", None) or {}).get("text" if text_only else "full")
-        if not table:  # models from before the table: the same decisions, re-based
-            return float(rebase(np.array([default]), self.outlets_.base_rate_, prevalence)[0])
-        # between the table's shares (every 0.05), interpolate; outside it, its end rows
-        return round(float(np.interp(prevalence, [row[0] for row in table], [row[1] for row in table])), 4)
+        return cut_at(default, table, self.outlets_.base_rate_, prevalence)
 
     def rebase(self, p: np.ndarray, prevalence: float | None) -> np.ndarray:
         """``p_fake`` as it would be where fakes make up ``prevalence`` of articles (Bayes' rule
@@ -447,6 +445,17 @@ def best_threshold(y: np.ndarray, p: np.ndarray, tolerance: float = 0.003, weigh
     scores = macro_f1_curve(y, p, grid, weight)
     plateau = grid[scores >= scores.max() - tolerance]
     return float(round(float(np.median(plateau)), 2))
+
+
+def cut_at(default: float, table: list | None, base_rate: float, prevalence: float | None) -> float:
+    """The p_fake cut: ``default`` at the training share; for another ``prevalence``, from the
+    [prevalence, cut] ``table`` (``prevalence_thresholds``), interpolated between its shares and
+    held at its end rows. Models from before the table re-base the default cut instead."""
+    if prevalence is None:
+        return float(default)
+    if not table:
+        return float(rebase(np.array([default]), base_rate, prevalence)[0])
+    return round(float(np.interp(prevalence, [row[0] for row in table], [row[1] for row in table])), 4)
 
 
 def rebase(p: np.ndarray, from_rate: float, to_rate: float) -> np.ndarray:
