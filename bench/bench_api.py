@@ -7,10 +7,14 @@ production), then:
 1. burst: ``--requests`` (2,000) checks at ``--concurrency`` (16); prints throughput, p50/p90/p99
    latency and errors;
 2. soak: ``--soak-seconds`` (60) at ``--rate`` (100) requests/s, open loop; prints latency, errors
-   and the server's RSS at start and end (memory must stay flat).
+   and the server's RSS at start and end (memory must stay flat);
+3. with ``--accurate N``: N ``?accurate=true`` checks at concurrency 4, first alone, then again
+   while the fast burst runs beside them (the accurate mode is judged in a worker thread, so
+   fast checks should keep their latency), plus the first accurate request's wait (the load).
 
     PYTHONPATH=src python bench/bench_api.py
     PYTHONPATH=src python bench/bench_api.py --requests 500 --soak-seconds 10 --json
+    PYTHONPATH=src python bench/bench_api.py --accurate 200 --soak-seconds 0
 
 Targets on 2 cores: 0 errors; p99 <= 50 ms for a typical (median-length) article; flat RSS.
 """
@@ -160,10 +164,10 @@ def summary(latencies: list[float], errors: int, seconds: float) -> dict:
     }
 
 
-async def one(client: httpx.AsyncClient, body: dict, latencies: list[float], failures: list[str]) -> None:
+async def one(client: httpx.AsyncClient, body: dict, latencies: list[float], failures: list[str], path: str = "/v1/check") -> None:
     t0 = time.perf_counter()
     try:
-        resp = await client.post("/v1/check", json=body)
+        resp = await client.post(path, json=body)
         if resp.status_code == 200 and "p_fake" in resp.json():
             latencies.append(time.perf_counter() - t0)
         else:
@@ -172,15 +176,16 @@ async def one(client: httpx.AsyncClient, body: dict, latencies: list[float], fai
         failures.append(f"{type(exc).__name__}: {exc}")
 
 
-async def burst(base: str, articles: list[dict], n: int, concurrency: int) -> tuple[dict, list[str]]:
+async def burst(base: str, articles: list[dict], n: int, concurrency: int, path: str = "/v1/check",
+                timeout: float = 10) -> tuple[dict, list[str]]:
     latencies: list[float] = []
     failures: list[str] = []
     queue = iter(range(n))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=10, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as client:
         async def worker():
             for i in queue:
-                await one(client, articles[i % len(articles)], latencies, failures)
+                await one(client, articles[i % len(articles)], latencies, failures, path)
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -229,6 +234,24 @@ async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid
     return out, failures
 
 
+def run_accurate(base: str, articles: list[dict], n: int, n_fast: int, concurrency: int) -> dict:
+    """The accurate mode over HTTP: its first request (which loads the reader), a burst alone,
+    then another beside a fast one, to show fast checks are not held up. Every accurate request
+    sends an article not sent before: the judge remembers the reader's score per text."""
+    path = "/v1/check?accurate=true"
+    fresh = typical_articles(2 * n + 2)
+    t0 = time.perf_counter()
+    first, failures = asyncio.run(burst(base, fresh[:1], 1, 1, path, timeout=120))
+    first_s = round(time.perf_counter() - t0, 2)
+    alone, f1 = asyncio.run(burst(base, fresh[1 : n + 1], n, 4, path, timeout=120))
+
+    async def side_by_side():
+        return await asyncio.gather(burst(base, fresh[n + 1 : 2 * n + 1], n, 4, path, timeout=120), burst(base, articles, n_fast, concurrency))
+
+    (beside, f2), (fast, f3) = asyncio.run(side_by_side())
+    return {"first_request_s": first_s, "alone": alone, "beside_fast": beside, "fast_beside": fast, "failures": failures + f1 + f2 + f3}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--requests", type=int, default=2000, help="burst size (max 20000)")
@@ -238,6 +261,7 @@ def main() -> int:
     ap.add_argument("--store-articles", type=int, default=1000, help="dev articles in the server's store")
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     ap.add_argument("--workers", type=int, default=1, help="server worker processes (rumorlens serve --workers)")
+    ap.add_argument("--accurate", type=int, default=0, help="accurate-mode checks to time, alone and beside a fast burst (max 700: each sends a new dev article)")
     ap.add_argument("--json", action="store_true", help="print one JSON summary instead of text")
     args = ap.parse_args()
     n, conc = min(args.requests, 20000), min(args.concurrency, 64)
@@ -260,6 +284,7 @@ def main() -> int:
             soak_stats, soak_fail = ({}, [])
             if soak_s > 0 and time.monotonic() - started < MAX_WALL_SECONDS:
                 soak_stats, soak_fail = asyncio.run(soak(base, articles, soak_s, rate, proc.pid))
+            accurate = run_accurate(base, articles, min(args.accurate, 700), n, conc) if args.accurate > 0 else {}
             alive = proc.poll() is None and httpx.get(base + "/healthz", timeout=5).status_code == 200
         finally:
             proc.terminate()
@@ -271,7 +296,8 @@ def main() -> int:
     result = {
         "article_chars_median": int(median_chars), "cpus": os.cpu_count(), "store_articles": args.store_articles,
         "rss_after_warmup_mb": round(rss_warm, 1), "burst": {**burst_stats, "concurrency": conc}, "soak": soak_stats,
-        "server_alive_after": alive, "sample_errors": (burst_fail + soak_fail)[:5],
+        "accurate": {k: v for k, v in accurate.items() if k != "failures"},
+        "server_alive_after": alive, "sample_errors": (burst_fail + soak_fail + accurate.get("failures", []))[:5],
     }
     if args.json:
         print(json.dumps(result))
@@ -284,10 +310,16 @@ def main() -> int:
             s = soak_stats
             print(f"soak: {s['seconds']} s at {rate:g} req/s: {s['ok']} ok, errors {s['errors']}, p50 {s['p50_ms']} ms, "
                   f"p99 {s['p99_ms']} ms; server RSS {s['rss_start_mb']} MB -> {s['rss_end_mb']} MB (samples {s['rss_samples_mb']})")
+        if accurate:
+            a, m, f = accurate["alone"], accurate["beside_fast"], accurate["fast_beside"]
+            print(f"accurate: first request (loads the reader) {accurate['first_request_s']} s; {a['requests']} at concurrency 4: "
+                  f"{a['throughput_rps']} req/s, p50 {a['p50_ms']} ms, p99 {a['p99_ms']} ms, errors {a['errors']}")
+            print(f"accurate beside a fast burst: {m['throughput_rps']} req/s, p50 {m['p50_ms']} ms, errors {m['errors']}; "
+                  f"the fast burst meanwhile: {f['throughput_rps']} req/s, p50 {f['p50_ms']} ms, p99 {f['p99_ms']} ms, errors {f['errors']}")
         print(f"server alive after: {alive}")
         for e in result["sample_errors"]:
             print(f"  error: {e}")
-    failed = burst_stats["errors"] or (soak_stats and soak_stats["errors"]) or not alive
+    failed = burst_stats["errors"] or (soak_stats and soak_stats["errors"]) or accurate.get("failures") or not alive
     return 1 if failed else 0
 
 

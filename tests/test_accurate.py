@@ -183,3 +183,36 @@ def test_the_shipped_model_has_an_accurate_mode(shipped_judge, seeds_dir):
     assert all(any("fine-tuned language model" in r for r in v.reasons) for v in verdicts)
     # signals still point at the article's own text
     assert all(v.text[s.start:s.end] == s.text for v in verdicts for s in v.signals if s.start >= 0)
+
+
+def test_the_rest_api_and_dashboard_give_the_accurate_verdict(shipped_judge, tmp_path):
+    """`POST /v1/check?accurate=true` is exactly `rumorlens check --accurate --json`; the
+    dashboard's tick box gives the same verdict and says the reader weighed in."""
+    need_accurate()
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+
+    record = {"title": "Jennifer Aniston pregnant at 50?", "url": "https://www.hollywoodlife.com/2018/01/02/jen-twins/",
+              "text": "A source close to the star says she is secretly expecting twins. Her rep told People it is not true."}
+    feed = tmp_path / "one.jsonl"
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(feed), "--json", "--accurate", "--text-only"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    cli_verdict = json.loads(result.stdout.strip().splitlines()[-1])
+
+    client = TestClient(create_app(judge=shipped_judge, read_only=True))
+    got = client.post("/v1/check?accurate=true&text_only=true", json=record)
+    assert got.status_code == 200, got.text
+    assert got.json() == cli_verdict
+    assert cli_verdict["model_version"] == shipped_judge.accurate().version
+    fast = client.post("/v1/check?text_only=true", json=record).json()
+    assert fast["model_version"] == shipped_judge.version and fast["p_fake"] != cli_verdict["p_fake"]
+    assert client.get("/healthz").json()["accurate"] == "ready"
+
+    page = client.post("/check", data={**record, "text_only": "true", "accurate": "true"})
+    assert page.status_code == 200
+    assert "accurate mode: the fine-tuned reader weighed in" in page.text
+    assert f'{cli_verdict["p_fake"]:.2f}' in page.text
+    assert any("fine-tuned language model" in r for r in cli_verdict["reasons"])
+    assert "The fine-tuned language model, reading the text as a whole" in page.text

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import json
+import threading
 
 import httpx
 import pytest
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TITLE,
     TOKEN,
+    SlowReader,
+    WithReader,
     assert_error_shape,
     auth,
     fresh_store,
@@ -233,6 +237,64 @@ def test_api_check_options_text_only_and_prevalence_are_per_request(judge, seede
         r = client.post("/v1/check" + bad, json=body)
         assert_error_shape(r, 422, "RL070")
         assert "prevalence" in r.json()["error"]
+
+
+def test_api_accurate_checks_run_beside_fast_ones(judge, seeded_store):
+    """`?accurate=true` is judged by the accurate judge in a worker thread: a fast check sent
+    while a slow accurate one runs is answered first, and each gets its own judge's verdict."""
+    release = threading.Event()
+    reader = SlowReader(judge, release)
+    with_reader = WithReader(judge, reader)
+    app = create_app(store=seeded_store, judge=with_reader, read_only=True)
+
+    async def scenario():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+            slow = asyncio.create_task(client.post("/v1/check?accurate=true&text_only=true", json=ARTICLE))
+            for _ in range(2000):  # until the accurate batch is being judged
+                if reader.batches:
+                    break
+                await asyncio.sleep(0.005)
+            fast = await asyncio.wait_for(client.post("/v1/check", json=ARTICLE), 15)
+            release.set()
+            again = await client.post("/v1/check?accurate=true", json=ARTICLE)
+            return fast, await asyncio.wait_for(slow, 25), again, threading.get_ident()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        fast, slow, again, loop_thread = pool.submit(asyncio.run, scenario()).result()
+    article = record_to_article(ARTICLE, "body", [])
+    assert fast.status_code == 200 and fast.json() == judge.judge(article, memory=seeded_store).as_dict()
+    assert slow.status_code == 200, slow.text
+    expected = dataclasses.replace(judge.judge(article, memory=seeded_store, text_only=True), model_version=reader.version)
+    assert slow.json() == expected.as_dict()
+    assert again.json()["model_version"] == reader.version and not again.json()["text_only"]
+    assert with_reader.loads == 1  # loaded once, on the first request that asked
+    assert len(reader.batches) == 2 and all(thread != loop_thread for _, thread in reader.batches)
+
+
+def test_api_accurate_not_offered_is_501_rl079_and_healthz_says_why(judge, small_model_dir):
+    from rumorlens.model.judge import Judge
+
+    message = "this server does not offer the accurate mode: {}; drop the accurate option for the fast check, or have the server's operator fix that"
+    off = TestClient(create_app(judge=WithReader(judge, SlowReader(judge)), read_only=True, accurate=False), raise_server_exceptions=False)
+    body = assert_error_shape(off.post("/v1/check?accurate=true", json=ARTICLE), 501, "RL079")
+    assert body["error"] == message.format("it was started with --no-accurate")
+    assert off.get("/healthz").json()["accurate"] == "off"
+    assert off.post("/v1/check", json=ARTICLE).status_code == 200  # the fast check is unaffected
+
+    # a model trained without --accurate: the reason, with its own code, reaches the client
+    no_reader = TestClient(create_app(judge=Judge.load(small_model_dir), read_only=True), raise_server_exceptions=False)
+    health = no_reader.get("/healthz").json()
+    assert health["ok"] and health["accurate"].startswith("unavailable: "), health
+    body = assert_error_shape(no_reader.post("/v1/check?accurate=true", json=ARTICLE), 501, "RL079")
+    assert body["error"].startswith("this server does not offer the accurate mode: ") and "[RL026]" in body["error"]
+    assert "rumorlens train --accurate" in body["error"]
+    assert no_reader.get("/healthz").json()["accurate"].startswith("unavailable: ")
+
+    ready = TestClient(create_app(judge=WithReader(judge, SlowReader(judge)), read_only=True))
+    assert ready.get("/healthz").json()["accurate"] == "available"
+    assert ready.post("/v1/check?accurate=true", json=ARTICLE).json()["model_version"].endswith("+reader-test")
+    assert ready.get("/healthz").json()["accurate"] == "ready"
+    assert_error_shape(ready.post("/v1/check?accurate=maybe", json=ARTICLE), 422, "RL070")
 
 
 def test_api_one_failing_article_fails_only_its_own_request(judge, seeded_store):
@@ -475,3 +537,21 @@ def test_api_internal_error_is_coded_without_traceback(judge):
     client = TestClient(create_app(judge=Broken(), read_only=True), raise_server_exceptions=False)
     body = assert_error_shape(client.post("/v1/check", json=ARTICLE), 500, "RL074")
     assert "secret" not in json.dumps(body) and "Traceback" not in json.dumps(body)
+
+
+def test_api_workers_build_the_app_from_the_environment(monkeypatch, tmp_path, small_model_dir):
+    """`serve --workers N` hands its options to each worker through the environment
+    (api/server.py): model, store, read-only and --no-accurate all arrive."""
+    from rumorlens.api.server import app_from_env
+    from rumorlens.model.judge import Judge
+
+    monkeypatch.setenv("RUMORLENS_MODEL", str(small_model_dir))
+    monkeypatch.setenv("RUMORLENS_DB", str(tmp_path / "w.db"))
+    monkeypatch.setenv("RUMORLENS_READ_ONLY", "1")
+    monkeypatch.setenv("RUMORLENS_ACCURATE", "0")
+    client = TestClient(app_from_env(), raise_server_exceptions=False)
+    health = client.get("/healthz").json()
+    assert health == {**health, "ok": True, "model_version": Judge.load(small_model_dir).version, "read_only": True,
+                      "accurate": "off", "store": "ok", "articles": 0}
+    assert_error_shape(client.post("/v1/check?accurate=true", json=ARTICLE), 501, "RL079")
+    assert_error_shape(client.post("/v1/articles", json=ARTICLE, headers=auth()), 403, "RL077")

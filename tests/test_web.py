@@ -10,11 +10,16 @@ import pytest
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TEXT,
     HOSTILE_TITLE,
+    SlowReader,
+    WithReader,
     judge,
     read_client,
     seeded_store,
 )
+from fastapi.testclient import TestClient
 from markupsafe import Markup
+
+from rumorlens.api import create_app
 
 from rumorlens.web.render import highlight, interval_chart, meter, timeline
 
@@ -154,6 +159,32 @@ def test_web_check_form_options_ignore_outlet_and_rebase_to_expected_share(read_
     assert "RL070" in resp.text and "prevalence_pct" in resp.text and "1 to 99" in resp.text
     assert 'value="150"' in resp.text and "jen-twins" in resp.text  # what the user typed is kept
     assert read_client.post("/check", data={**form, "prevalence_pct": "abc"}).status_code == 422
+
+
+def test_web_accurate_tick_box_judges_with_the_reader_and_caps_uploads(judge, seeded_store):
+    """The form's "Accurate mode" is `check --accurate`: the verdict says the reader weighed in;
+    an upload is capped at 100 articles (on the form, coded); a server without it greys it out."""
+    client = TestClient(create_app(store=seeded_store, judge=WithReader(judge, SlowReader(judge)), read_only=True))
+    form_page = client.get("/").text
+    assert re.search(r'<input id="accurate" name="accurate" type="checkbox" value="true">', form_page)
+    form = {"title": "Jen pregnant at 50?", "text": "A source close to the star says she is allegedly expecting twins. " * 3}
+    html = client.post("/check", data={**form, "accurate": "true"}).text
+    assert 'data-testid="accurate-mode"' in html and "+reader-test" in html
+    assert 'data-testid="accurate-mode"' not in client.post("/check", data=form).text
+
+    line = b'{"title": "One", "text": "A source says one thing."}\n'
+    resp = client.post("/check", data={"accurate": "true"}, files={"file": ("feed.jsonl", line * 3, "application/x-ndjson")})
+    assert resp.status_code == 200 and "3 articles checked" in resp.text and resp.text.count('data-testid="accurate-mode"') == 3
+    resp = client.post("/check", data={"accurate": "true"}, files={"file": ("big.jsonl", line * 101, "application/x-ndjson")})
+    assert resp.status_code == 422
+    alert = re.search(r'data-testid="form-error">(.*?)</div>', resp.text, re.S).group(1)
+    assert "RL009" in alert and "big.jsonl" in alert and "at most 100 articles per upload" in alert
+    assert re.search(r'id="accurate"[^>]* checked', resp.text)  # the user's choice is kept
+    assert "101 articles checked" in client.post("/check", files={"file": ("big.jsonl", line * 101, "application/x-ndjson")}).text
+
+    off = TestClient(create_app(store=seeded_store, judge=judge, read_only=True, accurate=False))
+    page = off.get("/").text
+    assert re.search(r'id="accurate"[^>]* disabled', page) and "not offered by this server (off)" in page
 
 
 def test_web_upload_jsonl_checks_every_article(read_client):

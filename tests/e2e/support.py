@@ -6,8 +6,10 @@ an app built over them. Imported by ``tests/test_api*.py``, ``tests/test_web*.py
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
+import threading
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,39 @@ def assert_error_shape(resp, status: int, code: str) -> dict:
     assert isinstance(body["error"], str) and body["error"]
     assert isinstance(body["errors"], list) and body["errors"]
     return body
+
+
+# -- stand-ins for the accurate mode (no torch needed) ---------------------------------------
+class SlowReader:
+    """Stands in for ``Judge.accurate()``: the real judge's verdicts under a reader's version,
+    each batch held until the test releases it (a transformer's ~40 ms an article, stretched)."""
+
+    def __init__(self, judge, release: threading.Event | None = None) -> None:
+        self.base, self.release, self.batches = judge, release, []
+        self.version = judge.version + "+reader-test"
+
+    def judge_many(self, articles, **kw):
+        self.batches.append((len(articles), threading.get_ident()))
+        if self.release is not None:
+            assert self.release.wait(20), "released only after a fast check finished, which never came"
+        return [dataclasses.replace(v, model_version=self.version) for v in self.base.judge_many(articles, **kw)]
+
+    def judge(self, article, **kw):
+        return self.judge_many([article], **kw)[0]
+
+
+class WithReader:
+    """A judge that has an accurate mode, as ``Judge`` does (``accurate()``)."""
+
+    def __init__(self, judge, reader) -> None:
+        self.base, self.reader, self.version, self.loads = judge, reader, judge.version, 0
+
+    def judge(self, article, **kw):
+        return self.base.judge(article, **kw)
+
+    def judge_many(self, articles, **kw):
+        return self.base.judge_many(articles, **kw)
+
+    def accurate(self):
+        self.loads += 1
+        return self.reader

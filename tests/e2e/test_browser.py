@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -59,6 +60,26 @@ def test_e2e_check_options_text_only_and_expected_share(page):
     fine = page.locator("p.fine").inner_text()
     assert "judged on text only" in fine and "re-based to 50% fakes expected" in fine, fine
     assert page.locator(".verdict-score .badge").inner_text() in ("Likely fake", "Likely real")
+
+
+def test_e2e_accurate_mode_from_the_options(page):
+    """Ticking "Accurate mode" has the server load the fine-tuned reader and judge with it."""
+    page.goto("/")
+    page.click("details.options summary")
+    if page.locator("#accurate").is_disabled():
+        note = page.get_by_test_id("accurate-note").inner_text()
+        if os.environ.get("RUMORLENS_REQUIRE_ACCURATE") == "1":
+            pytest.fail(f"the live server does not offer the accurate mode: {note}")
+        pytest.skip(note)
+    page.fill("#title", "Khloe and Lamar back together?")
+    page.fill("#text", "An insider claims Khloe Kardashian has been secretly meeting Lamar Odom. "
+                       "Her rep told People the report is not true.")
+    page.check("#accurate")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check", timeout=120_000)  # the first accurate check loads the reader
+    assert "accurate mode: the fine-tuned reader weighed in" in page.locator("p.fine").inner_text()
+    assert page.locator(".reasons li", has_text="The fine-tuned language model").count() == 1
+    shot(page, "02b-accurate-verdict")
 
 
 def test_e2e_hostile_text_never_runs(page):

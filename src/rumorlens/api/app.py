@@ -24,10 +24,12 @@ def create_app(
     token: str | None = None,
     read_only: bool = False,
     max_body: int = MAX_BODY_BYTES,
+    accurate: bool = True,
 ) -> FastAPI:
     """Build the app. Write routes need ``token`` (default ``$RUMORLENS_TOKEN``); without one
     the app refuses to start (RL050) unless ``read_only``. ``judge=None`` loads the shipped
-    model on first use; ``store=None`` serves checks only."""
+    model on first use; ``store=None`` serves checks only. ``accurate=False`` refuses the
+    accurate mode (RL079) instead of loading it on the first request that asks."""
     if token is None:
         token = os.environ.get("RUMORLENS_TOKEN") or None
     if not read_only and not token:
@@ -39,7 +41,7 @@ def create_app(
         description="Every error has one shape: `{ok: false, error, code, errors, status}`. Writes need `Authorization: Bearer <RUMORLENS_TOKEN>`.",
         version="0.1",
     )
-    app.state.service = Service(store=store, judge=judge, token=token, read_only=read_only)
+    app.state.service = Service(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate)
     app.state.max_body = max_body
     app.state.templates = make_templates()
     install_error_handlers(app)

@@ -13,6 +13,12 @@ about a millisecond each.
 Requests may ask for different judging options (``text_only``, ``prevalence``); a batch is
 judged in groups of equal options, in arrival order, so one request's options never leak into
 another's verdict.
+
+The accurate mode's judge is the exception to judging on the loop: a fine-tuned transformer
+takes ~40 ms an article, so its batcher (``in_thread=True``) judges each group in a worker
+thread (torch releases the GIL) and only hands the results back on the loop, which keeps
+serving fast checks meanwhile. One batcher task means one group at a time, so the judge and its
+per-text cache are never used from two threads at once.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from ..article import Article
 from ..verdict import Verdict
@@ -36,11 +44,13 @@ class JudgeBatcher:
     """One per event loop; ``await batcher.judge(article, **options)`` returns that article's
     verdict. ``judge_many(articles, **options)`` and ``judge_one(article, **options)`` do the work."""
 
-    def __init__(self, judge_many: Callable[..., list[Verdict]], judge_one: Callable[..., Verdict], max_batch: int = 32) -> None:
+    def __init__(self, judge_many: Callable[..., list[Verdict]], judge_one: Callable[..., Verdict], max_batch: int = 32,
+                 in_thread: bool = False) -> None:
         self.loop = asyncio.get_running_loop()
         self.judge_many = judge_many
         self.judge_one = judge_one
         self.max_batch = max_batch
+        self.in_thread = in_thread
         self.queue: asyncio.Queue[tuple[Article, Options, asyncio.Future]] = asyncio.Queue()
         self.task = self.loop.create_task(self._run())
 
@@ -60,25 +70,29 @@ class JudgeBatcher:
             for article, options, future in batch:
                 groups.setdefault(options, []).append((article, future))
             for options, group in groups.items():
-                self._judge_group(group, dict(options))
+                articles = [a for a, _ in group]
+                if self.in_thread:
+                    outcomes = await run_in_threadpool(self._outcomes, articles, dict(options))
+                else:
+                    outcomes = self._outcomes(articles, dict(options))
+                # Futures belong to the loop: results are set here, never from the worker thread.
+                for (_, future), outcome in zip(group, outcomes):
+                    if future.done():
+                        continue
+                    if isinstance(outcome, BaseException):
+                        future.set_exception(outcome)
+                    else:
+                        future.set_result(outcome)
 
-    def _judge_group(self, group: list[tuple[Article, asyncio.Future]], options: dict[str, Any]) -> None:
+    def _outcomes(self, articles: list[Article], options: dict[str, Any]) -> list[Verdict | BaseException]:
+        """Each article's verdict, or the error it alone raised."""
         try:
-            verdicts = self.judge_many([a for a, _ in group], **options)
+            return list(self.judge_many(articles, **options))
         except Exception:  # noqa: BLE001 - one bad article must not fail its neighbours
-            for article, future in group:
-                self._judge_alone(article, future, options)
-            return
-        for (_, future), verdict in zip(group, verdicts):
-            if not future.done():
-                future.set_result(verdict)
+            return [self._judge_alone(article, options) for article in articles]
 
-    def _judge_alone(self, article: Article, future: asyncio.Future, options: dict[str, Any]) -> None:
+    def _judge_alone(self, article: Article, options: dict[str, Any]) -> Verdict | BaseException:
         try:
-            verdict = self.judge_one(article, **options)
+            return self.judge_one(article, **options)
         except Exception as exc:  # noqa: BLE001 - delivered to the request that sent it
-            if not future.done():
-                future.set_exception(exc)
-            return
-        if not future.done():
-            future.set_result(verdict)
+            return exc

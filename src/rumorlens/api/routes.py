@@ -77,10 +77,16 @@ async def check(
         description="share of fakes expected among the articles you send (e.g. 0.5 for a queue of flagged stories); "
                     "re-bases p_fake and the fake/real cut (as `check --prevalence`)",
     ),
+    accurate: bool = Query(
+        False,
+        description="also read the text with the fine-tuned language model (as `check --accurate`): about 40 times "
+                    "slower (~40 ms an article; the server's first such request loads it, ~8 s); 501 RL079 where the "
+                    "server does not offer it (see /healthz `accurate`)",
+    ),
     service: Service = Depends(get_service),
 ):
     body: CheckRequest = validate(await parse_json(request), CHECK)
-    verdict = await service.check_async(judging_options(text_only, prevalence), **body.model_dump())
+    verdict = await service.check_async(judging_options(text_only, prevalence, accurate), **body.model_dump())
     # A JSONResponse skips FastAPI's jsonable_encoder walk, a tenth of a check's server time.
     return JSONResponse(verdict.as_dict())
 

@@ -2,7 +2,8 @@
 ``uvicorn --workers N`` starts each worker process from an import string, not from an object.
 
 ``rumorlens serve --workers N`` sets these variables and points uvicorn at ``app_from_env``:
-RUMORLENS_DB, RUMORLENS_MODEL, RUMORLENS_TOKEN and RUMORLENS_READ_ONLY=1.
+RUMORLENS_DB, RUMORLENS_MODEL, RUMORLENS_TOKEN, RUMORLENS_READ_ONLY=1 and RUMORLENS_ACCURATE=0
+(``--no-accurate``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def app_from_env() -> FastAPI:
     read_only = os.environ.get("RUMORLENS_READ_ONLY") == "1"
     judge = Judge.load(os.environ.get("RUMORLENS_MODEL") or None)
     store = open_store(os.environ.get("RUMORLENS_DB") or None)
-    app = create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only)
+    app = create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only,
+                     accurate=os.environ.get("RUMORLENS_ACCURATE") != "0")
     app.state.service.warm_up()
     return app

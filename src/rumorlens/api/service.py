@@ -11,6 +11,7 @@ import dataclasses
 import gc
 import threading
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -39,13 +40,26 @@ class NotFoundHere(NotFound):
     """A missing article or storyline, named with where to list them."""
 
 
-def judging_options(text_only: bool = False, prevalence: float | None = None) -> dict[str, Any]:
+class NoAccurate(RumorlensError):
+    """The accurate mode was asked for on a server that cannot or will not run it."""
+
+    status = 501
+
+
+# The accurate mode reads ~27 articles/s on 2 cores: an upload of this many takes seconds, not
+# minutes, and one form post cannot tie the server's reader up for long.
+MAX_ACCURATE_UPLOAD = 100
+
+
+def judging_options(text_only: bool = False, prevalence: float | None = None, accurate: bool = False) -> dict[str, Any]:
     """The options a request chose, leaving out defaults (see ``Service.judge_article``)."""
     options: dict[str, Any] = {}
     if text_only:
         options["text_only"] = True
     if prevalence is not None:
         options["prevalence"] = float(prevalence)
+    if accurate:
+        options["accurate"] = True
     return options
 
 
@@ -74,6 +88,7 @@ class Service:
         token: str | None = None,
         read_only: bool = False,
         judge_loader: Callable[[], JudgeLike] | None = None,
+        accurate: bool = True,
     ) -> None:
         self.store = store
         self._judge = judge
@@ -82,6 +97,13 @@ class Service:
         self.token = token
         self.read_only = read_only
         self._batcher: JudgeBatcher | None = None
+        # The accurate mode: offered unless the operator said --no-accurate, loaded on the first
+        # request that asks (~8 s and ~800 MB), then judged one group at a time under its lock.
+        self.offers_accurate = accurate
+        self._accurate: JudgeLike | None = None
+        self._accurate_error: RumorlensError | None = None
+        self._accurate_lock = threading.Lock()
+        self._accurate_batcher: JudgeBatcher | None = None
 
     # -- the model -------------------------------------------------------------------------
     @property
@@ -98,6 +120,47 @@ class Service:
                         self._judge = Judge.load()
         return self._judge
 
+    @property
+    def accurate_judge(self) -> JudgeLike:
+        """The model with its fine-tuned reader stacked on (``Judge.accurate()``), loaded on first
+        use. Why it cannot be had (turned off, torch missing, a model without a reader) is NoAccurate
+        (RL079), remembered so later requests fail fast with the same message."""
+        if self._accurate is None:
+            if not self.offers_accurate:
+                raise NoAccurate("RL079", detail="it was started with --no-accurate")
+            with self._accurate_lock:
+                if self._accurate is None and self._accurate_error is None:
+                    load = getattr(self.judge, "accurate", None)
+                    try:
+                        if load is None:
+                            raise NoAccurate("RL079", detail="its judge has no accurate mode")
+                        self._accurate = load()
+                    except NoAccurate as err:
+                        self._accurate_error = err
+                    except RumorlensError as err:
+                        self._accurate_error = NoAccurate("RL079", detail=f"{err.message} [{err.code}]")
+                if self._accurate_error is not None:
+                    raise self._accurate_error
+        return self._accurate
+
+    def accurate_status(self) -> str:
+        """For /healthz, without loading anything: off, ready (loaded), available (will load on
+        the first request), or unavailable and why."""
+        if not self.offers_accurate:
+            return "off"
+        if self._accurate is not None:
+            return "ready"
+        if self._accurate_error is not None:
+            return f"unavailable: {self._accurate_error.message}"
+        import importlib.util
+
+        path = getattr(self._judge, "path", None)
+        if importlib.util.find_spec("torch") is None:
+            return "unavailable: torch is not installed (pip install 'rumorlens[accurate]')"
+        if path is not None and not (Path(path) / "accurate" / "stacker.json").is_file():
+            return "unavailable: the model has no accurate-mode reader (rumorlens train --accurate)"
+        return "available"
+
     def warm_up(self) -> None:
         """Build what the first check would otherwise build (the store's scorecard and debunk
         index, the model's caches), then ``gc.freeze()`` it all: the collector stops re-scanning
@@ -113,6 +176,7 @@ class Service:
 
     def health(self) -> dict:
         out: dict[str, Any] = {"ok": True, "model_version": None, "store": "none", "read_only": self.read_only}
+        out["accurate"] = self.accurate_status()
         try:
             out["model_version"] = self.judge.version
         except Exception as exc:  # noqa: BLE001 - health must report, not crash
@@ -127,16 +191,24 @@ class Service:
                 out["store"] = f"error: {exc}"
         return out
 
-    # ``options`` are the judging choices a request may make: ``text_only`` (ignore the outlet)
-    # and ``prevalence`` (the share of fakes expected; re-bases p_fake and the cut). Only the ones
-    # given are passed on, so a judge without them still serves default requests.
+    # ``options`` are the judging choices a request may make: ``text_only`` (ignore the outlet),
+    # ``prevalence`` (the share of fakes expected; re-bases p_fake and the cut) and ``accurate``
+    # (the slower judge with the fine-tuned reader). Only the ones given are passed on, so a
+    # judge without them still serves default requests.
     def judge_article(self, article: Article, **options: Any) -> Verdict:
-        return self.judge.judge(article, explain=True, memory=self.store, **options)
+        return self.judge_articles([article], **options)[0]
 
     def judge_articles(self, articles: list[Article], **options: Any) -> list[Verdict]:
-        many = getattr(self.judge, "judge_many", None)
+        if options.pop("accurate", False):
+            judge = self.accurate_judge
+            with self._accurate_lock:  # its per-text cache is not for two threads at once
+                return self._judge_with(judge, articles, options)
+        return self._judge_with(self.judge, articles, options)
+
+    def _judge_with(self, judge: JudgeLike, articles: list[Article], options: dict[str, Any]) -> list[Verdict]:
+        many = getattr(judge, "judge_many", None)
         if many is None:
-            return [self.judge_article(a, **options) for a in articles]
+            return [judge.judge(a, explain=True, memory=self.store, **options) for a in articles]
         return list(many(articles, explain=True, memory=self.store, **options))
 
     async def check_async(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
@@ -147,10 +219,22 @@ class Service:
             article = self.article_from_fields(**fields)
         else:
             article = await run_in_threadpool(self.article_from_fields, **fields)
+        options = options or {}
+        if options.get("accurate"):
+            _ = await run_in_threadpool(lambda: self.accurate_judge)  # RL079 now, and the first load off the loop
+        return await self._batcher_for(bool(options.get("accurate"))).judge(article, **options)
+
+    def _batcher_for(self, accurate: bool) -> JudgeBatcher:
+        """One batcher per event loop and mode; the accurate one judges in a worker thread."""
         loop = asyncio.get_running_loop()
-        if self._batcher is None or self._batcher.loop is not loop:
-            self._batcher = JudgeBatcher(self.judge_articles, self.judge_article)
-        return await self._batcher.judge(article, **(options or {}))
+        current = self._accurate_batcher if accurate else self._batcher
+        if current is None or current.loop is not loop:
+            current = JudgeBatcher(self.judge_articles, self.judge_article, max_batch=16 if accurate else 32, in_thread=accurate)
+            if accurate:
+                self._accurate_batcher = current
+            else:
+                self._batcher = current
+        return current
 
     # -- turning requests into articles ----------------------------------------------------
     def article_from_fields(
@@ -198,10 +282,17 @@ class Service:
             raise InputError("RL076", name=name)
         stem = name.rsplit(".", 1)[0] if suffix in (".txt", ".html", ".htm") else None
         articles = []
+        accurate = bool((options or {}).get("accurate"))
+        if accurate:
+            _ = self.accurate_judge  # RL079 before reading the file
         for item in read_bytes(data, name, suffix, stem=stem):
             if isinstance(item, InputError):
                 raise item
             articles.append(item)
+            if accurate and len(articles) > MAX_ACCURATE_UPLOAD:
+                raise InputError("RL009", where=name, field="accurate",
+                                 detail=f"the accurate mode reads at most {MAX_ACCURATE_UPLOAD} articles per upload",
+                                 fix="untick it for the fast check, or run `rumorlens check --accurate FILE` for more")
         return self.judge_articles(articles, **(options or {}))
 
     # -- writes ----------------------------------------------------------------------------
@@ -355,4 +446,4 @@ def _first(items: Iterable[Article | InputError]) -> Article:
     raise InputError("RL053")
 
 
-__all__ = ["MAX_BODY_BYTES", "NoStore", "ReadOnly", "Service", "plain"]
+__all__ = ["MAX_ACCURATE_UPLOAD", "MAX_BODY_BYTES", "NoAccurate", "NoStore", "ReadOnly", "Service", "plain"]

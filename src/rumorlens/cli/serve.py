@@ -21,6 +21,11 @@ def serve(
     read_only: bool = typer.Option(False, "--read-only", help="Serve without write routes (no RUMORLENS_TOKEN needed)."),
     workers: int = typer.Option(1, min=1, max=32, help="Worker processes (each loads the model); use one per CPU core for throughput."),
     log_level: str = typer.Option("warning", help="uvicorn log level: critical, error, warning, info, debug."),
+    accurate: bool = typer.Option(
+        True, "--accurate/--no-accurate",
+        help="Offer the accurate mode (POST /v1/check?accurate=true, a tick box on the dashboard); it loads on the first "
+             "request that asks (~8 s, ~800 MB per worker). --no-accurate refuses it with RL079.",
+    ),
 ) -> None:
     """Serve the REST API (/v1, docs at /docs) and the dashboard (/) with uvicorn.
 
@@ -38,6 +43,8 @@ def serve(
       curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
 
       curl -s 'localhost:8000/v1/check?text_only=true&prevalence=0.5' -H 'content-type: application/json' -d '{"text": "..."}'
+
+      curl -s 'localhost:8000/v1/check?accurate=true' -H 'content-type: application/json' -d '{"text": "..."}'
     """
     import uvicorn
 
@@ -51,17 +58,19 @@ def serve(
     try:
         judge = Judge.load(model)  # load now: a broken model should stop startup, not the first request
         store = open_store(db)
-        application = create_app(store=store, judge=judge, token=token, read_only=read_only)
+        application = create_app(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate)
         if workers == 1:
             application.state.service.warm_up()
     except RumorlensError as err:
         raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else 1) from None
     mode = "read-only" if read_only else "read-write"
-    err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version}", markup=False)
+    offered = application.state.service.accurate_status()
+    err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version} · accurate mode {offered}", markup=False)
     if workers == 1:
         uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
         return
     # Several processes: each worker rebuilds the app from the environment (see api/server.py).
     store.close()
-    os.environ.update({"RUMORLENS_DB": db or "", "RUMORLENS_MODEL": str(judge.path or ""), "RUMORLENS_READ_ONLY": "1" if read_only else "0"})
+    os.environ.update({"RUMORLENS_DB": db or "", "RUMORLENS_MODEL": str(judge.path or ""), "RUMORLENS_READ_ONLY": "1" if read_only else "0",
+                       "RUMORLENS_ACCURATE": "1" if accurate else "0"})
     uvicorn.run("rumorlens.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=False)

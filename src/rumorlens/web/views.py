@@ -40,7 +40,8 @@ def prevalence_from_percent(value: str) -> float | None:
 
 @router.get("/", response_class=HTMLResponse)
 async def check_page(request: Request):
-    return page(request, "check.html", nav="check", form={})
+    service: Service = request.app.state.service
+    return page(request, "check.html", nav="check", form={}, accurate_status=service.accurate_status())
 
 
 @router.post("/check", response_class=HTMLResponse)
@@ -52,11 +53,12 @@ async def check_submit(
     file: UploadFile | None = File(None),
     text_only: bool = Form(False),
     prevalence_pct: str = Form(""),
+    accurate: bool = Form(False),
     service: Service = Depends(get_service),
 ):
-    form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct}
+    form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate}
     try:
-        options = judging_options(text_only, prevalence_from_percent(prevalence_pct))
+        options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
         if file is not None and file.filename:
             data = await file.read()
             verdicts = await run_in_threadpool(service.check_upload, file.filename, data, options)
@@ -64,7 +66,8 @@ async def check_submit(
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None, url=url or None)
             verdicts = [verdict]
     except RumorlensError as err:
-        return page(request, "check.html", status=err.status, nav="check", form=form, error=err)
+        return page(request, "check.html", status=err.status, nav="check", form=form, error=err,
+                    accurate_status=service.accurate_status())
     shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
     return page(request, "verdict.html", nav="check", verdicts=shown)
 
