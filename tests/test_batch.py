@@ -284,6 +284,15 @@ def test_batch_cli_bad_model_dir_is_a_usage_error(tmp_path, feed):
     assert "[RL020]" in result.stderr and "Traceback" not in result.output
 
 
+def test_batch_cli_accurate_on_a_model_without_a_reader_is_a_usage_error(tmp_path, feed, small_model_dir):
+    """Refused before any engine starts, in one line that says how to get a reader."""
+    result = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "o"), "--accurate", "--model", str(small_model_dir)])
+    assert result.exit_code == 2
+    line = result.stderr.strip()
+    assert "\n" not in line and line.endswith("[RL026]") and "rumorlens train --accurate" in line
+    assert not (tmp_path / "o").exists()
+
+
 @pytest.mark.parametrize("engine, package, extra", [("spark", "pyspark", "spark"), ("ray", "ray[data]", "ray")])
 def test_batch_cli_missing_engine_package_names_the_extra(tmp_path, feed, small_model_dir, monkeypatch, engine, package, extra):
     module = "pyspark" if engine == "spark" else "ray"

@@ -30,10 +30,13 @@ SPARK_SCORED_SCHEMA = (
 )
 
 
-def load_judge(model_dir: str | Path | None):
+def load_judge(model_dir: str | Path | None, accurate: bool = False, reader_threads: int | None = None):
+    """The model (``Judge.load`` caches it per process); with ``accurate`` its accurate mode,
+    also loaded once per process, its reader on ``reader_threads`` torch threads."""
     from ..model.judge import Judge
 
-    return Judge.load(model_dir) if model_dir else Judge.load()
+    judge = Judge.load(model_dir) if model_dir else Judge.load()
+    return judge.accurate(threads=reader_threads) if accurate else judge
 
 
 def parse_row(source: str, raw: str | None, warnings: str | None) -> Article:
@@ -61,11 +64,16 @@ class Scoring:
     signals: bool = True
     text_only: bool = False
     prevalence: float | None = None
+    accurate: bool = False  # the fine-tuned reader stacked on (``check --accurate``)
+    # torch threads per reader: None uses every core (the local engine); distributed engines run
+    # one task per core, so each task's reader gets one thread instead of fighting the others.
+    reader_threads: int | None = None
 
     def frames(self, frames: Iterator[pd.DataFrame], model_dir: str | None = None) -> Iterator[pd.DataFrame]:
         """``score_frames`` with these options; ``model_dir`` overrides where the model is read
         (a Spark executor's local copy of the shipped directory)."""
-        return score_frames(frames, model_dir or self.model_dir, self.signals, self.text_only, self.prevalence)
+        return score_frames(frames, model_dir or self.model_dir, self.signals, self.text_only, self.prevalence,
+                            self.accurate, self.reader_threads)
 
 
 def score_frames(
@@ -74,13 +82,15 @@ def score_frames(
     signals: bool = True,
     text_only: bool = False,
     prevalence: float | None = None,
+    accurate: bool = False,
+    reader_threads: int | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Judge every raw row; yield one scored frame per input frame, row for row.
 
     A good row gets ``id, label, p_fake`` and the verdict as JSON (``Verdict.as_dict()``); a bad
     one gets ``error_code`` and a one-line ``error`` naming its source. Nothing raises per record.
     """
-    judge = load_judge(model_dir)
+    judge = load_judge(model_dir, accurate, reader_threads)
     for frame in frames:
         out = {c: [None] * len(frame) for c in SCORED_COLUMNS}
         out["source"] = list(frame["source"])

@@ -22,7 +22,7 @@ class JudgeActor:
         from .core import load_judge
 
         self.scoring = scoring
-        load_judge(scoring.model_dir)  # warm the per-process cache now, not on the first batch
+        load_judge(scoring.model_dir, scoring.accurate, scoring.reader_threads)  # warm the per-process cache now, not on the first batch
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         return next(self.scoring.frames(iter([batch])))

@@ -50,6 +50,7 @@ def run_batch(
     signals: bool = True,
     text_only: bool = False,
     prevalence: float | None = None,
+    accurate: bool = False,
     model_dir: str | Path | None = None,
     master: str | None = None,
     progress: Callable[[int], None] = lambda n: None,
@@ -72,7 +73,8 @@ def run_batch(
     if rows_per_partition is not None and rows_per_partition < 1:
         raise UsageError("RL042", option="--rows-per-partition", detail=f"{rows_per_partition}; give a positive number")
     try:
-        version = load_judge(model_dir).version  # fail fast on a bad --model, before any engine starts
+        # fail fast on a bad --model (or one without a reader, or no torch), before any engine starts
+        version = load_judge(model_dir, accurate).version
     except ModelError as err:
         raise UsageError(err.code, **err.fields) from None
     size, total = plan_rows_per_partition(specs, partitions, rows_per_partition)
@@ -102,7 +104,8 @@ def run_batch(
             yield raw_frame(rows, part, first)
 
     # an absolute model path: Spark executors and Ray workers run in other directories
-    scoring = Scoring(str(Path(model_dir).resolve()) if model_dir else None, signals, text_only, prevalence)
+    scoring = Scoring(str(Path(model_dir).resolve()) if model_dir else None, signals, text_only, prevalence,
+                      accurate, reader_threads=None if engine == "local" else 1)
     starting = time.perf_counter()
     with make_engine(engine, scoring, master=master, **engine_options) as runner:
         started = time.perf_counter()  # job time excludes starting the JVM / Ray runtime

@@ -32,6 +32,8 @@ def batch(
     no_signals: bool = typer.Option(False, "--no-signals", help="Skip explanations (faster, smaller): no signals field, empty reasons; p_fake and label unchanged."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
     prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE", help=PREVALENCE_HELP),
+    accurate: bool = typer.Option(False, "--accurate", help="Stack the model's fine-tuned MiniLM reader on the fast scorers, as "
+                                  "`check --accurate`: about 40 times slower; every worker needs the accurate extra (torch)."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     master: str = typer.Option(None, "--master", help="Spark master URL (default local[*]) or Ray address (default: start a local Ray)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run's manifest as JSON."),
@@ -52,6 +54,8 @@ def batch(
       rumorlens batch day.parquet --out v/ --engine spark --master spark://head:7077 --model /shared/model
 
       rumorlens batch feed.jsonl --out v/ --engine ray --no-signals --json
+
+      rumorlens batch flagged.jsonl --out v/ --accurate
     """
     from ..errors import UsageError
 
@@ -67,7 +71,8 @@ def batch(
     with progress_bar(f"Judging ({engine})", enabled=show) as advance, errors_as_exit():
         manifest = run_batch(
             inputs, out, engine=engine, partitions=partitions, rows_per_partition=rows_per_partition, fmt=fmt,
-            signals=not no_signals, text_only=text_only, prevalence=prevalence, model_dir=model, master=master, progress=advance,
+            signals=not no_signals, text_only=text_only, prevalence=prevalence, accurate=accurate, model_dir=model, master=master,
+            progress=advance,
         )
     if json_out:
         print_json(manifest)
