@@ -233,3 +233,29 @@ def test_batch_accurate_rows_equal_check_accurate_json(tmp_path, shipped_judge):
     run_batch([feed], fast_out, rows_per_partition=4)
     result = CliRunner().invoke(app, ["batch", str(feed), "--out", str(fast_out), "--accurate"])
     assert result.exit_code == 2 and "[RL081]" in result.stderr
+
+
+def test_ingest_accurate_stores_the_accurate_verdicts(tmp_path, shipped_judge, seeds_dir):
+    """`rumorlens ingest --accurate` stores what `check --accurate` says, under the accurate
+    version, and the dashboard's article page shows it."""
+    need_accurate()
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+    from rumorlens.read import read_articles
+    from rumorlens.store import open_store
+
+    db = tmp_path / "c.db"
+    result = CliRunner().invoke(app, ["ingest", str(seeds_dir), "--db", str(db), "--accurate", "--json"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stored"] == 5
+    accurate = shipped_judge.accurate()
+    expected = {v.id: v for v in accurate.judge_many(list(read_articles([seeds_dir])))}
+    with open_store(str(db)) as store:
+        stored = {r["id"]: r for r in store.rows(with_text=False)}
+        assert set(stored) == set(expected)
+        for article_id, verdict in expected.items():
+            assert stored[article_id]["model_version"] == accurate.version
+            assert stored[article_id]["p_fake"] == pytest.approx(verdict.p_fake, abs=1e-4)
+        page = TestClient(create_app(store=store, judge=shipped_judge, read_only=True)).get(f"/articles/{article_id}").text
+    assert "accurate mode: the fine-tuned reader weighed in" in page and "The fine-tuned language model" in page

@@ -42,7 +42,7 @@ def _store_errors():
         yield
 
 
-def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: str) -> None:
+def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: str, accurate: bool = False) -> None:
     from ..errors import UsageError
     from ..model.judge import Judge
     from ..store import ingest
@@ -52,6 +52,8 @@ def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: s
     store = _open(db)
     with errors_as_exit(EXIT_USAGE):
         judge = Judge.load(model)
+        if accurate:
+            judge = judge.accurate()
     outcome = Outcome()
     show = progress_enabled(None if not json_out else False)
 
@@ -79,6 +81,8 @@ def ingest(
     text_only: bool = typer.Option(False, "--text-only", help="Judge on the text alone, ignoring URL and outlet."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Articles per committed transaction."),
+    accurate: bool = typer.Option(False, "--accurate", help="Judge with the fine-tuned reader stacked on, as `check --accurate` "
+                                  "(about 40 times slower; pip install 'rumorlens[accurate]')."),
 ) -> None:
     """Judge articles and store them with their verdicts and signals.
 
@@ -94,13 +98,15 @@ def ingest(
       rumorlens ingest seeds/ feed.jsonl --db postgresql://me@localhost/rumorlens --json
 
       RUMORLENS_DB=corpus.db rumorlens ingest https://example.com/story
+
+      rumorlens ingest flagged.jsonl --accurate
     """
     from ..read import read_articles
 
     def read(outcome):
         return read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
 
-    _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest")
+    _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest", accurate)
 
 
 @app.command()
