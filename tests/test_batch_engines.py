@@ -137,34 +137,22 @@ def test_batch_ray_passes_prevalence_to_its_actors(tmp_path, ray_cluster, feed, 
     assert_same_verdicts(tmp_path / "ray", tmp_path / "local")
 
 
-def test_batch_spark_accurate_gives_the_local_accurate_verdicts(tmp_path, spark, shipped_model_dir):
-    """The accurate mode on Spark: each Python worker loads the reader (one torch thread per
-    task) and the rows are the local engine's, field for field."""
+
+@pytest.mark.parametrize("engine, fixture", [("spark", "spark"), ("ray", "ray_cluster")])
+def test_batch_accurate_gives_the_local_accurate_verdicts(tmp_path, request, engine, fixture):
+    """The accurate mode on Spark and Ray: each Python worker or actor loads the accurate judge
+    once (one torch thread per task) and the rows are the local engine's, field for field."""
     from conftest import need_accurate
 
     need_accurate()
+    request.getfixturevalue(fixture)
     with DEV.open(encoding="utf-8") as f:
         dev = [line.rstrip("\n") for line in islice(f, 3, None, 101)][:12]
     feed = tmp_path / "dev12.jsonl"
     feed.write_text("\n".join(dev) + "\n", encoding="utf-8")
     local = run_batch([feed], tmp_path / "local", engine="local", partitions=2, accurate=True)
-    manifest = run_batch([feed], tmp_path / "spark", engine="spark", partitions=2, accurate=True)
+    manifest = run_batch([feed], tmp_path / engine, engine=engine, partitions=2, accurate=True)
     assert manifest["model_version"] == local["model_version"] and "+reader-" in manifest["model_version"]
-    got, want = parts(tmp_path / "spark"), parts(tmp_path / "local")
+    got, want = parts(tmp_path / engine), parts(tmp_path / "local")
     assert len(got) == 12 and got == want
     assert all(any("fine-tuned language model" in r for r in row["reasons"]) for row in got)
-
-
-def test_batch_ray_accurate_gives_the_local_accurate_verdicts(tmp_path, ray_cluster):
-    """The same on Ray: each actor loads the accurate judge once, in its constructor."""
-    from conftest import need_accurate
-
-    need_accurate()
-    with DEV.open(encoding="utf-8") as f:
-        dev = [line.rstrip("\n") for line in islice(f, 5, None, 97)][:12]
-    feed = tmp_path / "dev12.jsonl"
-    feed.write_text("\n".join(dev) + "\n", encoding="utf-8")
-    local = run_batch([feed], tmp_path / "local", engine="local", partitions=2, accurate=True)
-    manifest = run_batch([feed], tmp_path / "ray", engine="ray", partitions=2, accurate=True)
-    assert manifest["model_version"] == local["model_version"] and "+reader-" in manifest["model_version"]
-    assert parts(tmp_path / "ray") == parts(tmp_path / "local") and len(parts(tmp_path / "ray")) == 12
