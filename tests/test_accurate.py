@@ -148,16 +148,45 @@ def test_accurate_on_a_model_without_a_reader_says_how_to_get_one(small_model_di
     assert result.stderr.strip().endswith("[RL026]") and "rumorlens train --accurate" in result.stderr
 
 
-def test_accurate_without_torch_names_the_extra(small_model_dir):
+def test_accurate_without_torch_names_the_extra(tmp_path):
     need_accurate()
-    code = ("import sys; sys.modules['torch'] = None\n"
-            "from rumorlens.cli import main\n"
-            "sys.argv = ['rumorlens', 'check', '-', '--accurate']\n"
-            "main()\n")
-    proc = subprocess.run([sys.executable, "-c", code], input="A source close to the star says they split.", capture_output=True, text=True,
-                          env={**os.environ, "RUMORLENS_MODEL": "", "RUMORLENS_PROGRESS": "0"})
-    assert proc.returncode == 2, proc.stderr
-    assert proc.stderr.strip() == "error: the accurate mode needs the optional dependency torch; install it with `pip install 'rumorlens[accurate]'` [RL041]"
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"text": "A source close to the star says they split."}) + "\n", encoding="utf-8")
+    # check loads the reader; a Spark batch's driver only checks that it could be loaded
+    for argv in (["check", "-", "--accurate"], ["batch", str(feed), "--out", str(tmp_path / "o"), "--engine", "spark", "--accurate"]):
+        code = ("import sys; sys.modules['torch'] = None\n"
+                "from rumorlens.cli import main\n"
+                f"sys.argv = ['rumorlens', *{argv!r}]\n"
+                "main()\n")
+        proc = subprocess.run([sys.executable, "-c", code], input="A source close to the star says they split.", capture_output=True, text=True,
+                              env={**os.environ, "RUMORLENS_MODEL": "", "RUMORLENS_PROGRESS": "0"})
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.strip() == "error: the accurate mode needs the optional dependency torch; install it with `pip install 'rumorlens[accurate]'` [RL041]"
+
+
+def test_a_reader_is_checked_without_loading_it_as_it_would_load(trained_dir, small_model_dir, tmp_path):
+    """``AccurateJudge.version_of``: what a Spark or Ray driver asks instead of loading the reader."""
+    import shutil
+
+    from rumorlens.model.accurate import AccurateJudge
+    from rumorlens.model.judge import Judge
+
+    base = Judge.load(trained_dir)
+    assert AccurateJudge.version_of(base) == base.accurate().version
+    with pytest.raises(ModelError) as err:
+        AccurateJudge.version_of(Judge.load(small_model_dir))
+    assert err.value.code == "RL026"
+    copy = tmp_path / "m"
+    shutil.copytree(trained_dir, copy)
+    (copy / "accurate" / "reader.safetensors").unlink()
+    with pytest.raises(ModelError) as err:
+        AccurateJudge.version_of(Judge.load(copy))
+    assert err.value.code == "RL021" and "reader.safetensors: no such file" in str(err.value)
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"text": "A source close to the star says they split."}) + "\n", encoding="utf-8")
+    result = cli("batch", feed, "--out", tmp_path / "o", "--engine", "ray", "--accurate", "--model", copy)
+    assert result.exit_code == 2 and "[RL021]" in result.stderr and "reader.safetensors: no such file" in result.stderr
+    assert not (tmp_path / "o").exists()  # refused before any engine started or output was written
 
 
 def test_the_shipped_model_has_an_accurate_mode(shipped_judge, seeds_dir):

@@ -141,17 +141,25 @@ def test_batch_ray_passes_prevalence_to_its_actors(tmp_path, ray_cluster, feed, 
 @pytest.mark.parametrize("engine, fixture", [("spark", "spark"), ("ray", "ray_cluster")])
 def test_batch_accurate_gives_the_local_accurate_verdicts(tmp_path, request, engine, fixture):
     """The accurate mode on Spark and Ray: each Python worker or actor loads the accurate judge
-    once (one torch thread per task) and the rows are the local engine's, field for field."""
+    once (one torch thread per task) and the rows are the local engine's, field for field. The
+    driver only checks the reader is there: loading it would cost ~8 s and ~800 MB for nothing."""
+    import shutil
+
     from conftest import need_accurate
+    from rumorlens.model.judge import Judge, default_model_path
 
     need_accurate()
     request.getfixturevalue(fixture)
+    model = tmp_path / "model"  # a directory of its own: this process has not loaded its reader
+    shutil.copytree(default_model_path(), model)
     with DEV.open(encoding="utf-8") as f:
         dev = [line.rstrip("\n") for line in islice(f, 3, None, 101)][:12]
     feed = tmp_path / "dev12.jsonl"
     feed.write_text("\n".join(dev) + "\n", encoding="utf-8")
-    local = run_batch([feed], tmp_path / "local", engine="local", partitions=2, accurate=True)
-    manifest = run_batch([feed], tmp_path / engine, engine=engine, partitions=2, accurate=True)
+    manifest = run_batch([feed], tmp_path / engine, engine=engine, partitions=2, accurate=True, model_dir=model)
+    assert Judge.load(model).__dict__.get("_accurate") is None  # the driver never loaded the reader
+    local = run_batch([feed], tmp_path / "local", engine="local", partitions=2, accurate=True, model_dir=model)
+    assert Judge.load(model).__dict__.get("_accurate") is not None
     assert manifest["model_version"] == local["model_version"] and "+reader-" in manifest["model_version"]
     got, want = parts(tmp_path / engine), parts(tmp_path / "local")
     assert len(got) == 12 and got == want

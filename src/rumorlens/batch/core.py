@@ -69,6 +69,10 @@ class Scoring:
     # one task per core, so each task's reader gets one thread instead of fighting the others.
     reader_threads: int | None = None
 
+    def judge(self):
+        """The judge these options score with, loaded once per process (a worker warms it)."""
+        return load_judge(self.model_dir, self.accurate, self.reader_threads)
+
     def frames(self, frames: Iterator[pd.DataFrame], model_dir: str | None = None) -> Iterator[pd.DataFrame]:
         """``score_frames`` with these options; ``model_dir`` overrides where the model is read
         (a Spark executor's local copy of the shipped directory)."""

@@ -19,10 +19,8 @@ class JudgeActor:
     """A Ray Data callable class: one instance per actor, so one model load per worker."""
 
     def __init__(self, scoring: Scoring) -> None:
-        from .core import load_judge
-
         self.scoring = scoring
-        load_judge(scoring.model_dir, scoring.accurate, scoring.reader_threads)  # warm the per-process cache now, not on the first batch
+        scoring.judge()  # warm the per-process cache now, not on the first batch
 
     def __call__(self, batch: pd.DataFrame) -> pd.DataFrame:
         return next(self.scoring.frames(iter([batch])))

@@ -73,8 +73,15 @@ def run_batch(
     if rows_per_partition is not None and rows_per_partition < 1:
         raise UsageError("RL042", option="--rows-per-partition", detail=f"{rows_per_partition}; give a positive number")
     try:
-        # fail fast on a bad --model (or one without a reader, or no torch), before any engine starts
-        version = load_judge(model_dir, accurate).version
+        # fail fast on a bad --model (or one without a reader, or no torch), before any engine
+        # starts; Spark and Ray workers load the reader themselves, so their driver only checks it
+        judge = load_judge(model_dir, accurate and engine == "local")
+        if accurate and engine != "local":
+            from ..model.accurate import AccurateJudge
+
+            version = AccurateJudge.version_of(judge)
+        else:
+            version = judge.version
     except ModelError as err:
         raise UsageError(err.code, **err.fields) from None
     size, total = plan_rows_per_partition(specs, partitions, rows_per_partition)

