@@ -4,8 +4,10 @@ Starts its own ``rumorlens serve --read-only`` on a free 127.0.0.1 port over a t
 seeded with dev articles (so checks consult the store's scorecard and debunk index, as in
 production), then:
 
-1. burst: ``--requests`` (2,000) checks at ``--concurrency`` (16); prints throughput, p50/p90/p99
-   latency and errors;
+1. burst: ``--concurrency`` (16) checks in flight, from wrk when it is installed (a C client: it
+   leaves both cores to the server) for ``--wrk-seconds`` (10), else from httpx for ``--requests``
+   (2,000), whose Python client takes about one of the two cores itself; prints throughput,
+   p50/p90/p99 latency and errors;
 2. soak: ``--soak-seconds`` (60) at ``--rate`` (100) requests/s, open loop; prints latency, errors
    and the server's RSS at start and end (memory must stay flat);
 3. with ``--accurate N``: N ``?accurate=true`` checks at concurrency 4, first alone, then again
@@ -15,6 +17,7 @@ production), then:
     PYTHONPATH=src python bench/bench_api.py
     PYTHONPATH=src python bench/bench_api.py --requests 500 --soak-seconds 10 --json
     PYTHONPATH=src python bench/bench_api.py --accurate 200 --soak-seconds 0
+    PYTHONPATH=src python bench/bench_api.py --client wrk --soak-seconds 0   # the burst from wrk (a C client)
 
 Targets on 2 cores: 0 errors; p99 <= 50 ms for a typical (median-length) article; flat RSS.
 """
@@ -26,6 +29,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -234,6 +238,37 @@ async def soak(base: str, articles: list[dict], seconds: float, rate: float, pid
     return out, failures
 
 
+WRK_SCRIPT = r"""
+-- POST the typical articles in turn; print the summary as one JSON line when done
+local bodies = {}
+for line in io.lines(os.getenv("RUMORLENS_BENCH_BODIES")) do bodies[#bodies + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", "/v1/check", {["Content-Type"] = "application/json"}, bodies[(i % #bodies) + 1])
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('{"requests": %d, "errors": %d, "seconds": %.3f, "p50_ms": %.1f, "p90_ms": %.1f, "p99_ms": %.1f, "max_ms": %.1f}\n',
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+end
+"""
+
+
+def wrk_burst(base: str, articles: list[dict], seconds: float, concurrency: int, tmp: Path) -> dict:
+    """The burst from wrk (C, one thread): it uses a few percent of a core where the httpx client
+    uses about one, so on a 2-core machine the numbers are the server's. Runs for ``seconds``."""
+    bodies, script = tmp / "bodies.jsonl", tmp / "post.lua"
+    bodies.write_text("".join(json.dumps(a) + "\n" for a in articles), encoding="utf-8")
+    script.write_text(WRK_SCRIPT, encoding="utf-8")
+    cmd = ["wrk", "-t1", f"-c{concurrency}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script), base]
+    out = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "RUMORLENS_BENCH_BODIES": str(bodies)}, timeout=seconds + 60)
+    row = json.loads(out.stdout.strip().splitlines()[-1])
+    ok = row["requests"] - row["errors"]
+    return {**row, "ok": ok, "throughput_rps": round(ok / row["seconds"], 1) if row["seconds"] else None, "client": "wrk"}
+
+
 def run_accurate(base: str, articles: list[dict], n: int, n_fast: int, concurrency: int) -> dict:
     """The accurate mode over HTTP: its first request (which loads the reader), a burst alone,
     then another beside a fast one, to show fast checks are not held up. Every accurate request
@@ -262,6 +297,10 @@ def main() -> int:
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
     ap.add_argument("--workers", type=int, default=1, help="server worker processes (rumorlens serve --workers)")
     ap.add_argument("--accurate", type=int, default=0, help="accurate-mode checks to time, alone and beside a fast burst (max 700: each sends a new dev article)")
+    ap.add_argument("--client", choices=["auto", "httpx", "wrk"], default="auto",
+                    help="burst load generator: wrk (C, timed by --wrk-seconds; apt-get install wrk), httpx (Python: ~1 of the 2 cores "
+                         "goes to the client), auto: wrk when installed")
+    ap.add_argument("--wrk-seconds", type=float, default=10, help="with --client wrk: how long the burst runs (max 120)")
     ap.add_argument("--json", action="store_true", help="print one JSON summary instead of text")
     args = ap.parse_args()
     n, conc = min(args.requests, 20000), min(args.concurrency, 64)
@@ -280,7 +319,14 @@ def main() -> int:
             started = time.monotonic()
             asyncio.run(burst(base, articles, 50, 4))  # warm-up: first-request caches (scorecard, debunk index)
             rss_warm = rss_mb(proc.pid)
-            burst_stats, burst_fail = asyncio.run(burst(base, articles, n, conc))
+            client = ("wrk" if shutil.which("wrk") else "httpx") if args.client == "auto" else args.client
+            if client == "wrk":
+                if shutil.which("wrk") is None:
+                    raise SystemExit("--client wrk needs wrk on PATH (apt-get install wrk)")
+                burst_stats, burst_fail = wrk_burst(base, articles, min(args.wrk_seconds, 120), conc, Path(tmp)), []
+            else:
+                burst_stats, burst_fail = asyncio.run(burst(base, articles, n, conc))
+                burst_stats["client"] = "httpx"
             soak_stats, soak_fail = ({}, [])
             if soak_s > 0 and time.monotonic() - started < MAX_WALL_SECONDS:
                 soak_stats, soak_fail = asyncio.run(soak(base, articles, soak_s, rate, proc.pid))
@@ -304,7 +350,7 @@ def main() -> int:
     else:
         b = result["burst"]
         print(f"typical article: {result['article_chars_median']} chars · {result['cpus']} CPUs · store of {args.store_articles} articles")
-        print(f"burst: {b['requests']} requests at concurrency {conc}: {b['throughput_rps']} req/s, "
+        print(f"burst ({b['client']}): {b['requests']} requests at concurrency {conc}: {b['throughput_rps']} req/s, "
               f"p50 {b['p50_ms']} ms, p90 {b['p90_ms']} ms, p99 {b['p99_ms']} ms, max {b['max_ms']} ms, errors {b['errors']}")
         if soak_stats:
             s = soak_stats
