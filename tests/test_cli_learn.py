@@ -146,7 +146,7 @@ def test_evaluate_stress_rewrites_against_the_labels_and_reports_the_drop(runner
     result = run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--json", "--stress")
     assert result.exit_code == 0, result.stderr
     d = json.loads(result.stdout)
-    assert set(d["stress"]) == {"retouch", "rewrite"}
+    assert set(d["stress"]) == {"retouch", "rewrite", "attribution"}
     for m in d["stress"].values():
         assert m["drop"] == pytest.approx(d["macro_f1"] - m["macro_f1_restyled"], abs=1e-3)
         assert m["drop"] <= 0.05 and 0.5 <= m["roc_auc_restyled"] <= 1

@@ -4,7 +4,8 @@ never the facts, names, quotes or who is cited."""
 from __future__ import annotations
 
 from rumorlens.article import Article
-from rumorlens.model.restyle import REWRITE_CHARS, rewrite_sensational, rewrite_sober, sensationalise, soberise
+from rumorlens.model.restyle import (REWRITE_CHARS, reattribute_sober, reattribute_tabloid, rewrite_sensational, rewrite_sober,
+                                     sensationalise, soberise)
 from rumorlens.model.robustness import restyled
 
 FAKE_BODY = (
@@ -51,6 +52,29 @@ def test_restyle_rewrite_sensational_adds_tabloid_framing_not_facts():
     assert text != plain_text  # more than the retouch: an aside at least
 
 
+def test_reattribute_retells_unnamed_sources_and_nothing_else():
+    """The attribution stress test: who says so changes register, not identity. The extractor
+    still finds an unnamed source in every retold attribution, and the outlet it named stays."""
+    from rumorlens.signals import find_signals
+
+    body = ("Kim Kardashian said she loved the film.\n"
+            "“It is over,” an insider told Us Weekly. The pair split in May, sources claim.\n"
+            "According to a pal, the wedding is off.")
+    _, sober = reattribute_sober("Kim splits", body)
+    assert "insider" not in sober and "pal" not in sober and "sources claim" not in sober
+    assert "Kim Kardashian said she loved the film." in sober and "“It is over,”" in sober and "split in May" in sober
+    assert " told Us Weekly." in sober and "According to " in sober
+    retold = [s for s in find_signals("Kim splits\n" + sober) if s.kind == "anonymous_source"]
+    assert len(retold) == 3 and retold[0].outlet == "Us Weekly"
+    assert any(who in sober for who in ("familiar with the matter", "close to the couple", "knows the star", "close to the situation", "knowledge of"))
+
+    news = "“They are happy,” a person familiar with the matter told People. The couple wed in June."
+    _, loud = reattribute_tabloid("Kim weds", news, seed=0)
+    assert loud == "“They are happy,” an insider told People. The couple wed in June."
+    assert reattribute_tabloid("Kim weds", news, seed=0) == reattribute_tabloid("Kim weds", news, seed=0)  # reproducible
+    assert reattribute_sober("t", "Kim Kardashian said she loved it.") == ("t", "Kim Kardashian said she loved it.")  # no source, no change
+
+
 def test_restyle_restyled_goes_against_each_label_and_keeps_ids():
     arts = [Article(id="f", title="SHOCKING split?!", text=FAKE_BODY, label="fake"),
             Article(id="r", title="Kim attends premiere", text="Kim Kardashian said she loved it.", label="real")]
@@ -58,6 +82,10 @@ def test_restyle_restyled_goes_against_each_label_and_keeps_ids():
         fake, real = restyled(arts, how=how)
         assert (fake.id, fake.label, real.id, real.label) == ("f", "fake", "r", "real")
         assert "!" not in fake.title and real.title.endswith("!!")
+    arts.append(Article(id="r2", title="Kim weds", text="The couple wed, a person familiar with the matter said.", label="real"))
+    fake, real, real2 = restyled(arts, how="attribution")
+    assert "the insider said" not in fake.text and real.text == arts[1].text  # nothing to retell in it
+    assert real2.text in {f"The couple wed, {who} dished." for who in ("an insider", "a pal", "a source close to the star", "a well-placed insider", "a friend of the star")}
 
 
 def test_random_restyle_is_style_noise_that_keeps_the_sourcing():

@@ -115,6 +115,18 @@ def test_signals_dev_spans_exact_on_500_articles():
         ("According to a source, the wedding is off.", "According to a source"),
         ("RadarOnline.com has learned that the couple split.", "RadarOnline.com has learned"),
         ("An onlooker told the Daily Mail the pair kissed.", "An onlooker told the Daily Mail"),
+        # the news register a sober rewrite of a tabloid story uses: still nobody named
+        ("According to people familiar with the matter, the couple have separated.", "According to people familiar with the matter"),
+        ("A person familiar with the situation said the couple have separated.", "A person familiar with the situation said"),
+        ("One individual close to the production said the show was cancelled.", "One individual close to the production said"),
+        ("Someone who knows the actress said she is heartbroken.", "Someone who knows the actress said"),
+        ("People close to the star say she is pregnant.", "People close to the star say"),
+        ("Those close to the couple said they are struggling.", "Those close to the couple said"),
+        ("A member of the star's inner circle said she is pregnant.", "A member of the star's inner circle said"),
+        ("Someone in her inner circle told Us Weekly she is happy.", "Someone in her inner circle told Us Weekly"),
+        ("A source who spoke on condition of anonymity said they split.", "A source who spoke on condition of anonymity said"),
+        ("Star magazine reports that the couple split, citing a source.", "citing a source"),
+        ("According to a report in Star, which cited an unnamed insider, they split.", "cited an unnamed insider"),
     ],
 )
 def test_signals_anonymous_source_positive(sentence, span):
@@ -128,6 +140,13 @@ def test_signals_anonymous_source_positive(sentence, span):
         "The source of the leak was never found.",
         "Her friend Paris Hilton was at the party.",
         "The band played to friends and family in Los Angeles.",
+        # plain words for people are sources only with a qualifier that says so
+        "Some people say she looks great.",
+        "People said the film was great.",
+        "Those who attended the premiere said it was fun.",
+        "Members of the band said they are excited.",
+        "The people of Puerto Rico told reporters they need help.",
+        "Taylor Swift, citing her busy schedule, said no.",
     ],
 )
 def test_signals_anonymous_source_negative(sentence):

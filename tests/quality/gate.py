@@ -38,13 +38,14 @@ def measure(model_dir: str | None = None) -> dict:
     with_outlet = evaluate(judge, dev, text_only=False).as_dict()
     text_only = evaluate(judge, dev, text_only=True).as_dict()
     # "retouch" swaps tone words; "rewrite" also drops or adds reader asides, "exclusive" tags and
-    # gossip verbs and cuts stories to a short article, closer to a language model's rewrite
+    # gossip verbs and cuts stories to a short article, closer to a language model's rewrite;
+    # "attribution" retells unnamed sources in the news register (fakes) or the tabloid one (real)
     stress = restyle_stresses(judge, dev, text_only=True)
     # the accurate mode (check --accurate): the reader reads each dev article once for both modes
     slow = judge.accurate()
     accurate = {"with_outlet": evaluate(slow, dev, text_only=False).as_dict(), "text_only": evaluate(slow, dev, text_only=True).as_dict(),
                 "model_version": slow.version}
-    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress["retouch"], "rewrite": stress["rewrite"],
+    return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress["retouch"], "rewrite": stress["rewrite"], "attribution": stress["attribution"],
             "accurate": accurate, "model_version": judge.version}
 
 
@@ -62,7 +63,7 @@ def check(measured: dict, baseline: dict) -> list[str]:
             value = measured["accurate"][mode][metric]
             if value < floor - margin:
                 failures.append(f"accurate {mode} {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
-    for test in ("restyle", "rewrite"):
+    for test in ("restyle", "rewrite", "attribution"):
         drop, ceiling = measured[test]["drop"], floors[f"{test}_max_drop"]
         if drop > ceiling + margin:
             failures.append(f"{test} drop {drop:.4f} exceeds {ceiling:.4f}")

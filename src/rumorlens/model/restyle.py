@@ -175,3 +175,51 @@ def random_restyle(title: str, text: str, seed: int = 0) -> tuple[str, str]:
     if roll < 2 / 3:
         return rewrite_sober(title, text) if rewrite else soberise(title, text)
     return rewrite_sensational(title, text, seed=seed) if rewrite else sensationalise(title, text, seed=seed)
+
+
+# -- who says so, retold: the sources kept, their register changed ---------------------------
+# A sober rewrite of a tabloid story keeps its unnamed sources but not their register: "a pal
+# spilled to Star" becomes "a person familiar with the matter told Star". A tabloid rewrite of a
+# news story does the opposite. Each unnamed-source attribution the signal extractor finds is
+# retold (the outlet it names kept); quotes, names, facts and everything else stay as they are.
+NEWS_SOURCES = (
+    "a person familiar with the matter", "people close to the couple", "someone who knows the star",
+    "one individual close to the situation", "a person with knowledge of the situation",
+)
+TABLOID_SOURCES = ("an insider", "a pal", "a source close to the star", "a well-placed insider", "a friend of the star")
+
+
+def reattribute(title: str, text: str, subjects: tuple[str, ...], verb: str, seed: int = 0) -> tuple[str, str]:
+    """Every unnamed-source attribution in ``text`` retold as one of ``subjects`` (in turn, from
+    ``seed``) with ``verb``: "an insider told Star" -> "a person familiar with the matter told Star"."""
+    from ..signals import analyse
+
+    head = f"{title}\n" if title else ""
+    sources = [s for s in analyse(head + text)[0] if s.kind == "anonymous_source" and s.start >= len(head)]
+    out, last = [], 0
+    for i, s in enumerate(sources):
+        a, b = s.start - len(head), s.end - len(head)
+        if a < last:
+            continue
+        said, who = text[a:b], subjects[(seed + i) % len(subjects)]
+        lower = said.lower()
+        if lower.startswith("according to"):
+            new = f"according to {who}"
+        elif lower.startswith(("citing", "cited", "quoting", "quoted")):
+            new = f"citing {who}"
+        else:
+            new = f"{who} told {s.outlet}" if s.outlet else f"{who} {verb}"
+        out += [text[last:a], new[:1].upper() + new[1:] if said[:1].isupper() else new]
+        last = b
+    out.append(text[last:])
+    return title, "".join(out)
+
+
+def reattribute_sober(title: str, text: str) -> tuple[str, str]:
+    """Unnamed sources in the news register ("a person familiar with the matter said")."""
+    return reattribute(title, text, NEWS_SOURCES, "said", seed=len(text))
+
+
+def reattribute_tabloid(title: str, text: str, seed: int = 0) -> tuple[str, str]:
+    """Unnamed sources in the tabloid register ("an insider dished")."""
+    return reattribute(title, text, TABLOID_SOURCES, "dished", seed=seed)

@@ -14,12 +14,14 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from ..article import Article
 from .evaluate import metrics
-from .restyle import rewrite_sensational, rewrite_sober, sensationalise, soberise
+from .restyle import reattribute_sober, reattribute_tabloid, rewrite_sensational, rewrite_sober, sensationalise, soberise
 
 # "retouch" changes the tone words only; "rewrite" also drops (or adds) the outlet's asides to its
 # readers, "exclusive" tags and gossip verbs and cuts the story to a short article's length, as a
-# language model's rewrite would (see restyle.py).
-STYLES = {"retouch": (soberise, sensationalise), "rewrite": (rewrite_sober, rewrite_sensational)}
+# language model's rewrite would; "attribution" retells who says so, unnamed sources in the news
+# register for fakes and the tabloid one for real stories (see restyle.py).
+STYLES = {"retouch": (soberise, sensationalise), "rewrite": (rewrite_sober, rewrite_sensational),
+          "attribution": (reattribute_sober, reattribute_tabloid)}
 
 
 def restyled(articles: Sequence[Article], seed: int = 0, how: str = "retouch") -> list[Article]:

@@ -84,6 +84,7 @@ for _kind, _words in (
     ("private", L.PRIVATE_WORDS),
     ("public", L.PUBLIC_WORDS),
     ("anon", L.ANON_NOUNS),
+    ("anon_generic", L.GENERIC_PEOPLE),
     ("learned", ("learned", "learnt", "been told")),
 ):
     for _w in _words:
@@ -102,7 +103,7 @@ _QVERB = "(?:" + trie_pattern(L.QUOTE_VERBS) + ")"
 _ANON_NOUN = "(?:" + trie_pattern(L.ANON_NOUNS) + ")"
 _REP_NOUN = "(?:" + trie_pattern(L.REP_NOUNS) + ")"
 _DET = "(?:" + trie_pattern(L.ANON_DETERMINERS) + ")"
-_ADV = r"(?:(?:now|also|exclusively|recently|previously|further|even|reportedly|later|then|allegedly|apparently|once|just|has|have|had)\s+)"
+_ADV = r"(?:(?i:now|also|exclusively|recently|previously|further|even|reportedly|later|then|allegedly|apparently|once|just|has|have|had)\s+)"  # "a source EXCLUSIVELY told"
 _MEDIA_NOUN = r"(?:magazine|mag|publication|outlet|tabloid|newspaper|paper|site|website|webloid|weekly|network|station|show|programme|program|reporters?|us|me|him|her|them|Us)"
 # what someone told: an outlet ("Britain's Heat magazine", "RadarOnline.com", "the publication")
 _OBJ = (
@@ -112,10 +113,25 @@ _OBJ = (
     r"|(?:the\s+)?[A-Z][\w’'&-]*(?:\.com\b|\.net\b|\.co\.uk\b|!)?(?:[ \t]+(?:&[ \t]+)?[A-Z][\w’'&-]*(?:\.com\b|!)?){0,3})"
 )
 _QUAL = (
-    r"(?:,?\s+(?:(?:who\s+is\s+|who['’]s\s+)?(?:very\s+|extremely\s+)?close\s+to|familiar\s+with|near\s+to|near|connected\s+to|"
-    r"with\s+knowledge\s+of|in\s+the\s+know|inside|within|on\s+the\s+set\s+of|of|for|from|at|to)"
-    r"(?:\s+(?:the|her|his|their|both|a|an)){0,2}(?:\s+[\w’'.-]+?){1,3}?(?=[,\s]))"
+    r"(?:,?\s+(?:(?:(?:who\s+is\s+|who['’]s\s+|who\s+are\s+)?(?:very\s+|extremely\s+)?close\s+to|familiar\s+with|near\s+to|near|connected\s+to|"
+    r"with\s+(?:direct\s+)?knowledge\s+of|knowledgeable\s+about|briefed\s+on|who\s+knows?|who\s+(?:has|have)\s+(?:spoken|talked)\s+(?:to|with)|"
+    r"in\s+the\s+know|inside|within|on\s+the\s+set\s+of|of|for|from|at|to)"
+    r"(?:\s+(?:the|her|his|their|both|a|an)){0,2}(?:\s+[\w’'.-]+?){1,3}?"
+    # complete on their own: "who spoke on condition of anonymity", "in her inner circle"
+    r"|who\s+(?:spoke|asked|requested|declined|wished)\b[^,.\n]{0,40}?\b(?:anonymity|named|identified)"
+    r"|in\s+(?:the\s+)?(?:[\w’'.-]+\s+){0,2}?(?:inner\s+)?circle)(?=[,\s]))"
 )
+# A plain word for people ("a person", "those") is an unnamed source only with one of these in
+# its qualifier.
+_SOURCE_QUAL = re.compile(
+    r"(?i:\b(?:close\s+to|familiar\s+with|knowledge\s+of|knowledgeable|briefed|in\s+the\s+know|connected\s+to|"
+    r"inner\s+circle|camp|entourage|who\s+knows?|spoken|talked|anonymity|named|identified|inside)\b)"
+)
+_GENERIC_PEOPLE = frozenset(L.GENERIC_PEOPLE)
+# Plural sources need no determiner ("Sources say", "People close to the star say").
+_NO_DETERMINER_NEEDED = frozenset({"sources", "insiders", "people close"})
+# "Star reports, citing a source, that…", "which cited an unnamed insider"
+_CITING_BEFORE = re.compile(r"(?i:\b(?:citing|cited|quoting|quoted)\s+)$")
 # Anonymous sources are found from their noun ("source", "insider", "pal"...): a determiner
 # up to three words before it ("a Kardashian family insider") and a verb of saying after it
 # ("... told Britain's Heat magazine", "... close to the star have now claimed").
@@ -463,7 +479,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 append(_sig(text, "hedge", s, e, WEIGHTS["hedge"], f"hedged claim: {w.lower()}"))
             elif k == "sensational":
                 append(_sig(text, "sensational", s, e, WEIGHTS["sensational"], f"loaded word: {w.lower()}"))
-            elif k == "anon":
+            elif k in ("anon", "anon_generic"):
                 anon_hits.append((s, e, w))
             elif k == "learned":
                 learned_hits.append((s, e))
@@ -506,6 +522,10 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     # anonymous sources, anchored on their noun
     anon_spans: list[tuple[int, int]] = []
     for s, e, noun in anon_hits:
+        nl_ = " ".join(noun.lower().split())
+        generic = nl_ in _GENERIC_PEOPLE  # "a person", "those": only with a qualifier that says so
+        if generic and not _SOURCE_QUAL.search(text, e, e + 60):
+            continue  # most "people" and "those" are just people: skip them cheaply
         lo = _sentence_start(text, max(0, s - 48), s)
         start = None
         mt = None
@@ -513,18 +533,30 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         if d:
             start = d.start()
             mt = _ACC_TAIL.match(text, e)
+            if generic and not (mt and _SOURCE_QUAL.search(mt.group())):
+                continue
             end = mt.end() if mt else e
             mt = None
         else:
             d = _DET_BEFORE.search(text, lo, s)
-            nl_ = noun.lower()
-            if d is None and nl_ not in ("sources", "insiders"):
-                continue
-            mt = _ANON_TAIL.match(text, e)
-            if not mt:
-                continue
-            start = d.start() if d else s
-            end = mt.end()
+            citing = None
+            if not generic:
+                citing = _CITING_BEFORE.search(text, lo, d.start()) if d is not None else (
+                    _CITING_BEFORE.search(text, lo, s) if nl_ in ("sources", "insiders") else None)
+            if citing is not None:
+                # "citing a source", "which cited an unnamed insider": no verb of its own
+                q = _ACC_TAIL.match(text, e)
+                start, end = citing.start(), q.end() if q else e
+            else:
+                if d is None and not generic and nl_ not in _NO_DETERMINER_NEEDED:
+                    continue
+                mt = _ANON_TAIL.match(text, e)
+                if not mt:
+                    continue
+                if generic and not (mt.group("qual") and _SOURCE_QUAL.search(mt.group("qual"))):
+                    continue
+                start = d.start() if d else s
+                end = mt.end()
         end = min(end, _sentence_end(text, e, end))
         if anon_spans and start < anon_spans[-1][1]:
             continue

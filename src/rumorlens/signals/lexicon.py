@@ -18,6 +18,13 @@ ANON_NOUNS = (
     "bystanders", "aide", "aides", "staffer", "staffers", "crew member", "crew members",
     "person close", "someone close", "people close", "snitch", "informant", "operative",
 )
+# Plain words for people that are an unnamed source only with a qualifier that says so: "a
+# person familiar with the matter", "people close to the couple", "someone who knows her",
+# "those in her inner circle", the news register a sober rewrite of a tabloid story uses.
+GENERIC_PEOPLE = (
+    "person", "persons", "people", "individual", "individuals", "someone", "somebody", "those",
+    "member", "members",
+)
 # Verbs of saying/telling an anonymous source (or a named speaker) is the subject of.
 SAY_VERBS = (
     "told", "tells", "tell", "telling", "said", "says", "say", "saying", "claimed", "claims",
