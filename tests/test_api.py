@@ -424,6 +424,31 @@ def test_api_add_a_list_of_articles(write_client):
     assert write_client.get("/v1/articles").json()["count"] == 3
 
 
+def test_api_add_articles_text_only_and_accurate_store_those_verdicts(judge, fresh_store):
+    """`?text_only=true` and `?accurate=true` on POST /v1/articles store what `ingest --text-only`
+    and `ingest --accurate` would: the text-only p_fake, the accurate judge's verdict."""
+    app = create_app(store=fresh_store, judge=WithReader(judge, SlowReader(judge)), token=TOKEN)
+    story = {**ARTICLE, "url": "https://www.example-tabloid.com/jen-twins"}
+    with TestClient(app, raise_server_exceptions=False) as client:
+        fast = client.post("/v1/articles?text_only=true", json={**story, "id": "plain"}, headers=auth()).json()["verdicts"][0]
+        article = record_to_article({**story, "id": "plain"}, "want", [])
+        want, outlet = judge.judge(article, text_only=True).as_dict(), judge.judge(article).as_dict()
+        assert fast["p_fake"] == want["p_fake"] != outlet["p_fake"] and fast["model_version"] == judge.version
+        resp = client.post("/v1/articles?accurate=true", json={**story, "id": "slow"}, headers=auth())
+        assert resp.status_code == 201, resp.text
+        assert resp.json()["verdicts"][0]["model_version"] == judge.version + "+reader-test"
+        assert client.get("/v1/articles/slow").json()["model_version"] == judge.version + "+reader-test"
+        many = [{"id": f"m{i}", "text": f"A source says story {i} is true."} for i in range(101)]
+        body = assert_error_shape(client.post("/v1/articles?accurate=true", json=many, headers=auth()), 422, "RL070")
+        assert "101 articles in one request with accurate=true; send at most 100" in body["error"]
+        assert client.get("/v1/articles").json()["count"] == 2
+    # a server without the accurate mode says so and stores nothing
+    off = create_app(store=fresh_store, judge=WithReader(judge, SlowReader(judge)), token=TOKEN, accurate=False)
+    with TestClient(off, raise_server_exceptions=False) as client:
+        assert_error_shape(client.post("/v1/articles?accurate=true", json={**story, "id": "never"}, headers=auth()), 501, "RL079")
+        assert client.get("/v1/articles").json()["count"] == 2
+
+
 def test_api_add_list_with_a_bad_item_names_it_and_stores_nothing(write_client):
     items = [{"text": "fine"}, {"text": 42}]
     body = assert_error_shape(write_client.post("/v1/articles", json=items, headers=auth()), 422, "RL070")

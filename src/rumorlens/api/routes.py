@@ -15,7 +15,7 @@ from ..errors import AuthError
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import ReadOnly, Service, judging_options
+from .service import MAX_ACCURATE_UPLOAD, ReadOnly, Service, judging_options
 
 MAX_ARTICLES_PER_POST = 1000
 router = APIRouter()
@@ -99,21 +99,32 @@ async def check(
     dependencies=[Depends(require_token)],
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": one_or_many_schema()}}}},
 )
-async def add_articles(request: Request, service: Service = Depends(get_service)):
+async def add_articles(
+    request: Request,
+    text_only: bool = Query(False, description="store the verdicts of the text alone (as `ingest --text-only`)"),
+    accurate: bool = Query(
+        False,
+        description=f"store accurate-mode verdicts (as `ingest --accurate`): about 40 times slower, at most "
+                    f"{MAX_ACCURATE_UPLOAD} articles a request; 501 RL079 where the server does not offer it",
+    ),
+    service: Service = Depends(get_service),
+):
     data = await parse_json(request)
     body = validate(data, ARTICLE_LIST if isinstance(data, list) else ARTICLE)
     items = body if isinstance(body, list) else [body]
     if not items:
         raise RequestError("RL070", field="body", detail="the list is empty; send at least one article")
-    if len(items) > MAX_ARTICLES_PER_POST:
-        raise RequestError("RL070", field="body", detail=f"{len(items)} articles in one request; send at most {MAX_ARTICLES_PER_POST}")
+    limit = MAX_ACCURATE_UPLOAD if accurate else MAX_ARTICLES_PER_POST
+    if len(items) > limit:
+        mode = " with accurate=true" if accurate else ""
+        raise RequestError("RL070", field="body", detail=f"{len(items)} articles in one request{mode}; send at most {limit}")
 
     def work():
         articles = []
         for i, item in enumerate(items):
             where = f"body[{i}]" if isinstance(body, list) else "body"
             articles.append(service.article_from_fields(**item.model_dump(), where=where))
-        return service.save(articles)
+        return service.save(articles, **judging_options(text_only, accurate=accurate))
 
     verdicts, added = await run_in_threadpool(work)
     return JSONResponse(

@@ -285,12 +285,14 @@ class Service:
         return self.judge_articles(articles, **options)
 
     # -- writes ----------------------------------------------------------------------------
-    def save(self, articles: list[Article]) -> tuple[list[Verdict], int]:
-        """Judge and store articles; return the verdicts and how many articles were new."""
+    def save(self, articles: list[Article], **options: Any) -> tuple[list[Verdict], int]:
+        """Judge and store articles; return the verdicts and how many articles were new.
+        ``options``: ``text_only``, ``accurate`` (no ``prevalence``: stored verdicts keep the
+        training share, as ``ingest`` does)."""
         if self.read_only:
             raise ReadOnly("RL077")
         store = self._need_store()
-        verdicts = self.judge_articles(articles)  # in batches: a POST may carry 1,000 articles
+        verdicts = self.judge_articles(articles, **options)  # in batches: a POST may carry 1,000 articles
         added = store.add(list(zip(articles, verdicts)))
         return verdicts, int(added or 0)
 
