@@ -128,6 +128,8 @@ _SOURCE_QUAL = re.compile(
     r"inner\s+circle|camp|entourage|who\s+knows?|spoken|talked|anonymity|named|identified|inside)\b)"
 )
 _GENERIC_PEOPLE = frozenset(L.GENERIC_PEOPLE)
+# the first word of such a qualifier, matched where the word for people ends (cheap: anchored)
+_GENERIC_NEXT = re.compile(r"\s+(?i:close|familiar|with|knowledgeable|briefed|in|connected|who|inside|of|very)\b")
 # Plural sources need no determiner ("Sources say", "People close to the star say").
 _NO_DETERMINER_NEEDED = frozenset({"sources", "insiders", "people close"})
 # "Star reports, citing a source, that…", "which cited an unnamed insider"
@@ -524,7 +526,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     for s, e, noun in anon_hits:
         nl_ = " ".join(noun.lower().split())
         generic = nl_ in _GENERIC_PEOPLE  # "a person", "those": only with a qualifier that says so
-        if generic and not _SOURCE_QUAL.search(text, e, e + 60):
+        if generic and not _GENERIC_NEXT.match(text, e):
             continue  # most "people" and "those" are just people: skip them cheaply
         lo = _sentence_start(text, max(0, s - 48), s)
         start = None
