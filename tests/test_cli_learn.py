@@ -152,8 +152,17 @@ def test_evaluate_stress_rewrites_against_the_labels_and_reports_the_drop(runner
         assert m["drop"] <= 0.05 and 0.5 <= m["roc_auc_restyled"] <= 1
     plain = json.loads(run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--json").stdout)
     assert "stress" not in plain
-    table = run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--stress").stdout
+    report = tmp_path / "stress.html"
+    table = run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--stress", "--report", report).stdout
     assert "stress test (retouch, written against each label): macro-F1 " in table and "stress test (rewrite" in table
+    assert "stress test (attribution" in table
+    # the HTML report shows them too, a row and a before/after bar each, the drops as in --json
+    page = report.read_text(encoding="utf-8")
+    assert "<h2>Restyle stress tests</h2>" in page
+    for how, m in d["stress"].items():
+        assert f'<td class="l">{how}</td><td>{m["macro_f1_restyled"]:.3f}</td>' in page and f"{m['drop']:+.3f}" in page
+    assert "Restyle stress tests" not in run(runner, "evaluate", sample, "--model", shipped_judge.path, "--text-only", "--report", report).stdout
+    assert "<h2>Restyle stress tests</h2>" not in report.read_text(encoding="utf-8")
 
 
 def test_evaluate_report_writes_html(runner, tiny_model_dir, tmp_path):

@@ -70,7 +70,7 @@ def evaluate(
     prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
-    stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational) and report the drop."),
+    stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational; tone, then sources retold) and report the drop."),
     accurate: bool = typer.Option(False, "--accurate", help=ACCURATE_HELP),
 ) -> None:
     """Score a model on labelled articles: macro-F1, per-class F1, ROC AUC, Brier, speed.
@@ -108,12 +108,12 @@ def evaluate(
     if estimated:  # from p_fake alone: the labels are not looked at
         prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
     result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=estimated)
+    stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if report is not None:
         from ..model.report import write_report
 
         report.parent.mkdir(parents=True, exist_ok=True)
-        write_report(report, result, judge)
-    stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
+        write_report(report, result, judge, stressed)
     if json_out:
         print_json({**result.as_dict(), **({"stress": stressed} if stressed else {})})
     else:
@@ -122,7 +122,7 @@ def evaluate(
 
 
 def restyle_stresses(judge, articles, text_only: bool, prevalence: float | None, quiet: bool = False) -> dict:
-    """Both stress tests of model/robustness.py, with a progress bar, the keys --json documents."""
+    """The stress tests of model/robustness.py (retouch, rewrite, attribution), with a progress bar, the keys --json documents."""
     from ..model import robustness
 
     keys = ("macro_f1_restyled", "drop", "f1_fake_restyled", "roc_auc_restyled")

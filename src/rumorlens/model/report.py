@@ -1,4 +1,5 @@
-"""An HTML evaluation report: confusion matrix, reliability plot, per-outlet accuracy.
+"""An HTML evaluation report: confusion matrix, reliability plot, per-outlet accuracy and, with
+``evaluate --stress``, the restyle stress tests.
 
 Self-contained (inline SVG and CSS), so it opens offline and can be attached to a ticket.
 """
@@ -41,6 +42,16 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 {% for b in r.calibration %}<circle cx="{{ b.mean_p*300 }}" cy="{{ 300 - b.share_fake*300 }}" r="{{ [3, (b.n ** 0.5) * 0.8] | max }}" fill="#3b6fd8" fill-opacity=".6"><title>{{ b.n }} articles: mean p_fake {{ '%.2f' % b.mean_p }}, share fake {{ '%.2f' % b.share_fake }}</title></circle>{% endfor %}
 </svg>
 
+{% if stress %}
+<h2>Restyle stress tests</h2>
+<p class="muted">Every article rewritten against its label (fakes sober and news-like, real stories sensational; facts, names and quotes kept) and judged again: <b>retouch</b> swaps tone words, hedges, “!” and caps; <b>rewrite</b> also drops or adds reader asides, “exclusive” tags and gossip verbs and shortens; <b>attribution</b> retells every unnamed source in the news or the tabloid register. A drop over 0.02 means the verdicts follow tone or wording more than what the story rests on. Bars: macro-F1 before (grey) and after (blue).</p>
+<table><tr><th class="l">stress test</th><th>macro-F1 restyled</th><th>drop</th><th>F1 fake restyled</th><th>ROC AUC restyled</th><th class="l"></th></tr>
+{% for how, m in stress.items() %}<tr><td class="l">{{ how }}</td><td>{{ '%.3f' % m.macro_f1_restyled }}</td>
+<td class="{{ 'ok' if m.drop <= 0.02 else 'bad' }}">{{ '%+.3f' % m.drop }}</td><td>{{ '%.3f' % m.f1_fake_restyled }}</td><td>{{ '%.3f' % m.roc_auc_restyled }}</td>
+<td class="l"><svg width="200" height="22" role="img" aria-label="macro-F1 {{ '%.3f' % r.macro_f1 }} before, {{ '%.3f' % m.macro_f1_restyled }} after"><rect width="{{ r.macro_f1*200 }}" height="10" fill="#aab"/><rect y="12" width="{{ m.macro_f1_restyled*200 }}" height="10" fill="#3b6fd8"/></svg></td></tr>{% endfor %}
+</table>
+{% endif %}
+
 <h2>Accuracy by outlet</h2>
 <p class="muted">Outlets with at least 5 labelled articles in this file.</p>
 <table><tr><th class="l">outlet</th><th>n</th><th>fake</th><th>accuracy</th><th class="l"></th></tr>
@@ -53,11 +64,12 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 KEYS = ("macro_f1", "f1_fake", "f1_real", "accuracy", "roc_auc", "brier", "ece", "articles_per_second")
 
 
-def render_report(result: Evaluation, model_version: str) -> str:
+def render_report(result: Evaluation, model_version: str, stress: dict | None = None) -> str:
+    """``stress``: ``evaluate --stress``'s results by test name (``macro_f1_restyled``, ``drop``...)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     metrics = {k: getattr(result, k) for k in KEYS}
-    return env.from_string(_TEMPLATE).render(r=result, keys=KEYS, metrics=metrics, model=model_version)
+    return env.from_string(_TEMPLATE).render(r=result, keys=KEYS, metrics=metrics, model=model_version, stress=stress or {})
 
 
-def write_report(path: Path, result: Evaluation, judge) -> None:
-    Path(path).write_text(render_report(result, judge.version), encoding="utf-8")
+def write_report(path: Path, result: Evaluation, judge, stress: dict | None = None) -> None:
+    Path(path).write_text(render_report(result, judge.version, stress), encoding="utf-8")
