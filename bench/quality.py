@@ -141,11 +141,14 @@ def lengths(judge: Judge, dev) -> None:
 
     y = np.array([a.label == "fake" for a in dev], dtype=int)
     cut = judge.model.threshold(True)
-    for limit in (None, 2500, 1500, 1000, 600):
+    for limit, headline in ((None, True), (2500, True), (1500, True), (1000, True), (600, True), (None, False), (600, False)):
         arts = dev if limit is None else [replace(a, text=shorten(a.text, limit)) for a in dev]
+        if not headline:  # pasted text, or a collection that keeps only the body
+            arts = [replace(a, title="") for a in arts]
         p = judge.predict_proba(arts, text_only=True)
         m = metrics(y, p, cut)
-        emit({"run": f"dev cut to {limit} characters" if limit else "dev as it is", "model": judge.version,
+        name = f"dev cut to {limit} characters" if limit else "dev as it is"
+        emit({"run": name + ("" if headline else ", no headline"), "model": judge.version,
               "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1_text_only": round(m["macro_f1"], 4),
               "roc_auc_text_only": round(m["roc_auc"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
 
