@@ -319,10 +319,10 @@ def main() -> int:
             started = time.monotonic()
             asyncio.run(burst(base, articles, 50, 4))  # warm-up: first-request caches (scorecard, debunk index)
             rss_warm = rss_mb(proc.pid)
-            client = ("wrk" if shutil.which("wrk") else "httpx") if args.client == "auto" else args.client
-            if client == "wrk":
-                if shutil.which("wrk") is None:
-                    raise SystemExit("--client wrk needs wrk on PATH (apt-get install wrk)")
+            have_wrk = shutil.which("wrk") is not None
+            if args.client == "wrk" and not have_wrk:
+                raise SystemExit("--client wrk needs wrk on PATH (apt-get install wrk)")
+            if args.client == "wrk" or (args.client == "auto" and have_wrk):
                 burst_stats, burst_fail = wrk_burst(base, articles, min(args.wrk_seconds, 120), conc, Path(tmp)), []
             else:
                 burst_stats, burst_fail = asyncio.run(burst(base, articles, n, conc))

@@ -90,6 +90,26 @@ class Bench:
             **extra,
         })
 
+    def with_block(self, X, block):
+        """Both text scorers refitted on the shipped folds with ``block`` beside the n-grams ``X``
+        (the model's own ``_fit_scorers``: the extra columns get no NB ratio). Returns the
+        out-of-fold stacker inputs (with the shipped memory features) and a function giving the
+        same inputs for other articles: ``dev_inputs(X_dev, block_dev, memory_dev)``."""
+        from scipy import sparse
+
+        A = sparse.hstack([X, block], format="csr")
+        oof = np.zeros((len(self.y), 2))
+        for train_idx, held_idx in self.folds:
+            for k, (coef, bias) in enumerate(self.model._fit_scorers(A[train_idx], self.y[train_idx])):
+                oof[held_idx, k] = A[held_idx] @ coef + bias
+        final = self.model._fit_scorers(A, self.y)
+
+        def dev_inputs(X_dev, block_dev, memory_dev):
+            A_dev = sparse.hstack([X_dev, block_dev], format="csr")
+            return np.column_stack([*(A_dev @ coef + bias for coef, bias in final), memory_dev])
+
+        return np.column_stack([oof, self.inputs["text"][:, 2:]]), dev_inputs
+
     def signals(self, arts) -> np.ndarray:
         """The model's signal features, unscaled (one column per ``MODEL_FEATURES`` name)."""
         return self.model.signals_.counts_matrix([analyse(a.full_text)[1] for a in arts])
@@ -121,23 +141,15 @@ def stackers(b: Bench) -> None:
 
 def views(b: Bench) -> None:
     """Extra copies of the body n-grams for one part of the article, refitting both text scorers
-    (the model's own ``_fit_scorers``: the extra columns, past the body n-grams, get no NB ratio)."""
-    from scipy import sparse
-
+    (``Bench.with_block``)."""
     train, dev = b.train, [a.without_outlet() for a in b.dev]
     _, analysed, X = b.judge._features(train)
     _, analysed_dev, X_dev = b.judge._features(dev)
-    words, memory, memory_dev = b.model.vectorizer_, b.inputs["text"][:, 2:], b.dev_inputs["text"][:, 2:]
-    scorers = b.model._fit_scorers
+    words, memory_dev = b.model.vectorizer_, b.dev_inputs["text"][:, 2:]
 
     def run(name, block, block_dev):
-        A, A_dev = sparse.hstack([X, block], format="csr"), sparse.hstack([X_dev, block_dev], format="csr")
-        oof = np.zeros((len(b.y), 2))
-        for train_idx, held_idx in b.folds:
-            for k, (coef, bias) in enumerate(scorers(A[train_idx], b.y[train_idx])):
-                oof[held_idx, k] = A[held_idx] @ coef + bias
-        final = np.column_stack([A_dev @ coef + bias for coef, bias in scorers(A, b.y)])
-        b.row(name, np.column_stack([oof, memory]), np.column_stack([final, memory_dev]))
+        Z, dev_inputs = b.with_block(X, block)
+        b.row(name, Z, dev_inputs(X_dev, block_dev, memory_dev))
 
     def around(arts, analysed_arts, kinds, pad=150):
         out = []
@@ -409,24 +421,14 @@ def posts(b: Bench) -> None:
     def scaled(F_):
         return sparse.csr_matrix(np.clip((F_ - mu) / sd, -5, 5) * weight)
 
-    A = sparse.hstack([X, scaled(F)], format="csr")
     emit({"run": "articles with an own post", "train": int(F[:, 0].sum()), "train_fake_share_with": round(float(b.y[F[:, 0] > 0].mean()), 3),
           "train_fake_share_without_quote_or_post": round(float(b.y[F[:, 2] == 0].mean()), 3)})
-    oof = np.zeros((len(b.y), 2))
-    for train_idx, held_idx in b.folds:
-        for k, (coef, bias) in enumerate(b.model._fit_scorers(A[train_idx], b.y[train_idx])):
-            oof[held_idx, k] = A[held_idx] @ coef + bias
-    final = b.model._fit_scorers(A, b.y)
-    memory = b.inputs["text"][:, 2:]  # the shipped out-of-fold story-memory features
-    w, p_oof = _stacker(np.column_stack([oof, memory]), b.y)
+    Z, dev_inputs = b.with_block(X, scaled(F))
     for name, arts in (("dev", b.dev), ("dev retouched", restyled(b.dev, how="retouch")), ("dev rewritten", restyled(b.dev, how="rewrite"))):
         arts = [a.without_outlet() for a in arts]
         _, analysed_dev, X_dev = b.judge._features(arts)
-        memory_dev = b.model.neighbour_features(X_dev)
         b.report(f"shipped, {name}", b.model.oof_text_, b.model.predict(X_dev, [None] * len(arts), True)[0])
-        A_dev = sparse.hstack([X_dev, scaled(block(arts, analysed_dev))], format="csr")
-        Z = np.column_stack([np.column_stack([A_dev @ coef + bias for coef, bias in final]), memory_dev])
-        b.report(f"+ own posts, {name}", p_oof, 1 / (1 + np.exp(-(Z @ w[:-1] + w[-1]))))
+        b.row(f"+ own posts, {name}", Z, dev_inputs(X_dev, scaled(block(arts, analysed_dev)), b.model.neighbour_features(X_dev)))
 
 
 def pairs(b: Bench) -> None:
@@ -435,8 +437,7 @@ def pairs(b: Bench) -> None:
     the people named in the headline and lead (each word of a full name) with the claim words
     there (the private-matter and public-event lexicons), and the pairs of people, as one more
     binary TF-IDF block beside the n-grams (refitting both text scorers on the shipped folds);
-    scored on dev and both restyle stress tests."""
-    from scipy import sparse
+    scored on dev and the rewrite stress test."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from rumorlens.model.robustness import restyled
@@ -457,24 +458,16 @@ def pairs(b: Bench) -> None:
 
     train = b.train
     _, _, X = b.judge._features(train)
-    memory = b.inputs["text"][:, 2:]
+    dev_sets = [(name, [a.without_outlet() for a in arts]) for name, arts in (("dev", b.dev), ("dev rewritten", restyled(b.dev, how="rewrite")))]
+    dev_X = {name: b.judge._features(arts)[2] for name, arts in dev_sets}  # the same for every variant
     for weight, lead_chars, people_pairs in ((0.5, 600, True), (0.3, 600, True), (0.5, 600, False), (0.5, 1500, True)):
         vec = TfidfVectorizer(analyzer=lambda toks: toks, min_df=3, binary=True, sublinear_tf=True)
-        P = vec.fit_transform([crosses(a, lead_chars, people_pairs) for a in train]) * weight
-        A = sparse.hstack([X, P], format="csr")
-        oof = np.zeros((len(b.y), 2))
-        for train_idx, held_idx in b.folds:
-            for k, (coef, bias) in enumerate(b.model._fit_scorers(A[train_idx], b.y[train_idx])):
-                oof[held_idx, k] = A[held_idx] @ coef + bias
-        final = b.model._fit_scorers(A, b.y)
-        w, p_oof = _stacker(np.column_stack([oof, memory]), b.y)
+        Z, dev_inputs = b.with_block(X, vec.fit_transform([crosses(a, lead_chars, people_pairs) for a in train]) * weight)
         name = f"+ who x what x{weight}, first {lead_chars} characters" + (", + pairs of people" if people_pairs else "")
-        for dev_name, arts in (("dev", b.dev), ("dev rewritten", restyled(b.dev, how="rewrite"))):
-            arts = [a.without_outlet() for a in arts]
-            _, _, X_dev = b.judge._features(arts)
-            A_dev = sparse.hstack([X_dev, vec.transform([crosses(a, lead_chars, people_pairs) for a in arts]) * weight], format="csr")
-            Z = np.column_stack([np.column_stack([A_dev @ coef + bias for coef, bias in final]), b.model.neighbour_features(X_dev)])
-            b.report(f"{name}, {dev_name}", p_oof, 1 / (1 + np.exp(-(Z @ w[:-1] + w[-1]))), n_cross_features=len(vec.vocabulary_))
+        for dev_name, arts in dev_sets:
+            X_dev = dev_X[dev_name]
+            block_dev = vec.transform([crosses(a, lead_chars, people_pairs) for a in arts]) * weight
+            b.row(f"{name}, {dev_name}", Z, dev_inputs(X_dev, block_dev, b.model.neighbour_features(X_dev)), n_cross_features=len(vec.vocabulary_))
 
 
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "cuts": cuts, "noise": noise,

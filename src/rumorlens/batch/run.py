@@ -76,12 +76,11 @@ def run_batch(
         # fail fast on a bad --model (or one without a reader, or no torch), before any engine
         # starts; Spark and Ray workers load the reader themselves, so their driver only checks it
         judge = load_judge(model_dir, accurate and engine == "local")
+        version = judge.version
         if accurate and engine != "local":
             from ..model.accurate import AccurateJudge
 
             version = AccurateJudge.version_of(judge)
-        else:
-            version = judge.version
     except ModelError as err:
         raise UsageError(err.code, **err.fields) from None
     size, total = plan_rows_per_partition(specs, partitions, rows_per_partition)

@@ -28,7 +28,7 @@ from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_t
 from .explain import MAX_REASONS
 from .judge import Judge
 from .neighbours import N_FEATURES
-from .reader import READER_PACKAGES, Reader, missing_extra, reader_text
+from .reader import Reader, missing_extra, missing_package, reader_text
 
 ACCURATE_DIR = "accurate"
 STACKER_FILE = "stacker.json"
@@ -78,7 +78,7 @@ class AccurateJudge(Judge):
         torch or the reader's weights (about 8 s and 800 MB): for a driver whose workers load
         the reader themselves (``batch --engine spark|ray --accurate``). A damaged
         reader.safetensors is then found by the workers."""
-        missing = _missing_package()
+        missing = missing_package()
         if missing:
             raise missing_extra(missing)
         where, stacker = cls.stacker_of(base)
@@ -91,7 +91,7 @@ class AccurateJudge(Judge):
     def unavailable(base_path: str | Path | None) -> str | None:
         """Why ``from_judge`` would fail, found without importing torch or reading the reader
         (for a server's /healthz): the message of the error it would raise, or None."""
-        missing = _missing_package()
+        missing = missing_package()
         if missing:
             return str(missing_extra(missing))
         if base_path is not None and not (Path(base_path) / ACCURATE_DIR / STACKER_FILE).is_file():
@@ -227,13 +227,6 @@ def fit_accurate(
     stacker["digest"] = digest
     (out / STACKER_FILE).write_text(json.dumps(stacker, indent=2, sort_keys=True), encoding="utf-8")
     return AccurateJudge(judge, reader, stacker, out)
-
-
-def _missing_package() -> str | None:
-    """The first package of the accurate extra that is not installed (found, not imported)."""
-    import importlib.util
-
-    return next((name for name in READER_PACKAGES if importlib.util.find_spec(name) is None), None)
 
 
 def _version(base: Judge, stacker: dict) -> str:

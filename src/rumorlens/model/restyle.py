@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 
+from ..signals import find_signals
 from ..signals.lexicon import SENSATIONAL_WORDS
 
 # Loaded word -> a neutral word that keeps the sentence grammatical enough.
@@ -192,13 +193,10 @@ TABLOID_SOURCES = ("an insider", "a pal", "a source close to the star", "a well-
 def reattribute(title: str, text: str, subjects: tuple[str, ...], verb: str, seed: int = 0) -> tuple[str, str]:
     """Every unnamed-source attribution in ``text`` retold as one of ``subjects`` (in turn, from
     ``seed``) with ``verb``: "an insider told Star" -> "a person familiar with the matter told Star"."""
-    from ..signals import analyse
-
-    head = f"{title}\n" if title else ""
-    sources = [s for s in analyse(head + text)[0] if s.kind == "anonymous_source" and s.start >= len(head)]
+    sources = [s for s in find_signals(text) if s.kind == "anonymous_source"]  # spans never cross a line
     out, last = [], 0
     for i, s in enumerate(sources):
-        a, b = s.start - len(head), s.end - len(head)
+        a, b = s.start, s.end
         if a < last:
             continue
         said, who = text[a:b], subjects[(seed + i) % len(subjects)]

@@ -127,7 +127,6 @@ _SOURCE_QUAL = re.compile(
     r"(?i:\b(?:close\s+to|familiar\s+with|knowledge\s+of|knowledgeable|briefed|in\s+the\s+know|connected\s+to|"
     r"inner\s+circle|camp|entourage|who\s+knows?|spoken|talked|anonymity|named|identified|inside)\b)"
 )
-_GENERIC_PEOPLE = frozenset(L.GENERIC_PEOPLE)
 # the first word of such a qualifier, matched where the word for people ends (cheap: anchored)
 _GENERIC_NEXT = re.compile(r"\s+(?i:close|familiar|with|knowledgeable|briefed|in|connected|who|inside|of|very)\b")
 # Plural sources need no determiner ("Sources say", "People close to the star say").
@@ -482,7 +481,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
             elif k == "sensational":
                 append(_sig(text, "sensational", s, e, WEIGHTS["sensational"], f"loaded word: {w.lower()}"))
             elif k in ("anon", "anon_generic"):
-                anon_hits.append((s, e, w))
+                anon_hits.append((s, e, w, k == "anon_generic"))
             elif k == "learned":
                 learned_hits.append((s, e))
             elif k == "denial":
@@ -523,9 +522,8 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
 
     # anonymous sources, anchored on their noun
     anon_spans: list[tuple[int, int]] = []
-    for s, e, noun in anon_hits:
+    for s, e, noun, generic in anon_hits:  # generic: "a person", "those", only with a qualifier that says so
         nl_ = " ".join(noun.lower().split())
-        generic = nl_ in _GENERIC_PEOPLE  # "a person", "those": only with a qualifier that says so
         if generic and not _GENERIC_NEXT.match(text, e):
             continue  # most "people" and "those" are just people: skip them cheaply
         lo = _sentence_start(text, max(0, s - 48), s)
@@ -542,9 +540,8 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         else:
             d = _DET_BEFORE.search(text, lo, s)
             citing = None
-            if not generic:
-                citing = _CITING_BEFORE.search(text, lo, d.start()) if d is not None else (
-                    _CITING_BEFORE.search(text, lo, s) if nl_ in ("sources", "insiders") else None)
+            if not generic and (d is not None or nl_ in ("sources", "insiders")):
+                citing = _CITING_BEFORE.search(text, lo, d.start() if d is not None else s)
             if citing is not None:
                 # "citing a source", "which cited an unnamed insider": no verb of its own
                 q = _ACC_TAIL.match(text, e)
