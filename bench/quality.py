@@ -145,12 +145,19 @@ def lengths(judge: Judge, dev) -> None:
         arts = dev if limit is None else [replace(a, text=shorten(a.text, limit)) for a in dev]
         if not headline:  # pasted text, or a collection that keeps only the body
             arts = [replace(a, title="") for a in arts]
-        p = judge.predict_proba(arts, text_only=True)
-        m = metrics(y, p, cut)
         name = f"dev cut to {limit} characters" if limit else "dev as it is"
-        emit({"run": name + ("" if headline else ", no headline"), "model": judge.version,
-              "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1_text_only": round(m["macro_f1"], 4),
-              "roc_auc_text_only": round(m["roc_auc"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
+        # headline-less articles get their own stacker; the "main stacker" row is without it
+        own = judge.model.untitled_cal_
+        for stacker in (("own", "main") if not headline and own else ("",)):
+            judge.model.untitled_cal_ = None if stacker == "main" else own
+            try:
+                p = judge.predict_proba(arts, text_only=True)
+            finally:
+                judge.model.untitled_cal_ = own
+            m = metrics(y, p, cut)
+            emit({"run": name + ("" if headline else ", no headline") + (f", {stacker} stacker" if stacker else ""), "model": judge.version,
+                  "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1_text_only": round(m["macro_f1"], 4),
+                  "roc_auc_text_only": round(m["roc_auc"], 4), "ece_text_only": round(m["ece"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
 
 
 def main() -> None:

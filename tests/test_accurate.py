@@ -32,11 +32,15 @@ def labelled():
     return [a for a in arts if a.label == "fake"][:120] + [a for a in arts if a.label == "real"][:120]
 
 
+def write_feed(path: Path, articles) -> Path:
+    path.write_text("".join(json.dumps({"title": a.title, "text": a.text, "url": a.url, "label": a.label}) + "\n" for a in articles), encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
 def trained_dir(tmp_path_factory, labelled) -> Path:
     """``rumorlens train --accurate`` as a user runs it, on the 240 articles."""
-    data = tmp_path_factory.mktemp("accurate-data") / "train240.jsonl"
-    data.write_text("".join(json.dumps({"title": a.title, "text": a.text, "url": a.url, "label": a.label}) + "\n" for a in labelled), encoding="utf-8")
+    data = write_feed(tmp_path_factory.mktemp("accurate-data") / "train240.jsonl", labelled)
     out = tmp_path_factory.mktemp("accurate-model") / "m"
     result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out), "--accurate", "--epochs", "1", "--json"], catch_exceptions=False)
     assert result.exit_code == 0, result.stderr
@@ -91,9 +95,49 @@ def test_train_accurate_writes_a_reader_and_reports_both_modes(trained_dir):
     assert stacker["base_model_version"] == meta["model_version"]
     assert meta["accurate"]["model_version"] == f"{meta['model_version']}+reader-{stacker['digest']}"
     assert stacker["n_tuned"] + stacker["n_stacked"] == 240
-    for mode in ("text", "full"):
+    for mode in ("text", "full", "text_untitled", "full_untitled"):
         assert len(stacker[mode]["weights"]) == 7  # 2 scorers, 3 memory features, the reader, intercept
         assert 0 < stacker[mode]["threshold"] < 1
+    reader = json.loads((trained_dir / "accurate" / "reader.json").read_text())
+    assert reader["tuned_on"] == stacker["n_tuned"] and len(reader["tuned_digest"]) == 16
+
+
+def test_articles_without_a_headline_get_the_accurate_headline_less_stacker(trained_dir, labelled):
+    from dataclasses import replace
+
+    from rumorlens.model.classifier import _sigmoid
+    from rumorlens.model.judge import Judge
+
+    judge = Judge.load(trained_dir).accurate()
+    arts = [replace(a, title="") for a in labelled[::24]]
+    p = judge.predict_proba(arts, text_only=True)
+    _, _, X = judge._features(arts)
+    _, scores = judge.model.predict(X, [None] * len(arts), True)
+    Z = np.column_stack([scores, judge.model.neighbour_features(X), judge.reader_logits(arts)])
+    for mode, close in (("text_untitled", True), ("text", False)):
+        w = np.asarray(judge.stacker[mode]["weights"])
+        assert np.allclose(p, _sigmoid(Z @ w[:-1] + w[-1])) == close
+    verdict = next(judge.judge_many(arts[:1], text_only=True))
+    assert any("fine-tuned language model" in r for r in verdict.reasons)
+
+
+def test_train_reuses_a_tuned_reader_only_on_the_data_it_was_tuned_on(trained_dir, labelled, tmp_path):
+    """``train --accurate --reader``: the stacker is refitted around the same reader in seconds;
+    a reader tuned on other articles, or --reader without --accurate, is refused (exit 2)."""
+    data = write_feed(tmp_path / "same.jsonl", labelled)
+    out = tmp_path / "again"
+    result = cli("train", "--data", data, "--out", out, "--accurate", "--reader", trained_dir / "accurate", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert (out / "accurate" / "reader.safetensors").read_bytes() == (trained_dir / "accurate" / "reader.safetensors").read_bytes()
+    before = json.loads((trained_dir / "accurate" / "stacker.json").read_text())
+    again = json.loads((out / "accurate" / "stacker.json").read_text())
+    assert np.allclose(again["text"]["weights"], before["text"]["weights"], atol=1e-3)  # same folds, same reader
+    other = write_feed(tmp_path / "other.jsonl", labelled[:100] + labelled[-100:])
+    result = cli("train", "--data", other, "--out", tmp_path / "other", "--accurate", "--reader", trained_dir / "accurate")
+    assert result.exit_code == 2 and "[RL028]" in result.stderr and "drop --reader" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = cli("train", "--data", data, "--out", tmp_path / "x", "--reader", trained_dir / "accurate")
+    assert result.exit_code == 2 and "[RL042]" in result.stderr and "add --accurate" in result.stderr
 
 
 def test_check_accurate_gives_stacked_verdicts_with_the_readers_reason(trained_dir, labelled, tmp_path):

@@ -91,6 +91,43 @@ def test_model_save_load_round_trip_gives_identical_probabilities(tiny_articles,
     assert np.array_equal(Judge.load(tmp_path / "m2").predict_proba(tiny_articles), after)
 
 
+def test_model_articles_without_a_headline_are_scored_by_their_own_stacker(tiny_articles, tmp_path):
+    """A headline-less article's scorer and memory inputs go through the stacker fitted on the
+    headline-less copies of the training folds; articles with a headline, alone or in the same
+    batch, keep the main stacker, and the words in the reasons follow the stacker used."""
+    from dataclasses import replace
+
+    from rumorlens.model.classifier import _sigmoid
+
+    fitted = Judge.fit(tiny_articles, folds=2)
+    model = fitted.model
+    assert set(model.untitled_cal_) == {"text", "full"} and model.untitled_cal_["text"].shape == model.text_cal_.shape
+    untitled = [replace(a, title="") for a in tiny_articles]
+    own = fitted.predict_proba(untitled, text_only=True)
+    _, _, X = fitted._features(untitled)
+    _, scores = model.predict(X, [None] * len(untitled), True)
+    w = model.untitled_cal_["text"]
+    assert np.allclose(own, _sigmoid(np.column_stack([scores, model.neighbour_features(X)]) @ w[:-1] + w[-1]))
+    titled = fitted.predict_proba(tiny_articles, text_only=True)
+    cal, model.untitled_cal_ = model.untitled_cal_, None
+    try:
+        assert not np.allclose(fitted.predict_proba(untitled, text_only=True), own)  # the main stacker would say otherwise
+        assert np.array_equal(fitted.predict_proba(tiny_articles, text_only=True), titled)  # and headlined ones never use it
+    finally:
+        model.untitled_cal_ = cal
+    mixed = fitted.predict_proba([tiny_articles[0], untitled[1], untitled[2], tiny_articles[3]], text_only=True)
+    assert np.allclose(mixed, [titled[0], own[1], own[2], titled[3]])
+    contrib = fitted._term_contributions(X, untitled, True)
+    n = fitted._n_words
+    assert np.allclose(contrib.toarray(), X[:, :n].multiply(model.untitled_term_weights(True)[:n]).toarray())
+    loaded = Judge.load(fitted.save(tmp_path / "m", model_version="t"))
+    assert np.allclose(loaded.predict_proba(untitled, text_only=True), own, atol=1e-4)
+    assert np.allclose(loaded.predict_proba(untitled), fitted.predict_proba(untitled), atol=1e-4)
+    # trained without it, the model has none and scores every article with the main stacker
+    plain = Judge.fit(tiny_articles, folds=2, untitled_stacker=False)
+    assert plain.model.untitled_cal_ is None and "text_cal_untitled" not in plain.model.to_arrays()[1]
+
+
 def test_model_dir_holds_only_json_and_npz(tiny_model_dir):
     files = sorted(p.name for p in tiny_model_dir.iterdir())
     assert files == ["arrays.npz", "meta.json", "outlets.json", "vocab.json.gz"]
@@ -229,24 +266,27 @@ def test_model_signal_exclude_leaves_a_family_out_and_survives_saving(tiny_artic
 
 
 def test_model_saved_before_a_setting_existed_loads_as_it_was_with_its_fingerprint(tiny_articles, tmp_path):
-    """A model directory whose settings lack keys added later (tone_blind, signal_exclude) loads
+    """A model directory whose settings lack keys added later (tone_blind, signal_exclude,
+    untitled_stacker) loads
     with the behaviour it had, and adding those settings did not change its fingerprint."""
     import json
 
     from rumorlens.model.persist import fit_digest
 
-    fitted = Judge.fit(tiny_articles, folds=2, tone_blind=False)
+    later = ("tone_blind", "signal_exclude", "untitled_stacker")
+    fitted = Judge.fit(tiny_articles, folds=2, tone_blind=False, untitled_stacker=False)
     out = fitted.save(tmp_path / "old", model_version="old")
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text())
-    for key in ("tone_blind", "signal_exclude"):
+    for key in later:
         meta["config"]["settings"].pop(key)
     meta_path.write_text(json.dumps(meta))
     # the fingerprint such a model was given when it was saved, before the keys existed
     config, arrays, vocab, _ = fitted.model.to_arrays()
-    config["settings"] = {k: v for k, v in config["settings"].items() if k not in ("tone_blind", "signal_exclude")}
+    config["settings"] = {k: v for k, v in config["settings"].items() if k not in later}
     old = Judge.load(out)
     assert old.model.settings["tone_blind"] is False and old.model.settings["signal_exclude"] == []
+    assert old.model.settings["untitled_stacker"] is False and old.model.untitled_cal_ is None
     assert old.fingerprint() == fit_digest(arrays, vocab, config) == fitted.fingerprint()
     assert np.allclose(old.predict_proba(tiny_articles), fitted.predict_proba(tiny_articles), atol=1e-5)
 

@@ -33,6 +33,7 @@ ERRORS: dict[str, str] = {
     "RL024": "{where}: no labelled records (label must be 'fake' or 'real'); evaluation needs labels",
     "RL026": "{where}: model has no accurate-mode reader (accurate/stacker.json); train one with `rumorlens train --accurate` or drop --accurate",
     "RL027": "{where}: the accurate-mode reader was stacked on model {stacked_on}, not on {found}; retrain it with `rumorlens train --accurate`",
+    "RL028": "{where}: this reader was tuned on {detail}, not on the training folds of this data; drop --reader to tune one on it",
     # -- store ----------------------------------------------------------------------------
     "RL030": "cannot open database {url} ({detail}); check the URL, that the server is running and that you may connect",
     "RL031": "database {url} is locked by another process; wait for it to finish or use another --db",

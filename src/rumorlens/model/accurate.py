@@ -26,7 +26,7 @@ from ..article import Article
 from ..errors import ModelError
 from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_thresholds
 from .explain import MAX_REASONS
-from .judge import Judge
+from .judge import Judge, untitled_mask
 from .neighbours import N_FEATURES
 from .reader import Reader, missing_extra, missing_package, reader_text
 
@@ -63,7 +63,7 @@ class AccurateJudge(Judge):
         width = len(base.model.scorers(True)) + (N_FEATURES if base.model.neighbours_ is not None else 0) + 2
         try:
             stacker = json.loads((where / STACKER_FILE).read_text(encoding="utf-8"))
-            for mode in MODES.values():
+            for mode in [*MODES.values(), *(f"{m}_untitled" for m in MODES.values() if f"{m}_untitled" in stacker)]:
                 if np.asarray(stacker[mode]["weights"], dtype=float).shape != (width,):
                     raise ValueError(f"{mode} stacker has {len(stacker[mode]['weights'])} weights, the model needs {width}")
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -124,28 +124,38 @@ class AccurateJudge(Judge):
         _, scores = self.model.predict(X, [a.url for a in articles], text_only)
         Z = np.column_stack([scores, self.model.neighbour_features(X), self.reader_logits(articles)])
         w = np.asarray(self.stacker[MODES[text_only]]["weights"])
-        return _sigmoid(Z @ w[:-1] + w[-1])
+        own = self.stacker.get(f"{MODES[text_only]}_untitled")
+        untitled = untitled_mask(articles)
+        if own is None or not untitled.any():
+            return _sigmoid(Z @ w[:-1] + w[-1])
+        W = np.where(untitled[:, None], np.asarray(own["weights"])[None, :], w[None, :])  # as RumorModel.stackers
+        return _sigmoid((Z * W[:, :-1]).sum(axis=1) + W[:, -1])
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
         part = self.stacker[MODES[text_only]]
         return cut_at(part["threshold"], part.get("prevalence_thresholds"), self.model.outlets_.base_rate_, prevalence)
 
-    def _term_weights(self, text_only: bool) -> np.ndarray:
+    def _term_weights(self, text_only: bool, untitled: bool = False) -> np.ndarray | None:
         cache = self.__dict__["_term_weights_cache"]
-        if text_only not in cache:
-            cache[text_only] = self.model.combined_weights(text_only, self.stacker[MODES[text_only]]["weights"])
-        return cache[text_only]
+        key = (text_only, untitled)
+        if key not in cache:
+            part = self.stacker.get(MODES[text_only] + ("_untitled" if untitled else ""))
+            cache[key] = None if part is None else self.model.combined_weights(text_only, part["weights"])
+        return cache[key]
+
+    def _untitled_term_weights(self, text_only: bool) -> np.ndarray | None:
+        return self._term_weights(text_only, untitled=True)
 
     def _judge_batch(self, batch, text_only, explain, memory, prevalence=None):
         verdicts = list(super()._judge_batch(batch, text_only, explain, memory, prevalence))
         if not explain:
             yield from verdicts
             return
-        w_reader = float(self.stacker[MODES[text_only]]["weights"][-2])
-        centre = float(self.stacker[MODES[text_only]].get("reader_centre", 0.0))
         # the reader read this batch for p_fake a moment ago: its logits come from the cache
-        for verdict, z in zip(verdicts, self.reader_logits(batch)):
-            yield _with_reader_reason(verdict, w_reader * (float(z) - centre))
+        for verdict, z, untitled in zip(verdicts, self.reader_logits(batch), untitled_mask(batch)):
+            part = self.stacker[MODES[text_only]]
+            part = self.stacker.get(f"{MODES[text_only]}_untitled", part) if untitled else part
+            yield _with_reader_reason(verdict, float(part["weights"][-2]) * (float(z) - float(part.get("reader_centre", 0.0))))
 
 
 def reader_reason(push: float) -> str:
@@ -183,7 +193,9 @@ def fit_accurate(
     """Tune a reader on all of ``judge``'s training folds but the last and fit the stacker on
     the last; save both under ``out``/accurate. ``judge`` must be freshly fitted on ``articles``
     (``Judge.fit``: its out-of-fold stacker inputs are in memory, not in saved models).
-    ``reader``: an already tuned one (on the same folds) to stack instead of tuning anew.
+    ``reader``: an already tuned one to stack instead of tuning anew (``rumorlens train --reader``);
+    it must have been tuned on these articles' tuning folds (RL028 otherwise: its
+    ``tuned_digest``, or for readers saved before it had one, their number).
     ``augment``: tune on ``restyle.random_restyle`` copies (same label, tone at random), so the
     reader learns that tone is not evidence; the stacker is fitted on the articles as they are."""
     from sklearn.linear_model import LogisticRegression
@@ -196,9 +208,11 @@ def fit_accurate(
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
     if len(y) != len(inputs["text"]):
         raise ValueError("articles are not the ones the judge was fitted on")
-    s = judge.model.settings
-    tune_idx, held_idx = list(StratifiedKFold(int(s["folds"]), shuffle=True, random_state=int(s["seed"])).split(y, y))[-1]
-    if reader is None:
+    tune_idx, held_idx = tuning_split(labelled, judge.model.settings)
+    tuned_digest = articles_digest([labelled[i] for i in tune_idx])
+    if reader is not None:
+        check_reusable(reader, tuned_digest, len(tune_idx))
+    else:
         reader = Reader(tuned_layers, max_length, threads=threads)
         progress("reading with the frozen layers")
         states = reader.frozen_states(tuning_texts([labelled[i] for i in tune_idx], augment))
@@ -206,13 +220,22 @@ def fit_accurate(
         reader.fit(states, y[tune_idx], epochs=epochs, batch=batch, lr=lr, log=log)
         reader.trained["augmented"] = augment
         del states
+    reader.trained["tuned_digest"] = tuned_digest
     progress("reading the held-out fold")
-    z = reader.logits(tuning_texts([labelled[i] for i in held_idx], augment=False))
+    held = [labelled[i] for i in held_idx]
+    z = reader.logits(tuning_texts(held, augment=False))
+    read = {mode: z for mode in MODES.values()}
+    if "text_untitled" in inputs:  # the fast model has a headline-less stacker: so does this mode
+        progress("reading the held-out fold without headlines")
+        z_untitled = z.copy()
+        titled = [j for j, a in enumerate(held) if a.title]
+        z_untitled[titled] = reader.logits([reader_text("", held[j].text) for j in titled])
+        read.update({f"{mode}_untitled": z_untitled for mode in MODES.values()})
     y_held = y[held_idx]
     base_rate = judge.model.outlets_.base_rate_
     stacker: dict = {"base_model_version": judge.meta.get("model_version"), "n_tuned": int(len(tune_idx)), "n_stacked": int(len(held_idx))}
     cv = StratifiedKFold(5, shuffle=True, random_state=7)
-    for mode in MODES.values():
+    for mode, z in read.items():
         Z = np.column_stack([inputs[mode][held_idx], z])
         w, _ = _stacker(Z, y_held)
         # the stacker's own out-of-fold p (nested): what its cut and prevalence table are chosen on
@@ -227,6 +250,40 @@ def fit_accurate(
     stacker["digest"] = digest
     (out / STACKER_FILE).write_text(json.dumps(stacker, indent=2, sort_keys=True), encoding="utf-8")
     return AccurateJudge(judge, reader, stacker, out)
+
+
+def tuning_split(labelled: Sequence[Article], settings: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(tuning rows, held rows): the fast model's folds but the last, and the last."""
+    from sklearn.model_selection import StratifiedKFold
+
+    y = np.array([a.label == "fake" for a in labelled], dtype=int)
+    return list(StratifiedKFold(int(settings["folds"]), shuffle=True, random_state=int(settings["seed"])).split(y, y))[-1]
+
+
+def reader_fits(reader: Reader, articles: Sequence[Article], settings: dict) -> None:
+    """``check_reusable`` before any fitting: RL028 unless ``reader`` was tuned on the tuning
+    folds a model fitted on ``articles`` with ``settings`` would have."""
+    labelled = [a for a in articles if a.label in ("fake", "real")]
+    tune_idx, _ = tuning_split(labelled, settings)
+    check_reusable(reader, articles_digest([labelled[i] for i in tune_idx]), len(tune_idx))
+
+
+def articles_digest(articles: Sequence[Article]) -> str:
+    """Which articles a reader was tuned on, order aside (their content ids' sha256, 16 hex digits)."""
+    from ..article import content_id
+
+    ids = sorted(content_id(a.title, a.text) for a in articles)
+    return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+
+def check_reusable(reader: Reader, tuned_digest: str, n_tuned: int) -> None:
+    """RL028 unless ``reader`` was tuned on the articles ``tuned_digest`` names: stacked on
+    articles it had read, its log-odds would look better than they are."""
+    known = reader.trained.get("tuned_digest")
+    if known is not None and known != tuned_digest:
+        raise ModelError("RL028", where=str(reader.path or "the reader"), detail=f"other articles (digest {known}, these folds' is {tuned_digest})")
+    if known is None and reader.trained.get("tuned_on") != n_tuned:
+        raise ModelError("RL028", where=str(reader.path or "the reader"), detail=f"{reader.trained.get('tuned_on', 'an unknown number of')} articles, these folds hold {n_tuned}")
 
 
 def _version(base: Judge, stacker: dict) -> str:

@@ -9,6 +9,7 @@ from itertools import islice
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 from ..article import Article
 from ..corpus.memory import Memory, OutletRecord, wilson_interval
@@ -86,10 +87,14 @@ class Judge:
                 aug_texts.append(f"{title}\n{body}" if title else body)
                 aug_titles.append(title)
             augmented = (aug_texts, aug_titles, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
+        untitled = None
+        if settings.get("untitled_stacker", True):
+            progress("finding signals without the headlines")
+            untitled = ([a.text for a in labelled], [analyse(a.text)[1] if a.title else c for a, c in zip(labelled, counts)])
         urls = [None if text_only else a.url for a in labelled]
         titles = [a.title for a in labelled]
         try:
-            model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, progress=progress)
+            model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, untitled=untitled, progress=progress)
         except ValueError as exc:
             if "no terms remain" in str(exc) or "empty vocabulary" in str(exc):
                 raise InputError("RL025", detail=str(exc).rstrip(".")) from None
@@ -189,7 +194,7 @@ class Judge:
         texts, analysed, X = self._features(batch)
         probs = self.model.rebase(self._probabilities(batch, X, text_only), prevalence)
         threshold = self.threshold(text_only, prevalence)
-        contrib = self._term_contributions(X, text_only) if explain else None
+        contrib = self._term_contributions(X, batch, text_only) if explain else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
         for i, article in enumerate(batch):
             p = float(probs[i])
@@ -225,7 +230,7 @@ class Judge:
     def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
         """p_fake at the training share, for ``X`` from ``_features`` (``AccurateJudge`` adds its
         reader here)."""
-        return self.model.predict(X, [a.url for a in articles], text_only)[0]
+        return self.model.predict(X, [a.url for a in articles], text_only, untitled_mask(articles))[0]
 
     def _term_weights(self, text_only: bool) -> np.ndarray:
         """Each feature's weight in the calibrated log-odds (for the words in the reasons)."""
@@ -252,9 +257,21 @@ class Judge:
         low, high = wilson_interval(k, n)
         return OutletRecord(outlet=outlet, n=n, n_fake=k, fake_rate=k / n, ci_low=low, ci_high=high, source="training data")
 
-    def _term_contributions(self, X, text_only: bool):
+    def _untitled_term_weights(self, text_only: bool) -> np.ndarray | None:
+        """``_term_weights`` for articles without a headline (None if the model has no stacker of their own)."""
+        return self.model.untitled_term_weights(text_only)
+
+    def _term_contributions(self, X, articles: Sequence[Article], text_only: bool):
         """Per-article contribution of each body n-gram to the calibrated score (CSR)."""
-        return X[:, : self._n_words].multiply(self._term_weights(text_only)[: self._n_words]).tocsr()
+        words = X[:, : self._n_words]
+        contrib = words.multiply(self._term_weights(text_only)[: self._n_words]).tocsr()
+        untitled = untitled_mask(articles)
+        if untitled.any() and self._untitled_term_weights(text_only) is not None:
+            # headline-less articles are scored by their own stacker (``RumorModel.stackers``)
+            own = words.multiply(self._untitled_term_weights(text_only)[: self._n_words]).tocsr()
+            keep = sparse.diags((~untitled).astype(np.float32))
+            contrib = (keep @ contrib + sparse.diags(untitled.astype(np.float32)) @ own).tocsr()
+        return contrib
 
     def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
         """The word n-grams in this article that pushed hardest towards its label."""
@@ -267,6 +284,11 @@ class Judge:
             return [self._terms[cols[j]] for j in order if values[j] > MIN_TERM_CONTRIBUTION], []
         order = np.argsort(values)[:TOP_TERMS]
         return [], [self._terms[cols[j]] for j in order if values[j] < -MIN_TERM_CONTRIBUTION]
+
+
+def untitled_mask(articles: Sequence[Article]) -> np.ndarray:
+    """True for each article that came without a headline."""
+    return np.array([not a.title for a in articles], dtype=bool)
 
 
 @functools.lru_cache(maxsize=4)

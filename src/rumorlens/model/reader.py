@@ -108,6 +108,7 @@ class Reader:
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
         self.first_tuned = N_LAYERS - tuned_layers
         self.trained: dict = {}  # how fit() tuned it, written to reader.json
+        self.path: Path | None = None  # where it was loaded from
 
     # -- the network ---------------------------------------------------------------------
     def _tokens(self, texts: Sequence[str]):
@@ -255,7 +256,8 @@ class Reader:
             reader.head.load_state_dict({k[5:]: v.float() for k, v in state.items() if k.startswith("head.")})
         except (RuntimeError, KeyError) as exc:
             raise ModelError("RL021", where=str(path), detail=f"reader.safetensors does not fit the reader: {exc}") from None
-        reader.trained = {k: info[k] for k in ("tuned_on", "epochs", "batch", "lr", "seed", "augmented") if k in info}
+        reader.path = path
+        reader.trained = {k: info[k] for k in ("tuned_on", "tuned_digest", "epochs", "batch", "lr", "seed", "augmented") if k in info}
         return reader
 
 
