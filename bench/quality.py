@@ -5,7 +5,7 @@
     python bench/quality.py cv             # random vs leave-outlets-out 5-fold CV on train+dev, text only
     python bench/quality.py ablations      # retrain without each part, score on dev
     python bench/quality.py signals        # retrain without each signal family, score on dev
-    python bench/quality.py lengths        # dev cut to shorter articles (another collection's may be short)
+    python bench/quality.py lengths        # dev cut to shorter articles, and without headlines [--with-outlet] [--accurate]
     python bench/quality.py all
 
 Every row is one JSON object on stdout so the model card can quote it verbatim.
@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,9 +130,30 @@ def rewrite_parts(judge: Judge, dev) -> None:
         emit({"run": f"rewrite part: {name}", "model": judge.version, "macro_f1_text_only": round(m["macro_f1"], 4), "roc_auc_text_only": round(m["roc_auc"], 4)})
 
 
-def lengths(judge: Judge, dev) -> None:
+@contextmanager
+def main_stacker_only(judge: Judge, on: bool = True):
+    """Within it, headline-less articles are scored by the stacker fitted on articles with their
+    headlines, as before they had their own (fast model, and the accurate mode's if ``judge`` is one)."""
+    if not on:
+        yield
+        return
+    own, stacker = judge.model.untitled_cal_, getattr(judge, "stacker", None)
+    judge.model.untitled_cal_ = None
+    if stacker is not None:
+        judge.stacker = {k: v for k, v in stacker.items() if not k.endswith("_untitled")}
+    try:
+        yield
+    finally:
+        judge.model.untitled_cal_ = own
+        if stacker is not None:
+            judge.stacker = stacker
+
+
+def lengths(judge: Judge, dev, text_only: bool = True) -> None:
     """Other collections' articles are often shorter than GossipCop's crawled pages (median 2,109
-    characters on dev): each story cut to its whole leading paragraphs of at most N characters."""
+    characters on dev): each story cut to its whole leading paragraphs of at most N characters,
+    and with its headline removed (pasted text), scored by the headline-less stacker and, for
+    comparison, by the main one."""
     from dataclasses import replace
 
     import numpy as np
@@ -140,30 +162,29 @@ def lengths(judge: Judge, dev) -> None:
     from rumorlens.model.restyle import shorten
 
     y = np.array([a.label == "fake" for a in dev], dtype=int)
-    cut = judge.model.threshold(True)
+    cut = judge.threshold(text_only)
+    mode = ("text only" if text_only else "with outlet") + (", accurate" if hasattr(judge, "stacker") else "")
     for limit, headline in ((None, True), (2500, True), (1500, True), (1000, True), (600, True), (None, False), (600, False)):
         arts = dev if limit is None else [replace(a, text=shorten(a.text, limit)) for a in dev]
         if not headline:  # pasted text, or a collection that keeps only the body
             arts = [replace(a, title="") for a in arts]
         name = f"dev cut to {limit} characters" if limit else "dev as it is"
-        # headline-less articles get their own stacker; the "main stacker" row is without it
-        own = judge.model.untitled_cal_
-        for stacker in (("own", "main") if not headline and own else ("",)):
-            judge.model.untitled_cal_ = None if stacker == "main" else own
-            try:
-                p = judge.predict_proba(arts, text_only=True)
-            finally:
-                judge.model.untitled_cal_ = own
+        for stacker in ("" if headline else "own", *(() if headline else ("main",))):
+            with main_stacker_only(judge, stacker == "main"):
+                p = judge.predict_proba(arts, text_only=text_only)
             m = metrics(y, p, cut)
-            emit({"run": name + ("" if headline else ", no headline") + (f", {stacker} stacker" if stacker else ""), "model": judge.version,
-                  "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1_text_only": round(m["macro_f1"], 4),
-                  "roc_auc_text_only": round(m["roc_auc"], 4), "ece_text_only": round(m["ece"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
+            emit({"run": name + ("" if headline else ", no headline") + (f", {stacker} stacker" if stacker else ""), "mode": mode,
+                  "model": judge.version, "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1": round(m["macro_f1"], 4),
+                  "roc_auc": round(m["roc_auc"], 4), "ece": round(m["ece"], 4), "brier": round(m["brier"], 4),
+                  "share_flagged": round(float((p >= cut).mean()), 3)})
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("what", choices=["shipped", "rewrite", "lengths", "cv", "ablations", "signals", "all"])
     ap.add_argument("--model", default=None, help="score this model directory instead of the shipped one (shipped, rewrite, lengths)")
+    ap.add_argument("--with-outlet", action="store_true", help="lengths: score with the outlet (default text only)")
+    ap.add_argument("--accurate", action="store_true", help="lengths: score the accurate mode (needs the accurate extra)")
     args = ap.parse_args()
     dev = list(read_articles([DATA / "dev.jsonl"]))
     if args.what in ("shipped", "all"):
@@ -171,7 +192,8 @@ def main() -> None:
     if args.what in ("rewrite", "all"):
         rewrite_parts(Judge.load(args.model), dev)
     if args.what in ("lengths", "all"):
-        lengths(Judge.load(args.model), dev)
+        judge = Judge.load(args.model)
+        lengths(judge.accurate() if args.accurate else judge, dev, text_only=not args.with_outlet)
     if args.what in ("cv", "ablations", "signals", "all"):
         train = list(read_articles([DATA / "train.jsonl"]))
         if args.what in ("ablations", "all"):

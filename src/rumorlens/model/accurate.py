@@ -24,7 +24,7 @@ import numpy as np
 
 from ..article import Article
 from ..errors import ModelError
-from .classifier import _sigmoid, _stacker, best_threshold, cut_at, prevalence_thresholds
+from .classifier import _stacker, best_threshold, cut_at, prevalence_thresholds, row_weights, stacked
 from .explain import MAX_REASONS
 from .judge import Judge, untitled_mask
 from .neighbours import N_FEATURES
@@ -123,13 +123,8 @@ class AccurateJudge(Judge):
     def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
         _, scores = self.model.predict(X, [a.url for a in articles], text_only)
         Z = np.column_stack([scores, self.model.neighbour_features(X), self.reader_logits(articles)])
-        w = np.asarray(self.stacker[MODES[text_only]]["weights"])
         own = self.stacker.get(f"{MODES[text_only]}_untitled")
-        untitled = untitled_mask(articles)
-        if own is None or not untitled.any():
-            return _sigmoid(Z @ w[:-1] + w[-1])
-        W = np.where(untitled[:, None], np.asarray(own["weights"])[None, :], w[None, :])  # as RumorModel.stackers
-        return _sigmoid((Z * W[:, :-1]).sum(axis=1) + W[:, -1])
+        return stacked(Z, row_weights(self.stacker[MODES[text_only]]["weights"], own and own["weights"], untitled_mask(articles)))
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
         part = self.stacker[MODES[text_only]]

@@ -313,11 +313,8 @@ class RumorModel:
         """The stacker weights (scorers, memory, intercept) for each row: one row for all when
         ``untitled`` (a per-article "has no headline" mask) is None or the model has no
         headline-less stacker, else one row per article."""
-        w = self.text_cal_ if text_only else self.full_cal_
         cal = getattr(self, "untitled_cal_", None)
-        if untitled is None or not cal or not np.any(untitled):
-            return np.asarray(w)[None, :]
-        return np.where(np.asarray(untitled, dtype=bool)[:, None], cal["text" if text_only else "full"][None, :], np.asarray(w)[None, :])
+        return row_weights(self.text_cal_ if text_only else self.full_cal_, cal["text" if text_only else "full"] if cal else None, untitled)
 
     def predict(self, X_text, urls: Sequence[str | None], text_only: bool, untitled: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(p_fake, raw scores: one column per scorer) for a text block from ``features``;
@@ -329,8 +326,7 @@ class RumorModel:
         scores = np.column_stack([
             X_text @ coef[:n] + intercept + (U @ coef[n:] if U is not None else 0.0) for coef, intercept in self.scorers(text_only)])
         Z = np.column_stack([scores, self.neighbour_features(X_text)])
-        W = self.stackers(text_only, untitled)
-        return _sigmoid((Z * W[:, :-1]).sum(axis=1) + W[:, -1]), scores
+        return stacked(Z, self.stackers(text_only, untitled)), scores
 
     def threshold(self, text_only: bool, prevalence: float | None = None) -> float:
         """The p_fake cut for the label; with ``prevalence`` (the expected share of fakes where
@@ -456,6 +452,20 @@ def nb_ratio(X, y: np.ndarray, n_words: int, alpha: float = 1.0) -> np.ndarray:
     ratio = np.ones(X.shape[1], dtype=np.float32)
     ratio[:n_words] = np.log((fake / fake.sum()) / (real / real.sum()))
     return ratio
+
+
+def row_weights(main, own, untitled: np.ndarray | None) -> np.ndarray:
+    """Stacker weights per row: ``own`` for the rows ``untitled`` marks (articles without a
+    headline), ``main`` for the rest; a single row of ``main`` when no row needs ``own``."""
+    main = np.asarray(main, dtype=float)
+    if own is None or untitled is None or not np.any(untitled):
+        return main[None, :]
+    return np.where(np.asarray(untitled, dtype=bool)[:, None], np.asarray(own, dtype=float)[None, :], main[None, :])
+
+
+def stacked(Z: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """p_fake from stacker inputs ``Z`` and weights ``W`` (``row_weights``: inputs, then intercept)."""
+    return _sigmoid((Z * W[:, :-1]).sum(axis=1) + W[:, -1])
 
 
 def _stacker(Z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
