@@ -177,6 +177,12 @@ def lengths(judge: Judge, dev, text_only: bool = True) -> None:
                   "model": judge.version, "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1": round(m["macro_f1"], 4),
                   "roc_auc": round(m["roc_auc"], 4), "ece": round(m["ece"], 4), "brier": round(m["brier"], 4),
                   "share_flagged": round(float((p >= cut).mean()), 3)})
+    # a headline pasted alone: one line is read as a body without a headline
+    titled = [i for i, a in enumerate(dev) if a.title]
+    p = judge.predict_proba([replace(dev[i], text=dev[i].title, title="") for i in titled], text_only=text_only)
+    m = metrics(y[titled], p, cut)
+    emit({"run": "the headline alone", "mode": mode, "model": judge.version, "n": len(titled), "macro_f1": round(m["macro_f1"], 4),
+          "roc_auc": round(m["roc_auc"], 4), "ece": round(m["ece"], 4), "brier": round(m["brier"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
 
 
 def main() -> None:
