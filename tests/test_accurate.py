@@ -132,6 +132,8 @@ def test_train_reuses_a_tuned_reader_only_on_the_data_it_was_tuned_on(trained_di
     before = json.loads((trained_dir / "accurate" / "stacker.json").read_text())
     again = json.loads((out / "accurate" / "stacker.json").read_text())
     assert np.allclose(again["text"]["weights"], before["text"]["weights"], atol=1e-3)  # same folds, same reader
+    assert json.loads(result.stdout)["accurate"]["reader_reused"] is True
+    assert json.loads((trained_dir / "meta.json").read_text())["accurate"]["reader_reused"] is False
     other = write_feed(tmp_path / "other.jsonl", labelled[:100] + labelled[-100:])
     result = cli("train", "--data", other, "--out", tmp_path / "other", "--accurate", "--reader", trained_dir / "accurate")
     assert result.exit_code == 2 and "[RL028]" in result.stderr and "drop --reader" in result.stderr

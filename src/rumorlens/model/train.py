@@ -79,6 +79,8 @@ def train_model(
         start = time.perf_counter()
         slow = fit_accurate(judge, articles, out, progress=progress, **accurate)
         meta["accurate"] = {"model_version": slow.version, "train_seconds": round(time.perf_counter() - start, 1),
+                            # train --reader: the reader was tuned before (train_seconds is the restack alone)
+                            "reader_reused": accurate.get("reader") is not None,
                             "held_fold": {mode: slow.stacker[mode]["held_fold"] for mode in ("text", "full")}}
         if dev_articles is not None:
             progress("scoring the dev split, accurate mode")
