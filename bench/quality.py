@@ -134,13 +134,15 @@ def rewrite_parts(judge: Judge, dev) -> None:
 def main_stacker_only(judge: Judge, on: bool = True):
     """Within it, headline-less articles are scored by the stacker fitted on articles with their
     headlines, as before they had their own (fast model, and the accurate mode's if ``judge`` is one)."""
+    from rumorlens.model.accurate import UNTITLED
+
     if not on:
         yield
         return
     own, stacker = judge.model.untitled_cal_, getattr(judge, "stacker", None)
     judge.model.untitled_cal_ = None
     if stacker is not None:
-        judge.stacker = {k: v for k, v in stacker.items() if not k.endswith("_untitled")}
+        judge.stacker = {k: v for k, v in stacker.items() if not k.endswith(UNTITLED)}
     try:
         yield
     finally:
@@ -164,25 +166,25 @@ def lengths(judge: Judge, dev, text_only: bool = True) -> None:
     y = np.array([a.label == "fake" for a in dev], dtype=int)
     cut = judge.threshold(text_only)
     mode = ("text only" if text_only else "with outlet") + (", accurate" if hasattr(judge, "stacker") else "")
+
+    def report(run: str, truth, p, **extra) -> None:
+        m = metrics(truth, p, cut)
+        emit({"run": run, "mode": mode, "model": judge.version, **extra, "macro_f1": round(m["macro_f1"], 4), "roc_auc": round(m["roc_auc"], 4),
+              "ece": round(m["ece"], 4), "brier": round(m["brier"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
+
     for limit, headline in ((None, True), (2500, True), (1500, True), (1000, True), (600, True), (None, False), (600, False)):
         arts = dev if limit is None else [replace(a, text=shorten(a.text, limit)) for a in dev]
         if not headline:  # pasted text, or a collection that keeps only the body
             arts = [replace(a, title="") for a in arts]
-        name = f"dev cut to {limit} characters" if limit else "dev as it is"
-        for stacker in ("" if headline else "own", *(() if headline else ("main",))):
+        name = (f"dev cut to {limit} characters" if limit else "dev as it is") + ("" if headline else ", no headline")
+        for stacker in ("",) if headline else ("own", "main"):
             with main_stacker_only(judge, stacker == "main"):
                 p = judge.predict_proba(arts, text_only=text_only)
-            m = metrics(y, p, cut)
-            emit({"run": name + ("" if headline else ", no headline") + (f", {stacker} stacker" if stacker else ""), "mode": mode,
-                  "model": judge.version, "median_chars": int(np.median([len(a.text) for a in arts])), "macro_f1": round(m["macro_f1"], 4),
-                  "roc_auc": round(m["roc_auc"], 4), "ece": round(m["ece"], 4), "brier": round(m["brier"], 4),
-                  "share_flagged": round(float((p >= cut).mean()), 3)})
+            report(name + (f", {stacker} stacker" if stacker else ""), y, p, median_chars=int(np.median([len(a.text) for a in arts])))
     # a headline pasted alone: one line is read as a body without a headline
     titled = [i for i, a in enumerate(dev) if a.title]
-    p = judge.predict_proba([replace(dev[i], text=dev[i].title, title="") for i in titled], text_only=text_only)
-    m = metrics(y[titled], p, cut)
-    emit({"run": "the headline alone", "mode": mode, "model": judge.version, "n": len(titled), "macro_f1": round(m["macro_f1"], 4),
-          "roc_auc": round(m["roc_auc"], 4), "ece": round(m["ece"], 4), "brier": round(m["brier"], 4), "share_flagged": round(float((p >= cut).mean()), 3)})
+    report("the headline alone", y[titled], judge.predict_proba([replace(dev[i], text=dev[i].title, title="") for i in titled], text_only=text_only),
+           n=len(titled))
 
 
 def main() -> None:

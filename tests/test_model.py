@@ -119,7 +119,7 @@ def test_model_articles_without_a_headline_are_scored_by_their_own_stacker(tiny_
     assert np.allclose(mixed, [titled[0], own[1], own[2], titled[3]])
     contrib = fitted._term_contributions(X, untitled, True)
     n = fitted._n_words
-    assert np.allclose(contrib.toarray(), X[:, :n].multiply(model.untitled_term_weights(True)[:n]).toarray())
+    assert np.allclose(contrib.toarray(), X[:, :n].multiply(model.term_weights(True, untitled=True)[:n]).toarray())
     loaded = Judge.load(fitted.save(tmp_path / "m", model_version="t"))
     assert np.allclose(loaded.predict_proba(untitled, text_only=True), own, atol=1e-4)
     assert np.allclose(loaded.predict_proba(untitled), fitted.predict_proba(untitled), atol=1e-4)

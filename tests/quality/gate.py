@@ -58,29 +58,24 @@ def check(measured: dict, baseline: dict) -> list[str]:
     failures = []
     margin = baseline["noise_margin"]
     floors = baseline["floors"]
-    for mode in ("with_outlet", "text_only"):
-        for metric, floor in floors[mode].items():
-            value = measured[mode][metric]
-            if value < floor - margin:
-                failures.append(f"{mode} {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
-        for metric, floor in floors.get("accurate", {}).get(mode, {}).items():
-            value = measured["accurate"][mode][metric]
-            if value < floor - margin:
-                failures.append(f"accurate {mode} {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
-    for metric, floor in floors.get("untitled", {}).items():
-        value = measured["untitled"][metric]
-        if value < floor - margin:
-            failures.append(f"untitled text_only {metric} {value:.4f} is below the floor {floor:.4f} (margin {margin})")
-    if measured["untitled"]["ece"] > floors["ece_max"]:
-        failures.append(f"untitled text_only ECE {measured['untitled']['ece']:.4f} exceeds {floors['ece_max']:.4f}")
+    modes = ("with_outlet", "text_only")
+    # (name in the messages, measured metrics, their floors): the fast model, the accurate mode,
+    # and text-only dev with every headline removed
+    scored = [(mode, measured[mode], floors[mode]) for mode in modes]
+    scored += [(f"accurate {mode}", measured.get("accurate", {}).get(mode), floors.get("accurate", {}).get(mode, {})) for mode in modes]
+    scored.append(("untitled text_only", measured["untitled"], floors.get("untitled", {})))
+    for name, m, pinned in scored:
+        if m is None:
+            continue
+        for metric, floor in pinned.items():
+            if m[metric] < floor - margin:
+                failures.append(f"{name} {metric} {m[metric]:.4f} is below the floor {floor:.4f} (margin {margin})")
+        if m["ece"] > floors["ece_max"]:
+            failures.append(f"{name} ECE {m['ece']:.4f} exceeds {floors['ece_max']:.4f}")
     for test in ("restyle", "rewrite", "attribution"):
         drop, ceiling = measured[test]["drop"], floors[f"{test}_max_drop"]
         if drop > ceiling + margin:
             failures.append(f"{test} drop {drop:.4f} exceeds {ceiling:.4f}")
-    for mode in ("with_outlet", "text_only"):
-        for name, m in (("", measured[mode]), ("accurate ", measured.get("accurate", {}).get(mode))):
-            if m is not None and m["ece"] > floors["ece_max"]:
-                failures.append(f"{name}{mode} ECE {m['ece']:.4f} exceeds {floors['ece_max']:.4f}")
     return failures
 
 

@@ -40,9 +40,8 @@ def train(
 
       RUMORLENS_MODEL=mymodel rumorlens check article.txt
     """
-    from ..model.train import train_model
-
     from ..errors import UsageError
+    from ..model.train import train_model
 
     if reader is not None and not accurate:
         raise usage(UsageError("RL042", option="--reader", detail="it stacks a reader for the accurate mode; add --accurate"))
@@ -58,13 +57,13 @@ def train(
             advance(1, f"training: {message}")
 
         with errors_as_exit(EXIT_USAGE):
-            options = {"epochs": epochs}
+            options = {"epochs": epochs} if accurate else None
             if reader is not None:
                 from ..model.reader import Reader
 
                 options["reader"] = Reader.load(reader)  # a damaged or missing one fails now, before the fit
             judge = train_model(data, out, dev=dev, text_only=text_only, augment=augment, progress=step, on_problem=outcome.problem,
-                                accurate=options if accurate else None)
+                                accurate=options)
     if json_out:
         print_json(judge.meta)
     else:

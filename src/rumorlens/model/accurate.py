@@ -33,6 +33,7 @@ from .reader import Reader, missing_extra, missing_package, reader_text
 ACCURATE_DIR = "accurate"
 STACKER_FILE = "stacker.json"
 MODES = {True: "text", False: "full"}
+UNTITLED = "_untitled"  # stacker.json's part for headline-less articles: "text_untitled", "full_untitled"
 READ_CACHE = 50_000  # text_only -> the fast model's stack_inputs_ key
 
 
@@ -63,7 +64,7 @@ class AccurateJudge(Judge):
         width = len(base.model.scorers(True)) + (N_FEATURES if base.model.neighbours_ is not None else 0) + 2
         try:
             stacker = json.loads((where / STACKER_FILE).read_text(encoding="utf-8"))
-            for mode in [*MODES.values(), *(f"{m}_untitled" for m in MODES.values() if f"{m}_untitled" in stacker)]:
+            for mode in [*MODES.values(), *(part for part in stacker if part.endswith(UNTITLED))]:
                 if np.asarray(stacker[mode]["weights"], dtype=float).shape != (width,):
                     raise ValueError(f"{mode} stacker has {len(stacker[mode]['weights'])} weights, the model needs {width}")
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -120,36 +121,39 @@ class AccurateJudge(Judge):
             cache.popitem(last=False)
         return out
 
+    def _part(self, text_only: bool, untitled: bool = False) -> dict | None:
+        """The stacker for this mode; ``untitled``: for headline-less articles (None in a
+        stacker.json from before it had one)."""
+        return self.stacker.get(MODES[text_only] + (UNTITLED if untitled else ""))
+
     def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
         _, scores = self.model.predict(X, [a.url for a in articles], text_only)
         Z = np.column_stack([scores, self.model.neighbour_features(X), self.reader_logits(articles)])
-        own = self.stacker.get(f"{MODES[text_only]}_untitled")
-        return stacked(Z, row_weights(self.stacker[MODES[text_only]]["weights"], own and own["weights"], untitled_mask(articles)))
+        own = self._part(text_only, untitled=True)
+        return stacked(Z, row_weights(self._part(text_only)["weights"], own and own["weights"], untitled_mask(articles)))
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
-        part = self.stacker[MODES[text_only]]
+        part = self._part(text_only)
         return cut_at(part["threshold"], part.get("prevalence_thresholds"), self.model.outlets_.base_rate_, prevalence)
 
     def _term_weights(self, text_only: bool, untitled: bool = False) -> np.ndarray | None:
         cache = self.__dict__["_term_weights_cache"]
         key = (text_only, untitled)
         if key not in cache:
-            part = self.stacker.get(MODES[text_only] + ("_untitled" if untitled else ""))
+            part = self._part(text_only, untitled)
             cache[key] = None if part is None else self.model.combined_weights(text_only, part["weights"])
         return cache[key]
-
-    def _untitled_term_weights(self, text_only: bool) -> np.ndarray | None:
-        return self._term_weights(text_only, untitled=True)
 
     def _judge_batch(self, batch, text_only, explain, memory, prevalence=None):
         verdicts = list(super()._judge_batch(batch, text_only, explain, memory, prevalence))
         if not explain:
             yield from verdicts
             return
+        main = self._part(text_only)
+        own = self._part(text_only, untitled=True) or main
         # the reader read this batch for p_fake a moment ago: its logits come from the cache
         for verdict, z, untitled in zip(verdicts, self.reader_logits(batch), untitled_mask(batch)):
-            part = self.stacker[MODES[text_only]]
-            part = self.stacker.get(f"{MODES[text_only]}_untitled", part) if untitled else part
+            part = own if untitled else main  # the stacker that scored it
             yield _with_reader_reason(verdict, float(part["weights"][-2]) * (float(z) - float(part.get("reader_centre", 0.0))))
 
 
@@ -220,12 +224,12 @@ def fit_accurate(
     held = [labelled[i] for i in held_idx]
     z = reader.logits(tuning_texts(held, augment=False))
     read = {mode: z for mode in MODES.values()}
-    if "text_untitled" in inputs:  # the fast model has a headline-less stacker: so does this mode
+    if "text" + UNTITLED in inputs:  # the fast model has a headline-less stacker: so does this mode
         progress("reading the held-out fold without headlines")
         z_untitled = z.copy()
         titled = [j for j, a in enumerate(held) if a.title]
         z_untitled[titled] = reader.logits([reader_text("", held[j].text) for j in titled])
-        read.update({f"{mode}_untitled": z_untitled for mode in MODES.values()})
+        read.update({mode + UNTITLED: z_untitled for mode in MODES.values()})
     y_held = y[held_idx]
     base_rate = judge.model.outlets_.base_rate_
     stacker: dict = {"base_model_version": judge.meta.get("model_version"), "n_tuned": int(len(tune_idx)), "n_stacked": int(len(held_idx))}

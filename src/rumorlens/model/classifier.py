@@ -286,23 +286,19 @@ class RumorModel:
     def scorers(self, text_only: bool) -> list[tuple[np.ndarray, float]]:
         return self.text_scorers_ if text_only else self.full_scorers_
 
-    def term_weights(self, text_only: bool) -> np.ndarray:
+    def term_weights(self, text_only: bool, untitled: bool = False) -> np.ndarray | None:
         """Each feature's weight in the calibrated log-odds of ``p_fake``: the scorers'
-        coefficients, each times the stacker's weight on that scorer (for explanations)."""
+        coefficients, each times the stacker's weight on that scorer (for explanations).
+        ``untitled``: under the headline-less stacker (None if the model has none)."""
         cached = self.__dict__.setdefault("_term_weights", {})
-        if text_only not in cached:  # a 300k-long sum: worth doing once, not per batch
-            cached[text_only] = self.combined_weights(text_only, self.text_cal_ if text_only else self.full_cal_)
-        return cached[text_only]
-
-    def untitled_term_weights(self, text_only: bool) -> np.ndarray | None:
-        """``term_weights`` under the headline-less stacker; None if the model has none."""
-        cal = getattr(self, "untitled_cal_", None)
-        if not cal:
-            return None
-        cached = self.__dict__.setdefault("_term_weights", {})
-        key = ("untitled", text_only)
-        if key not in cached:
-            cached[key] = self.combined_weights(text_only, cal["text" if text_only else "full"])
+        key = (text_only, untitled)
+        if key not in cached:  # a 300k-long sum: worth doing once, not per batch
+            cal = getattr(self, "untitled_cal_", None)
+            if untitled:
+                weights = cal["text" if text_only else "full"] if cal else None
+            else:
+                weights = self.text_cal_ if text_only else self.full_cal_
+            cached[key] = None if weights is None else self.combined_weights(text_only, weights)
         return cached[key]
 
     def combined_weights(self, text_only: bool, stacker_weights) -> np.ndarray:

@@ -87,14 +87,15 @@ class Judge:
                 aug_texts.append(f"{title}\n{body}" if title else body)
                 aug_titles.append(title)
             augmented = (aug_texts, aug_titles, [analyse(t)[1] for t in aug_texts], list(range(len(labelled))))
+        model = RumorModel(**settings)
         untitled = None
-        if settings.get("untitled_stacker", True):
+        if model.settings["untitled_stacker"]:
             progress("finding signals without the headlines")
             untitled = ([a.text for a in labelled], [analyse(a.text)[1] if a.title else c for a, c in zip(labelled, counts)])
         urls = [None if text_only else a.url for a in labelled]
         titles = [a.title for a in labelled]
         try:
-            model = RumorModel(**settings).fit(texts, titles, urls, y, counts=counts, augmented=augmented, untitled=untitled, progress=progress)
+            model.fit(texts, titles, urls, y, counts=counts, augmented=augmented, untitled=untitled, progress=progress)
         except ValueError as exc:
             if "no terms remain" in str(exc) or "empty vocabulary" in str(exc):
                 raise InputError("RL025", detail=str(exc).rstrip(".")) from None
@@ -232,9 +233,10 @@ class Judge:
         reader here)."""
         return self.model.predict(X, [a.url for a in articles], text_only, untitled_mask(articles))[0]
 
-    def _term_weights(self, text_only: bool) -> np.ndarray:
-        """Each feature's weight in the calibrated log-odds (for the words in the reasons)."""
-        return self.model.term_weights(text_only)
+    def _term_weights(self, text_only: bool, untitled: bool = False) -> np.ndarray | None:
+        """Each feature's weight in the calibrated log-odds (for the words in the reasons);
+        ``untitled``: for articles without a headline (None if they have no stacker of their own)."""
+        return self.model.term_weights(text_only, untitled)
 
     def _features(self, articles: Sequence[Article]):
         """(texts, (signals, counts) per article, feature matrix): the one path to features."""
@@ -257,21 +259,18 @@ class Judge:
         low, high = wilson_interval(k, n)
         return OutletRecord(outlet=outlet, n=n, n_fake=k, fake_rate=k / n, ci_low=low, ci_high=high, source="training data")
 
-    def _untitled_term_weights(self, text_only: bool) -> np.ndarray | None:
-        """``_term_weights`` for articles without a headline (None if the model has no stacker of their own)."""
-        return self.model.untitled_term_weights(text_only)
-
     def _term_contributions(self, X, articles: Sequence[Article], text_only: bool):
-        """Per-article contribution of each body n-gram to the calibrated score (CSR)."""
-        words = X[:, : self._n_words]
-        contrib = words.multiply(self._term_weights(text_only)[: self._n_words]).tocsr()
+        """Per-article contribution of each body n-gram to the calibrated score (CSR): each
+        value times its term's weight, under the stacker that scored the article (headline-less
+        articles have their own, ``RumorModel.stackers``)."""
+        words = X[:, : self._n_words].tocsr()
+        values = words.data * self._term_weights(text_only)[words.indices]
+        own = self._term_weights(text_only, untitled=True)
         untitled = untitled_mask(articles)
-        if untitled.any() and self._untitled_term_weights(text_only) is not None:
-            # headline-less articles are scored by their own stacker (``RumorModel.stackers``)
-            own = words.multiply(self._untitled_term_weights(text_only)[: self._n_words]).tocsr()
-            keep = sparse.diags((~untitled).astype(np.float32))
-            contrib = (keep @ contrib + sparse.diags(untitled.astype(np.float32)) @ own).tocsr()
-        return contrib
+        if own is not None and untitled.any():
+            rows = np.repeat(untitled, np.diff(words.indptr))
+            values[rows] = words.data[rows] * own[words.indices[rows]]
+        return sparse.csr_matrix((values, words.indices, words.indptr), shape=words.shape)
 
     def _top_terms(self, contrib, row: int, label: str) -> tuple[list[str], list[str]]:
         """The word n-grams in this article that pushed hardest towards its label."""

@@ -48,9 +48,9 @@ def train_model(
     articles = list(read_articles(data_paths, **kwargs))
     if accurate and accurate.get("reader") is not None:  # a reused reader must fit these folds: say so before the fit
         from .accurate import reader_fits
-        from .classifier import DEFAULTS
+        from .classifier import RumorModel
 
-        reader_fits(accurate["reader"], articles, {**DEFAULTS, **settings})
+        reader_fits(accurate["reader"], articles, RumorModel(**settings).settings)
     judge = Judge.fit(articles, text_only=text_only, progress=progress, **settings)
     train_seconds = time.perf_counter() - start
     data_sha = sha256_of(data_paths)
