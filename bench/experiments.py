@@ -319,7 +319,7 @@ def outlets(b: Bench) -> None:
         r = evaluate(judge, b.dev, text_only=text_only)
         row[f"dev_macro_f1_{mode}"], row[f"dev_roc_auc_{mode}"] = round(r.macro_f1, 4), round(r.roc_auc, 4)
     emit(row)
-    grouped = cross_validate(b.train + b.dev, lambda arts: Judge.fit(arts, **{**settings, "folds": 3}), by_outlet=True, folds=5)
+    grouped = cross_validate(b.train + b.dev, lambda arts: Judge.fit(arts, **{**settings, "folds": 3}), by="outlet", folds=5)
     emit({"run": "outlet_balance 0.5, leave-outlets-out 5-fold (as bench/quality.py cv)", **grouped})
 
 

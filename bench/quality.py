@@ -2,7 +2,8 @@
 
     python bench/quality.py shipped        # shipped model on dev: with outlet, text only, restyle, rewrite
     python bench/quality.py rewrite        # the rewrite stress test one part at a time (--model DIR for another model)
-    python bench/quality.py cv             # random vs leave-outlets-out 5-fold CV on train+dev, text only
+    python bench/quality.py cv             # random, leave-outlets-out, leave-people-out 5-fold CV on train+dev, and
+                                           # the newest dated fifth vs a random one, text only [--splits person --no-future]
     python bench/quality.py ablations      # retrain without each part, score on dev
     python bench/quality.py signals        # retrain without each signal family, score on dev
     python bench/quality.py lengths        # dev cut to shorter articles, and without headlines [--with-outlet] [--accurate]
@@ -27,7 +28,7 @@ DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 from rumorlens.model.evaluate import evaluate  # noqa: E402
 from rumorlens.model.features import SIGNAL_FAMILIES  # noqa: E402
 from rumorlens.model.judge import Judge  # noqa: E402
-from rumorlens.model.robustness import cross_validate, restyle_stresses  # noqa: E402
+from rumorlens.model.robustness import SPLITS, cross_validate, future_split, restyle_stresses  # noqa: E402
 from rumorlens.read import read_articles  # noqa: E402
 
 
@@ -88,20 +89,27 @@ def ablations(train, dev, table: dict = ABLATIONS) -> None:
         score(f"ablation: {name}", judge, dev, time.perf_counter() - t)
 
 
-def cv(train, dev) -> None:
+def cv(train, dev, splits=SPLITS, future: bool = True, settings_change: dict | None = None, name: str = "shipped") -> None:
+    """Random, leave-outlets-out and leave-people-out 5-fold CV on train+dev, text only; then the
+    newest fifth of the dated stories against a random fifth (``future_split``)."""
     shipped = Judge.load()
-    settings = dict(shipped.meta.get("settings", {}))
-    settings["folds"] = 3  # inner folds, to keep 10 trainings affordable
+    settings = {**shipped.meta.get("settings", {}), **(settings_change or {})}
+    settings["folds"] = 3  # inner folds, to keep the trainings affordable
     pool = train + dev
 
     def fit(arts):
         return Judge.fit(arts, augment=shipped.meta.get("augmented", True), **settings)
 
-    for by_outlet in (False, True):
+    def say(s):
+        print(s, file=sys.stderr, flush=True)
+
+    for by in splits:
         t = time.perf_counter()
-        row = cross_validate(pool, fit, by_outlet=by_outlet, folds=5, progress=lambda s: print(s, file=sys.stderr, flush=True))
-        row["seconds"] = round(time.perf_counter() - t, 1)
-        emit(row)
+        row = cross_validate(pool, fit, by=by, folds=5, progress=say)
+        emit({"run": name, **row, "seconds": round(time.perf_counter() - t, 1)})
+    if future:
+        for row in future_split(pool, fit, progress=say):
+            emit({"run": name, **row})
 
 
 def rewrite_parts(judge: Judge, dev) -> None:
@@ -193,6 +201,8 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="score this model directory instead of the shipped one (shipped, rewrite, lengths)")
     ap.add_argument("--with-outlet", action="store_true", help="lengths: score with the outlet (default text only)")
     ap.add_argument("--accurate", action="store_true", help="lengths: score the accurate mode (needs the accurate extra)")
+    ap.add_argument("--splits", nargs="*", choices=SPLITS, default=list(SPLITS), help="cv: which splits (default all; none: the time split alone)")
+    ap.add_argument("--no-future", action="store_true", help="cv: skip the newest-fifth time split")
     args = ap.parse_args()
     dev = list(read_articles([DATA / "dev.jsonl"]))
     if args.what in ("shipped", "all"):
@@ -209,7 +219,7 @@ def main() -> None:
         if args.what in ("signals", "all"):
             ablations(train, dev, SIGNAL_ABLATIONS)
         if args.what in ("cv", "all"):
-            cv(train, dev)
+            cv(train, dev, args.splits, future=not args.no_future)
 
 
 if __name__ == "__main__":
