@@ -4,6 +4,7 @@ after it), so their numbers measure what the model card says they measure."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rumorlens.article import Article
@@ -90,7 +91,23 @@ def test_future_split_trains_on_older_stories_only_and_compares_a_same_size_rand
     assert all(a.published for a in older)  # undated stories are in neither row
     assert max(a.published for a in older) <= newest_row["test_from"] + "T23:59:59Z"
     assert newest_row["test_to"] == max(a.published for a in dated)[:10]
-    assert newest_row["at_test_share"]["macro_f1"] == 1.0
+    # like for like: each row re-sampled to both rows' shares of fakes (the stand-in is perfect)
+    shares = {str(random_row["fake_share_test"]), str(newest_row["fake_share_test"])}
+    assert set(newest_row["macro_f1_at_share"]) == shares and set(newest_row["macro_f1_at_share"].values()) == {1.0}
+
+
+def test_resampled_macro_f1_holds_the_asked_share_of_fakes(monkeypatch):
+    from rumorlens.model import robustness
+
+    y = np.array([1] * 30 + [0] * 70)
+    p = np.where(y == 1, 0.9, 0.1)
+    p[:10] = 0.1  # ten fakes missed: how many a draw holds decides its score
+    shares = []
+    metrics = robustness.metrics
+    monkeypatch.setattr(robustness, "metrics", lambda yy, pp, t: shares.append(yy.mean()) or metrics(yy, pp, t))
+    score = robustness.resampled_macro_f1(y, p, 0.5, share=0.1, draws=5)
+    assert len(shares) == 5 and all(abs(s - 0.1) < 0.02 for s in shares)
+    assert 0.5 < score < 1.0
 
 
 def test_future_split_refuses_a_share_that_leaves_nothing_to_test():

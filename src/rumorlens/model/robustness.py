@@ -133,6 +133,20 @@ def cross_validate(
             **{k: round(v, 4) for k, v in m.items() if k != "confusion"}}
 
 
+def resampled_macro_f1(y: np.ndarray, p: np.ndarray, threshold: float, share: float, draws: int = 50, seed: int = 0) -> float:
+    """Mean macro-F1 over ``draws`` subsamples of (y, p) with a share ``share`` of fakes, all of
+    the scarcer class kept: two test sets compared at one base rate."""
+    fakes, reals = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    n_fake = min(len(fakes), int(len(reals) * share / (1 - share)))
+    n_real = min(len(reals), int(n_fake * (1 - share) / share))
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(draws):
+        pick = np.r_[rng.choice(fakes, n_fake, replace=False), rng.choice(reals, n_real, replace=False)]
+        scores.append(metrics(y[pick], p[pick], threshold)["macro_f1"])
+    return float(np.mean(scores))
+
+
 def future_split(
     articles: Sequence[Article],
     fit: Callable[[list[Article]], object],
@@ -143,13 +157,17 @@ def future_split(
     """Train on the older stories, score the newest ``share`` (by ``published``), text only;
     beside it the same number of dated stories drawn at random, scored by a model trained on
     the rest, so the two rows differ only in whether the test stories came later. Stories
-    without a date are left out of both."""
+    without a date are left out of both.
+
+    The two test sets hold different shares of fakes, and macro-F1 depends on that share, so
+    each row also gives macro-F1 re-sampled to both rows' shares (``p_fake`` and the cut
+    re-based to it, as ``--prevalence`` does): the like-for-like comparison."""
     dated = sorted((a for a in articles if a.label in ("fake", "real") and a.published), key=lambda a: a.published)
     n_test = int(round(len(dated) * share))
     if n_test < 1 or n_test >= len(dated):
         raise ValueError(f"share {share} leaves no test or no training stories among {len(dated)} dated ones")
     order = np.random.default_rng(seed).permutation(len(dated))
-    rows = []
+    rows, scored = [], []
     for name, test_idx in (("random dated", np.sort(order[:n_test])), ("newest dated", np.arange(len(dated) - n_test, len(dated)))):
         progress(name)
         held = set(test_idx.tolist())
@@ -157,13 +175,17 @@ def future_split(
         test = [dated[i] for i in test_idx]
         y = np.array([a.label == "fake" for a in test], dtype=int)
         m = metrics(y, judge.predict_proba(test, text_only=True), judge.threshold(True))
-        # What --prevalence buys when a feed's share of fakes is known: p_fake and the cut
-        # re-based to the test stories' own share.
-        share_fake = float(y.mean())
-        rebased = metrics(y, judge.predict_proba(test, text_only=True, prevalence=share_fake), judge.threshold(True, share_fake))
+        scored.append((judge, test, y))
         rows.append({"split": name, "n_train": len(dated) - n_test, "n_test": n_test,
                      "test_from": min(a.published for a in test)[:10], "test_to": max(a.published for a in test)[:10],
-                     "fake_share_test": round(share_fake, 4),
-                     **{k: round(v, 4) for k, v in m.items() if k != "confusion"},
-                     "at_test_share": {k: round(rebased[k], 4) for k in ("macro_f1", "f1_fake", "ece")}})
+                     "fake_share_test": round(float(y.mean()), 4),
+                     **{k: round(v, 4) for k, v in m.items() if k != "confusion"}})
+    shares = sorted({row["fake_share_test"] for row in rows})
+    for row, (judge, test, y) in zip(rows, scored):
+        at = {}
+        for s in shares:
+            if 0 < s < 1 and 0 < y.sum() < len(y):
+                p = np.asarray(judge.predict_proba(test, text_only=True, prevalence=s))
+                at[str(s)] = round(resampled_macro_f1(y, p, judge.threshold(True, s), s), 4)
+        row["macro_f1_at_share"] = at
     return rows
