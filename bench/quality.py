@@ -203,6 +203,8 @@ def main() -> None:
     ap.add_argument("--accurate", action="store_true", help="lengths: score the accurate mode (needs the accurate extra)")
     ap.add_argument("--splits", nargs="*", choices=SPLITS, default=list(SPLITS), help="cv: which splits (default all; none: the time split alone)")
     ap.add_argument("--no-future", action="store_true", help="cv: skip the newest-fifth time split")
+    ap.add_argument("--change", type=json.loads, default=None, metavar="JSON",
+                    help='cv: train with these settings changed, e.g. \'{"neighbours_k": 0}\' (no story memory)')
     args = ap.parse_args()
     dev = list(read_articles([DATA / "dev.jsonl"]))
     if args.what in ("shipped", "all"):
@@ -219,7 +221,8 @@ def main() -> None:
         if args.what in ("signals", "all"):
             ablations(train, dev, SIGNAL_ABLATIONS)
         if args.what in ("cv", "all"):
-            cv(train, dev, args.splits, future=not args.no_future)
+            cv(train, dev, args.splits, future=not args.no_future, settings_change=args.change,
+               name="shipped" if not args.change else json.dumps(args.change))
 
 
 if __name__ == "__main__":
