@@ -39,7 +39,7 @@ DATA = ROOT.parent / "shared" / "data" / "gossipcop"
 
 from rumorlens.model.classifier import _stacker, best_threshold  # noqa: E402
 from rumorlens.model.evaluate import evaluate  # noqa: E402
-from rumorlens.model.judge import Judge  # noqa: E402
+from rumorlens.model.judge import Judge, untitled_mask  # noqa: E402
 from rumorlens.read import read_articles  # noqa: E402
 from rumorlens.read.clean import strip_furniture  # noqa: E402
 from rumorlens.signals import analyse  # noqa: E402
@@ -427,7 +427,7 @@ def posts(b: Bench) -> None:
     for name, arts in (("dev", b.dev), ("dev retouched", restyled(b.dev, how="retouch")), ("dev rewritten", restyled(b.dev, how="rewrite"))):
         arts = [a.without_outlet() for a in arts]
         _, analysed_dev, X_dev = b.judge._features(arts)
-        b.report(f"shipped, {name}", b.model.oof_text_, b.model.predict(X_dev, [None] * len(arts), True)[0])
+        b.report(f"shipped, {name}", b.model.oof_text_, b.model.predict(X_dev, [None] * len(arts), True, untitled_mask(arts))[0])
         b.row(f"+ own posts, {name}", Z, dev_inputs(X_dev, scaled(block(arts, analysed_dev)), b.model.neighbour_features(X_dev)))
 
 
