@@ -89,11 +89,12 @@ def ablations(train, dev, table: dict = ABLATIONS) -> None:
         score(f"ablation: {name}", judge, dev, time.perf_counter() - t)
 
 
-def cv(train, dev, splits=SPLITS, future: bool = True, settings_change: dict | None = None, name: str = "shipped") -> None:
+def cv(train, dev, splits=SPLITS, future: bool = True, settings_change: dict | None = None) -> None:
     """Random, leave-outlets-out and leave-people-out 5-fold CV on train+dev, text only; then the
     newest fifth of the dated stories against a random fifth (``future_split``)."""
     shipped = Judge.load()
     settings = {**shipped.meta.get("settings", {}), **(settings_change or {})}
+    name = json.dumps(settings_change) if settings_change else "shipped"
     settings["folds"] = 3  # inner folds, to keep the trainings affordable
     pool = train + dev
 
@@ -221,8 +222,7 @@ def main() -> None:
         if args.what in ("signals", "all"):
             ablations(train, dev, SIGNAL_ABLATIONS)
         if args.what in ("cv", "all"):
-            cv(train, dev, args.splits, future=not args.no_future, settings_change=args.change,
-               name="shipped" if not args.change else json.dumps(args.change))
+            cv(train, dev, args.splits, future=not args.no_future, settings_change=args.change)
 
 
 if __name__ == "__main__":

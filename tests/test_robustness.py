@@ -42,6 +42,9 @@ class Recorder:
     def threshold(self, text_only=True, prevalence=None):
         return 0.5
 
+    def rebase(self, p, prevalence):
+        return p
+
 
 @pytest.fixture(autouse=True)
 def fresh_recorder():

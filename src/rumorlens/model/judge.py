@@ -138,7 +138,12 @@ class Judge:
         if text_only:
             articles = [a.without_outlet() for a in articles]
         _, _, X = self._features(articles)
-        return self.model.rebase(self._probabilities(articles, X, text_only), prevalence)
+        return self.rebase(self._probabilities(articles, X, text_only), prevalence)
+
+    def rebase(self, p: np.ndarray, prevalence: float | None) -> np.ndarray:
+        """``p_fake`` re-based to a share ``prevalence`` of fakes (unchanged for None), without
+        judging the articles again."""
+        return self.model.rebase(p, prevalence)
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
         """The p_fake cut for the label (for ``p_fake`` re-based to ``prevalence`` if given)."""
@@ -193,7 +198,7 @@ class Judge:
         if text_only:
             batch = [a.without_outlet() for a in batch]
         texts, analysed, X = self._features(batch)
-        probs = self.model.rebase(self._probabilities(batch, X, text_only), prevalence)
+        probs = self.rebase(self._probabilities(batch, X, text_only), prevalence)
         threshold = self.threshold(text_only, prevalence)
         contrib = self._term_contributions(X, batch, text_only) if explain else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None

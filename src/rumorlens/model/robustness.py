@@ -172,20 +172,18 @@ def future_split(
         progress(name)
         held = set(test_idx.tolist())
         judge = fit([a for i, a in enumerate(dated) if i not in held])
-        test = [dated[i] for i in test_idx]
+        test = [dated[i] for i in test_idx]  # in date order, as both index lists are sorted
         y = np.array([a.label == "fake" for a in test], dtype=int)
-        m = metrics(y, judge.predict_proba(test, text_only=True), judge.threshold(True))
-        scored.append((judge, test, y))
+        p = np.asarray(judge.predict_proba(test, text_only=True))
+        m = metrics(y, p, judge.threshold(True))
+        scored.append((judge, y, p))
         rows.append({"split": name, "n_train": len(dated) - n_test, "n_test": n_test,
-                     "test_from": min(a.published for a in test)[:10], "test_to": max(a.published for a in test)[:10],
+                     "test_from": test[0].published[:10], "test_to": test[-1].published[:10],
                      "fake_share_test": round(float(y.mean()), 4),
                      **{k: round(v, 4) for k, v in m.items() if k != "confusion"}})
-    shares = sorted({row["fake_share_test"] for row in rows})
-    for row, (judge, test, y) in zip(rows, scored):
-        at = {}
-        for s in shares:
-            if 0 < s < 1 and 0 < y.sum() < len(y):
-                p = np.asarray(judge.predict_proba(test, text_only=True, prevalence=s))
-                at[str(s)] = round(resampled_macro_f1(y, p, judge.threshold(True, s), s), 4)
-        row["macro_f1_at_share"] = at
+    shares = sorted({row["fake_share_test"] for row in rows} - {0.0, 1.0})
+    for row, (judge, y, p) in zip(rows, scored):
+        # judged once: re-basing to a share is Bayes' rule on p_fake, not another reading
+        row["macro_f1_at_share"] = {str(s): round(resampled_macro_f1(y, judge.rebase(p, s), judge.threshold(True, s), s), 4)
+                                    for s in shares if 0 < y.sum() < len(y)}
     return rows
