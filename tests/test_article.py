@@ -64,10 +64,20 @@ def test_article_overlong_text_is_truncated_with_rw002():
 
 @pytest.mark.parametrize(
     "label, expected",
-    [("fake", "fake"), ("REAL", "real"), (" Fake ", "fake"), (1, "fake"), (0, "real"), (None, None), ("", None)],
+    [("fake", "fake"), ("REAL", "real"), (" Fake ", "fake"), (1, "fake"), (0, "real"), (1.0, "fake"), ("0.0", "real"), (None, None), ("", None),
+     # other collections' words: "true"/"false" are the story's truth, as in a fact-check
+     ("legit", "real"), ("Legitimate", "real"), ("TRUE", "real"), ("false", "fake"), ("hoax", "fake"), ("fake_news", "fake"),
+     ("Real-News", "real"), ("pants on fire", "fake"),
+     # a JSON boolean could mean "is fake" or "is true": not guessed
+     (True, None), (False, None)],
 )
 def test_article_label_normalised(label, expected):
     assert Article.create(text="t", label=label).label == expected
+
+
+def test_article_boolean_label_is_not_guessed():
+    a = Article.create(text="t", label=True, source="f.json")
+    assert a.label is None and a.warnings[0].endswith("[RW004]")
 
 
 def test_article_unknown_label_dropped_with_rw004():

@@ -210,20 +210,23 @@ def test_batch_reads_parquet_and_csv_inputs_like_jsonl(tmp_path, small_model_dir
         writer = csv.DictWriter(f, fieldnames=list(records[0]))
         writer.writeheader()
         writer.writerows(records)
-    for name in ("jsonl", "parquet", "csv"):
+    renamed = {"title": "headline", "text": "content", "url": "news_url", "published": "date_publish"}  # another collection's names
+    pq.write_table(pa.Table.from_pylist([{renamed.get(k, k): v for k, v in r.items()} for r in records]), tmp_path / "in.other.parquet")
+    names = ("jsonl", "parquet", "csv", "other.parquet")
+    for name in names:
         run_batch([tmp_path / f"in.{name}"], tmp_path / f"out-{name}", model_dir=small_model_dir)
-    keyed = {name: [(r["id"], r["p_fake"], r["label"], r["text"]) for r in read_parts(tmp_path / f"out-{name}")] for name in ("jsonl", "parquet", "csv")}
+    keyed = {name: [(r["id"], r["p_fake"], r["label"], r["text"]) for r in read_parts(tmp_path / f"out-{name}")] for name in names}
     assert len(keyed["jsonl"]) == 30
-    assert keyed["parquet"] == keyed["jsonl"] and keyed["csv"] == keyed["jsonl"]
+    assert keyed["parquet"] == keyed["jsonl"] and keyed["csv"] == keyed["jsonl"] and keyed["other.parquet"] == keyed["jsonl"]
 
 
 def test_batch_parquet_input_without_text_column_is_one_coded_error(tmp_path, small_model_dir):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    pq.write_table(pa.Table.from_pylist([{"id": "1", "body": "x"}]), tmp_path / "bad.parquet")
+    pq.write_table(pa.Table.from_pylist([{"id": "1", "summary": "x"}]), tmp_path / "bad.parquet")
     manifest = run_batch([tmp_path / "bad.parquet"], tmp_path / "out", model_dir=small_model_dir)
     error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
-    assert error["reason"] == f"{tmp_path / 'bad.parquet'}: Parquet file has no 'text' column (columns: id, body); name the article-body column 'text' [RL080]"
+    assert error["reason"] == f"{tmp_path / 'bad.parquet'}: Parquet file has no 'text' column (columns: id, summary); name the article-body column 'text' [RL080]"
     assert manifest["verdicts"] == 0 and manifest["errors"] == 1
 
 

@@ -196,7 +196,7 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
     (bad / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (bad / "notobject.json").write_text("[1]", encoding="utf-8")
     (bad / "feed.jsonl").write_text('{"id": "ok1", "text": "Good line."}\n{not json}\n{"id": "notext"}\n{"id": "ok2", "text": "Also good."}\n', encoding="utf-8")
-    (bad / "nocol.csv").write_text("title,body\nA,B\n", encoding="utf-8")
+    (bad / "nocol.csv").write_text("title,summary\nA,B\n", encoding="utf-8")
     missing = tmp_path / "missing.txt"
     empty_dir = tmp_path / "emptydir"
     empty_dir.mkdir()
@@ -208,7 +208,7 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
         f"error: {bad / 'empty.txt'}: file is empty; give a file with an article in it [RL002]",
         f"error: {bad / 'feed.jsonl'}:2: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]",
         f"error: {bad / 'feed.jsonl'}:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
-        f"error: {bad / 'nocol.csv'}: CSV has no 'text' column (columns: title, body); name the article-body column 'text' [RL008]",
+        f"error: {bad / 'nocol.csv'}: CSV has no 'text' column (columns: title, summary); name the article-body column 'text' [RL008]",
         f"error: {bad / 'notobject.json'}[0]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
         f"error: {missing}: no such file or directory; check the path [RL001]",
         f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder [RL004]",

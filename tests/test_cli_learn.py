@@ -256,6 +256,26 @@ def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge
 
 
 @pytest.mark.slow
+def test_evaluate_reads_another_collections_csv_as_it_reads_ours(shipped_judge, runner, dev_path, tmp_path):
+    """dev written as another collection would (headline/content/news_url columns, Fake/legit
+    labels) scores exactly as dev itself: no story dropped, no label turned round."""
+    import csv
+
+    rows = [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines()]
+    other = tmp_path / "other.csv"
+    with other.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["headline", "content", "news_url", "label"])
+        out.writerows([r["title"], r["text"], r["url"], {"fake": "Fake", "real": "legit"}[r["label"]]] for r in rows)
+    ours = json.loads(run(runner, "evaluate", dev_path, "--model", shipped_judge.path, "--json").stdout)
+    theirs = run(runner, "evaluate", other, "--model", shipped_judge.path, "--json")
+    assert theirs.exit_code == 0 and "RW004" not in theirs.stderr
+    theirs = json.loads(theirs.stdout)
+    assert theirs["n"] == ours["n"] == len(rows) and theirs["confusion"] == ours["confusion"]
+    assert theirs["macro_f1"] == ours["macro_f1"]
+
+
+@pytest.mark.slow
 def test_check_gives_no_prevalence_note_on_a_feed_like_the_training_data(shipped_judge, runner, dev_path):
     result = run(runner, "check", dev_path, "--model", shipped_judge.path, "--json", "--no-text")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1515

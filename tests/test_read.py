@@ -190,6 +190,24 @@ def test_read_csv_with_all_fields_and_text_only(tmp_path):
     assert a.text == "A body, with a comma\nand a newline." and a.id.startswith("sha1-")
 
 
+def test_read_other_collections_field_names(tmp_path):
+    """A CSV as other collections write it (headline, content, news_url, legit) and news-please's
+    JSON (maintext, date_publish) read as if they used our names; ours win when both are there."""
+    f = tmp_path / "celebrity.csv"
+    f.write_text("Headline,Content,news_url,label\n"
+                 'Star splits,"An insider said so.",www.radaronline.com/x,Fake\n'
+                 "Star wins,She accepted the award.,people.com/y,legit\n", encoding="utf-8")
+    fake, real = read_articles(f)
+    assert (fake.title, fake.text, fake.outlet, fake.label) == ("Star splits", "An insider said so.", "radaronline.com", "fake")
+    assert (real.title, real.outlet, real.label) == ("Star wins", "people.com", "real")
+    g = tmp_path / "newsplease.jsonl"
+    g.write_text(json.dumps({"title": "T", "maintext": "Body.", "url": "https://people.com/z", "date_publish": "2018-04-13 00:00:00"}) + "\n"
+                 + json.dumps({"text": "Ours.", "content": "Theirs.", "headline": "H"}) + "\n", encoding="utf-8")
+    a, b = read_articles(g)
+    assert (a.text, a.outlet, a.published) == ("Body.", "people.com", "2018-04-13T00:00:00Z")
+    assert (b.text, b.title) == ("Ours.", "H")
+
+
 def test_read_directory_recursively_in_sorted_order(tmp_path):
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "b.txt").write_text("Title B\nBody B.", encoding="utf-8")
@@ -286,7 +304,7 @@ def good_file(tmp_path: Path) -> Path:
         ("list.json", b'"just a string"', "{f}: expected a JSON object with a 'text' field, got a string; wrap each article in an object [RL006]"),
         ("notext.json", b'{"title": "no body"}', "{f}: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"),
         ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
-        ("feed.csv", b"title,body\nT,B\n", "{f}: CSV has no 'text' column (columns: title, body); name the article-body column 'text' [RL008]"),
+        ("feed.csv", b"title,summary\nT,B\n", "{f}: CSV has no 'text' column (columns: title, summary); name the article-body column 'text' [RL008]"),
         ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
         ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl or .csv [RL011]"),
     ],

@@ -152,15 +152,26 @@ def outlet_from_url(url: str | None) -> str | None:
     return host
 
 
+# Label words other collections use. "true" and "false" say whether the story is true, as
+# fact-checks and Gossip Cop's meter do, so "true" is real; 1 and 0 follow the feeds that mark
+# fakes with 1 (FakeNewsNet-style). A JSON boolean could mean either ("is it true?" or "is it
+# fake?"), so it is not guessed: it gets RW004 like any unknown label.
+FAKE_LABELS = frozenset({"fake", "false", "1", "fabricated", "hoax", "rumour", "rumor", "unreliable",
+                         "fake news", "false news", "pants on fire"})
+REAL_LABELS = frozenset({"real", "true", "0", "legit", "legitimate", "reliable", "genuine", "real news", "true news"})
+
+
 def normalise_label(label: object) -> str | None:
-    if label is None:
+    if label is None or isinstance(label, bool):
         return None
-    value = str(label).strip().lower()
-    if value in LABELS:
-        return value
-    if value in ("1", "true", "false_news", "fake_news"):
+    if isinstance(label, float) and label in (0.0, 1.0):  # a CSV read by pandas: 1.0 / 0.0
+        label = int(label)
+    value = " ".join(str(label).strip().lower().replace("_", " ").replace("-", " ").split())
+    if value in ("1.0", "0.0"):
+        value = value[0]
+    if value in FAKE_LABELS:
         return "fake"
-    if value in ("0", "false", "true_news", "real_news"):
+    if value in REAL_LABELS:
         return "real"
     return None
 

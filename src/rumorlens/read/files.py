@@ -27,6 +27,27 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 csv.field_size_limit(64 * 1024 * 1024)
 
 TOO_DEEP = "nested too deeply"
+# Other collections name the same fields otherwise (news-please writes "maintext", FakeNewsNet
+# "news_url", many CSVs "content" or "headline"). The first name present wins, ours first.
+FIELD_NAMES = {
+    "text": ("text", "content", "body", "maintext", "article", "article_text"),
+    "title": ("title", "headline"),
+    "url": ("url", "news_url", "link", "source_url"),
+    "published": ("published", "date_publish", "publish_date", "published_at", "date"),
+}
+
+
+def has_text_column(columns) -> bool:
+    """Whether a CSV/Parquet header (lower-cased) names the article body under any of its names."""
+    return bool(set(FIELD_NAMES["text"]) & set(columns))
+
+
+def field(obj: dict, name: str):
+    """``obj``'s value for one of ``FIELD_NAMES[name]``: the first of them that is set."""
+    for key in FIELD_NAMES[name]:
+        if obj.get(key) is not None:
+            return obj[key]
+    return None
 _URL_LINE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
 
 
@@ -113,13 +134,13 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     if not isinstance(obj, dict):
         got = type(obj).__name__ if obj is not None else "null"
         raise InputError("RL006", where=where, got={"str": "a string", "list": "a list", "int": "a number", "float": "a number", "bool": "a boolean"}.get(got, got))
-    text = obj.get("text")
+    text = field(obj, "text")
     if text is not None and not isinstance(text, str):
         raise InputError("RL009", where=where, field="text", detail=f"expected a string, got {type(text).__name__}", fix="put the article body in 'text' as a string")
-    title = obj.get("title")
+    title = field(obj, "title")
     if title is not None and not isinstance(title, str):
         title = str(title)
-    url = obj.get("url")
+    url, published = field(obj, "url"), field(obj, "published")
     label, verdict = obj.get("label"), None
     if is_verdict_row(obj):
         label, verdict = obj.get("known_label"), obj
@@ -132,7 +153,7 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
         title=title,
         url=url if isinstance(url, str) else None,
         id=str(obj["id"]) if obj.get("id") is not None else None,
-        published=obj.get("published") if isinstance(obj.get("published"), (str, int, float)) else None,
+        published=published if isinstance(published, (str, int, float)) else None,
         label=label,
         verdict=verdict,
         author=obj.get("author") if isinstance(obj.get("author"), str) else None,
@@ -197,7 +218,7 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
 def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
     reader = csv.DictReader(_lines(text))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
-    if "text" not in columns:
+    if not has_text_column(columns):
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
         return
     reader.fieldnames = columns
