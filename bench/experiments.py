@@ -480,12 +480,17 @@ def chars(b: Bench, only: tuple[str, ...] = ()) -> None:
     written and tone-blind (only the words the word n-grams keep, no punctuation)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    from rumorlens.model.features import make_word_vectorizer
     from rumorlens.model.robustness import restyled
 
-    dev_sets = {"dev": [a.without_outlet() for a in b.dev], "dev rewritten": [a.without_outlet() for a in restyled(b.dev, how="rewrite")]}
-    b.row("shipped", b.inputs["text"], b.dev_inputs["text"])
-    from rumorlens.model.features import make_word_vectorizer
-
+    rewritten = [a.without_outlet() for a in restyled(b.dev, how="rewrite")]
+    _, _, X_rw = b.judge._features(rewritten)
+    _, scores_rw = b.model.predict(X_rw, [None] * len(rewritten), True)
+    # the shipped stacker inputs of each dev set, read once for every variant
+    dev_sets = {"dev": ([a.without_outlet() for a in b.dev], b.dev_inputs["text"]),
+                "dev rewritten": (rewritten, np.column_stack([scores_rw, b.model.neighbour_features(X_rw)]))}
+    for dev_name, (_, Z_dev) in dev_sets.items():
+        b.row("shipped" if dev_name == "dev" else f"shipped, {dev_name}", b.inputs["text"], Z_dev)
     words = make_word_vectorizer(ngram_max=1, tone_blind=True).build_analyzer()  # lower case, no punctuation, stop or tone words
 
     def blind(text):
@@ -506,15 +511,10 @@ def chars(b: Bench, only: tuple[str, ...] = ()) -> None:
             oof[held_idx] = clf.decision_function(C[held_idx])
         clf = b.model._classifier().fit(C, b.y)
         seconds = round(time.perf_counter() - t, 1)
-        for dev_name, arts in dev_sets.items():
-            _, _, X_dev = b.judge._features(arts)
-            _, scores = b.model.predict(X_dev, [None] * len(arts), True)
-            Z_dev = np.column_stack([scores, b.model.neighbour_features(X_dev)])
+        for dev_name, (arts, Z_dev) in dev_sets.items():
             extra = clf.decision_function(vec.transform([part(a) for a in arts]))
             if dev_name == "dev":
                 b.row(f"{name} characters alone", oof[:, None], extra[:, None])
-            else:
-                b.row(f"shipped, {dev_name}", b.inputs["text"], Z_dev)
             b.row(f"+ a {name} character scorer, {dev_name}", np.column_stack([b.inputs["text"], oof]), np.column_stack([Z_dev, extra]),
                   n_features=C.shape[1], fit_seconds=seconds)
 
@@ -531,7 +531,8 @@ def batchmates(b: Bench) -> None:
     dev = [a.without_outlet() for a in b.dev]
     _, _, X = b.judge._features(dev)
     p = b.judge._probabilities(dev, X, True)
-    logit, cut = np.log(p / (1 - p)), np.log(b.judge.threshold(True) / (1 - b.judge.threshold(True)))
+    th = b.judge.threshold(True)
+    logit, cut = np.log(p / (1 - p)), np.log(th / (1 - th))
     Q = prune_rows(X[:, : b.judge._n_words], int(b.model.settings["neighbours_terms"]))
     S = (Q @ Q.T).toarray()
     np.fill_diagonal(S, 0)

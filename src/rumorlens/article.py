@@ -13,7 +13,6 @@ from .errors import InputError, warning_text
 # Bounded so one hostile 20 MB line cannot stall a batch; real articles are far shorter
 # (the longest GossipCop article is 100k characters, the median 2k).
 MAX_TEXT_CHARS = 100_000
-LABELS = ("fake", "real")
 
 
 @dataclass(frozen=True)
@@ -164,11 +163,8 @@ REAL_LABELS = frozenset({"real", "true", "0", "legit", "legitimate", "reliable",
 def normalise_label(label: object) -> str | None:
     if label is None or isinstance(label, bool):
         return None
-    if isinstance(label, float) and label in (0.0, 1.0):  # a CSV read by pandas: 1.0 / 0.0
-        label = int(label)
     value = " ".join(str(label).strip().lower().replace("_", " ").replace("-", " ").split())
-    if value in ("1.0", "0.0"):
-        value = value[0]
+    value = {"1.0": "1", "0.0": "0"}.get(value, value)  # 1.0 / 0.0: a number column read as floats
     if value in FAKE_LABELS:
         return "fake"
     if value in REAL_LABELS:

@@ -27,6 +27,7 @@ SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 csv.field_size_limit(64 * 1024 * 1024)
 
 TOO_DEEP = "nested too deeply"
+
 # Other collections name the same fields otherwise (news-please writes "maintext", FakeNewsNet
 # "news_url", many CSVs "content" or "headline"). The first name present wins, ours first.
 FIELD_NAMES = {
@@ -48,6 +49,8 @@ def field(obj: dict, name: str):
         if obj.get(key) is not None:
             return obj[key]
     return None
+
+
 _URL_LINE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
 
 
