@@ -254,21 +254,33 @@ def prevalence(b: Bench) -> None:
 
     p = shipped.predict_proba(b.dev, text_only=True)
     logit = np.log(p / (1 - p))
-    for shift in (0.0, 1.0):
-        shifted = 1 / (1 + np.exp(-(logit - shift * b.y_dev + 0.5 * shift * (1 - b.y_dev))))
+    from rumorlens.model.robustness import restyled
+
+    rewritten = shipped.predict_proba(restyled(b.dev, how="rewrite"), text_only=True)
+    # "train": the training share's cut (--prevalence train); "auto": always the estimate;
+    # "default": what check and evaluate do unprompted (Judge.adapted_share: the estimate only
+    # from 200 articles and 8 points away from the training share); "told": the true share.
+    for shift, n in ((0.0, 600), (0.0, 200), (1.0, 600), ("rewrite", 600), ("rewrite", 200)):
+        if shift == "rewrite":
+            shifted = rewritten
+        else:
+            shifted = 1 / (1 + np.exp(-(logit - shift * b.y_dev + 0.5 * shift * (1 - b.y_dev))))
         for share in (0.1, 0.21, 0.35, 0.5, 0.7):
             rows = []
             for _ in range(30):
-                n_fake = int(round(share * 600))
-                idx = np.concatenate([rng.choice(fakes, n_fake, replace=n_fake > len(fakes)), rng.choice(reals, 600 - n_fake, replace=False)])
+                n_fake = int(round(share * n))
+                idx = np.concatenate([rng.choice(fakes, n_fake, replace=n_fake > len(fakes)), rng.choice(reals, n - n_fake, replace=False)])
                 q, y = shifted[idx], b.y_dev[idx]
                 est = float(np.clip(model.estimate_prevalence(q), 0.01, 0.99))
-                rows.append((est, *(f1_score(y, model.rebase(q, s) >= model.threshold(True, s), average="macro") for s in (None, est, share))))
-            r = np.array(rows)
-            emit({"run": "--prevalence auto on re-sampled dev, text only", "logit_shift": shift, "true_share": share,
+                adapted = shipped.adapted_share(q)
+                rows.append((est, adapted is not None,
+                             *(f1_score(y, model.rebase(q, s) >= model.threshold(True, s), average="macro") for s in (None, est, adapted, share))))
+            r = np.array(rows, dtype=float)
+            emit({"run": "prevalence on re-sampled dev, text only", "articles": n, "logit_shift": shift, "true_share": share,
                   "estimated_share": round(float(r[:, 0].mean()), 3), "estimated_share_sd": round(float(r[:, 0].std()), 3),
-                  "macro_f1_default": round(float(r[:, 1].mean()), 4), "macro_f1_auto": round(float(r[:, 2].mean()), 4),
-                  "macro_f1_told_the_share": round(float(r[:, 3].mean()), 4)})
+                  "default_rebased_share_of_draws": round(float(r[:, 1].mean()), 2),
+                  "macro_f1_train": round(float(r[:, 2].mean()), 4), "macro_f1_auto": round(float(r[:, 3].mean()), 4),
+                  "macro_f1_default": round(float(r[:, 4].mean()), 4), "macro_f1_told_the_share": round(float(r[:, 5].mean()), 4)})
 
 
 def cuts(b: Bench) -> None:

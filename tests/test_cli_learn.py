@@ -17,7 +17,7 @@ from conftest import REPO, TINY_ARTICLES
 from rumorlens.cli import app
 from rumorlens.model.judge import Judge
 
-EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "prevalence_estimated", "fake_share", "estimated_fake_share", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
+EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "prevalence_estimated", "macro_f1_training_share", "fake_share", "estimated_fake_share", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
 
 
 @pytest.fixture
@@ -224,35 +224,75 @@ def test_evaluate_shipped_model_reproduces_its_recorded_dev_metrics(shipped_judg
 @pytest.mark.slow
 def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge, runner, dev_path, tmp_path):
     """A half-fake collection (all 325 dev fakes, 325 dev reals): re-basing the model to that
-    share scores better than the training share's cut, which calls too many fakes real."""
+    share scores better than the training share's cut, which calls too many fakes real. By
+    default evaluate and check notice it from p_fake alone and re-base; --prevalence train keeps
+    the training share."""
     lines = dev_path.read_text(encoding="utf-8").splitlines()
     fakes = [l for l in lines if json.loads(l)["label"] == "fake"]
     reals = [l for l in lines if json.loads(l)["label"] == "real"][: len(fakes)]
     half = tmp_path / "half.jsonl"
     half.write_text("\n".join(fakes + reals) + "\n", encoding="utf-8")
-    default = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only").stdout)
+    kept = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "train").stdout)
     rebased = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "0.5").stdout)
-    assert default["prevalence"] is None and rebased["prevalence"] == 0.5
-    assert rebased["macro_f1"] > default["macro_f1"] + 0.01
-    assert rebased["confusion"][0][0] > default["confusion"][0][0]  # more fakes caught
-    assert rebased["roc_auc"] == pytest.approx(default["roc_auc"], abs=1e-6)  # same ranking
+    assert kept["prevalence"] is None and not kept["prevalence_estimated"] and rebased["prevalence"] == 0.5
+    assert rebased["macro_f1"] > kept["macro_f1"] + 0.01
+    assert rebased["confusion"][0][0] > kept["confusion"][0][0]  # more fakes caught
+    assert rebased["roc_auc"] == pytest.approx(kept["roc_auc"], abs=1e-6)  # same ranking
+    assert rebased["ece"] < kept["ece"]  # p_fake calibrated to this collection, not to the training data
+    assert rebased["macro_f1_training_share"] == pytest.approx(kept["macro_f1"], abs=1e-4)
     # on a balanced set, balanced macro-F1 is macro-F1
-    assert default["balanced_macro_f1"] == pytest.approx(default["macro_f1"], abs=1e-4)
+    assert kept["balanced_macro_f1"] == pytest.approx(kept["macro_f1"], abs=1e-4)
 
     # --prevalence auto finds the share from p_fake alone, and scores as well as being told it
     auto = run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "auto")
     estimated = json.loads(auto.stdout)
-    assert default["fake_share"] == 0.5 and abs(default["estimated_fake_share"] - 0.5) < 0.05
+    assert kept["fake_share"] == 0.5 and abs(kept["estimated_fake_share"] - 0.5) < 0.05
     assert estimated["prevalence_estimated"] and abs(estimated["prevalence"] - 0.5) < 0.05
-    assert estimated["macro_f1"] > default["macro_f1"] + 0.01
+    assert estimated["macro_f1"] > kept["macro_f1"] + 0.01
     assert abs(estimated["macro_f1"] - rebased["macro_f1"]) < 0.01
 
-    # check says so when a big feed looks far from the training share, and auto uses it
+    # the default does the same here (650 articles, about 50% fakes: clearly not the training share)
+    report = tmp_path / "half.html"
+    default = run(runner, "evaluate", half, "--model", shipped_judge.path, "--text-only", "--report", report)
+    assert default.exit_code == 0 and "look like about 5" in default.stderr and "--prevalence train" in default.stderr
+    assert "macro-F1 at the training share's cut: " + f"{kept['macro_f1']:.3f}" in default.stdout
+    page = report.read_text(encoding="utf-8")  # the report says so too
+    assert "p_fake re-based to 5" in page and "labels unseen" in page and f"would be {kept['macro_f1']:.3f}" in page
+    default = json.loads(run(runner, "evaluate", half, "--model", shipped_judge.path, "--json", "--text-only").stdout)
+    assert default["prevalence_estimated"] and default["prevalence"] == estimated["prevalence"]
+    assert default["macro_f1"] == estimated["macro_f1"] and default["macro_f1_training_share"] == kept["macro_f1"]
+
+    # check: the default re-bases and says so; train keeps the training share and says nothing
     plain = run(runner, "check", half, "--model", shipped_judge.path, "--json", "--text-only", "--no-text")
-    assert plain.exit_code == 0 and "look like about 5" in plain.stderr and "--prevalence auto" in plain.stderr
+    assert plain.exit_code == 0 and "look like about 5" in plain.stderr and "--prevalence train" in plain.stderr
+    trained = run(runner, "check", half, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "--prevalence", "train")
+    assert trained.exit_code == 0 and "look like" not in trained.stderr
     checked = run(runner, "check", half, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "--prevalence", "auto")
     assert "estimated share of fakes: 5" in checked.stderr and "look like" not in checked.stderr
-    assert sum(json.loads(l)["label"] == "fake" for l in checked.stdout.splitlines()) > sum(json.loads(l)["label"] == "fake" for l in plain.stdout.splitlines())
+    flagged = {name: sum(json.loads(l)["label"] == "fake" for l in r.stdout.splitlines()) for name, r in
+               (("default", plain), ("train", trained), ("auto", checked))}
+    assert flagged["default"] == flagged["auto"] > flagged["train"]
+    assert flagged["train"] == kept["confusion"][0][0] + kept["confusion"][1][0]
+
+
+@pytest.mark.slow
+def test_check_streams_a_run_too_long_to_hold_at_the_training_share_and_says_so_after(shipped_judge, runner, dev_path, tmp_path):
+    """The default re-bases only a run it can hold before the first verdict (5,000 articles):
+    a longer one, here 60% fakes, is judged as --prevalence train judges it, and a note at the
+    end says what it looked like and how to re-base it."""
+    from rumorlens.model.judge import ADAPT_MAX_ARTICLES
+
+    lines = dev_path.read_text(encoding="utf-8").splitlines()
+    fakes = [l for l in lines if json.loads(l)["label"] == "fake"]
+    reals = [l for l in lines if json.loads(l)["label"] == "real"][: len(fakes) * 2 // 3]
+    rows = (fakes + reals) * (ADAPT_MAX_ARTICLES // len(fakes + reals) + 1)
+    feed = tmp_path / "long.jsonl"
+    feed.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    plain = run(runner, "check", feed, "--model", shipped_judge.path, "--json", "--text-only", "--no-text")
+    trained = run(runner, "check", feed, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "--prevalence", "train")
+    assert plain.exit_code == 0 and plain.stdout == trained.stdout and len(plain.stdout.splitlines()) == len(rows) > ADAPT_MAX_ARTICLES
+    assert f"these {len(rows):,} articles look like about 6" in plain.stderr and "--prevalence auto" in plain.stderr
+    assert "look like" not in trained.stderr
 
 
 @pytest.mark.slow
@@ -276,10 +316,14 @@ def test_evaluate_reads_another_collections_csv_as_it_reads_ours(shipped_judge, 
 
 
 @pytest.mark.slow
-def test_check_gives_no_prevalence_note_on_a_feed_like_the_training_data(shipped_judge, runner, dev_path):
+def test_check_keeps_the_training_share_on_a_feed_like_the_training_data(shipped_judge, runner, dev_path):
+    """dev (21% fakes, like training): the default neither re-bases nor says anything, and every
+    verdict is what --prevalence train gives."""
     result = run(runner, "check", dev_path, "--model", shipped_judge.path, "--json", "--no-text")
     assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1515
     assert "look like" not in result.stderr
+    trained = run(runner, "check", dev_path, "--model", shipped_judge.path, "--json", "--no-text", "--prevalence", "train")
+    assert result.stdout == trained.stdout
 
 
 def test_evaluate_and_check_reject_a_prevalence_outside_0_1(runner, tiny_model_dir, tiny_jsonl):
@@ -299,6 +343,9 @@ def test_prevalence_auto_needs_enough_articles_and_a_whole_collection(runner, ti
         assert "auto needs at least 50 articles" in result.stderr and "[RL042]" in result.stderr
     result = run(runner, "batch", tiny_jsonl, "--out", tmp_path / "out", "--model", tiny_model_dir, "--prevalence", "auto")
     assert result.exit_code == 2 and "--prevalence auto" in result.stderr and not (tmp_path / "out").exists()
+    # train is batch's default already, and taken as such
+    trained = run(runner, "batch", tiny_jsonl, "--out", tmp_path / "train", "--model", tiny_model_dir, "--prevalence", "train", "--json")
+    assert trained.exit_code == 0 and (tmp_path / "train").exists()
 
 def test_train_unwritable_out_is_rl042_before_training(runner, tiny_jsonl, tmp_path):
     blocker = tmp_path / "a-file"

@@ -349,6 +349,50 @@ def test_model_prevalence_rebases_p_fake_and_the_cut(tiny_judge, tiny_articles):
         list(tiny_judge.judge_many(tiny_articles, prevalence=1.0))
 
 
+@pytest.mark.slow
+def test_judge_adapting_rebases_only_a_run_that_clearly_is_not_the_training_share(shipped_judge, dev_path):
+    """The default of check and evaluate: dev as it is (21% fakes) keeps the training share and
+    is judged exactly as judge_many judges it; dev cut to 70% fakes, as a queue of flagged
+    stories would be, is re-based to its estimated share, verdict for verdict what judge_many at
+    that share gives (reasons included), and catches more fakes; 199 articles never adapt, nor
+    does a run too long to be held before its first verdict."""
+    from rumorlens.model.judge import ADAPT_MAX_ARTICLES, ADAPT_MIN_ARTICLES
+    from rumorlens.read import read_articles
+
+    dev = list(read_articles([str(dev_path)]))
+    fakes = [a for a in dev if a.label == "fake"]
+    reals = [a for a in dev if a.label == "real"]
+    said = []
+    as_is = list(shipped_judge.judge_adapting(dev, text_only=True, on_share=lambda share, n: said.append((share, n))))
+    assert said == [(None, len(dev))]
+    assert as_is == list(shipped_judge.judge_many(dev, text_only=True))
+
+    queue = fakes + reals[: len(fakes) * 3 // 7]  # 70% fakes
+    said.clear()
+    adapted = list(shipped_judge.judge_adapting(queue, text_only=True, on_share=lambda share, n: said.append((share, n))))
+    share, n = said[0]
+    assert n == len(queue) and 0.6 < share < 0.8
+    assert adapted == list(shipped_judge.judge_many(queue, text_only=True, prevalence=share))
+    kept = list(shipped_judge.judge_many(queue, text_only=True))
+    caught = lambda verdicts: sum(v.label == "fake" and a.label == "fake" for v, a in zip(verdicts, queue))  # noqa: E731
+    assert caught(adapted) > caught(kept)
+    assert all(v.threshold == shipped_judge.threshold(True, share) for v in adapted)
+
+    small = queue[: ADAPT_MIN_ARTICLES - 1]
+    said.clear()
+    assert list(shipped_judge.judge_adapting(small, text_only=True, on_share=lambda share, n: said.append(share))) == kept[: len(small)]
+    assert said == [None]
+    with pytest.raises(TypeError):
+        list(shipped_judge.judge_adapting(small, prevalence=0.5))
+
+    # a run too long to hold (here 70% fakes, 5,000+ articles) streams at the training share
+    long_queue = queue * (ADAPT_MAX_ARTICLES // len(queue) + 1)
+    said.clear()
+    streamed = shipped_judge.judge_adapting(long_queue, text_only=True, on_share=lambda share, n: said.append((share, n)))
+    assert [v.p_fake for v in streamed] == [v.p_fake for v in kept] * (len(long_queue) // len(queue))
+    assert said == [(None, None)]
+
+
 def test_model_estimate_prevalence_recovers_the_share_of_fakes_from_calibrated_p():
     """EM on calibrated p_fake (labels unseen) finds how many fakes a collection holds."""
     from rumorlens.model.classifier import estimate_prevalence, rebase

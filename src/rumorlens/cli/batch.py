@@ -31,7 +31,7 @@ def batch(
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
     no_signals: bool = typer.Option(False, "--no-signals", help="Skip explanations (faster, smaller): no signals field, empty reasons; p_fake and label unchanged."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
-    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE", help=PREVALENCE_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE", help=PREVALENCE_HELP + " Batch never estimates it: every partition is judged alike."),
     accurate: bool = typer.Option(False, "--accurate", help="Stack the model's fine-tuned MiniLM reader on the fast scorers, as "
                                   "`check --accurate`: about 40 times slower; every worker needs the accurate extra (torch)."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
@@ -64,6 +64,8 @@ def batch(
     if prevalence == "auto":  # partitions are judged as they stream: there is no "all of them" to estimate from first
         raise usage(UsageError("RL042", option="--prevalence", detail="batch needs the share as a number; estimate it on a sample "
                                                                      "with `rumorlens check SAMPLE --prevalence auto`"))
+    if prevalence == "train":  # batch's default already: partitions never re-base on their own
+        prevalence = None
     from ..batch import run_batch
     from .common import progress_bar
 

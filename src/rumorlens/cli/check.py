@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import typer
 
 from .app import app
@@ -20,23 +19,25 @@ PREVALENCE_HELP = (
     "Expected share of fakes among these articles, 0.01-0.99 (default: the training data's, about "
     "0.21). p_fake and the fake/real cut are re-based to it, e.g. 0.5 for a queue of flagged stories."
 )
-PREVALENCE_AUTO_HELP = PREVALENCE_HELP + (
-    " 'auto' estimates it from the articles' own p_fake first (50 or more articles; all are read before the first verdict)."
+PREVALENCE_AUTO_HELP = (
+    "Expected share of fakes among these articles, 0.01-0.99; p_fake and the fake/real cut are re-based to it "
+    "(e.g. 0.5 for a queue of flagged stories). 'auto' estimates it from the articles' own p_fake first "
+    "(50 or more articles; all are read before the first verdict); 'train' keeps the training data's (about 0.21). "
+    "Default: the training share, unless a run of 200-5,000 articles clearly says otherwise (8 points or more away): "
+    "then its estimated share, said on stderr."
 )
-# check prints a note when a feed this big looks far from the training share of fakes
-HINT_MIN_ARTICLES, HINT_MIN_GAP = 200, 0.10
 
 
 def parse_prevalence(value: str | None) -> float | str | None:
-    """``--prevalence``: a share of fakes, or ``auto``."""
+    """``--prevalence``: a share of fakes, ``auto`` or ``train``."""
     if value is None:
         return None
-    if value.strip().lower() == "auto":
-        return "auto"
+    if value.strip().lower() in ("auto", "train"):
+        return value.strip().lower()
     try:
         share = float(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is neither a share of fakes (0.01-0.99) nor auto") from None
+        raise typer.BadParameter(f"{value!r} is neither a share of fakes (0.01-0.99) nor auto or train") from None
     if not 0.01 <= share <= 0.99:
         raise typer.BadParameter(f"{share:g} is not in 0.01-0.99 (a share of fakes: 0.5 means half)")
     return share
@@ -54,6 +55,44 @@ def auto_prevalence(judge, articles: list, text_only: bool, quiet: bool) -> floa
         err_console.print(f"estimated share of fakes: {share:.0%} of {len(articles)} articles (the model was trained on "
                           f"{judge.model.outlets_.base_rate_:.1%}); p_fake and the cut re-based to it", markup=False)
     return share
+
+
+class SayAdapted:
+    """``on_share`` for ``Judge.judge_adapting``: tells stderr when a run was re-based, and
+    collects ``p_fake`` of a run too long to hold so ``done`` can say what it looked like."""
+
+    def __init__(self, judge, quiet: bool) -> None:
+        self.judge, self.quiet, self.streamed, self.p_fakes = judge, quiet, False, []
+
+    def __call__(self, share: float | None, n: int | None) -> None:
+        self.streamed = n is None
+        if share is not None and not self.quiet:
+            err_console.print(f"note: these {n:,} articles look like about {share:.0%} fakes, not the "
+                              f"{self.base:.1%} the model was trained on; p_fake and the fake/real cut are "
+                              "re-based to that (--prevalence train keeps the training share)", markup=False)
+
+    @property
+    def base(self) -> float:
+        return self.judge.model.outlets_.base_rate_
+
+    def seen(self, p_fake: float) -> None:
+        if self.streamed:
+            self.p_fakes.append(p_fake)
+
+    def done(self) -> None:
+        """After a streamed run: a note if its p_fake say it was far from the training share."""
+        share = self.judge.adapted_share(self.p_fakes) if self.streamed else None
+        if share is not None:
+            self.streamed_note(share, len(self.p_fakes))
+
+    def streamed_note(self, share: float, n: int) -> None:
+        from ..model.judge import ADAPT_MAX_ARTICLES
+
+        if not self.quiet:
+            err_console.print(f"note: these {n:,} articles look like about {share:.0%} fakes, not the "
+                              f"{self.base:.1%} the model was trained on; runs of more than {ADAPT_MAX_ARTICLES:,} are "
+                              "judged at the training share as they stream: --prevalence auto (or the share) re-bases them",
+                              markup=False)
 
 
 def load_judge(model: Path | None, accurate: bool = False):
@@ -80,7 +119,7 @@ def check(
     json_out: bool = typer.Option(False, "--json", help="One JSON verdict per line on stdout."),
     explain: bool = typer.Option(False, "--explain", help="Show the article with signal spans highlighted."),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet: the text alone decides."),
-    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto|train", help=PREVALENCE_AUTO_HELP),
     accurate: bool = typer.Option(False, "--accurate", help=ACCURATE_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     db: str = typer.Option(None, "--db", help="A rumorlens store to use for outlet records and known debunks."),
@@ -107,6 +146,8 @@ def check(
 
       rumorlens check other-collection.jsonl --prevalence auto --json
 
+      rumorlens check feed.jsonl --prevalence train --json
+
       rumorlens check --accurate story.txt
     """
     if not inputs:
@@ -122,28 +163,18 @@ def check(
     if prevalence == "auto":
         articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
         prevalence = auto_prevalence(judge, articles, text_only, quiet)
-    verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=prevalence)
-    p_fakes: list[float] = []
+    said = SayAdapted(judge, quiet)
+    if prevalence is None:  # the default: the training share unless the articles clearly say otherwise
+        verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said)
+    else:
+        verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence)
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
-        p_fakes.append(verdict.p_fake)
+        said.seen(verdict.p_fake)
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
         elif explain:
             print_explained(verdict)
         else:
             print_verdict(verdict)
-    if prevalence is None and not quiet:
-        hint_prevalence(judge, p_fakes)
+    said.done()
     raise typer.Exit(outcome.exit_code)
-
-
-def hint_prevalence(judge, p_fakes: list[float]) -> None:
-    """A big feed whose p_fake say it holds far more (or fewer) fakes than the training data did
-    is judged with the wrong cut; say so on stderr, with the option that fixes it."""
-    if len(p_fakes) < HINT_MIN_ARTICLES:
-        return
-    base = judge.model.outlets_.base_rate_
-    share = judge.model.estimate_prevalence(np.asarray(p_fakes))
-    if abs(share - base) >= HINT_MIN_GAP:
-        err_console.print(f"note: these {len(p_fakes)} articles look like about {share:.0%} fakes, not the {base:.1%} the model "
-                          "was trained on; --prevalence auto re-bases p_fake and the fake/real cut to that", markup=False)

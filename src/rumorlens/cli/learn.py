@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from .app import app
-from .check import ACCURATE_HELP, MODEL_HELP, PREVALENCE_AUTO_HELP, auto_prevalence, load_judge, parse_prevalence
+from .check import ACCURATE_HELP, MODEL_HELP, PREVALENCE_AUTO_HELP, SayAdapted, auto_prevalence, load_judge, parse_prevalence
 from .common import EXIT_USAGE, Outcome, console, errors_as_exit, print_json, progress_bar, usage
 
 
@@ -80,7 +80,7 @@ def evaluate(
     inputs: list[str] = typer.Argument(None, help="Labelled articles (label fake/real).", show_default=False),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     text_only: bool = typer.Option(False, "--text-only", help="Ignore URL and outlet."),
-    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto", help=PREVALENCE_AUTO_HELP),
+    prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE|auto|train", help=PREVALENCE_AUTO_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
     stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational; tone, then sources retold) and report the drop."),
@@ -100,12 +100,15 @@ def evaluate(
 
       rumorlens evaluate other-collection.jsonl --text-only --prevalence auto
 
+      rumorlens evaluate balanced-test.jsonl --text-only --prevalence train
+
       rumorlens evaluate dev.jsonl --text-only --stress
 
       rumorlens evaluate dev.jsonl --text-only --accurate
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
+    from ..model.judge import ADAPT_MAX_ARTICLES
     from ..read import read_articles
 
     if not inputs:
@@ -117,10 +120,22 @@ def evaluate(
         raise usage(InputError("RL024", where=", ".join(inputs)))
     if report is not None:
         writable_or_exit(report, "--report")  # before judging, not after
-    estimated = prevalence == "auto"
-    if estimated:  # from p_fake alone: the labels are not looked at
+    # Scored as `check` would judge them: the same default (the training share unless the
+    # articles' own p_fake clearly say otherwise), auto, train or a given share. The labels are
+    # never looked at to choose it.
+    if prevalence == "auto":
         prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
-    result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=estimated)
+        result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=True)
+    else:
+        asked = {None: "adapt", "train": None}.get(prevalence, prevalence)
+        result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked)
+        prevalence = result.prevalence
+        if asked == "adapt":  # the same notes as check's
+            said = SayAdapted(judge, quiet=json_out)
+            if result.n <= ADAPT_MAX_ARTICLES:
+                said(prevalence, result.n)
+            elif judge.clearly_shifted(result.estimated_fake_share, result.n):
+                said.streamed_note(result.estimated_fake_share, result.n)
     stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if report is not None:
         from ..model.report import write_report
@@ -154,7 +169,8 @@ def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> No
     console.print(f"balanced macro-F1 (fakes and reals weighted equally): {r.balanced_macro_f1:.3f}")
     console.print(f"share of fakes: {r.fake_share:.0%} by the labels, {r.estimated_fake_share:.0%} by the model's p_fake")
     if r.prevalence is not None:
-        console.print(f"model re-based to {r.prevalence:.0%} fakes: cut at p_fake {r.threshold:.2f}")
+        console.print(f"model re-based to {r.prevalence:.0%} fakes: cut at p_fake {r.threshold:.2f} "
+                      f"(macro-F1 at the training share's cut: {r.macro_f1_training_share:.3f})")
     cm = Table(title="confusion matrix", show_header=True)
     cm.add_column("true \\ predicted")
     cm.add_column("fake", justify="right")

@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, roc_auc_score
 
 from ..article import Article
-from .classifier import estimate_prevalence
+from .classifier import estimate_prevalence, rebase
 
 
 @dataclass
@@ -31,7 +31,8 @@ class Evaluation:
     confusion: list[list[int]]  # rows: true fake, true real; cols: predicted fake, predicted real
     balanced_macro_f1: float = float("nan")  # macro-F1 with fakes and reals weighted equally
     prevalence: float | None = None  # the share of fakes the model was re-based to, if any
-    prevalence_estimated: bool = False  # that share was estimated from the articles (--prevalence auto)
+    prevalence_estimated: bool = False  # that share was estimated from the articles (auto, or the default adapting)
+    macro_f1_training_share: float = float("nan")  # macro-F1 at the training share's cut, for comparison
     fake_share: float = float("nan")  # the share of fakes the labels say
     estimated_fake_share: float = float("nan")  # the share the model's p_fake suggest, labels unseen
     calibration: list[dict] = field(default_factory=list)  # reliability bins
@@ -53,6 +54,7 @@ class Evaluation:
             "threshold": self.threshold,
             "prevalence": self.prevalence,
             "prevalence_estimated": self.prevalence_estimated,
+            "macro_f1_training_share": round(self.macro_f1_training_share, 4),
             "fake_share": round(self.fake_share, 4),
             "estimated_fake_share": round(self.estimated_fake_share, 4),
             "text_only": self.text_only,
@@ -107,28 +109,42 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
              prevalence: float | str | None = None) -> Evaluation:
     """Judge every labelled article (with explanations on, as users run it) and score.
     ``prevalence`` re-bases the model to that share of fakes first (``Judge.judge_many``);
-    ``"auto"`` estimates the share from the articles' p_fake, without looking at their labels."""
+    ``"auto"`` estimates the share from the articles' p_fake, without looking at their labels;
+    ``"adapt"`` does what `check` does by default (``Judge.judge_adapting``): the estimate only
+    when it is clearly not the training share."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
-    estimated = prevalence == "auto"
-    if estimated:
+    estimated = prevalence in ("auto", "adapt")
+    if prevalence == "auto":
         prevalence = judge.auto_prevalence(labelled, text_only)
+    adapted: list[float | None] = []
+    if prevalence == "adapt":
+        verdicts = judge.judge_adapting(labelled, text_only=text_only, batch_size=batch_size, on_share=lambda share, n: adapted.append(share))
+    else:
+        verdicts = judge.judge_many(labelled, text_only=text_only, batch_size=batch_size, prevalence=prevalence)
     p = np.empty(len(labelled))
     start = time.perf_counter()
-    for i, verdict in enumerate(judge.judge_many(labelled, text_only=text_only, batch_size=batch_size, prevalence=prevalence)):
+    for i, verdict in enumerate(verdicts):
         p[i] = verdict.p_fake
         if on_batch is not None:
             on_batch(1)
     seconds = time.perf_counter() - start
+    if prevalence == "adapt":
+        prevalence = adapted[0] if adapted else None
+        estimated = prevalence is not None
     threshold = judge.threshold(text_only, prevalence)
     m = metrics(y, p, threshold)
+    base = judge.model.outlets_.base_rate_
+    # What the training share's cut would have scored, beside the re-based one
+    at_training_share = m["macro_f1"] if prevalence is None else metrics(y, rebase(p, prevalence, base), judge.threshold(text_only))["macro_f1"]
     return Evaluation(
         n=len(labelled),
         prevalence=prevalence,
         prevalence_estimated=estimated,
+        macro_f1_training_share=at_training_share,
         fake_share=float(y.mean()) if len(y) else float("nan"),
         # p is calibrated to the share it was re-based to (the training share if none)
-        estimated_fake_share=estimate_prevalence(p, prevalence if prevalence is not None else judge.model.outlets_.base_rate_),
+        estimated_fake_share=estimate_prevalence(p, prevalence if prevalence is not None else base),
         seconds=seconds,
         articles_per_second=len(labelled) / seconds if seconds else 0.0,
         threshold=threshold,
