@@ -220,6 +220,30 @@ def test_read_directory_recursively_in_sorted_order(tmp_path):
     assert [a.id for a in arts] == ["b", "a", "r1"]
 
 
+def test_read_directory_labels_files_by_the_folders_they_sit_in(tmp_path):
+    """Collections laid out by label (FakeNewsNet's gossipcop/fake/<id>/news content.json, the
+    Celebrity collection's fake/ and legit/ text files) are read with those labels; a record's
+    own label wins, numbered folders label nothing, and nothing above the folder given counts."""
+    root = tmp_path / "real" / "celebrity"  # "real" above the root given is not looked at
+    for folder, name, text in (("fake", "a.txt", "Star Secretly Pregnant\nAn insider says so."),
+                               ("legit", "b.txt", "Film Premieres\nThe studio said so on Friday."),
+                               ("fake/2", "c.txt", "Numbered\nA numbered folder under fake/."),
+                               ("2019", "d.txt", "Undated\nNo label anywhere.")):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / name).write_text(text, encoding="utf-8")
+    (root / "real" / "gossipcop-1").mkdir(parents=True)
+    (root / "real" / "gossipcop-1" / "news content.json").write_text(json.dumps({"title": "T", "text": "Body.", "url": "people.com/x"}), encoding="utf-8")
+    (root / "legit" / "feed.jsonl").write_text(json.dumps({"id": "own", "text": "Labelled inside.", "label": "fake"}) + "\n", encoding="utf-8")
+    arts, problems, _ = collect([root])
+    assert problems == []
+    assert {a.text: a.label for a in arts} == {
+        "No label anywhere.": None, "An insider says so.": "fake", "A numbered folder under fake/.": "fake",
+        "The studio said so on Friday.": "real", "Labelled inside.": "fake", "Body.": "real"}
+    # the folder given may itself be named by label
+    arts, _, _ = collect([root / "legit"])
+    assert sorted((a.text, a.label) for a in arts) == [("Labelled inside.", "fake"), ("The studio said so on Friday.", "real")]
+
+
 def test_read_stdin_text_and_jsonl():
     arts, problems, _ = collect(["-"], stdin=io.BytesIO(b"people.com/x\nStdin Title\nStdin body."))
     assert problems == []

@@ -7,13 +7,14 @@ never stops the good records of a batch (trafilatura's tolerant batches).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from ..article import Article
+from ..article import Article, normalise_label
 from ..errors import InputError, warning_text
 from .clean import clean_body, normalise_newlines, strip_furniture
 
@@ -355,4 +356,21 @@ def read_directory(path: Path) -> Iterator[Item]:
         yield InputError("RL004", where=str(path))
         return
     for f in files:
-        yield from read_path(f)
+        label = folder_label(f, path)
+        for item in read_path(f):
+            yield dataclasses.replace(item, label=label) if label and isinstance(item, Article) and item.label is None else item
+
+
+def folder_label(path: Path, root: Path) -> str | None:
+    """The label named by the nearest folder above ``path``, up to and including ``root``:
+    collections are often laid out by label (FakeNewsNet's ``gossipcop/fake/<id>/news
+    content.json``, the Celebrity collection's ``fake/`` and ``legit/`` text files). A record's
+    own label wins; numbered folders (``0/``, ``1/``, years) never label anything."""
+    for folder in (path.parent, *path.parent.parents):
+        if not folder.name.isdigit():
+            label = normalise_label(folder.name)
+            if label:
+                return label
+        if folder == root:
+            break
+    return None
