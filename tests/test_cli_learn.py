@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -293,6 +294,15 @@ def test_check_streams_a_run_too_long_to_hold_at_the_training_share_and_says_so_
     assert plain.exit_code == 0 and plain.stdout == trained.stdout and len(plain.stdout.splitlines()) == len(rows) > ADAPT_MAX_ARTICLES
     assert f"these {len(rows):,} articles look like about 6" in plain.stderr and "--prevalence auto" in plain.stderr
     assert "look like" not in trained.stderr
+    # standard input may be a live feed: it streams too, whatever its length
+    half = "\n".join(fakes[:240] + reals[:160]) + "\n"  # 60% fakes
+    piped = runner.invoke(app, ["check", "-", "--model", str(shipped_judge.path), "--json", "--text-only", "--no-text"], input=half)
+    filed = tmp_path / "half.jsonl"
+    filed.write_text(half, encoding="utf-8")
+    as_file = run(runner, "check", filed, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "--prevalence", "train")
+    assert piped.exit_code == 0 and piped.stdout == as_file.stdout
+    said = re.search(r"these 400 articles look like about (\d+)% fakes", piped.stderr)
+    assert said and 50 <= int(said.group(1)) <= 70 and "standard input" in piped.stderr
 
 
 @pytest.mark.slow

@@ -23,8 +23,8 @@ PREVALENCE_AUTO_HELP = (
     "Expected share of fakes among these articles, 0.01-0.99; p_fake and the fake/real cut are re-based to it "
     "(e.g. 0.5 for a queue of flagged stories). 'auto' estimates it from the articles' own p_fake first "
     "(50 or more articles; all are read before the first verdict); 'train' keeps the training data's (about 0.21). "
-    "Default: the training share, unless a run of 200-5,000 articles clearly says otherwise (8 points or more away): "
-    "then its estimated share, said on stderr."
+    "Default: the training share, unless a run of 200-5,000 articles from files clearly says otherwise (8 points or "
+    "more away): then its estimated share, said on stderr (standard input streams at the training share)."
 )
 
 
@@ -90,8 +90,9 @@ class SayAdapted:
 
         if not self.quiet:
             err_console.print(f"note: these {n:,} articles look like about {share:.0%} fakes, not the "
-                              f"{self.base:.1%} the model was trained on; runs of more than {ADAPT_MAX_ARTICLES:,} are "
-                              "judged at the training share as they stream: --prevalence auto (or the share) re-bases them",
+                              f"{self.base:.1%} the model was trained on; standard input and runs of more than "
+                              f"{ADAPT_MAX_ARTICLES:,} are judged at the training share as they stream: --prevalence auto "
+                              "(or the share) re-bases them",
                               markup=False)
 
 
@@ -164,7 +165,10 @@ def check(
         articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
         prevalence = auto_prevalence(judge, articles, text_only, quiet)
     said = SayAdapted(judge, quiet)
-    if prevalence is None:  # the default: the training share unless the articles clearly say otherwise
+    if prevalence is None and "-" in inputs:  # stdin may be a live feed: verdicts as they come, a note at the end
+        said(None, None)
+        verdicts = judge.judge_many(articles, text_only=text_only, memory=memory)
+    elif prevalence is None:  # the default: the training share unless the articles clearly say otherwise
         verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said)
     else:
         verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence)
