@@ -303,6 +303,11 @@ def test_check_streams_a_run_too_long_to_hold_at_the_training_share_and_says_so_
     assert piped.exit_code == 0 and piped.stdout == as_file.stdout
     said = re.search(r"these 400 articles look like about (\d+)% fakes", piped.stderr)
     assert said and 50 <= int(said.group(1)) <= 70 and "standard input" in piped.stderr
+    # evaluate scores what check says: standard input at the training share, the file re-based
+    piped = json.loads(runner.invoke(app, ["evaluate", "-", "--model", str(shipped_judge.path), "--json", "--text-only"], input=half).stdout)
+    filed = json.loads(run(runner, "evaluate", filed, "--model", shipped_judge.path, "--json", "--text-only").stdout)
+    assert piped["prevalence"] is None and filed["prevalence_estimated"] and filed["prevalence"] > 0.5
+    assert filed["macro_f1_training_share"] == piped["macro_f1"] < filed["macro_f1"]
 
 
 @pytest.mark.slow

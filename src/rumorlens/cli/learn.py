@@ -127,15 +127,15 @@ def evaluate(
         prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
         result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=True)
     else:
-        asked = {None: "adapt", "train": None}.get(prevalence, prevalence)
+        streamed = prevalence is None and ("-" in inputs or sum(a.label in ("fake", "real") for a in articles) > ADAPT_MAX_ARTICLES)
+        asked = {None: None if streamed else "adapt", "train": None}.get(prevalence, prevalence)
         result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked)
         prevalence = result.prevalence
-        if asked == "adapt":  # the same notes as check's
-            said = SayAdapted(judge, quiet=json_out)
-            if result.n <= ADAPT_MAX_ARTICLES:
-                said(prevalence, result.n)
-            elif judge.clearly_shifted(result.estimated_fake_share, result.n):
-                said.streamed_note(result.estimated_fake_share, result.n)
+        said = SayAdapted(judge, quiet=json_out)  # the same notes as check's
+        if asked == "adapt":
+            said(prevalence, result.n)
+        elif streamed and judge.clearly_shifted(result.estimated_fake_share, result.n):
+            said.streamed_note(result.estimated_fake_share, result.n)
     stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if report is not None:
         from ..model.report import write_report
