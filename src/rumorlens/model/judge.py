@@ -212,7 +212,7 @@ class Judge:
         if len(head) > ADAPT_MAX_ARTICLES:
             if on_share is not None:
                 on_share(None, None)
-            yield from self.judge_many(chain(head, iterator), **options)
+            yield from self.judge_many(chain(_drained(head), iterator), **options)
             return
         first = list(self.judge_many(head, **options))
         share = self.adapted_share([v.p_fake for v in first])
@@ -350,6 +350,14 @@ class Judge:
             return [self._terms[cols[j]] for j in order if values[j] > MIN_TERM_CONTRIBUTION], []
         order = np.argsort(values)[:TOP_TERMS]
         return [], [self._terms[cols[j]] for j in order if values[j] < -MIN_TERM_CONTRIBUTION]
+
+
+def _drained(items: list) -> Iterator:
+    """``items`` in order, each let go of once taken: a stream's held head is not kept alive
+    for the rest of the stream."""
+    items.reverse()
+    while items:
+        yield items.pop()
 
 
 def untitled_mask(articles: Sequence[Article]) -> np.ndarray:
