@@ -223,12 +223,15 @@ def test_read_directory_recursively_in_sorted_order(tmp_path):
 def test_read_directory_labels_files_by_the_folders_they_sit_in(tmp_path):
     """Collections laid out by label (FakeNewsNet's gossipcop/fake/<id>/news content.json, the
     Celebrity collection's fake/ and legit/ text files) are read with those labels; a record's
-    own label wins, numbered folders label nothing, and nothing above the folder given counts."""
+    own label wins, folders named otherwise (numbers, "rumours", "true") label nothing, and nothing
+    above the folder given counts."""
     root = tmp_path / "real" / "celebrity"  # "real" above the root given is not looked at
     for folder, name, text in (("fake", "a.txt", "Star Secretly Pregnant\nAn insider says so."),
                                ("legit", "b.txt", "Film Premieres\nThe studio said so on Friday."),
                                ("fake/2", "c.txt", "Numbered\nA numbered folder under fake/."),
-                               ("2019", "d.txt", "Undated\nNo label anywhere.")):
+                               ("2019", "d.txt", "Undated\nNo label anywhere."),
+                               ("Fake_News/rumours", "e.txt", "Nested\nUnder rumours/, under Fake_News/."),
+                               ("true", "f.txt", "True\nA folder named true labels nothing.")):
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / name).write_text(text, encoding="utf-8")
     (root / "real" / "gossipcop-1").mkdir(parents=True)
@@ -238,7 +241,8 @@ def test_read_directory_labels_files_by_the_folders_they_sit_in(tmp_path):
     assert problems == []
     assert {a.text: a.label for a in arts} == {
         "No label anywhere.": None, "An insider says so.": "fake", "A numbered folder under fake/.": "fake",
-        "The studio said so on Friday.": "real", "Labelled inside.": "fake", "Body.": "real"}
+        "The studio said so on Friday.": "real", "Labelled inside.": "fake", "Body.": "real",
+        "Under rumours/, under Fake_News/.": "fake", "A folder named true labels nothing.": None}
     # the folder given may itself be named by label
     arts, _, _ = collect([root / "legit"])
     assert sorted((a.text, a.label) for a in arts) == [("Labelled inside.", "fake"), ("The studio said so on Friday.", "real")]

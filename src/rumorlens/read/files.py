@@ -365,12 +365,15 @@ def folder_label(path: Path, root: Path) -> str | None:
     """The label named by the nearest folder above ``path``, up to and including ``root``:
     collections are often laid out by label (FakeNewsNet's ``gossipcop/fake/<id>/news
     content.json``, the Celebrity collection's ``fake/`` and ``legit/`` text files). A record's
-    own label wins; numbered folders (``0/``, ``1/``, years) never label anything."""
+    own label wins. Only words that can mean nothing else label a folder (``FOLDER_LABELS``):
+    ``rumours/``, ``true/`` or ``1/`` may well hold articles of any label."""
     for folder in (path.parent, *path.parent.parents):
-        if not folder.name.isdigit():
-            label = normalise_label(folder.name)
-            if label:
-                return label
+        name = " ".join(folder.name.lower().replace("_", " ").replace("-", " ").split())
+        if name in FOLDER_LABELS:
+            return normalise_label(name)
         if folder == root:
             break
     return None
+
+
+FOLDER_LABELS = frozenset({"fake", "real", "legit", "legitimate", "fake news", "real news", "false news", "true news"})
