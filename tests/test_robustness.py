@@ -45,6 +45,9 @@ class Recorder:
     def rebase(self, p, prevalence):
         return p
 
+    def adapted_share(self, p):  # a handful of stories: check's default keeps the training share
+        return None
+
 
 @pytest.fixture(autouse=True)
 def fresh_recorder():
@@ -97,6 +100,8 @@ def test_future_split_trains_on_older_stories_only_and_compares_a_same_size_rand
     # like for like: each row re-sampled to both rows' shares of fakes (the stand-in is perfect)
     shares = {str(random_row["fake_share_test"]), str(newest_row["fake_share_test"])}
     assert set(newest_row["macro_f1_at_share"]) == shares and set(newest_row["macro_f1_at_share"].values()) == {1.0}
+    # and what check's default would score: here the training share, so the plain row
+    assert newest_row["default_share"] is None and newest_row["macro_f1_default"] == newest_row["macro_f1"]
 
 
 def test_resampled_macro_f1_holds_the_asked_share_of_fakes(monkeypatch):

@@ -15,6 +15,7 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from ..article import Article
 from ..corpus.text import people, principal_people
 from .evaluate import metrics
+from .judge import ADAPT_MAX_ARTICLES
 from .restyle import reattribute_sober, reattribute_tabloid, rewrite_sensational, rewrite_sober, sensationalise, soberise
 
 # "retouch" changes the tone words only; "rewrite" also drops (or adds) the outlet's asides to its
@@ -177,10 +178,15 @@ def future_split(
         p = np.asarray(judge.predict_proba(test, text_only=True))
         m = metrics(y, p, judge.threshold(True))
         scored.append((judge, y, p))
+        # what check and evaluate do by default with this many stories (Judge.judge_adapting)
+        adapted = judge.adapted_share(p) if len(p) <= ADAPT_MAX_ARTICLES else None
+        by_default = m if adapted is None else metrics(y, judge.rebase(p, adapted), judge.threshold(True, adapted))
         rows.append({"split": name, "n_train": len(dated) - n_test, "n_test": n_test,
                      "test_from": test[0].published[:10], "test_to": test[-1].published[:10],
                      "fake_share_test": round(float(y.mean()), 4),
-                     **{k: round(v, 4) for k, v in m.items() if k != "confusion"}})
+                     **{k: round(v, 4) for k, v in m.items() if k != "confusion"},
+                     "default_share": adapted, "macro_f1_default": round(by_default["macro_f1"], 4),
+                     "ece_default": round(by_default["ece"], 4)})
     shares = sorted({row["fake_share_test"] for row in rows} - {0.0, 1.0})
     for row, (judge, y, p) in zip(rows, scored):
         # judged once: re-basing to a share is Bayes' rule on p_fake, not another reading
