@@ -559,9 +559,55 @@ def batchmates(b: Bench) -> None:
                   "dev_macro_f1": round(f1_score(b.y_dev, z >= cut, average="macro"), 4), "dev_roc_auc": round(roc_auc_score(b.y_dev, z), 4)})
 
 
+def paragraphs(b: Bench) -> None:
+    """Where in the article: a crawled page holds the story among related links, captions and
+    comments, and one paragraph may carry the claim and its insider. Each paragraph (8 words or
+    more, of the first MODEL_CHARS characters) is scored by the fold's own text scorers as if it
+    were an article (its n-grams and signals, no headline); the article's highest and mean
+    paragraph scores per scorer go into the stacker beside the whole-article scores."""
+    from rumorlens.model.features import MODEL_CHARS
+
+    train, dev = b.train, [a.without_outlet() for a in b.dev]
+    _, _, X = b.judge._features(train)
+    m = b.model
+
+    def split(arts):
+        texts, owner = [], []
+        for i, a in enumerate(arts):
+            paras = [p for p in re.split(r"\n+", a.text[:MODEL_CHARS]) if len(p.split()) >= 8] or [a.text[:MODEL_CHARS]]
+            texts += paras
+            owner += [i] * len(paras)
+        return m.features(texts, [""] * len(texts), [analyse(t)[1] for t in texts]), np.asarray(owner)
+
+    t = time.perf_counter()
+    P, owner = split(train)
+    P_dev, owner_dev = split(dev)
+    emit({"run": "paragraphs read", "train_paragraphs": P.shape[0], "dev_paragraphs": P_dev.shape[0], "seconds": round(time.perf_counter() - t, 1)})
+
+    def pooled(scores, own, n):
+        top, total, count = np.full(n, -np.inf), np.zeros(n), np.zeros(n)
+        np.maximum.at(top, own, scores)
+        np.add.at(total, own, scores)
+        np.add.at(count, own, 1)
+        return top, total / np.maximum(count, 1)
+
+    oof = np.zeros((len(b.y), 4))
+    for train_idx, held_idx in b.folds:
+        rows = np.flatnonzero(np.isin(owner, held_idx))
+        for k, (coef, bias) in enumerate(m._fit_scorers(X[train_idx], b.y[train_idx])):
+            top, mean = pooled(P[rows] @ coef + bias, owner[rows], len(b.y))
+            oof[held_idx, k], oof[held_idx, 2 + k] = top[held_idx], mean[held_idx]
+    dev_cols = np.zeros((len(dev), 4))
+    for k, (coef, bias) in enumerate(m.text_scorers_):
+        dev_cols[:, k], dev_cols[:, 2 + k] = pooled(P_dev @ coef + bias, owner_dev, len(dev))
+    b.row("shipped (for reference)", b.inputs["text"], b.dev_inputs["text"])
+    b.row("+ strongest paragraph per scorer", np.column_stack([b.inputs["text"], oof[:, :2]]), np.column_stack([b.dev_inputs["text"], dev_cols[:, :2]]))
+    b.row("+ strongest and mean paragraph per scorer", np.column_stack([b.inputs["text"], oof]), np.column_stack([b.dev_inputs["text"], dev_cols]))
+
+
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "cuts": cuts, "noise": noise,
                "outlets": outlets, "learning": learning, "titles": titles, "posts": posts, "pairs": pairs,
-               "chars": chars, "batchmates": batchmates}
+               "chars": chars, "batchmates": batchmates, "paragraphs": paragraphs}
 
 
 def main() -> None:
