@@ -5,7 +5,7 @@
     python bench/experiments.py views        # extra n-gram blocks: the lead, the text around sources
     python bench/experiments.py memory       # story memory from headline + lead instead of the body
     python bench/experiments.py furniture    # page furniture (lines repeated across outlets) removed
-    python bench/experiments.py prevalence   # dev re-sampled to other shares of fakes: default cut, --prevalence 0.5, auto
+    python bench/experiments.py prevalence   # dev re-sampled to other shares of fakes: training cut, --prevalence 0.5, auto, the adaptive default
     python bench/experiments.py cuts         # the default cut against lower ones at 21-50% fakes (out of fold)
     python bench/experiments.py noise        # drop training articles the model confidently disagrees with
     python bench/experiments.py outlets      # weight articles by outlet size; leave-outlets-out CV (~12 min)
@@ -15,6 +15,7 @@
     python bench/experiments.py pairs        # who x what: names crossed with the claim in headline and lead
     python bench/experiments.py batchmates   # p_fake pulled towards similar articles checked in the same batch (dev)
     python bench/experiments.py chars        # a character n-gram scorer (headline; whole text) stacked beside the shipped two
+    python bench/experiments.py paragraphs   # each article's strongest paragraph, scored by the fold's scorers, stacked
     python bench/experiments.py all
 
 Every row trains on train.jsonl with the shipped settings and 4 folds, is chosen on out-of-fold
