@@ -239,6 +239,7 @@ def test_read_directory_labels_files_by_the_folders_they_sit_in(tmp_path):
     (root / "legit" / "feed.jsonl").write_text(json.dumps({"id": "own", "text": "Labelled inside.", "label": "fake"}) + "\n", encoding="utf-8")
     arts, problems, _ = collect([root])
     assert problems == []
+    assert [a.id for a in arts if a.text == "Body."] == ["gossipcop-1"]  # FakeNewsNet's story folder names it
     assert {a.text: a.label for a in arts} == {
         "No label anywhere.": None, "An insider says so.": "fake", "A numbered folder under fake/.": "fake",
         "The studio said so on Friday.": "real", "Labelled inside.": "fake", "Body.": "real",

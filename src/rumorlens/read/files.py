@@ -357,8 +357,15 @@ def read_directory(path: Path) -> Iterator[Item]:
         return
     for f in files:
         label = folder_label(f, path)
+        # FakeNewsNet keeps each story as <id>/news content.json, with no id inside
+        story_id = f.parent.name if f.name == "news content.json" else None
         for item in read_path(f):
-            yield dataclasses.replace(item, label=label) if label and isinstance(item, Article) and item.label is None else item
+            if isinstance(item, Article):
+                if label and item.label is None:
+                    item = dataclasses.replace(item, label=label)
+                if story_id and item.id.startswith("sha1-"):
+                    item = dataclasses.replace(item, id=story_id)
+            yield item
 
 
 def folder_label(path: Path, root: Path) -> str | None:
