@@ -15,16 +15,16 @@ ACCURATE_HELP = (
     "Also read each article with the model's fine-tuned MiniLM and stack its verdict on the fast "
     "scorers: more accurate, about 50 times slower (pip install 'rumorlens[accurate]')."
 )
-PREVALENCE_HELP = (
-    "Expected share of fakes among these articles, 0.01-0.99 (default: the training data's, about "
-    "0.21). p_fake and the fake/real cut are re-based to it, e.g. 0.5 for a queue of flagged stories."
-)
-PREVALENCE_AUTO_HELP = (
+SHARE_HELP = (
     "Expected share of fakes among these articles, 0.01-0.99; p_fake and the fake/real cut are re-based to it "
-    "(e.g. 0.5 for a queue of flagged stories). 'auto' estimates it from the articles' own p_fake first "
-    "(50 or more articles; all are read before the first verdict); 'train' keeps the training data's (about 0.21). "
-    "Default: the training share, unless a run of 200-5,000 articles from files clearly says otherwise (8 points or "
-    "more away): then its estimated share, said on stderr (standard input streams at the training share)."
+    "(e.g. 0.5 for a queue of flagged stories)."
+)
+PREVALENCE_HELP = SHARE_HELP + " Default: the training data's share, about 0.21."
+PREVALENCE_AUTO_HELP = SHARE_HELP + (
+    " 'auto' estimates it from the articles' own p_fake first (50 or more articles; all are read before the first "
+    "verdict); 'train' keeps the training data's (about 0.21). Default: the training share, unless a run of "
+    "200-5,000 articles from files clearly says otherwise (8 points or more away): then its estimated share, said on "
+    "stderr (standard input streams at the training share)."
 )
 
 
@@ -58,8 +58,8 @@ def auto_prevalence(judge, articles: list, text_only: bool, quiet: bool) -> floa
 
 
 class SayAdapted:
-    """``on_share`` for ``Judge.judge_adapting``: tells stderr when a run was re-based, and
-    collects ``p_fake`` of a run too long to hold so ``done`` can say what it looked like."""
+    """``on_share`` for ``Judge.judge_adapting``: tells stderr when a run was re-based, and after
+    a streamed run (``done``) whether its p_fake said it was far from the training share."""
 
     def __init__(self, judge, quiet: bool) -> None:
         self.judge, self.quiet, self.streamed, self.p_fakes = judge, quiet, False, []
@@ -79,21 +79,20 @@ class SayAdapted:
         if self.streamed:
             self.p_fakes.append(p_fake)
 
-    def done(self) -> None:
-        """After a streamed run: a note if its p_fake say it was far from the training share."""
-        share = self.judge.adapted_share(self.p_fakes) if self.streamed else None
-        if share is not None:
-            self.streamed_note(share, len(self.p_fakes))
-
-    def streamed_note(self, share: float, n: int) -> None:
+    def done(self, share: float | None = None, n: int | None = None) -> None:
+        """After a streamed run: a note if the share of fakes its p_fake suggest (``share`` over
+        ``n`` articles, else estimated from those ``seen``) is clearly not the training share."""
         from ..model.judge import ADAPT_MAX_ARTICLES
 
-        if not self.quiet:
+        if not self.streamed or self.quiet:
+            return
+        if share is None:
+            share, n = self.judge.model.estimate_prevalence(self.p_fakes), len(self.p_fakes)
+        if self.judge.clearly_shifted(share, n):
             err_console.print(f"note: these {n:,} articles look like about {share:.0%} fakes, not the "
                               f"{self.base:.1%} the model was trained on; standard input and runs of more than "
                               f"{ADAPT_MAX_ARTICLES:,} are judged at the training share as they stream: --prevalence auto "
-                              "(or the share) re-bases them",
-                              markup=False)
+                              "(or the share) re-bases them", markup=False)
 
 
 def load_judge(model: Path | None, accurate: bool = False):
@@ -165,11 +164,8 @@ def check(
         articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
         prevalence = auto_prevalence(judge, articles, text_only, quiet)
     said = SayAdapted(judge, quiet)
-    if prevalence is None and "-" in inputs:  # stdin may be a live feed: verdicts as they come, a note at the end
-        said(None, None)
-        verdicts = judge.judge_many(articles, text_only=text_only, memory=memory)
-    elif prevalence is None:  # the default: the training share unless the articles clearly say otherwise
-        verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said)
+    if prevalence is None:  # the training share unless the run clearly says otherwise; stdin may be a live feed
+        verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said, stream="-" in inputs)
     else:
         verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence)
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):

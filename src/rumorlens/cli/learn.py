@@ -108,7 +108,6 @@ def evaluate(
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
-    from ..model.judge import ADAPT_MAX_ARTICLES
     from ..read import read_articles
 
     if not inputs:
@@ -127,15 +126,11 @@ def evaluate(
         prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
         result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=True)
     else:
-        streamed = prevalence is None and ("-" in inputs or sum(a.label in ("fake", "real") for a in articles) > ADAPT_MAX_ARTICLES)
-        asked = {None: None if streamed else "adapt", "train": None}.get(prevalence, prevalence)
-        result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked)
-        prevalence = result.prevalence
         said = SayAdapted(judge, quiet=json_out)  # the same notes as check's
-        if asked == "adapt":
-            said(prevalence, result.n)
-        elif streamed and judge.clearly_shifted(result.estimated_fake_share, result.n):
-            said.streamed_note(result.estimated_fake_share, result.n)
+        asked = {None: "adapt", "train": None}.get(prevalence, prevalence)
+        result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked, on_share=said, stream="-" in inputs)
+        prevalence = result.prevalence
+        said.done(result.estimated_fake_share, result.n)
     stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if report is not None:
         from ..model.report import write_report

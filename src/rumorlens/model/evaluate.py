@@ -106,20 +106,25 @@ def expected_calibration_error(y, p, bins: int = 10) -> float:
 
 
 def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_size: int = 512, on_batch=None,
-             prevalence: float | str | None = None) -> Evaluation:
+             prevalence: float | str | None = None, on_share=None, stream: bool = False) -> Evaluation:
     """Judge every labelled article (with explanations on, as users run it) and score.
     ``prevalence`` re-bases the model to that share of fakes first (``Judge.judge_many``);
     ``"auto"`` estimates the share from the articles' p_fake, without looking at their labels;
-    ``"adapt"`` does what `check` does by default (``Judge.judge_adapting``): the estimate only
-    when it is clearly not the training share."""
+    ``"adapt"`` does what `check` does by default (``Judge.judge_adapting``, which also takes
+    ``on_share`` and ``stream``): the estimate only when it is clearly not the training share."""
     labelled = [a for a in articles if a.label in ("fake", "real")]
     y = np.array([a.label == "fake" for a in labelled], dtype=int)
-    estimated = prevalence in ("auto", "adapt")
-    if prevalence == "auto":
+    estimated = prevalence == "auto"
+    if estimated:
         prevalence = judge.auto_prevalence(labelled, text_only)
     adapted: list[float | None] = []
     if prevalence == "adapt":
-        verdicts = judge.judge_adapting(labelled, text_only=text_only, batch_size=batch_size, on_share=lambda share, n: adapted.append(share))
+        def told(share, n):
+            adapted.append(share)
+            if on_share is not None:
+                on_share(share, n)
+
+        verdicts = judge.judge_adapting(labelled, text_only=text_only, batch_size=batch_size, on_share=told, stream=stream)
     else:
         verdicts = judge.judge_many(labelled, text_only=text_only, batch_size=batch_size, prevalence=prevalence)
     p = np.empty(len(labelled))
@@ -130,7 +135,7 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
             on_batch(1)
     seconds = time.perf_counter() - start
     if prevalence == "adapt":
-        prevalence = adapted[0] if adapted else None
+        prevalence = adapted[0]
         estimated = prevalence is not None
     threshold = judge.threshold(text_only, prevalence)
     m = metrics(y, p, threshold)

@@ -180,15 +180,16 @@ class Judge:
             raise ValueError(f"auto needs at least {AUTO_MIN_ARTICLES} articles to estimate the share of fakes, "
                              f"got {len(articles)}; give the share as a number")
         share, _ = self.estimate_prevalence(articles, text_only=text_only)
-        return round(min(max(share, 0.01), 0.99), 4)
+        return usable_share(share)
 
     def adapted_share(self, p_fake: Sequence[float]) -> float | None:
-        """The share of fakes ``prevalence="adapt"`` re-bases to for articles with these
-        (training-share) ``p_fake``: the estimate, when there are ``ADAPT_MIN_ARTICLES`` or more
-        and it lies ``ADAPT_MIN_GAP`` or more from the training share; else None (keep it)."""
-        if len(p_fake) < ADAPT_MIN_ARTICLES:
+        """The share of fakes ``prevalence="adapt"`` re-bases a run with these (training-share)
+        ``p_fake`` to: the estimate, when the run holds ``ADAPT_MIN_ARTICLES`` to
+        ``ADAPT_MAX_ARTICLES`` articles and the estimate lies ``ADAPT_MIN_GAP`` or more from the
+        training share; else None (keep it)."""
+        if not ADAPT_MIN_ARTICLES <= len(p_fake) <= ADAPT_MAX_ARTICLES:
             return None
-        share = round(min(max(self.model.estimate_prevalence(np.asarray(p_fake, dtype=float)), 0.01), 0.99), 4)
+        share = usable_share(self.model.estimate_prevalence(p_fake))
         return share if self.clearly_shifted(share, len(p_fake)) else None
 
     def clearly_shifted(self, share: float, n: int) -> bool:
@@ -197,19 +198,19 @@ class Judge:
         return n >= ADAPT_MIN_ARTICLES and abs(share - self.model.outlets_.base_rate_) >= ADAPT_MIN_GAP
 
     def judge_adapting(self, articles: Iterable[Article], *, on_share: Callable[[float | None, int | None], None] | None = None,
-                       **options) -> Iterator[Verdict]:
+                       stream: bool = False, **options) -> Iterator[Verdict]:
         """``judge_many`` at the share of fakes these articles suggest when that is clearly not
         the training share (``adapted_share`` over all of them), else at the training share.
         Before the first verdict ``on_share(share or None, n)`` is told what was chosen, ``n``
-        being how many articles the run holds, or None when it holds more than
-        ``ADAPT_MAX_ARTICLES``: such a run is streamed at the training share. A run like the
-        training data costs nothing extra; a shifted one has only the articles whose label turns
-        round judged twice."""
+        being how many articles the run holds, or None when the run is streamed at the training
+        share instead: with ``stream`` (a live feed must not wait), or when it holds more than
+        ``ADAPT_MAX_ARTICLES``. A run like the training data costs nothing extra; a shifted one
+        has only the articles whose label turns round judged twice."""
         if "prevalence" in options:
             raise TypeError("judge_adapting chooses the prevalence itself; use judge_many to give one")
         iterator = iter(articles)
-        head = list(islice(iterator, ADAPT_MAX_ARTICLES + 1))
-        if len(head) > ADAPT_MAX_ARTICLES:
+        head = [] if stream else list(islice(iterator, ADAPT_MAX_ARTICLES + 1))
+        if stream or len(head) > ADAPT_MAX_ARTICLES:
             if on_share is not None:
                 on_share(None, None)
             yield from self.judge_many(chain(_drained(head), iterator), **options)
@@ -350,6 +351,11 @@ class Judge:
             return [self._terms[cols[j]] for j in order if values[j] > MIN_TERM_CONTRIBUTION], []
         order = np.argsort(values)[:TOP_TERMS]
         return [], [self._terms[cols[j]] for j in order if values[j] < -MIN_TERM_CONTRIBUTION]
+
+
+def usable_share(share: float) -> float:
+    """An estimated share of fakes as the options take it: kept in 0.01-0.99, four places."""
+    return round(min(max(float(share), 0.01), 0.99), 4)
 
 
 def _drained(items: list) -> Iterator:

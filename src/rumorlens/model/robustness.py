@@ -15,7 +15,6 @@ from sklearn.model_selection import GroupKFold, StratifiedKFold
 from ..article import Article
 from ..corpus.text import people, principal_people
 from .evaluate import metrics
-from .judge import ADAPT_MAX_ARTICLES
 from .restyle import reattribute_sober, reattribute_tabloid, rewrite_sensational, rewrite_sober, sensationalise, soberise
 
 # "retouch" changes the tone words only; "rewrite" also drops (or adds) the outlet's asides to its
@@ -179,7 +178,7 @@ def future_split(
         m = metrics(y, p, judge.threshold(True))
         scored.append((judge, y, p))
         # what check and evaluate do by default with this many stories (Judge.judge_adapting)
-        adapted = judge.adapted_share(p) if len(p) <= ADAPT_MAX_ARTICLES else None
+        adapted = judge.adapted_share(p)
         by_default = m if adapted is None else metrics(y, judge.rebase(p, adapted), judge.threshold(True, adapted))
         rows.append({"split": name, "n_train": len(dated) - n_test, "n_test": n_test,
                      "test_from": test[0].published[:10], "test_to": test[-1].published[:10],

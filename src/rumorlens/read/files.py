@@ -368,6 +368,10 @@ def read_directory(path: Path) -> Iterator[Item]:
             yield item
 
 
+# Folder names that label what they hold (``folder_label``): only words that can mean nothing else
+FOLDER_LABELS = frozenset({"fake", "real", "legit", "legitimate", "fake news", "real news", "false news", "true news"})
+
+
 def folder_label(path: Path, root: Path) -> str | None:
     """The label named by the nearest folder above ``path``, up to and including ``root``:
     collections are often laid out by label (FakeNewsNet's ``gossipcop/fake/<id>/news
@@ -382,5 +386,3 @@ def folder_label(path: Path, root: Path) -> str | None:
             break
     return None
 
-
-FOLDER_LABELS = frozenset({"fake", "real", "legit", "legitimate", "fake news", "real news", "false news", "true news"})
