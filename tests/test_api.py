@@ -134,9 +134,20 @@ def test_api_check_invalid_body_names_the_field(read_client, payload, field):
     assert f"field '{field}' is invalid" in body["error"]
 
 
-def test_api_check_without_text_html_or_url_is_422(read_client):
-    body = assert_error_shape(read_client.post("/v1/check", json={"title": "only a title"}), 422, "RL053")
+def test_api_check_without_text_html_url_or_title_is_422(read_client):
+    body = assert_error_shape(read_client.post("/v1/check", json={"title": "  ", "text": ""}), 422, "RL053")
     assert body["error"] == ERRORS["RL053"]
+
+
+def test_api_check_a_headline_alone_is_judged_with_a_warning(read_client):
+    """As in a feed of headlines: judged on the headline, and the verdict says it had no body.
+    (With a url as well, the url is fetched: the page is the better ground.)"""
+    resp = read_client.post("/v1/check", json={"title": "Insider: Star Secretly Pregnant"})
+    assert resp.status_code == 200
+    v = resp.json()
+    assert v["title"] == v["text"] == "Insider: Star Secretly Pregnant"
+    assert v["label"] in ("fake", "real") and 0 <= v["p_fake"] <= 1
+    assert v["warnings"] == ["request: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
 
 
 @pytest.mark.parametrize("raw", [b'{"text": "unterminated', b"", b"[1, 2,]", b"\xff\xfe not utf8"])

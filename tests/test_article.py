@@ -52,8 +52,18 @@ def test_article_explicit_id_is_kept():
 def test_article_without_text_is_rl007(text):
     with pytest.raises(InputError) as exc:
         Article.create(text=text, source="feed.jsonl:3")
-    assert str(exc.value) == "feed.jsonl:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"
+    assert str(exc.value) == "feed.jsonl:3: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"
     assert exc.value.code == "RL007"
+
+
+@pytest.mark.parametrize("text", [None, "", "  \n "])
+def test_article_with_a_headline_and_no_body_is_the_headline_alone_with_rw005(text):
+    a = Article.create(text=text, title=" Star Secretly Pregnant ", source="gossipcop_fake.csv:7")
+    assert (a.title, a.text, a.full_text) == ("Star Secretly Pregnant",) * 3
+    assert a.headline_only and a.warnings == (
+        "gossipcop_fake.csv:7: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]",)
+    story = Article.create(text="Star Secretly Pregnant", title="A different headline")
+    assert not story.headline_only and story.full_text == "A different headline\nStar Secretly Pregnant"
 
 
 def test_article_overlong_text_is_truncated_with_rw002():

@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
 N_DEV = 120
-BAD_LINES = ['{"title": "no body", "text": ', '{"title": "no text field"}', '"just a string"']
+BAD_LINES = ['{"title": "no body", "text": ', '{"id": "no-text", "title": "", "text": " "}', '"just a string"']
 
 
 def lines(path: Path, n: int, start: int = 0) -> list[str]:
@@ -74,7 +74,7 @@ def test_batch_bad_records_are_counted_and_listed_with_source(tmp_path, feed, sm
         (str(missing), "RL001"),
     ]
     assert errors[1]["reason"] == (
-        f"{feed}:52: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"
+        f"{feed}:52: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"
     )
     assert manifest["errors"] == 4 and manifest["verdicts"] == N_DEV
 
@@ -226,8 +226,20 @@ def test_batch_parquet_input_without_text_column_is_one_coded_error(tmp_path, sm
     pq.write_table(pa.Table.from_pylist([{"id": "1", "summary": "x"}]), tmp_path / "bad.parquet")
     manifest = run_batch([tmp_path / "bad.parquet"], tmp_path / "out", model_dir=small_model_dir)
     error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
-    assert error["reason"] == f"{tmp_path / 'bad.parquet'}: Parquet file has no 'text' column (columns: id, summary); name the article-body column 'text' [RL080]"
+    assert error["reason"] == f"{tmp_path / 'bad.parquet'}: Parquet file has no 'text' column and no 'title' column (columns: id, summary); name the article-body column 'text' [RL080]"
     assert manifest["verdicts"] == 0 and manifest["errors"] == 1
+
+
+def test_batch_parquet_of_headlines_judges_each_headline_with_rw005(tmp_path, small_model_dir):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"id": f"h{i}", "title": f"Insider Says Star {i} Secretly Married", "news_url": "hollywoodlife.com/x"} for i in range(3)]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "headlines.parquet")
+    manifest = run_batch([tmp_path / "headlines.parquet"], tmp_path / "out", model_dir=small_model_dir)
+    out = read_parts(tmp_path / "out")
+    assert manifest["verdicts"] == 3 and manifest["errors"] == 0
+    assert [(r["id"], r["text"], r["outlet"]) for r in out] == [(f"h{i}", rows[i]["title"], "hollywoodlife.com") for i in range(3)]
+    assert all(len(r["warnings"]) == 1 and r["warnings"][0].endswith("[RW005]") for r in out)
 
 
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):

@@ -20,7 +20,7 @@ from rumorlens.batch import run_batch
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 DEV = SHARED / "data" / "gossipcop" / "dev.jsonl"
 N_DEV = 200
-BAD_LINES = ['{"title": "broken', '{"title": "no text field"}']
+BAD_LINES = ['{"title": "broken', '{"title": "", "text": null}']
 
 pytestmark = pytest.mark.slow
 

@@ -196,7 +196,7 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
     (bad / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
     (bad / "notobject.json").write_text("[1]", encoding="utf-8")
     (bad / "feed.jsonl").write_text('{"id": "ok1", "text": "Good line."}\n{not json}\n{"id": "notext"}\n{"id": "ok2", "text": "Also good."}\n', encoding="utf-8")
-    (bad / "nocol.csv").write_text("title,summary\nA,B\n", encoding="utf-8")
+    (bad / "nocol.csv").write_text("author,summary\nA,B\n", encoding="utf-8")
     missing = tmp_path / "missing.txt"
     empty_dir = tmp_path / "emptydir"
     empty_dir.mkdir()
@@ -207,8 +207,8 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
         f"error: {bad / 'binary.txt'}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]",
         f"error: {bad / 'empty.txt'}: file is empty; give a file with an article in it [RL002]",
         f"error: {bad / 'feed.jsonl'}:2: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]",
-        f"error: {bad / 'feed.jsonl'}:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
-        f"error: {bad / 'nocol.csv'}: CSV has no 'text' column (columns: title, summary); name the article-body column 'text' [RL008]",
+        f"error: {bad / 'feed.jsonl'}:3: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]",
+        f"error: {bad / 'nocol.csv'}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]",
         f"error: {bad / 'notobject.json'}[0]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
         f"error: {missing}: no such file or directory; check the path [RL001]",
         f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder [RL004]",
@@ -357,3 +357,32 @@ def test_check_terminal_output_neutralises_escape_sequences_in_articles(runner, 
     assert "Evil \ufffd]0;pwned\ufffd Title" in result.stdout
     (v,) = json_lines(run(runner, "check", f, "--json").stdout)
     assert v["title"] == "Evil \x1b]0;pwned\x07 Title"  # JSON keeps the text exactly (escaped by json)
+
+
+def test_check_headline_feed_judges_each_headline_and_warns_a_few_times(runner, tmp_path):
+    """A feed of headlines alone (FakeNewsNet's CSVs) is judged, each verdict says so under
+    'warnings', each signal is found once, and stderr shows five RW005 lines, then one saying the
+    rest are not printed, instead of one per row; -q prints none. A file's own warning rides on
+    each of its records but is printed once."""
+    feed = tmp_path / "gossipcop_fake.csv"
+    rows = [f"gossipcop-{i},hollywoodlife.com/{i},Shocking: Insider Says Star {i} Is Pregnant,1" for i in range(8)]
+    feed.write_text("id,news_url,title,tweet_ids\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    result = run(runner, "check", feed, "--json")
+    assert result.exit_code == 0
+    verdicts = json_lines(result.stdout)
+    assert len(verdicts) == 8 and all(v["known_label"] == "fake" for v in verdicts)
+    first = verdicts[0]
+    assert first["text"] == first["title"] == "Shocking: Insider Says Star 0 Is Pregnant"
+    assert first["warnings"] == [f"{feed}:2: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
+    spans = [(s["start"], s["end"]) for s in first["signals"] if s["start"] >= 0]
+    assert spans and len(spans) == len(set(spans)) and all(first["text"][a:b] for a, b in spans)
+    lines = stderr_lines(result)
+    assert [line for line in lines if "[RW005]" in line] == [f"warning: {w}" for v in verdicts[:5] for w in v["warnings"]]
+    assert lines[-1] == "warning: further RW005 warnings are not printed; each verdict lists its own under 'warnings' (--json), and -q hides all warnings"
+    assert len(lines) == 6
+    assert stderr_lines(run(runner, "check", feed, "--json", "-q")) == []
+    latin = tmp_path / "latin1.jsonl"
+    latin.write_bytes(b'{"id": "a", "text": "caf\xe9 one"}\n{"id": "b", "text": "two"}\n{"id": "c", "text": "three"}\n')
+    result = run(runner, "check", latin, "--json")
+    assert result.exit_code == 0 and len(json_lines(result.stdout)) == 3
+    assert stderr_lines(result) == [f"warning: {latin}: not valid UTF-8; decoded with replacement characters [RW001]"]

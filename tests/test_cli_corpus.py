@@ -78,11 +78,11 @@ def test_cli_ingest_without_ids_dedups_by_content(runner, tmp_path):
 
 def test_cli_ingest_counts_failed_records_and_exits_1(runner, tmp_path):
     path = tmp_path / "mixed.jsonl"
-    path.write_text(json.dumps(RECORDS[0]) + "\n{not json\n" + json.dumps({"id": "x", "title": "no body"}) + "\n")
+    path.write_text(json.dumps(RECORDS[0]) + "\n{not json\n" + json.dumps({"id": "x", "title": "", "author": "no body"}) + "\n")
     result = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "c.db"), "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["stored"] == 1 and json.loads(result.stdout)["failed"] == 2
-    assert f"{path}:3: record has no 'text' field" in result.stderr
+    assert f"{path}:3: record has no 'text' field and no 'title'" in result.stderr
 
 
 def test_cli_ingest_without_inputs_is_usage_error(runner, tmp_path):

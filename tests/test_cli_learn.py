@@ -223,6 +223,27 @@ def test_evaluate_shipped_model_reproduces_its_recorded_dev_metrics(shipped_judg
 
 
 @pytest.mark.slow
+def test_evaluate_reads_fakenewsnet_headline_csvs_as_they_come(shipped_judge, runner, dev_path, tmp_path):
+    """FakeNewsNet's gossipcop_fake.csv / gossipcop_real.csv (id, news_url, title, tweet_ids):
+    evaluate takes the labels from the file names and judges the headlines, well above chance and
+    below the whole articles, with one RW005 line per code shown, not one per row."""
+    import csv
+
+    rows = [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines()]
+    for label in ("fake", "real"):
+        with (tmp_path / f"gossipcop_{label}.csv").open("w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(["id", "news_url", "title", "tweet_ids"])
+            w.writerows([r["id"], r.get("url") or "", r["title"], "1\t2"] for r in rows if r["label"] == label and r.get("title"))
+    result = run(runner, "evaluate", tmp_path / "gossipcop_fake.csv", tmp_path / "gossipcop_real.csv", "--model", shipped_judge.path, "--json", "--text-only")
+    assert result.exit_code == 0
+    got = json.loads(result.stdout)
+    titled = [r for r in rows if r.get("title")]
+    assert got["n"] == len(titled) and got["fake_share"] == pytest.approx(sum(r["label"] == "fake" for r in titled) / len(titled), abs=1e-4)
+    assert 0.72 < got["macro_f1"] < 0.80 and 0.85 < got["roc_auc"] < 0.90
+    assert sum("[RW005]" in line for line in stderr_lines(result)) == 5
+
+
 def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge, runner, dev_path, tmp_path):
     """A half-fake collection (all 325 dev fakes, 325 dev reals): re-basing the model to that
     share scores better than the training share's cut, which calls too many fakes real. By

@@ -249,6 +249,29 @@ def test_read_directory_labels_files_by_the_folders_they_sit_in(tmp_path):
     assert sorted((a.text, a.label) for a in arts) == [("Labelled inside.", "fake"), ("The studio said so on Friday.", "real")]
 
 
+def test_read_fakenewsnet_headline_csvs_judge_headlines_labelled_by_file_name(tmp_path):
+    """FakeNewsNet ships GossipCop as gossipcop_fake.csv and gossipcop_real.csv: id, news_url,
+    title, tweet_ids, no body. Each row is read as its headline alone (RW005, naming the line),
+    labelled by the file's name; a row's own label wins; a row with no headline either is RL007."""
+    header = "id,news_url,title,tweet_ids\n"
+    (tmp_path / "gossipcop_fake.csv").write_text(
+        header + "gossipcop-1,www.hollywoodlife.com/x,Jennifer Aniston Pregnant At 50,1\t2\n"
+        "gossipcop-2,,,3\n", encoding="utf-8")
+    (tmp_path / "gossipcop_real.csv").write_text(header + "gossipcop-3,people.com/y,Film Wins Top Prize,\n", encoding="utf-8")
+    (tmp_path / "fake.jsonl").write_text(json.dumps({"id": "j1", "title": "Own Label", "text": "", "label": "real"}) + "\n"
+                                         + json.dumps({"id": "j2", "title": "Headline Only"}) + "\n", encoding="utf-8")
+    (tmp_path / "my_notes.csv").write_text("id,title,text\nn1,Notes,Body of notes.\n", encoding="utf-8")
+    arts, problems, warnings = collect([tmp_path])
+    assert problems == [f"{tmp_path / 'gossipcop_fake.csv'}:3: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"]
+    by_id = {a.id: a for a in arts}
+    assert {i: a.label for i, a in by_id.items()} == {"gossipcop-1": "fake", "gossipcop-3": "real", "j1": "real", "j2": "fake", "n1": None}
+    one = by_id["gossipcop-1"]
+    assert (one.title, one.text, one.full_text, one.outlet) == ("Jennifer Aniston Pregnant At 50",) * 3 + ("hollywoodlife.com",)
+    assert one.headline_only and not by_id["n1"].headline_only
+    assert f"{tmp_path / 'gossipcop_fake.csv'}:2: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]" in warnings
+    assert sum("[RW005]" in w for w in warnings) == 4 and not any(str(tmp_path / "my_notes.csv") in w for w in warnings)
+
+
 def test_read_stdin_text_and_jsonl():
     arts, problems, _ = collect(["-"], stdin=io.BytesIO(b"people.com/x\nStdin Title\nStdin body."))
     assert problems == []
@@ -331,9 +354,9 @@ def good_file(tmp_path: Path) -> Path:
         ("blank.jsonl", b"\n \n", "{f}: file is empty; give a file with an article in it [RL002]"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "{f}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]"),
         ("list.json", b'"just a string"', "{f}: expected a JSON object with a 'text' field, got a string; wrap each article in an object [RL006]"),
-        ("notext.json", b'{"title": "no body"}', "{f}: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"),
+        ("notext.json", b'{"title": " ", "author": "A. Writer"}', "{f}: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"),
         ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
-        ("feed.csv", b"title,summary\nT,B\n", "{f}: CSV has no 'text' column (columns: title, summary); name the article-body column 'text' [RL008]"),
+        ("feed.csv", b"author,summary\nA,B\n", "{f}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]"),
         ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
         ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl or .csv [RL011]"),
     ],
@@ -372,18 +395,18 @@ def test_read_jsonl_broken_line_names_file_and_line_and_keeps_good_lines(tmp_pat
     assert problems == [
         f"{f}:2: invalid JSON (Expecting value); fix the line or remove it [RL005]",
         f"{f}:3: expected a JSON object with a 'text' field, got a list; wrap each article in an object [RL006]",
-        f"{f}:4: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
+        f"{f}:4: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]",
     ]
 
 
 def test_read_json_array_bad_element_names_index(tmp_path):
     f = tmp_path / "arr.json"
-    f.write_text(json.dumps([RECORD, 5, {"title": "t"}, RECORD2]), encoding="utf-8")
+    f.write_text(json.dumps([RECORD, 5, {"title": "", "text": " "}, RECORD2]), encoding="utf-8")
     arts, problems, _ = collect([f])
     _check_records(arts)
     assert problems == [
         f"{f}[1]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
-        f"{f}[2]: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]",
+        f"{f}[2]: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]",
     ]
 
 
@@ -392,7 +415,7 @@ def test_read_csv_row_without_text_names_line(tmp_path):
     f.write_text("id,text\na,First body.\nb,\nc,Third body.\n", encoding="utf-8")
     arts, problems, _ = collect([f])
     assert [a.id for a in arts] == ["a", "c"]
-    assert problems == [f"{f}:3: record has no 'text' field (or it is empty); add the article body as 'text' [RL007]"]
+    assert problems == [f"{f}:3: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"]
 
 
 def test_read_non_utf8_decoded_with_replacement_and_warned(tmp_path):

@@ -140,6 +140,16 @@ def test_web_check_form_errors_show_on_the_form(read_client):
     assert resp.status_code == 422 and "RL015" in resp.text
 
 
+def test_web_check_form_with_a_headline_alone_says_only_the_headline_was_judged(read_client):
+    html = read_client.post("/check", data={"title": "Insider: Star <b>Secretly</b> Pregnant", "text": "", "url": ""}).text
+    assert re.search(r"Likely (fake|real)", html)
+    warning = re.search(r'<ul class="warnings" data-testid="warnings"><li>(.*?)</li></ul>', html)
+    assert warning and "no article body, so only the headline is judged" in warning.group(1) and "[RW005]" in warning.group(1)
+    no_live_markup(html)
+    plain = read_client.post("/check", data={"title": "Jen pregnant at 50?", "text": "A source close to the star says so."}).text
+    assert 'data-testid="warnings"' not in plain
+
+
 def test_web_check_form_options_ignore_outlet_and_rebase_to_expected_share(read_client):
     """The form's options are the CLI's --text-only and --prevalence: the page says it judged on
     text alone and re-based p(fake), and p(fake) moves the way 50% fakes expected should."""

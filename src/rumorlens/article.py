@@ -57,9 +57,15 @@ class Article:
         records a warning (over-long text is truncated, unknown labels dropped).
         """
         where = source or "<article>"
-        if not isinstance(text, str) or not text.strip():
-            raise InputError("RL007", where=where)
         warns = list(warnings)
+        if not isinstance(text, str) or not text.strip():
+            if not (isinstance(title, str) and title.strip()):
+                raise InputError("RL007", where=where)
+            # A headline without its body (FakeNewsNet's CSVs, headline feeds): judge what there
+            # is, the headline as both title and body (the model ranks and calibrates it best that
+            # way), and say so, because a headline alone is weaker ground than a story (model card).
+            warns.append(warning_text("RW005", where=where))
+            text = title.strip()
         if len(text) > MAX_TEXT_CHARS:
             warns.append(warning_text("RW002", where=where, size=len(text), limit=MAX_TEXT_CHARS))
             text = text[:MAX_TEXT_CHARS]
@@ -108,9 +114,15 @@ class Article:
         return replace(self, url=None, outlet=None)
 
     @property
+    def headline_only(self) -> bool:
+        """Read without a body (``create`` then makes the headline the body too, RW005)."""
+        return bool(self.title) and self.text == self.title
+
+    @property
     def full_text(self) -> str:
-        """Title and body as one string: what the model reads."""
-        return f"{self.title}\n{self.text}" if self.title else self.text
+        """Title and body as one string: what the model reads, and what signals point into
+        (a headline-only article's once, so that each signal is found once)."""
+        return f"{self.title}\n{self.text}" if self.title and not self.headline_only else self.text
 
 
 def content_id(title: str, text: str) -> str:

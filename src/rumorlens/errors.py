@@ -15,8 +15,8 @@ ERRORS: dict[str, str] = {
     "RL004": "{where}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder",
     "RL005": "{where}: invalid JSON ({detail}); fix the line or remove it",
     "RL006": "{where}: expected a JSON object with a 'text' field, got {got}; wrap each article in an object",
-    "RL007": "{where}: record has no 'text' field (or it is empty); add the article body as 'text'",
-    "RL008": "{where}: CSV has no 'text' column (columns: {columns}); name the article-body column 'text'",
+    "RL007": "{where}: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text'",
+    "RL008": "{where}: CSV has no 'text' column and no 'title' column (columns: {columns}); name the article-body column 'text'",
     "RL009": "{where}: field '{field}' is invalid ({detail}); {fix}",
     "RL010": "{where}: could not fetch URL ({detail}); check the address and your network, or save the page and pass the file",
     "RL011": "{where}: unsupported file type '{suffix}'; use .txt, .html, .json, .jsonl or .csv",
@@ -51,9 +51,9 @@ ERRORS: dict[str, str] = {
     "RL050": "write routes need a token: set RUMORLENS_TOKEN before `rumorlens serve` (or pass --read-only)",
     "RL051": "missing or wrong bearer token; send 'Authorization: Bearer <RUMORLENS_TOKEN>'",
     "RL052": "request body is larger than {limit} bytes",
-    "RL053": "give one of 'text', 'html' or 'url'",
+    "RL053": "give one of 'text', 'html', 'url' or at least a 'title'",
     # -- batch (scale-out) ----------------------------------------------------------------
-    "RL080": "{where}: Parquet file has no 'text' column (columns: {columns}); name the article-body column 'text'",
+    "RL080": "{where}: Parquet file has no 'text' column and no 'title' column (columns: {columns}); name the article-body column 'text'",
     "RL081": "{out} holds a batch run with different settings ({detail}); use another --out or delete it to start over",
     "RL082": "{out} is a non-empty directory that is not a rumorlens batch output; use a new or empty --out",
     "RL083": "{where}: could not judge this record ({detail}); check the record, and report it if it looks valid",
@@ -78,6 +78,7 @@ WARNINGS: dict[str, str] = {
     "RW002": "{where}: text is {size} characters; only the first {limit} are judged",
     "RW003": "{where}: HTML contained <script>/<style> elements; they were removed",
     "RW004": "{where}: unknown label '{label}' ignored; use 'fake' or 'real'",
+    "RW005": "{where}: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it",
 }
 
 

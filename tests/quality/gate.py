@@ -45,12 +45,21 @@ def measure(model_dir: str | None = None) -> dict:
     stress = restyle_stresses(judge, dev, text_only=True)
     # pasted text and some feeds come without a headline: the model has a stacker for those
     untitled = evaluate(judge, [replace(a, title="") for a in dev], text_only=True).as_dict()
+    # and the other way round: FakeNewsNet's CSVs and headline feeds carry the headline alone
+    headlines = evaluate(judge, headlines_only(dev), text_only=True).as_dict()
     # the accurate mode (check --accurate): the reader reads each dev article once for both modes
     slow = judge.accurate()
     accurate = {"with_outlet": evaluate(slow, dev, text_only=False).as_dict(), "text_only": evaluate(slow, dev, text_only=True).as_dict(),
                 "model_version": slow.version}
     return {"with_outlet": with_outlet, "text_only": text_only, "restyle": stress["retouch"], "rewrite": stress["rewrite"], "attribution": stress["attribution"],
-            "untitled": untitled, "accurate": accurate, "model_version": judge.version}
+            "untitled": untitled, "headlines": headlines, "accurate": accurate, "model_version": judge.version}
+
+
+def headlines_only(articles):
+    """Each article with a headline as its headline alone, read as a feed without bodies reads it."""
+    from rumorlens.article import Article
+
+    return [Article.create(text="", title=a.title, url=a.url, id=a.id, label=a.label) for a in articles if a.title]
 
 
 def check(measured: dict, baseline: dict) -> list[str]:
@@ -64,6 +73,7 @@ def check(measured: dict, baseline: dict) -> list[str]:
     scored = [(mode, measured[mode], floors[mode]) for mode in modes]
     scored += [(f"accurate {mode}", measured.get("accurate", {}).get(mode), floors.get("accurate", {}).get(mode, {})) for mode in modes]
     scored.append(("untitled text_only", measured["untitled"], floors.get("untitled", {})))
+    scored.append(("headlines text_only", measured.get("headlines"), floors.get("headlines", {})))
     for name, m, pinned in scored:
         if m is None:
             continue
@@ -92,7 +102,8 @@ def main() -> int:
         for mode in ("with_outlet", "text_only"):
             baseline["floors"][mode] = {k: round(measured[mode][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
             baseline["floors"].setdefault("accurate", {})[mode] = {k: round(measured["accurate"][mode][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
-        baseline["floors"]["untitled"] = {k: round(measured["untitled"][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
+        for part in ("untitled", "headlines"):
+            baseline["floors"][part] = {k: round(measured[part][k], 4) for k in ("macro_f1", "f1_fake", "roc_auc")}
         # the restyle ceilings are issue 5's target (<= 0.02), not measurements: --update keeps them
         BASELINE.write_text(json.dumps(baseline, indent=2) + "\n")
         print(f"pinned floors in {BASELINE}")

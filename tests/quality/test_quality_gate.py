@@ -48,7 +48,9 @@ def test_quality_gate_fails_a_worse_model(measured):
     worse["attribution"]["drop"] += 0.1
     worse["untitled"]["roc_auc"] -= 0.05
     worse["untitled"]["ece"] = 0.09
+    worse["headlines"]["macro_f1"] -= 0.05
     failures = gate.check(worse, BASELINE)
+    assert any("headlines text_only macro_f1" in f for f in failures)
     assert any("untitled text_only roc_auc" in f for f in failures)
     assert any("untitled text_only ECE" in f for f in failures)
     assert any("text_only macro_f1" in f for f in failures)
@@ -65,6 +67,17 @@ def test_quality_gate_articles_without_a_headline_are_flagged_as_often(measured)
     assert abs(flagged["untitled"] - flagged["text_only"]) < 0.025
     assert measured["untitled"]["ece"] <= 0.03
     assert measured["untitled"]["macro_f1"] >= measured["text_only"]["macro_f1"] - 0.015
+
+
+def test_quality_gate_a_headline_alone_is_judged_and_calibrated(measured):
+    """A feed of headlines without bodies (FakeNewsNet's CSVs): each is judged (RW005), less
+    well than the story it heads but far above chance, flagging about the usual share, calibrated."""
+    headlines, full = measured["headlines"], measured["text_only"]
+    assert headlines["n"] >= 1500  # dev's articles with a headline: all but one
+    assert full["roc_auc"] - 0.06 < headlines["roc_auc"] < full["roc_auc"]
+    flagged = sum(headlines["confusion"][i][0] for i in (0, 1)) / headlines["n"]
+    assert abs(flagged - measured["text_only"]["fake_share"]) < 0.03
+    assert headlines["ece"] <= 0.04
 
 
 def test_quality_gate_accurate_mode_earns_its_place(measured):

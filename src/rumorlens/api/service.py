@@ -237,15 +237,16 @@ class Service:
         author: str | None = None,
         where: str = "request",
     ) -> Article:
-        """The article a check request describes: text wins over html, html over fetching url.
+        """The article a check request describes: text wins over html, html over fetching url,
+        and a headline alone is judged on itself (RW005), as in a feed.
 
         Text goes through the same record reader as ``rumorlens check feed.jsonl`` (each JSON
         record becomes an article there) so the verdict is byte-for-byte the one ``check --json``
         gives.
         """
+        fields = {"id": id, "title": title, "text": text, "url": url, "published": published, "label": label, "author": author}
+        record = {k: v for k, v in fields.items() if v is not None}
         if text is not None and text.strip():
-            fields = {"id": id, "title": title, "text": text, "url": url, "published": published, "label": label, "author": author}
-            record = {k: v for k, v in fields.items() if v is not None}
             return record_to_article(record, where, [])
         if html is not None and html.strip():
             article = _first(read_bytes(html.encode("utf-8"), where, ".html", stem=id))
@@ -257,6 +258,8 @@ class Service:
         if url is not None and url.strip():
             # public_only: the server must never be steered into its own network (SSRF).
             return _first(read_url(url.strip(), public_only=True))
+        if title is not None and title.strip():
+            return record_to_article(record, where, [])
         raise InputError("RL053")
 
     def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:

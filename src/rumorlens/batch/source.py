@@ -18,7 +18,7 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError, warning_text
 from ..read import iter_items
-from ..read.files import RECORD_SUFFIXES, SUPPORTED, has_text_column, looks_binary
+from ..read.files import RECORD_SUFFIXES, SUPPORTED, has_article_column, looks_binary
 
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".parquet"}
 BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
@@ -130,7 +130,7 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
         reader = csv.DictReader(f)
         columns = [c.strip().lower() for c in reader.fieldnames or []]
-        if not has_text_column(columns):
+        if not has_article_column(columns):
             yield error_row(InputError("RL008", where=str(path), columns=", ".join(columns) or "none"))
             return
         reader.fieldnames = columns
@@ -149,7 +149,7 @@ def _stream_parquet(path: Path) -> Iterator[RawRow]:
         yield error_row(InputError("RL084", where=str(path), detail=f"{type(exc).__name__}: {exc}"))
         return
     names = [n.lower() for n in pf.schema_arrow.names]
-    if not has_text_column(names):
+    if not has_article_column(names):
         yield error_row(InputError("RL080", where=str(path), columns=", ".join(names) or "none"))
         return
     n = 0

@@ -29,19 +29,36 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 class Outcome:
     """Counts failed records and prints each problem as one line on stderr."""
 
+    # A feed of 10,000 headlines would otherwise print 10,000 identical-but-for-the-line warnings
+    # and bury the errors; each verdict keeps its own warnings, so a few of each code suffice.
+    WARNINGS_SHOWN_PER_CODE = 5
+
     def __init__(self, quiet_warnings: bool = False) -> None:
         self.failed = 0
         self.warned = 0
         self.quiet_warnings = quiet_warnings
+        self._shown: set[str] = set()
+        self._per_code: dict[str, int] = {}
 
     def problem(self, err: Exception) -> None:
         self.failed += 1
         err_console.print(f"error: {err}", markup=False)
 
     def warning(self, message: str) -> None:
+        """Print ``message`` once (a file's warning rides on each of its records), and at most
+        ``WARNINGS_SHOWN_PER_CODE`` warnings of one code, then say that the rest are not printed."""
         self.warned += 1
-        if not self.quiet_warnings:
+        if self.quiet_warnings or message in self._shown:
+            return
+        self._shown.add(message)
+        code = message.rsplit("[", 1)[-1].rstrip("]") if message.endswith("]") else ""
+        count = self._per_code[code] = self._per_code.get(code, 0) + 1
+        if count <= self.WARNINGS_SHOWN_PER_CODE:
             err_console.print(f"warning: {message}", markup=False)
+        if count == self.WARNINGS_SHOWN_PER_CODE and code:
+            err_console.print(
+                f"warning: further {code} warnings are not printed; each verdict lists its own "
+                "under 'warnings' (--json), and -q hides all warnings", markup=False)
 
     @property
     def exit_code(self) -> int:

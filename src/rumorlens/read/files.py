@@ -39,9 +39,10 @@ FIELD_NAMES = {
 }
 
 
-def has_text_column(columns) -> bool:
-    """Whether a CSV/Parquet header (lower-cased) names the article body under any of its names."""
-    return bool(set(FIELD_NAMES["text"]) & set(columns))
+def has_article_column(columns) -> bool:
+    """Whether a CSV/Parquet header (lower-cased) names the article body or its headline under
+    any of their names: a file of headlines alone (FakeNewsNet's CSVs) is judged on them."""
+    return bool(set(FIELD_NAMES["text"] + FIELD_NAMES["title"]) & set(columns))
 
 
 def field(obj: dict, name: str):
@@ -222,7 +223,7 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
 def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
     reader = csv.DictReader(_lines(text))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
-    if not has_text_column(columns):
+    if not has_article_column(columns):
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
         return
     reader.fieldnames = columns
@@ -317,7 +318,11 @@ def stream_records(path: Path) -> Iterator[Item]:
         warnings: list[str] = []
         lines = _decoded_lines(fh, where, warnings)
         parse = parse_csv if path.suffix.lower() == ".csv" else parse_jsonl
-        yield from parse(lines, where, warnings)
+        label = feed_label(path)
+        for item in parse(lines, where, warnings):
+            if label and isinstance(item, Article) and item.label is None:
+                item = dataclasses.replace(item, label=label)
+            yield item
 
 
 def read_path(path: Path) -> Iterator[Item]:
@@ -372,6 +377,22 @@ def read_directory(path: Path) -> Iterator[Item]:
 FOLDER_LABELS = frozenset({"fake", "real", "legit", "legitimate", "fake news", "real news", "false news", "true news"})
 
 
+def label_words(name: str) -> list[str]:
+    return name.lower().replace("_", " ").replace("-", " ").split()
+
+
+def feed_label(path: Path) -> str | None:
+    """The label a JSONL/CSV feed's own name gives its records: ``fake.jsonl``, ``real_news.csv``,
+    or FakeNewsNet's ``<collection>_fake.csv`` and ``<collection>_real.csv`` (``gossipcop_fake.csv``
+    holds only fakes). A record's own label wins."""
+    words = label_words(path.stem)
+    if " ".join(words) in FOLDER_LABELS:
+        return normalise_label(" ".join(words))
+    if len(words) == 2 and words[1] in ("fake", "real"):
+        return words[1]
+    return None
+
+
 def folder_label(path: Path, root: Path) -> str | None:
     """The label named by the nearest folder above ``path``, up to and including ``root``:
     collections are often laid out by label (FakeNewsNet's ``gossipcop/fake/<id>/news
@@ -379,7 +400,7 @@ def folder_label(path: Path, root: Path) -> str | None:
     own label wins. Only words that can mean nothing else label a folder (``FOLDER_LABELS``):
     ``rumours/``, ``true/`` or ``1/`` may well hold articles of any label."""
     for folder in (path.parent, *path.parent.parents):
-        name = " ".join(folder.name.lower().replace("_", " ").replace("-", " ").split())
+        name = " ".join(label_words(folder.name))
         if name in FOLDER_LABELS:
             return normalise_label(name)
         if folder == root:
