@@ -425,6 +425,22 @@ def test_api_add_one_article_then_read_it_back(write_client):
     assert [s["kind"] for s in got["signals"]] == [s["kind"] for s in body["verdicts"][0]["signals"]]
 
 
+def test_api_a_stored_headline_reads_back_as_judged_alone(write_client):
+    """A headline stored without a body reads back with the headline once (not title, newline,
+    title), its signals still pointing into it, and RW005 among the warnings, on the dashboard too."""
+    title = "Insider: Star Secretly Pregnant And Heartbroken"
+    resp = write_client.post("/v1/articles", json=[{"id": "head-1", "title": title}, {**ARTICLE, "id": "story-1"}], headers=auth())
+    assert resp.status_code == 201, resp.text
+    got = write_client.get("/v1/articles/head-1").json()
+    assert got["title"] == got["text"] == title
+    assert got["warnings"] == ["head-1: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
+    assert got["signals"] and all(got["text"][s["start"]:s["end"]] == s["text"] for s in got["signals"] if s["start"] >= 0)
+    page = write_client.get("/articles/head-1", headers={"accept": "text/html"}).text
+    assert 'data-testid="warnings"' in page and "[RW005]" in page
+    story = write_client.get("/v1/articles/story-1").json()
+    assert story["warnings"] == [] and story["text"] == f"{ARTICLE['title']}\n{ARTICLE['text']}"
+
+
 def test_api_add_a_list_of_articles(write_client):
     items = [{"id": f"a{i}", "title": f"Story {i}", "text": f"A source says story number {i} is true."} for i in range(3)]
     resp = write_client.post("/v1/articles", json=items, headers=auth())

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url
-from ..errors import InputError, NotFound, RumorlensError
+from ..errors import InputError, NotFound, RumorlensError, warning_text
 from ..read.fetch import read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
@@ -377,17 +377,20 @@ def stored_verdict(stored: dict) -> dict:
     """``Store.article(id)`` (article row + verdict rows + signal rows) as a ``Verdict`` dict.
 
     The latest verdict wins; its signals are the rows with the same model version. ``text`` is
-    title + newline + body, the string the signal offsets point into.
+    title + newline + body (a headline stored without a body: the headline once), the string the
+    signal offsets point into. The store keeps no warnings, but a headline judged alone is plain
+    from the row, and the page should say so (RW005).
     """
-    title, body = stored.get("title") or "", stored.get("text") or ""
-    text = f"{title}\n{body}" if title else body
+    article = Article(id=stored["id"], text=stored.get("text") or "", title=stored.get("title") or "")
+    title, text = article.title, article.full_text
+    warnings = (warning_text("RW005", where=article.id),) if article.headline_only else ()
     verdicts = stored.get("verdicts") or []
     if not verdicts:
         return {
             "id": stored["id"], "title": title, "outlet": stored.get("outlet"), "url": stored.get("url"),
             "published": stored.get("published"), "label": None, "p_fake": None, "truth_rating": None,
             "signals": [], "reasons": [], "model_version": None, "text_only": False,
-            "known_label": stored.get("known_label"), "warnings": [], "text": text,
+            "known_label": stored.get("known_label"), "warnings": list(warnings), "text": text,
         }
     latest = verdicts[-1]
     seen, signals = set(), []
@@ -402,7 +405,7 @@ def stored_verdict(stored: dict) -> dict:
         reasons=tuple(latest.get("reasons") or ()), model_version=latest.get("model_version") or "",
         text=text, title=title, outlet=stored.get("outlet"), url=stored.get("url"),
         published=stored.get("published"), known_label=stored.get("known_label"),
-        text_only=bool(latest.get("text_only")),
+        text_only=bool(latest.get("text_only")), warnings=warnings,
     )
     out = verdict.as_dict()
     if latest.get("truth_rating") is not None:  # as judged: the meter depends on the model's threshold
