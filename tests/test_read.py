@@ -191,8 +191,9 @@ def test_read_csv_with_all_fields_and_text_only(tmp_path):
 
 
 def test_read_other_collections_field_names(tmp_path):
-    """A CSV as other collections write it (headline, content, news_url, legit) and news-please's
-    JSON (maintext, date_publish) read as if they used our names; ours win when both are there."""
+    """A CSV as other collections write it (headline, content, news_url, legit), news-please's
+    JSON (maintext, date_publish) and SheepDog's splits (news, labels) read as if they used our
+    names; ours win when both are there."""
     f = tmp_path / "celebrity.csv"
     f.write_text("Headline,Content,news_url,label\n"
                  'Star splits,"An insider said so.",www.radaronline.com/x,Fake\n'
@@ -206,6 +207,13 @@ def test_read_other_collections_field_names(tmp_path):
     a, b = read_articles(g)
     assert (a.text, a.outlet, a.published) == ("Body.", "people.com", "2018-04-13T00:00:00Z")
     assert (b.text, b.title) == ("Ours.", "H")
+    # SheepDog's GossipCop splits (a DataFrame of news and labels) written as JSONL; 1 is read as fake
+    h = tmp_path / "gossipcop_test_adv_A.jsonl"
+    h.write_text(json.dumps({"news": "A source close to the star says so.", "labels": 1}) + "\n"
+                 + json.dumps({"news": "She accepted the award.", "labels": 0, "label": "fake"}) + "\n", encoding="utf-8")
+    sober, own = read_articles(h)
+    assert (sober.text, sober.label) == ("A source close to the star says so.", "fake")
+    assert own.label == "fake"  # ours win
 
 
 def test_read_directory_recursively_in_sorted_order(tmp_path):

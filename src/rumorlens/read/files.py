@@ -30,12 +30,14 @@ csv.field_size_limit(64 * 1024 * 1024)
 TOO_DEEP = "nested too deeply"
 
 # Other collections name the same fields otherwise (news-please writes "maintext", FakeNewsNet
-# "news_url", many CSVs "content" or "headline"). The first name present wins, ours first.
+# "news_url", many CSVs "content" or "headline", SheepDog's GossipCop splits "news" and "labels").
+# The first name present wins, ours first.
 FIELD_NAMES = {
-    "text": ("text", "content", "body", "maintext", "article", "article_text"),
+    "text": ("text", "content", "body", "maintext", "article", "article_text", "news", "news_text"),
     "title": ("title", "headline"),
     "url": ("url", "news_url", "link", "source_url"),
     "published": ("published", "date_publish", "publish_date", "published_at", "date"),
+    "label": ("label", "labels"),
 }
 
 
@@ -146,7 +148,7 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     if title is not None and not isinstance(title, str):
         title = str(title)
     url, published = field(obj, "url"), field(obj, "published")
-    label, verdict = obj.get("label"), None
+    label, verdict = field(obj, "label"), None
     if is_verdict_row(obj):
         label, verdict = obj.get("known_label"), obj
         if title and isinstance(text, str) and text.startswith(title + "\n"):
