@@ -16,6 +16,7 @@
     python bench/experiments.py batchmates   # p_fake pulled towards similar articles checked in the same batch (dev)
     python bench/experiments.py chars        # a character n-gram scorer (headline; whole text) stacked beside the shipped two
     python bench/experiments.py paragraphs   # each article's strongest paragraph, scored by the fold's scorers, stacked
+    python bench/experiments.py trees        # gradient-boosted trees (LightGBM, pip install lightgbm) on the text features, stacked
     python bench/experiments.py all
 
 Every row trains on train.jsonl with the shipped settings and 4 folds, is chosen on out-of-fold
@@ -532,6 +533,50 @@ def chars(b: Bench, only: tuple[str, ...] = ()) -> None:
                   n_features=C.shape[1], fit_seconds=seconds)
 
 
+def trees(b: Bench) -> None:
+    """A linear model adds up its n-grams; gradient-boosted trees over the same features can
+    weigh them together ("pregnant" only with "source", "split" without a named rep). LightGBM
+    (not a dependency: ``pip install lightgbm``) on the text features the shipped scorers read
+    (n-grams seen in 5+ training stories, the signals), fitted on the shipped folds, stacked as a
+    third column; scored on dev and the rewrite stress test."""
+    try:
+        import lightgbm
+    except ImportError:
+        emit({"run": "trees", "skipped": "pip install lightgbm"})
+        return
+    from rumorlens.model.robustness import restyled
+
+    _, _, X = b.judge._features(b.train)
+    X = X.tocsc()
+    keep = np.flatnonzero(np.diff(X.indptr) >= 5)  # columns (n-grams, signals) in 5+ stories
+    X = X[:, keep].tocsr()
+    rewritten = [a.without_outlet() for a in restyled(b.dev, how="rewrite")]
+    _, _, X_rw = b.judge._features(rewritten)
+    _, scores_rw = b.model.predict(X_rw, [None] * len(rewritten), True)
+    _, _, X_dev = b.judge._features([a.without_outlet() for a in b.dev])
+    dev_sets = {"dev": (X_dev[:, keep], b.dev_inputs["text"]),
+                "dev rewritten": (X_rw[:, keep], np.column_stack([scores_rw, b.model.neighbour_features(X_rw)]))}
+    for dev_name, (_, Z_dev) in dev_sets.items():
+        b.row("shipped" if dev_name == "dev" else f"shipped, {dev_name}", b.inputs["text"], Z_dev)
+    for leaves, rounds in ((15, 400), (31, 800)):
+        params = dict(n_estimators=rounds, learning_rate=0.05, num_leaves=leaves, min_child_samples=20, colsample_bytree=0.3,
+                      subsample=0.8, subsample_freq=1, reg_lambda=1.0, class_weight="balanced", n_jobs=2, verbose=-1, random_state=0)
+        t = time.perf_counter()
+        oof = np.zeros(len(b.y))
+        for train_idx, held_idx in b.folds:
+            clf = lightgbm.LGBMClassifier(**params).fit(X[train_idx], b.y[train_idx])
+            oof[held_idx] = clf.predict(X[held_idx], raw_score=True)
+        clf = lightgbm.LGBMClassifier(**params).fit(X, b.y)
+        seconds = round(time.perf_counter() - t, 1)
+        name = f"LightGBM, {leaves} leaves, {rounds} rounds"
+        for dev_name, (X_d, Z_dev) in dev_sets.items():
+            extra = clf.predict(X_d, raw_score=True)
+            if dev_name == "dev":
+                b.row(f"{name}, alone", oof[:, None], extra[:, None])
+            b.row(f"+ {name}, {dev_name}", np.column_stack([b.inputs["text"], oof]), np.column_stack([Z_dev, extra]),
+                  n_features=X.shape[1], fit_seconds=seconds)
+
+
 def batchmates(b: Bench) -> None:
     """Transductive story memory: a batch of unseen stories holds the same rumour several times,
     so each article's text-only log-odds is averaged with those of its batch-mates (cosine over
@@ -608,7 +653,7 @@ def paragraphs(b: Bench) -> None:
 
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "cuts": cuts, "noise": noise,
                "outlets": outlets, "learning": learning, "titles": titles, "posts": posts, "pairs": pairs,
-               "chars": chars, "batchmates": batchmates, "paragraphs": paragraphs}
+               "chars": chars, "batchmates": batchmates, "paragraphs": paragraphs, "trees": trees}
 
 
 def main() -> None:
