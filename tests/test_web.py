@@ -205,6 +205,19 @@ def test_web_upload_jsonl_checks_every_article(read_client):
     assert resp.text.count('class="meter"') == 2
 
 
+def test_web_upload_csv_and_json_check_every_article(read_client):
+    """A CSV of headlines alone (FakeNewsNet's columns) and a JSON array are read as on the
+    command line; each headline's verdict says only the headline was judged."""
+    csv = b"id,news_url,title,tweet_ids\ngossipcop-1,hollywoodlife.com/x,Insider: Star Secretly Pregnant,1\ngossipcop-2,people.com/y,Film Wins Top Prize,\n"
+    resp = read_client.post("/check", files={"file": ("gossipcop_fake.csv", csv, "text/csv")})
+    assert resp.status_code == 200
+    assert "2 articles checked" in resp.text and resp.text.count('class="meter"') == 2
+    assert resp.text.count('data-testid="warnings"') == 2 and "gossipcop_fake.csv:2: no article body" in resp.text
+    array = b'[{"title": "One", "text": "A source says one thing."}, {"title": "Two", "text": "She told People so."}]'
+    resp = read_client.post("/check", files={"file": ("feed.json", array, "application/json")})
+    assert resp.status_code == 200 and "2 articles checked" in resp.text and 'data-testid="warnings"' not in resp.text
+
+
 def test_web_upload_txt_and_html(read_client):
     txt = b"Khloe and Lamar reunite?\nAn insider claims the pair have been talking every day.\n"
     assert "Khloe and Lamar reunite?" in read_client.post("/check", files={"file": ("story.txt", txt, "text/plain")}).text

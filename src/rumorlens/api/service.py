@@ -24,7 +24,7 @@ from .batcher import JudgeBatcher
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl")
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv")
 
 
 class ReadOnly(RumorlensError):
@@ -266,7 +266,7 @@ class Service:
         return self.judge_article(self.article_from_fields(**fields), **(options or {}))
 
     def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict]:
-        """Judge every article in an uploaded .txt/.html/.jsonl file; the first bad record raises."""
+        """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file; the first bad record raises."""
         name = filename or "upload"
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if suffix not in UPLOAD_SUFFIXES:
