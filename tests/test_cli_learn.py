@@ -241,7 +241,11 @@ def test_evaluate_reads_fakenewsnet_headline_csvs_as_they_come(shipped_judge, ru
     titled = [r for r in rows if r.get("title")]
     assert got["n"] == len(titled) and got["fake_share"] == pytest.approx(sum(r["label"] == "fake" for r in titled) / len(titled), abs=1e-4)
     assert 0.72 < got["macro_f1"] < 0.80 and 0.85 < got["roc_auc"] < 0.90
+    assert got["headlines_only"] == got["n"]  # said in the JSON, the table's title and the report
     assert sum("[RW005]" in line for line in stderr_lines(result)) == 5
+    assert stderr_lines(result)[-1] == "warning: further RW005 warnings are not printed"
+    table = run(runner, "evaluate", tmp_path / "gossipcop_fake.csv", tmp_path / "gossipcop_real.csv", "--model", shipped_judge.path, "--text-only")
+    assert f"{got['n']} articles (text only; {got['n']} of them headlines alone)" in table.stdout
 
 
 def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge, runner, dev_path, tmp_path):

@@ -156,7 +156,7 @@ def check(
         raise usage(UsageError("RL040", command="check"))
     judge = load_judge(model, accurate)
     memory = open_memory(db)
-    outcome = Outcome(quiet_warnings=quiet)
+    outcome = Outcome(quiet_warnings=quiet, more_warnings_hint="each verdict lists its own under 'warnings' (--json), and -q hides all warnings")
     from ..read import read_articles
 
     articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)

@@ -33,10 +33,11 @@ class Outcome:
     # and bury the errors; each verdict keeps its own warnings, so a few of each code suffice.
     WARNINGS_SHOWN_PER_CODE = 5
 
-    def __init__(self, quiet_warnings: bool = False) -> None:
+    def __init__(self, quiet_warnings: bool = False, more_warnings_hint: str = "") -> None:
         self.failed = 0
         self.warned = 0
         self.quiet_warnings = quiet_warnings
+        self.more_warnings_hint = more_warnings_hint  # where the unprinted warnings can be read
         self._shown: set[str] = set()
         self._per_code: dict[str, int] = {}
 
@@ -56,9 +57,8 @@ class Outcome:
         if count <= self.WARNINGS_SHOWN_PER_CODE:
             err_console.print(f"warning: {message}", markup=False)
         if count == self.WARNINGS_SHOWN_PER_CODE and code:
-            err_console.print(
-                f"warning: further {code} warnings are not printed; each verdict lists its own "
-                "under 'warnings' (--json), and -q hides all warnings", markup=False)
+            hint = f"; {self.more_warnings_hint}" if self.more_warnings_hint else ""
+            err_console.print(f"warning: further {code} warnings are not printed{hint}", markup=False)
 
     @property
     def exit_code(self) -> int:

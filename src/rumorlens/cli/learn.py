@@ -156,7 +156,8 @@ def restyle_stresses(judge, articles, text_only: bool, prevalence: float | None,
 
 
 def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> None:
-    table = Table(title=f"{r.n} articles ({'text only' if r.text_only else 'with outlet'})", show_header=True)
+    headlines = f"; {r.headlines_only} of them headlines alone" if r.headlines_only else ""
+    table = Table(title=f"{r.n} articles ({'text only' if r.text_only else 'with outlet'}{headlines})", show_header=True)
     for col in ("macro-F1", "F1 fake", "F1 real", "accuracy", "ROC AUC", "Brier", "ECE", "articles/s"):
         table.add_column(col, justify="right")
     table.add_row(*(f"{x:.3f}" for x in (r.macro_f1, r.f1_fake, r.f1_real, r.accuracy, r.roc_auc, r.brier, r.ece)), f"{r.articles_per_second:,.0f}")

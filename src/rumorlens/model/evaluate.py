@@ -35,6 +35,7 @@ class Evaluation:
     macro_f1_training_share: float = float("nan")  # macro-F1 at the training share's cut, for comparison
     fake_share: float = float("nan")  # the share of fakes the labels say
     estimated_fake_share: float = float("nan")  # the share the model's p_fake suggest, labels unseen
+    headlines_only: int = 0  # articles judged on their headline alone (RW005): weaker ground, say how many
     calibration: list[dict] = field(default_factory=list)  # reliability bins
     per_outlet: list[dict] = field(default_factory=list)
 
@@ -57,6 +58,7 @@ class Evaluation:
             "macro_f1_training_share": round(self.macro_f1_training_share, 4),
             "fake_share": round(self.fake_share, 4),
             "estimated_fake_share": round(self.estimated_fake_share, 4),
+            "headlines_only": self.headlines_only,
             "text_only": self.text_only,
             "confusion": self.confusion,
         }
@@ -150,6 +152,7 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
         fake_share=float(y.mean()) if len(y) else float("nan"),
         # p is calibrated to the share it was re-based to (the training share if none)
         estimated_fake_share=estimate_prevalence(p, prevalence if prevalence is not None else base),
+        headlines_only=sum(a.headline_only for a in labelled),
         seconds=seconds,
         articles_per_second=len(labelled) / seconds if seconds else 0.0,
         threshold=threshold,

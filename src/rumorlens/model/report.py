@@ -22,7 +22,7 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 .ok{background:#e3f4e7} .bad{background:#fbe4e4} .muted{color:#667}
 </style></head><body>
 <h1>rumorlens evaluation</h1>
-<p class="muted">model {{ model }} · {{ r.n }} labelled articles · {{ 'text only' if r.text_only else 'with outlet' }} · threshold p_fake ≥ {{ r.threshold }}</p>
+<p class="muted">model {{ model }} · {{ r.n }} labelled articles{% if r.headlines_only %} ({{ r.headlines_only }} of them headlines alone, RW005){% endif %} · {{ 'text only' if r.text_only else 'with outlet' }} · threshold p_fake ≥ {{ r.threshold }}</p>
 {% if r.prevalence is not none %}<p class="muted" data-testid="prevalence">p_fake re-based to {{ '%.0f' % (r.prevalence * 100) }}% fakes{{ ", estimated from the articles' own p_fake (labels unseen)" if r.prevalence_estimated else "" }}; macro-F1 at the training share's cut would be {{ '%.3f' % r.macro_f1_training_share }}.</p>{% endif %}
 <table><tr>{% for k in keys %}<th>{{ k }}</th>{% endfor %}</tr>
 <tr>{% for k in keys %}<td>{{ '%.3f' % metrics[k] if metrics[k] is float else metrics[k] }}</td>{% endfor %}</tr></table>
