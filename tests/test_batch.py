@@ -242,6 +242,19 @@ def test_batch_parquet_of_headlines_judges_each_headline_with_rw005(tmp_path, sm
     assert all(len(r["warnings"]) == 1 and r["warnings"][0].endswith("[RW005]") for r in out)
 
 
+def test_batch_reads_gzipped_feeds_and_semicolon_csv_in_a_folder(tmp_path, small_model_dir):
+    import gzip
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl.gz").write_bytes(gzip.compress(b'{"id": "z1", "text": "A source close to the star says so."}\n{"id": "z2", "text": "She told People."}\n'))
+    (folder / "b.csv").write_text("id;title;text\ns1;Star Splits;An insider said so, again.\n", encoding="utf-8")
+    (folder / "c.tsv.gz").write_bytes(gzip.compress(b"id\ttext\nt1\tA rep denied it.\n"))
+    manifest = run_batch([folder], tmp_path / "out", model_dir=small_model_dir)
+    assert manifest["verdicts"] == 4 and manifest["errors"] == 0
+    assert sorted(r["id"] for r in read_parts(tmp_path / "out")) == ["s1", "t1", "z1", "z2"]
+
+
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "t", "text": "x" * 5000}) + "\n"

@@ -280,6 +280,50 @@ def test_read_fakenewsnet_headline_csvs_judge_headlines_labelled_by_file_name(tm
     assert sum("[RW005]" in w for w in warnings) == 4 and not any(str(tmp_path / "my_notes.csv") in w for w in warnings)
 
 
+def test_read_gzipped_feeds_stream_with_labels_and_a_damaged_one_keeps_its_good_records(tmp_path):
+    """feed.jsonl.gz and feed.csv.gz read like their unpacked selves (labels from the name too),
+    folders include them, a cut-short download is RL016 after the records before the damage, a
+    gzipped file that is not a feed is RL011, and a pickle is refused as binary."""
+    import gzip
+
+    lines = [json.dumps({"id": f"g{i}", "title": f"T{i}", "text": f"A source says story {i}. " * 40}) for i in range(300)]
+    whole = "\n".join(lines).encode() + b"\n"
+    (tmp_path / "gossipcop_fake.jsonl.gz").write_bytes(gzip.compress(whole))
+    (tmp_path / "feed.csv.gz").write_bytes(gzip.compress(b"id;title;text\nc1;Headline;A body, with a comma.\n"))
+    arts, problems, _ = collect([tmp_path])
+    assert problems == []
+    assert [a.id for a in arts] == ["c1"] + [f"g{i}" for i in range(300)]
+    assert arts[0].text == "A body, with a comma." and {a.label for a in arts[1:]} == {"fake"} and arts[0].label is None
+    damaged = tmp_path / "cut" / "feed.jsonl.gz"
+    damaged.parent.mkdir()
+    packed = gzip.compress(whole)
+    damaged.write_bytes(packed[: len(packed) * 2 // 3])
+    arts, problems, _ = collect([damaged])
+    assert 0 < len(arts) < 300 and [a.id for a in arts] == [f"g{i}" for i in range(len(arts))]
+    assert len(problems) == 1 and problems[0].startswith(f"{damaged}: not a readable gzip file (") and problems[0].endswith("[RL016]")
+    (tmp_path / "plain.jsonl.gz").write_bytes(b'{"text": "not gzip at all"}\n')
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress(b"Title\nBody."))
+    (tmp_path / "data.pkl").write_bytes(b"\x80\x04K\x01.")
+    _, problems, _ = collect([tmp_path / "plain.jsonl.gz", tmp_path / "story.txt.gz", tmp_path / "data.pkl"])
+    assert problems[0].endswith("[RL016]")
+    assert problems[1:] == [
+        f"{tmp_path / 'story.txt.gz'}: unsupported file type '.txt.gz'; use .txt, .html, .json, .jsonl, .csv or .tsv (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]",
+        # a pickle (SheepDog ships its splits so) could run code if loaded: never read
+        f"{tmp_path / 'data.pkl'}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]"]
+
+
+@pytest.mark.parametrize("name, content", [
+    ("excel.csv", "id;title;text\nx1;Star Splits;An insider said so, again.\n"),
+    ("sheet.tsv", "id\ttitle\ttext\nx1\tStar Splits\tAn insider said so, again.\n"),
+    ("pipes.csv", "id|title|text\nx1|Star Splits|An insider said so, again.\n"),
+])
+def test_read_csv_with_the_delimiter_its_header_uses(tmp_path, name, content):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    arts, problems, _ = collect([f])
+    assert problems == [] and [(a.id, a.title, a.text) for a in arts] == [("x1", "Star Splits", "An insider said so, again.")]
+
+
 def test_read_stdin_text_and_jsonl():
     arts, problems, _ = collect(["-"], stdin=io.BytesIO(b"people.com/x\nStdin Title\nStdin body."))
     assert problems == []
@@ -366,7 +410,7 @@ def good_file(tmp_path: Path) -> Path:
         ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
         ("feed.csv", b"author,summary\nA,B\n", "{f}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]"),
         ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
-        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl or .csv [RL011]"),
+        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl, .csv or .tsv (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]"),
     ],
 )
 def test_read_bad_file_is_one_coded_error_and_others_still_read(tmp_path, name, content, message):
@@ -389,7 +433,7 @@ def test_read_empty_directory_is_rl004(tmp_path):
     empty.mkdir()
     (empty / "ignored.pdf").write_bytes(b"%PDF")
     _, problems, _ = collect([empty])
-    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv); add some or point at another folder [RL004]"]
+    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv, or gzipped feeds); add some or point at another folder [RL004]"]
 
 
 def test_read_jsonl_broken_line_names_file_and_line_and_keeps_good_lines(tmp_path):

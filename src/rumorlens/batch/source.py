@@ -9,7 +9,6 @@ so they travel through the same partitions and land in ``errors.jsonl`` with eve
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -18,9 +17,9 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError, warning_text
 from ..read import iter_items
-from ..read.files import RECORD_SUFFIXES, SUPPORTED, has_article_column, looks_binary
+from ..read.files import RECORD_SUFFIXES, SUPPORTED, csv_records, has_article_column, is_readable_file, looks_binary
 
-STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".parquet"}
+STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
 BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "label", "author")
 PARQUET_BATCH_ROWS = 2048
@@ -54,7 +53,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
         path = Path(spec)
         if spec != "-" and not spec.lower().startswith(("http://", "https://")) and path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in BATCH_SUFFIXES and not p.name.startswith(".")
+                p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in BATCH_SUFFIXES or is_readable_file(p)) and not p.name.startswith(".")
             )
             specs.extend(str(f) for f in files) if files else specs.append(spec)
         else:
@@ -82,7 +81,7 @@ def iter_raw_rows(specs: Iterable[str], stdin=None) -> Iterator[RawRow]:
             # Small forms (one article per file, URLs, stdin) and missing paths: the shared reader.
             for item in iter_items([spec], stdin=stdin):
                 yield error_row(item) if isinstance(item, InputError) else article_row(item)
-        elif suffix == ".csv":
+        elif suffix in (".csv", ".tsv"):
             yield from _stream_csv(path)
         elif suffix == ".parquet":
             yield from _stream_parquet(path)
@@ -128,7 +127,7 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
         yield bad
         return
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
-        reader = csv.DictReader(f)
+        reader = csv_records(f)
         columns = [c.strip().lower() for c in reader.fieldnames or []]
         if not has_article_column(columns):
             yield error_row(InputError("RL008", where=str(path), columns=", ".join(columns) or "none"))

@@ -23,7 +23,7 @@ MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model); 
 
 @app.command()
 def batch(
-    inputs: list[str] = typer.Argument(None, help="JSONL/CSV/Parquet files or folders (also .txt/.html/.json, URLs, -).", show_default=False),
+    inputs: list[str] = typer.Argument(None, help="JSONL/CSV/TSV/Parquet files or folders (also gzipped feeds, .txt/.html/.json, URLs, -).", show_default=False),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: part files, errors.jsonl, _manifest.json, _SUCCESS."),
     engine: str = typer.Option("local", "--engine", help="local (this process), spark or ray."),
     partitions: int = typer.Option(None, "--partitions", help="Split the input into N partitions (counts the rows first)."),

@@ -128,9 +128,10 @@ def check(
 ) -> None:
     """Judge articles: fake or real, p_fake, a 0-10 truth rating, and the reasons why.
 
-    Reads plain text (optional URL line, title, body), HTML, .json/.jsonl/.csv feeds,
-    folders (recursively), URLs and - for stdin. Bad records are reported on stderr as one
-    line each and the rest are still judged (exit 1 if any failed, 2 for usage errors).
+    Reads plain text (optional URL line, title, body), HTML, .json/.jsonl/.csv/.tsv feeds
+    (gzipped too: .jsonl.gz), folders (recursively), URLs and - for stdin; a feed of headlines
+    alone is judged on them (RW005). Bad records are reported on stderr as one line each and
+    the rest are still judged (exit 1 if any failed, 2 for usage errors).
 
     Examples:
 
@@ -139,6 +140,8 @@ def check(
       rumorlens check --explain story.html
 
       rumorlens check feed.jsonl --json > verdicts.jsonl
+
+      rumorlens check gossipcop_fake.csv --json -q
 
       curl -s https://example.com/story | rumorlens check - --text-only
 

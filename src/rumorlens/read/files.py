@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gzip
 import io
+import itertools
 import json
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -22,7 +25,7 @@ Item = Article | InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv"}
+RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
 SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
 # A CSV cell can legitimately hold a whole article; the stdlib default (128 KiB) is too small.
 csv.field_size_limit(64 * 1024 * 1024)
@@ -222,8 +225,21 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
             yield err
 
 
+CSV_SUFFIXES = (".csv", ".tsv")
+CSV_DELIMITERS = ",;\t|"
+
+
+def csv_records(lines: Iterable[str]) -> csv.DictReader:
+    """A ``DictReader`` split on the delimiter its header line uses most: Excel writes ``;`` in
+    many locales, ``.tsv`` files and spreadsheets' "tab-separated" exports use tabs."""
+    lines = iter(lines)
+    header = next(lines, "")
+    delimiter = max(CSV_DELIMITERS, key=header.count) if any(d in header for d in CSV_DELIMITERS) else ","
+    return csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
+
+
 def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
-    reader = csv.DictReader(_lines(text))
+    reader = csv_records(_lines(text))
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     if not has_article_column(columns):
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
@@ -252,7 +268,7 @@ def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) ->
         yield from parse_jsonl(text, where, warnings)
     elif suffix == ".json":
         yield from parse_json(text, where, warnings)
-    elif suffix == ".csv":
+    elif suffix in CSV_SUFFIXES:
         yield from parse_csv(text, where, warnings)
     else:
         if suffix not in HTML_SUFFIXES and suffix not in TEXT_SUFFIXES:
@@ -283,13 +299,33 @@ def sniff_suffix(text_start: str) -> str:
     return ".txt"
 
 
-STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
+STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv"}
+# Feeds may come gzipped (feed.jsonl.gz, feed.csv.gz): read as they stream, never unpacked whole.
+GZIP_SUFFIX = ".gz"
+
+
+def format_suffix(path: Path) -> str:
+    """The suffix that says how to read ``path``: ``.jsonl`` for ``feed.jsonl.gz`` too."""
+    suffix = path.suffix.lower()
+    return Path(path.stem).suffix.lower() if suffix == GZIP_SUFFIX else suffix
+
+
+def is_readable_file(path: Path) -> bool:
+    """Whether a folder's file is one rumorlens reads: a supported suffix, or a gzipped feed."""
+    if path.suffix.lower() == GZIP_SUFFIX:
+        return format_suffix(path) in STREAMED_SUFFIXES
+    return path.suffix.lower() in SUPPORTED - {""}
+
+
+# The longest line read in one piece: a gzipped feed can unpack a few megabytes into one endless
+# line, and memory must stay bounded (a longer line is read in pieces, each an invalid record).
+MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
 def _decoded_lines(fh, where: str, warnings: list[str]) -> Iterator[str]:
     """Lines of a binary file as text; bad UTF-8 is replaced and warned about once (the
     warning rides on the records from there on)."""
-    for i, raw in enumerate(fh):
+    for i, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES), b"")):
         if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -302,8 +338,16 @@ def _decoded_lines(fh, where: str, warnings: list[str]) -> Iterator[str]:
 
 def stream_records(path: Path) -> Iterator[Item]:
     """JSONL and CSV feeds are read line by line, so a feed of any size reads in flat memory."""
+    try:
+        yield from _stream_records(path)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:  # records read before the damage stand
+        yield InputError("RL016", where=str(path), detail=str(exc) or type(exc).__name__)
+
+
+def _stream_records(path: Path) -> Iterator[Item]:
     where = str(path)
-    with path.open("rb") as fh:
+    opener = gzip.open if path.suffix.lower() == GZIP_SUFFIX else open
+    with opener(path, "rb") as fh:
         head = fh.read(8192)
         while head and not head.strip() and len(head) < 1 << 20:  # leading blank lines only
             more = fh.read(8192)
@@ -319,7 +363,7 @@ def stream_records(path: Path) -> Iterator[Item]:
         fh.seek(0)
         warnings: list[str] = []
         lines = _decoded_lines(fh, where, warnings)
-        parse = parse_csv if path.suffix.lower() == ".csv" else parse_jsonl
+        parse = parse_csv if format_suffix(path) in CSV_SUFFIXES else parse_jsonl
         label = feed_label(path)
         for item in parse(lines, where, warnings):
             if label and isinstance(item, Article) and item.label is None:
@@ -330,8 +374,11 @@ def stream_records(path: Path) -> Iterator[Item]:
 def read_path(path: Path) -> Iterator[Item]:
     where = str(path)
     try:
-        if path.suffix.lower() in STREAMED_SUFFIXES and path.is_file():
+        if format_suffix(path) in STREAMED_SUFFIXES and path.is_file():
             yield from stream_records(path)
+            return
+        if path.suffix.lower() == GZIP_SUFFIX:
+            yield InputError("RL011", where=where, suffix="".join(path.suffixes[-2:]).lower())
             return
         data = path.read_bytes()
     except FileNotFoundError:
@@ -358,7 +405,7 @@ def _is_bookkeeping(p: Path) -> bool:
 
 
 def read_directory(path: Path) -> Iterator[Item]:
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED - {""} and not _is_bookkeeping(p))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and is_readable_file(p) and not _is_bookkeeping(p))
     if not files:
         yield InputError("RL004", where=str(path))
         return
@@ -387,7 +434,8 @@ def feed_label(path: Path) -> str | None:
     """The label a JSONL/CSV feed's own name gives its records: ``fake.jsonl``, ``real_news.csv``,
     or FakeNewsNet's ``<collection>_fake.csv`` and ``<collection>_real.csv`` (``gossipcop_fake.csv``
     holds only fakes). A record's own label wins."""
-    words = label_words(path.stem)
+    stem = Path(path.stem).stem if path.suffix.lower() == GZIP_SUFFIX else path.stem  # gossipcop_fake.csv.gz too
+    words = label_words(stem)
     if " ".join(words) in FOLDER_LABELS:
         return normalise_label(" ".join(words))
     if len(words) == 2 and words[1] in ("fake", "real"):
