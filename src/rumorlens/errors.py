@@ -123,3 +123,9 @@ class AuthError(RumorlensError):
 
 def warning_text(code: str, **fields: object) -> str:
     return f"{WARNINGS[code].format(**fields)} [{code}]"
+
+
+def message_code(message: str) -> str:
+    """The code a rendered message ends with (``... [RW005]`` -> ``RW005``), or "" if none."""
+    head, bracket, code = message.rpartition(" [")
+    return code[:-1] if bracket and code.endswith("]") else ""

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ..errors import RumorlensError
+from ..errors import RumorlensError, message_code
 
 T = TypeVar("T")
 
@@ -52,7 +52,7 @@ class Outcome:
         if self.quiet_warnings or message in self._shown:
             return
         self._shown.add(message)
-        code = message.rsplit("[", 1)[-1].rstrip("]") if message.endswith("]") else ""
+        code = message_code(message)
         count = self._per_code[code] = self._per_code.get(code, 0) + 1
         if count <= self.WARNINGS_SHOWN_PER_CODE:
             err_console.print(f"warning: {message}", markup=False)
