@@ -242,7 +242,7 @@ def test_batch_parquet_of_headlines_judges_each_headline_with_rw005(tmp_path, sm
     assert all(len(r["warnings"]) == 1 and r["warnings"][0].endswith("[RW005]") for r in out)
 
 
-def test_batch_reads_gzipped_feeds_and_semicolon_csv_in_a_folder(tmp_path, small_model_dir):
+def test_batch_reads_gzipped_feeds_and_semicolon_csv_in_a_folder_and_refuses_a_bare_header(tmp_path, small_model_dir):
     import gzip
 
     folder = tmp_path / "in"
@@ -250,8 +250,11 @@ def test_batch_reads_gzipped_feeds_and_semicolon_csv_in_a_folder(tmp_path, small
     (folder / "a.jsonl.gz").write_bytes(gzip.compress(b'{"id": "z1", "text": "A source close to the star says so."}\n{"id": "z2", "text": "She told People."}\n'))
     (folder / "b.csv").write_text("id;title;text\ns1;Star Splits;An insider said so, again.\n", encoding="utf-8")
     (folder / "c.tsv.gz").write_bytes(gzip.compress(b"id\ttext\nt1\tA rep denied it.\n"))
+    (folder / "d.csv").write_text("id,title,text\n", encoding="utf-8")  # a header alone: RL002, as check says
     manifest = run_batch([folder], tmp_path / "out", model_dir=small_model_dir)
-    assert manifest["verdicts"] == 4 and manifest["errors"] == 0
+    assert manifest["verdicts"] == 4 and manifest["errors"] == 1
+    error = json.loads((tmp_path / "out" / "errors.jsonl").read_text())
+    assert (error["source"], error["code"]) == (str(folder / "d.csv"), "RL002")
     assert sorted(r["id"] for r in read_parts(tmp_path / "out")) == ["s1", "t1", "z1", "z2"]
 
 

@@ -133,9 +133,12 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
             yield error_row(InputError("RL008", where=str(path), columns=", ".join(columns) or "none"))
             return
         reader.fieldnames = columns
-        for row in reader:
+        rows = 0
+        for rows, row in enumerate(reader, start=1):
             record = {k: (v if v != "" else None) for k, v in row.items() if k}
             yield RawRow(f"{path}:{reader.line_num}", json.dumps(record, ensure_ascii=False))
+        if not rows:  # a header alone, as check reads it
+            yield error_row(InputError("RL002", where=str(path)))
 
 
 def _stream_parquet(path: Path) -> Iterator[RawRow]:

@@ -245,13 +245,16 @@ def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Ite
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
         return
     reader.fieldnames = columns
-    for row in reader:
+    rows = 0
+    for rows, row in enumerate(reader, start=1):
         loc = f"{where}:{reader.line_num}"
         row = {k: (v if v != "" else None) for k, v in row.items() if k}
         try:
             yield record_to_article(row, loc, warnings)
         except InputError as err:
             yield err
+    if not rows:  # a header and nothing under it: say so rather than judge nothing in silence
+        yield InputError("RL002", where=where)
 
 
 def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) -> Iterator[Item]:
@@ -296,7 +299,19 @@ def sniff_suffix(text_start: str) -> str:
     if s.startswith("{"):
         first = s.split("\n", 1)[0].strip()
         return ".jsonl" if first.endswith("}") else ".json"
+    if is_csv_header(s.split("\n", 1)[0]):
+        return ".csv"
     return ".txt"
+
+
+def is_csv_header(line: str) -> bool:
+    """Whether ``line`` reads as a CSV header naming an article column (``id,title,text``): how
+    piped CSV is told from a story whose first line happens to hold commas."""
+    line = line.strip().lstrip("\ufeff")
+    if not any(d in line for d in CSV_DELIMITERS):
+        return False
+    names = [c.strip().lower() for c in csv_records([line]).fieldnames or []]
+    return len(names) >= 2 and has_article_column(names)
 
 
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv"}
