@@ -332,7 +332,7 @@ def test_read_stdin_text_and_jsonl():
     _check_records(arts)
 
 
-def test_read_stdin_csv_is_told_from_a_story_with_commas_and_a_bare_header_is_rl002(tmp_path):
+def test_read_stdin_csv_is_told_from_a_story_with_commas_and_a_bare_header_or_empty_array_is_rl002(tmp_path):
     arts, problems, _ = collect(["-"], stdin=io.BytesIO(b"id;headline;content\nc1;Star Splits;An insider said so.\n"))
     assert problems == [] and [(a.id, a.title, a.text) for a in arts] == [("c1", "Star Splits", "An insider said so.")]
     arts, _, _ = collect(["-"], stdin=io.BytesIO(b"Stars, Stripes and Splits: the week, in review\nA source says so.\n"))
@@ -342,6 +342,9 @@ def test_read_stdin_csv_is_told_from_a_story_with_commas_and_a_bare_header_is_rl
     bare = tmp_path / "bare.csv"
     bare.write_text("id,title,text\n", encoding="utf-8")
     assert collect([bare])[1] == [f"{bare}: file is empty; give a file with an article in it [RL002]"]
+    array = tmp_path / "none.json"
+    array.write_text("[]", encoding="utf-8")
+    assert collect([array])[1] == [f"{array}: file is empty; give a file with an article in it [RL002]"]
 
 
 def test_read_stdin_empty_is_rl013():

@@ -213,6 +213,8 @@ def parse_json(text: str, where: str, warnings: list[str]) -> Iterator[Item]:
         yield InputError("RL005", where=where, detail=TOO_DEEP)
         return
     if isinstance(obj, list):
+        if not obj:  # [] holds no article: say so, as for an empty file
+            yield InputError("RL002", where=where)
         for i, rec in enumerate(obj):
             try:
                 yield record_to_article(rec, f"{where}[{i}]", warnings)
