@@ -218,6 +218,17 @@ def test_web_upload_csv_and_json_check_every_article(read_client):
     assert resp.status_code == 200 and "2 articles checked" in resp.text and 'data-testid="warnings"' not in resp.text
 
 
+def test_web_upload_of_more_than_1000_articles_is_refused_on_the_form(read_client):
+    """10 MB of headlines would be ~100,000 verdicts on one page: the form says to split the file
+    or use the command line, as POST /v1/articles caps its lists at 1,000."""
+    rows = "".join(f"h{i},Star {i} Secretly Married\n" for i in range(1001))
+    resp = read_client.post("/check", files={"file": ("headlines.csv", ("id,title\n" + rows).encode(), "text/csv")})
+    assert resp.status_code == 422
+    assert "RL009" in resp.text and "headlines.csv" in resp.text and "at most 1000 articles per upload" in resp.text
+    ok = read_client.post("/check", files={"file": ("headlines.csv", ("id,title\n" + "".join(rows.splitlines(True)[:1000])).encode(), "text/csv")})
+    assert ok.status_code == 200 and "1000 articles checked" in ok.text
+
+
 def test_web_upload_txt_and_html(read_client):
     txt = b"Khloe and Lamar reunite?\nAn insider claims the pair have been talking every day.\n"
     assert "Khloe and Lamar reunite?" in read_client.post("/check", files={"file": ("story.txt", txt, "text/plain")}).text

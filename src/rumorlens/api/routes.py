@@ -15,9 +15,8 @@ from ..errors import AuthError
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import MAX_ACCURATE_UPLOAD, ReadOnly, Service, judging_options
+from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, ReadOnly, Service, judging_options
 
-MAX_ARTICLES_PER_POST = 1000
 router = APIRouter()
 
 

@@ -48,6 +48,9 @@ class NoAccurate(RumorlensError):
 # The accurate mode reads ~27 articles/s on 2 cores: an upload of this many takes seconds, not
 # minutes, and one form post cannot tie the server's reader up for long.
 MAX_ACCURATE_UPLOAD = 100
+# A POST /v1/articles list or a dashboard upload: under a second to judge and a page a person can
+# still scroll (10 MB of headlines would otherwise be ~100,000 verdicts); more is batch's job.
+MAX_ARTICLES_PER_POST = 1000
 
 
 def judging_options(text_only: bool = False, prevalence: float | None = None, accurate: bool = False) -> dict[str, Any]:
@@ -285,6 +288,10 @@ class Service:
                 raise InputError("RL009", where=name, field="accurate",
                                  detail=f"the accurate mode reads at most {MAX_ACCURATE_UPLOAD} articles per upload",
                                  fix="untick it for the fast check, or run `rumorlens check --accurate FILE` for more")
+            if len(articles) > MAX_ARTICLES_PER_POST:
+                raise InputError("RL009", where=name, field="file",
+                                 detail=f"the dashboard checks at most {MAX_ARTICLES_PER_POST} articles per upload",
+                                 fix="split the file, or run `rumorlens check FILE` or `rumorlens batch` for more")
         return self.judge_articles(articles, **options)
 
     # -- writes ----------------------------------------------------------------------------
@@ -443,4 +450,4 @@ def _first(items: Iterable[Article | InputError]) -> Article:
     raise InputError("RL053")
 
 
-__all__ = ["MAX_ACCURATE_UPLOAD", "MAX_BODY_BYTES", "NoAccurate", "NoStore", "ReadOnly", "Service", "plain"]
+__all__ = ["MAX_ACCURATE_UPLOAD", "MAX_ARTICLES_PER_POST", "MAX_BODY_BYTES", "NoAccurate", "NoStore", "ReadOnly", "Service", "plain"]
