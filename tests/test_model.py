@@ -350,6 +350,34 @@ def test_model_prevalence_rebases_p_fake_and_the_cut(tiny_judge, tiny_articles):
 
 
 @pytest.mark.slow
+def test_judge_adapting_estimates_the_share_from_stories_not_headlines_alone(shipped_judge, dev_path):
+    """Headlines judged alone lean off the training share by themselves: 600 dev headlines at
+    dev's 21% fakes whose p_fake alone would re-base the run are kept at the training share,
+    while the same run with the stories' bodies is still re-based when it is 70% fakes."""
+    import numpy as np
+
+    from rumorlens.article import Article
+    from rumorlens.model.judge import share_evidence
+    from rumorlens.read import read_articles
+
+    dev = [a for a in read_articles([str(dev_path)]) if a.title]
+    heads = [Article.create(text="", title=a.title, url=a.url, id=a.id, label=a.label) for a in dev]
+    p = np.array([v.p_fake for v in shipped_judge.judge_many(heads, explain=False)])
+    pick = lambda label, k: [i for i in np.argsort(p) if heads[i].label == label][:k]  # noqa: E731
+    run = [heads[i] for i in pick("fake", 126) + pick("real", 474)]  # 21% fakes, the lowest p_fake
+    assert shipped_judge.adapted_share([p[heads.index(a)] for a in run]) is not None  # would have re-based
+    said = []
+    verdicts = list(shipped_judge.judge_adapting(run, on_share=lambda share, n: said.append((share, n))))
+    assert said == [(None, len(run))] and share_evidence(verdicts) == []
+    assert verdicts == list(shipped_judge.judge_many(run))
+    # stories among them still decide: 70% fakes with bodies, plus the headlines, is re-based
+    fakes = [a for a in dev if a.label == "fake"]
+    queue = fakes + [a for a in dev if a.label == "real"][: len(fakes) * 3 // 7] + run
+    said.clear()
+    list(shipped_judge.judge_adapting(queue, text_only=True, on_share=lambda share, n: said.append((share, n))))
+    assert said[0][0] is not None and said[0][0] > 0.6 and said[0][1] == len(queue)
+
+
 def test_judge_adapting_rebases_only_a_run_that_clearly_is_not_the_training_share(shipped_judge, dev_path):
     """The default of check and evaluate: dev as it is (21% fakes) keeps the training share and
     is judged exactly as judge_many judges it; dev cut to 70% fakes, as a queue of flagged

@@ -116,13 +116,19 @@ class Article:
     @property
     def headline_only(self) -> bool:
         """Read without a body (``create`` then makes the headline the body too, RW005)."""
-        return bool(self.title) and self.text == self.title
+        return is_headline_only(self.title, self.text)
 
     @property
     def full_text(self) -> str:
         """Title and body as one string: what the model reads, and what signals point into
         (a headline-only article's once, so that each signal is found once)."""
         return f"{self.title}\n{self.text}" if self.title and not self.headline_only else self.text
+
+
+def is_headline_only(title: str, text: str) -> bool:
+    """A headline read without its body: ``Article.create`` makes it the body too, so its verdict's
+    text is the headline once (``Article.headline_only``, ``Verdict.headline_only``)."""
+    return bool(title) and text == title
 
 
 def content_id(title: str, text: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .article import is_headline_only
+
 SIGNAL_KINDS = (
     "anonymous_source",
     "on_record_quote",
@@ -79,6 +81,11 @@ class Verdict:
     @property
     def truth_rating(self) -> int:
         return truth_rating(self.p_fake, self.threshold)
+
+    @property
+    def headline_only(self) -> bool:
+        """Judged on a headline alone (RW005)."""
+        return is_headline_only(self.title, self.text)
 
     def as_dict(self, include_text: bool = True) -> dict:
         d = {

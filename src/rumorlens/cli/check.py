@@ -75,9 +75,9 @@ class SayAdapted:
     def base(self) -> float:
         return self.judge.model.outlets_.base_rate_
 
-    def seen(self, p_fake: float) -> None:
-        if self.streamed:
-            self.p_fakes.append(p_fake)
+    def seen(self, verdict) -> None:
+        if self.streamed and not verdict.headline_only:  # stories only: model.judge.share_evidence says why
+            self.p_fakes.append(verdict.p_fake)
 
     def done(self, share: float | None = None, n: int | None = None) -> None:
         """After a streamed run: a note if the share of fakes its p_fake suggest (``share`` over
@@ -172,7 +172,7 @@ def check(
     else:
         verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence)
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
-        said.seen(verdict.p_fake)
+        said.seen(verdict)
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
         elif explain:
