@@ -17,7 +17,7 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError, warning_text
 from ..read import iter_items
-from ..read.files import RECORD_SUFFIXES, SUPPORTED, csv_records, has_article_column, is_readable_file, looks_binary
+from ..read.files import RECORD_SUFFIXES, SUPPORTED, csv_rows, has_article_column, is_readable_file, looks_binary
 
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
 BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
@@ -127,18 +127,8 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
         yield bad
         return
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
-        reader = csv_records(f)
-        columns = [c.strip().lower() for c in reader.fieldnames or []]
-        if not has_article_column(columns):
-            yield error_row(InputError("RL008", where=str(path), columns=", ".join(columns) or "none"))
-            return
-        reader.fieldnames = columns
-        rows = 0
-        for rows, row in enumerate(reader, start=1):
-            record = {k: (v if v != "" else None) for k, v in row.items() if k}
-            yield RawRow(f"{path}:{reader.line_num}", json.dumps(record, ensure_ascii=False))
-        if not rows:  # a header alone, as check reads it
-            yield error_row(InputError("RL002", where=str(path)))
+        for row in csv_rows(f, str(path)):  # check's CSV reading: the same columns, errors and lines
+            yield error_row(row) if isinstance(row, InputError) else RawRow(row[0], json.dumps(row[1], ensure_ascii=False))
 
 
 def _stream_parquet(path: Path) -> Iterator[RawRow]:

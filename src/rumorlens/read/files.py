@@ -240,8 +240,11 @@ def csv_records(lines: Iterable[str]) -> csv.DictReader:
     return csv.DictReader(itertools.chain([header], lines), delimiter=delimiter)
 
 
-def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
-    reader = csv_records(_lines(text))
+def csv_rows(lines: Iterable[str], where: str) -> Iterator[tuple[str, dict] | InputError]:
+    """A CSV/TSV feed's rows as ``(file:line, record)``, keyed by lower-cased column names, empty
+    cells None (``check``'s reader and ``batch`` both read CSV through this). RL008 if no column
+    holds an article; RL002 for a header with nothing under it, rather than nothing in silence."""
+    reader = csv_records(lines)
     columns = [c.strip().lower() for c in reader.fieldnames or []]
     if not has_article_column(columns):
         yield InputError("RL008", where=where, columns=", ".join(columns) or "none")
@@ -249,14 +252,20 @@ def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Ite
     reader.fieldnames = columns
     rows = 0
     for rows, row in enumerate(reader, start=1):
-        loc = f"{where}:{reader.line_num}"
-        row = {k: (v if v != "" else None) for k, v in row.items() if k}
+        yield f"{where}:{reader.line_num}", {k: (v if v != "" else None) for k, v in row.items() if k}
+    if not rows:
+        yield InputError("RL002", where=where)
+
+
+def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Iterator[Item]:
+    for row in csv_rows(_lines(text), where):
+        if isinstance(row, InputError):
+            yield row
+            continue
         try:
-            yield record_to_article(row, loc, warnings)
+            yield record_to_article(row[1], row[0], warnings)
         except InputError as err:
             yield err
-    if not rows:  # a header and nothing under it: say so rather than judge nothing in silence
-        yield InputError("RL002", where=where)
 
 
 def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) -> Iterator[Item]:
@@ -321,17 +330,24 @@ STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv"}
 GZIP_SUFFIX = ".gz"
 
 
+def is_gzipped(path: Path) -> bool:
+    return path.suffix.lower() == GZIP_SUFFIX
+
+
+def unzipped_name(path: Path) -> Path:
+    """The name ``path`` has once unpacked (``feed.jsonl`` for ``feed.jsonl.gz``): it says how
+    to read the file, and may name its label."""
+    return Path(path.stem) if is_gzipped(path) else Path(path.name)
+
+
 def format_suffix(path: Path) -> str:
     """The suffix that says how to read ``path``: ``.jsonl`` for ``feed.jsonl.gz`` too."""
-    suffix = path.suffix.lower()
-    return Path(path.stem).suffix.lower() if suffix == GZIP_SUFFIX else suffix
+    return unzipped_name(path).suffix.lower()
 
 
 def is_readable_file(path: Path) -> bool:
     """Whether a folder's file is one rumorlens reads: a supported suffix, or a gzipped feed."""
-    if path.suffix.lower() == GZIP_SUFFIX:
-        return format_suffix(path) in STREAMED_SUFFIXES
-    return path.suffix.lower() in SUPPORTED - {""}
+    return format_suffix(path) in (STREAMED_SUFFIXES if is_gzipped(path) else SUPPORTED - {""})
 
 
 # The longest line read in one piece: a gzipped feed can unpack a few megabytes into one endless
@@ -363,7 +379,7 @@ def stream_records(path: Path) -> Iterator[Item]:
 
 def _stream_records(path: Path) -> Iterator[Item]:
     where = str(path)
-    opener = gzip.open if path.suffix.lower() == GZIP_SUFFIX else open
+    opener = gzip.open if is_gzipped(path) else open
     with opener(path, "rb") as fh:
         head = fh.read(8192)
         while head and not head.strip() and len(head) < 1 << 20:  # leading blank lines only
@@ -383,9 +399,7 @@ def _stream_records(path: Path) -> Iterator[Item]:
         parse = parse_csv if format_suffix(path) in CSV_SUFFIXES else parse_jsonl
         label = feed_label(path)
         for item in parse(lines, where, warnings):
-            if label and isinstance(item, Article) and item.label is None:
-                item = dataclasses.replace(item, label=label)
-            yield item
+            yield labelled(item, label)
 
 
 def read_path(path: Path) -> Iterator[Item]:
@@ -394,7 +408,7 @@ def read_path(path: Path) -> Iterator[Item]:
         if format_suffix(path) in STREAMED_SUFFIXES and path.is_file():
             yield from stream_records(path)
             return
-        if path.suffix.lower() == GZIP_SUFFIX:
+        if is_gzipped(path):  # not a feed: unpacked whole it could be anything, and any size
             yield InputError("RL011", where=where, suffix="".join(path.suffixes[-2:]).lower())
             return
         data = path.read_bytes()
@@ -431,12 +445,17 @@ def read_directory(path: Path) -> Iterator[Item]:
         # FakeNewsNet keeps each story as <id>/news content.json, with no id inside
         story_id = f.parent.name if f.name == "news content.json" else None
         for item in read_path(f):
-            if isinstance(item, Article):
-                if label and item.label is None:
-                    item = dataclasses.replace(item, label=label)
-                if story_id and item.id.startswith("sha1-"):
-                    item = dataclasses.replace(item, id=story_id)
+            item = labelled(item, label)
+            if story_id and isinstance(item, Article) and item.id.startswith("sha1-"):
+                item = dataclasses.replace(item, id=story_id)
             yield item
+
+
+def labelled(item: Item, label: str | None) -> Item:
+    """``item`` with ``label`` (named by its file or folder) if it is an article without its own."""
+    if label and isinstance(item, Article) and item.label is None:
+        return dataclasses.replace(item, label=label)
+    return item
 
 
 # Folder names that label what they hold (``folder_label``): only words that can mean nothing else
@@ -451,8 +470,7 @@ def feed_label(path: Path) -> str | None:
     """The label a JSONL/CSV feed's own name gives its records: ``fake.jsonl``, ``real_news.csv``,
     or FakeNewsNet's ``<collection>_fake.csv`` and ``<collection>_real.csv`` (``gossipcop_fake.csv``
     holds only fakes). A record's own label wins."""
-    stem = Path(path.stem).stem if path.suffix.lower() == GZIP_SUFFIX else path.stem  # gossipcop_fake.csv.gz too
-    words = label_words(stem)
+    words = label_words(unzipped_name(path).stem)  # gossipcop_fake.csv.gz too
     if " ".join(words) in FOLDER_LABELS:
         return normalise_label(" ".join(words))
     if len(words) == 2 and words[1] in ("fake", "real"):
