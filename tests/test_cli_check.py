@@ -302,6 +302,44 @@ def test_check_subprocess_stdin_and_unreachable_url(tiny_model_dir):
     assert b"Traceback" not in proc.stderr
 
 
+def test_check_a_reading_list_of_links_judges_each_page(tiny_model_dir, tmp_path):
+    """`rumorlens check links.txt`: a file of links is fetched link by link (a real HTTP server),
+    each page judged on its own; a dead link is one error naming the list's line."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    pages = {"/one": ARTICLE, "/two": "Star Denies Split\nHer rep told People the couple are happy together."}
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        links = tmp_path / "links.txt"
+        links.write_text(f"{base}/one\n{base}/two\n{base}/gone\n", encoding="utf-8")
+        proc = _cli(["check", links, "--json"], tiny_model_dir)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert proc.returncode == 1
+    verdicts = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert [v["url"] for v in verdicts] == ["https://www.example-gossip.com/singer-leaning-on-ex", f"{base}/two"]  # the page's own URL line wins
+    assert verdicts[1]["title"] == "Star Denies Split" and verdicts[0]["label"] in ("fake", "real")
+    (err,) = proc.stderr.decode().strip().splitlines()
+    assert err.startswith(f"error: {links}:3 ({base}/gone): could not fetch URL (HTTP 404)") and err.endswith("[RL010]")
+
+
 def test_check_json_goes_to_stdout_while_a_progress_bar_draws_on_stderr(tiny_model_dir, tmp_path):
     """`rumorlens check feed.jsonl --json > out.jsonl` in a terminal: the bar must not swallow the JSON."""
     feed = tmp_path / "feed.jsonl"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from rumorlens.article import MAX_TEXT_CHARS
-from rumorlens.errors import InputError
+from rumorlens.errors import InputError, message_code
 from rumorlens.read import clean_body, fetch_bytes, iter_items, read_article, read_articles, strip_furniture
 
 
@@ -543,6 +543,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(b"Plain Title\nPlain body from the server.", "text/plain")
         elif self.path == "/feed":
             self._send((json.dumps(RECORD) + "\n").encode(), "application/json")
+        elif self.path == "/links":  # a reading list served as text: read, never fetched on from
+            self._send(b"http://127.0.0.1:1/story\nhttp://127.0.0.1:1/plain\nhttp://127.0.0.1:1/feed\n", "text/plain")
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/story")
@@ -640,6 +642,59 @@ def test_read_url_public_only_refuses_loopback(http_server):
     with pytest.raises(InputError) as exc:
         fetch_bytes(url, public_only=True)
     assert str(exc.value) == f"{url}: refusing to fetch a private, loopback or link-local address (127.0.0.1); only public URLs can be fetched [RL015]"
+
+
+def test_read_link_list_fetches_every_link_in_order_and_names_the_failing_line(http_server, tmp_path):
+    links = tmp_path / "links.txt"
+    links.write_text(
+        f"# stories to check\n\n{http_server}/story\n{http_server}/missing\n  {http_server}/plain  \n{http_server}/feed\n",
+        encoding="utf-8",
+    )
+    arts, problems, _ = collect([links, good_file(tmp_path)])
+    assert [a.title for a in arts] == ["Pop Singer Denies Split Rumours", "Plain Title", "T1", "Good Title"]
+    assert arts[0].url == f"{http_server}/story" and arts[0].source == f"{http_server}/story"
+    assert problems == [
+        f"{links}:4 ({http_server}/missing): could not fetch URL (HTTP 404); check the address and your network, or save the page and pass the file [RL010]"
+    ]
+
+
+def test_read_link_list_many_links_keep_their_order(http_server, tmp_path):
+    paths = ["/plain", "/story", "/feed"] * 7  # more links than fetched at once
+    links = tmp_path / "reading-list"
+    links.write_text("\n".join(http_server + p for p in paths), encoding="utf-8")
+    arts, problems, _ = collect([links])
+    assert problems == []
+    titles = {"/plain": "Plain Title", "/story": "Pop Singer Denies Split Rumours", "/feed": "T1"}
+    assert [a.title for a in arts] == [titles[p] for p in paths]
+
+
+def test_read_link_list_from_stdin_and_in_a_folder(http_server, tmp_path):
+    arts, problems, _ = collect(["-"], stdin=io.BytesIO(f"{http_server}/plain\r\n{http_server}/feed\r\n".encode()))
+    assert problems == [] and [a.title for a in arts] == ["Plain Title", "T1"]
+    (tmp_path / "fake").mkdir()
+    (tmp_path / "fake" / "links.txt").write_text(f"{http_server}/plain\n", encoding="utf-8")
+    arts, problems, _ = collect([tmp_path])
+    assert problems == [] and [(a.title, a.label) for a in arts] == [("Plain Title", "fake")]
+
+
+def test_read_text_with_links_and_words_is_an_article_not_a_list(tmp_path):
+    f = tmp_path / "story.txt"
+    f.write_text("https://www.example-gossip.com/x\nHeadline Here\nBody that cites https://other.example/y.\n", encoding="utf-8")
+    arts, problems, _ = collect([f])
+    assert problems == [] and arts[0].title == "Headline Here" and arts[0].url == "https://www.example-gossip.com/x"
+    bare = tmp_path / "bare.txt"  # no scheme: could be a seed file's URL line, so not fetched
+    bare.write_text("www.example-gossip.com/x\n", encoding="utf-8")
+    _, problems, _ = collect([bare])
+    assert [message_code(p) for p in problems] == ["RL007"]
+
+
+def test_read_link_list_is_rl017_where_it_must_not_be_fetched(http_server):
+    from rumorlens.read import read_bytes
+
+    (err,) = list(read_bytes(b"https://a.example/1\nhttps://b.example/2\n", "upload.txt", ".txt"))
+    assert str(err) == "upload.txt: holds only links (2), no article text; give the file to `rumorlens check`, which fetches each link, or check each URL on its own [RL017]"
+    _, problems, _ = collect([f"{http_server}/links"])  # a fetched page is not fetched on from
+    assert [message_code(p) for p in problems] == ["RL017"] and problems[0].startswith(f"{http_server}/links: holds only links (3)")
 
 
 def test_read_deeply_nested_json_is_rl005_not_a_crash(tmp_path):

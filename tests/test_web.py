@@ -237,6 +237,14 @@ def test_web_upload_txt_and_html(read_client):
     assert resp.status_code == 200 and "happy for Khloe" in resp.text
 
 
+def test_web_upload_of_a_link_list_is_refused_not_fetched_by_the_server(read_client):
+    """A reading list uploaded to the dashboard is not fetched from the server's network: the
+    form says to give it to `rumorlens check` or check each URL."""
+    resp = read_client.post("/check", files={"file": ("links.txt", b"http://127.0.0.1:9/a\nhttp://10.0.0.1/b\n", "text/plain")})
+    assert resp.status_code == 422
+    assert "RL017" in resp.text and "links.txt: holds only links (2)" in resp.text
+
+
 def test_web_upload_unsupported_type_is_refused_on_the_form(read_client):
     resp = read_client.post("/check", files={"file": ("tool.exe", b"MZ\x00\x00", "application/octet-stream")})
     assert resp.status_code == 422

@@ -25,6 +25,7 @@ ERRORS: dict[str, str] = {
     "RL014": "{where}: response is larger than {limit} bytes; save the article and pass the file",
     "RL015": "{where}: refusing to fetch a private, loopback or link-local address ({host}); only public URLs can be fetched",
     "RL016": "{where}: not a readable gzip file ({detail}); the records before the damage were read; re-compress the feed or give it uncompressed",
+    "RL017": "{where}: holds only links ({count}), no article text; give the file to `rumorlens check`, which fetches each link, or check each URL on its own",
     # -- models ---------------------------------------------------------------------------
     "RL020": "{where}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model",
     "RL021": "{where}: model file is damaged or from an incompatible version ({detail}); retrain with `rumorlens train`",

@@ -129,8 +129,8 @@ def check(
     """Judge articles: fake or real, p_fake, a 0-10 truth rating, and the reasons why.
 
     Reads plain text (optional URL line, title, body), HTML, .json/.jsonl/.csv/.tsv feeds
-    (gzipped too: .jsonl.gz), folders (recursively), URLs and - for stdin; a feed of headlines
-    alone is judged on them (RW005). Bad records are reported on stderr as one line each and
+    (gzipped too: .jsonl.gz), folders (recursively), URLs (or a file listing them) and - for
+    stdin; a feed of headlines alone is judged on them (RW005). Bad records are reported on stderr as one line each and
     the rest are still judged (exit 1 if any failed, 2 for usage errors).
 
     Examples:
@@ -144,6 +144,8 @@ def check(
       rumorlens check gossipcop_fake.csv --json -q
 
       curl -s https://example.com/story | rumorlens check - --text-only
+
+      rumorlens check links.txt          # one URL per line: each page fetched and judged
 
       rumorlens check flagged-queue.jsonl --prevalence 0.5 --json
 

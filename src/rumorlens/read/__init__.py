@@ -37,7 +37,7 @@ def iter_items(inputs: Iterable[str | Path], stdin=None) -> Iterator[Item]:
                 yield InputError("RL013", where="<stdin>")
                 continue
             suffix = sniff_suffix(data[:2000].decode("utf-8", errors="replace"))
-            yield from read_bytes(data, "<stdin>", suffix, stem=None)
+            yield from read_bytes(data, "<stdin>", suffix, stem=None, fetch_links=True)
         elif spec.lower().startswith(("http://", "https://")):
             yield from read_url(spec)
         else:

@@ -59,6 +59,23 @@ def field(obj: dict, name: str):
 
 
 _URL_LINE = re.compile(r"^(?:https?://)?(?:[\w-]+\.)+[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?$", re.I)
+# A line that is a link and nothing else; a list of them is a reading list (``link_list``).
+_LINK_LINE = re.compile(r"^https?://[^\s/?#]+\S*$", re.I)
+
+
+def link_list(text: str) -> list[tuple[int, str]]:
+    """Every ``(line number, URL)`` of ``text`` if it holds nothing but http(s) links, one per
+    line (blank lines and ``#`` comments allowed): a reading list, not an article. Otherwise
+    ``[]``. A seed file's URL line is followed by a headline, so it is never a list."""
+    links = []
+    for n, line in enumerate(normalise_newlines(text).split("\n"), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not _LINK_LINE.match(line):
+            return []
+        links.append((n, line))
+    return links
 
 
 def decode(data: bytes, where: str) -> tuple[str, list[str]]:
@@ -268,8 +285,10 @@ def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Ite
             yield err
 
 
-def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) -> Iterator[Item]:
-    """Parse the bytes of one file (or stdin) according to its suffix."""
+def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None, fetch_links: bool = False) -> Iterator[Item]:
+    """Parse the bytes of one file (or stdin) according to its suffix. Text that is only a list
+    of links is fetched link by link when ``fetch_links`` (files and stdin on the command line);
+    elsewhere (uploads to the server, a fetched page) it is RL017, never fetched from there."""
     if not data.strip():
         yield InputError("RL002", where=where)
         return
@@ -291,6 +310,15 @@ def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None) ->
         is_html = suffix in HTML_SUFFIXES or (
             suffix == "" and re.match(r"\s*(<!doctype html|<html)", text[:500], re.I) is not None
         )
+        links = [] if is_html else link_list(text)
+        if links and fetch_links:
+            from .fetch import read_links  # imported here: fetch.py reads what it fetches with this module
+
+            yield from read_links(links, where)
+            return
+        if links:
+            yield InputError("RL017", where=where, count=len(links))
+            return
         try:
             if is_html:
                 yield parse_html(text, where, stem, warnings)
@@ -421,7 +449,7 @@ def read_path(path: Path) -> Iterator[Item]:
     except OSError as exc:
         yield InputError("RL009", where=where, field="file", detail=exc.strerror or str(exc), fix="check the file's permissions")
         return
-    yield from read_bytes(data, where, path.suffix, stem=path.stem)
+    yield from read_bytes(data, where, path.suffix, stem=path.stem, fetch_links=True)
 
 
 def _is_bookkeeping(p: Path) -> bool:
