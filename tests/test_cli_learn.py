@@ -301,6 +301,33 @@ def test_evaluate_prevalence_helps_on_a_collection_with_more_fakes(shipped_judge
     assert flagged["train"] == kept["confusion"][0][0] + kept["confusion"][1][0]
 
 
+def test_prevalence_auto_reads_the_stories_of_a_run_that_mixes_in_headlines(shipped_judge, runner, dev_path, tmp_path):
+    """Headlines judged alone lean off the share of fakes by themselves, so --prevalence auto
+    estimates it from a run's stories when it has 50 or more, and says how many it left out; a
+    run of headlines alone has only them to go on."""
+    from rumorlens.read import read_articles
+
+    lines = dev_path.read_text(encoding="utf-8").splitlines()
+    rows = [json.loads(l) for l in lines]
+    stories = [r for r in rows if r["label"] == "fake"][:120] + [r for r in rows if r["label"] == "real"][:120]
+    headlines = [{"id": f"h-{r['id']}", "title": r["title"]} for r in rows[600:1000] if r.get("title")]
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text("".join(json.dumps(r) + "\n" for r in stories + headlines), encoding="utf-8")
+    articles = list(read_articles(mixed, on_warning=lambda w: None))
+    alone = [a for a in articles if not a.headline_only]
+    assert len(alone) == len(stories) and len(articles) == len(stories) + len(headlines)
+    share = shipped_judge.auto_prevalence(articles, text_only=True)
+    assert share == shipped_judge.auto_prevalence(alone, text_only=True)
+    everything, _ = shipped_judge.estimate_prevalence(articles, text_only=True)
+    assert abs(share - 0.5) < abs(everything - 0.5)  # the stories are half fakes; the headlines pull it away
+    checked = run(runner, "check", mixed, "--model", shipped_judge.path, "--json", "--text-only", "--no-text", "-q", "--prevalence", "auto")
+    assert checked.exit_code == 0 and len(checked.stdout.splitlines()) == len(articles)
+    said = run(runner, "check", mixed, "--model", shipped_judge.path, "--text-only", "--prevalence", "auto")
+    assert f"estimated share of fakes: {share:.0%} of {len(stories)} stories ({len(headlines)} headlines alone left out" in said.stderr
+    only = [a for a in articles if a.headline_only]
+    assert shipped_judge.auto_prevalence(only, text_only=True) == pytest.approx(shipped_judge.estimate_prevalence(only, text_only=True)[0], abs=1e-4)
+
+
 @pytest.mark.slow
 def test_check_streams_a_run_too_long_to_hold_at_the_training_share_and_says_so_after(shipped_judge, runner, dev_path, tmp_path):
     """The default re-bases only a run it can hold before the first verdict (5,000 articles):

@@ -52,7 +52,12 @@ def auto_prevalence(judge, articles: list, text_only: bool, quiet: bool) -> floa
     except ValueError as exc:
         raise usage(UsageError("RL042", option="--prevalence", detail=str(exc))) from None
     if not quiet:
-        err_console.print(f"estimated share of fakes: {share:.0%} of {len(articles)} articles (the model was trained on "
+        from ..model.judge import auto_evidence
+
+        read = len(auto_evidence(articles))
+        basis = f"{len(articles)} articles" if read == len(articles) else \
+            f"{read} stories ({len(articles) - read} headlines alone left out: they lean off the share by themselves)"
+        err_console.print(f"estimated share of fakes: {share:.0%} of {basis} (the model was trained on "
                           f"{judge.model.outlets_.base_rate_:.1%}); p_fake and the cut re-based to it", markup=False)
     return share
 

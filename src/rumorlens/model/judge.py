@@ -174,12 +174,13 @@ class Judge:
         return self.model.estimate_prevalence(p), len(p)
 
     def auto_prevalence(self, articles: Sequence[Article], text_only: bool = False) -> float:
-        """``prevalence="auto"``: ``estimate_prevalence`` kept in 0.01-0.99, refused (ValueError)
-        for fewer than ``AUTO_MIN_ARTICLES`` articles, where the estimate is too unsteady."""
+        """``prevalence="auto"``: ``estimate_prevalence`` over ``auto_evidence`` (the stories, when
+        there are enough), kept in 0.01-0.99; refused (ValueError) for fewer than
+        ``AUTO_MIN_ARTICLES`` articles, where the estimate is too unsteady."""
         if len(articles) < AUTO_MIN_ARTICLES:
             raise ValueError(f"auto needs at least {AUTO_MIN_ARTICLES} articles to estimate the share of fakes, "
                              f"got {len(articles)}; give the share as a number")
-        share, _ = self.estimate_prevalence(articles, text_only=text_only)
+        share, _ = self.estimate_prevalence(auto_evidence(articles), text_only=text_only)
         return usable_share(share)
 
     def adapted_share(self, p_fake: Sequence[float]) -> float | None:
@@ -373,6 +374,14 @@ def share_evidence(verdicts: Iterable[Verdict]) -> list[float]:
     21% fakes, estimate 28% text only and 14% with the outlet) and would re-base a run that is
     like the training data (a third of 600-headline draws did, costing 0.03 macro-F1)."""
     return [v.p_fake for v in verdicts if not v.headline_only]
+
+
+def auto_evidence(articles: Sequence[Article]) -> Sequence[Article]:
+    """The articles ``prevalence="auto"`` estimates the share of fakes from: the stories when
+    there are ``AUTO_MIN_ARTICLES`` of them, leaving out headlines judged alone, as
+    ``share_evidence`` does for the default; a run of (mostly) headlines has only them to go on."""
+    stories = [a for a in articles if not a.headline_only]
+    return stories if len(stories) >= AUTO_MIN_ARTICLES and len(stories) < len(articles) else articles
 
 
 def untitled_mask(articles: Sequence[Article]) -> np.ndarray:
