@@ -3,6 +3,7 @@ and one-line coded errors for every way a database can refuse."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -103,6 +104,46 @@ def test_store_records_schema_version_in_migrations_table(store_url):
     again = open_store(store_url)  # reopening migrates nothing twice
     assert again.schema_found == SCHEMA_VERSION
     again.close()
+
+
+def test_store_keeps_the_warnings_an_article_was_read_with(store):
+    """A stored article's page says it was truncated or decoded with replacements (RW001-RW005)
+    long after the check that read it; export carries them too."""
+    from rumorlens.api.service import stored_verdict
+
+    long = art("long", "Long story", "An insider speaks. " * 10)
+    long = dataclasses.replace(long, warnings=("feed.jsonl:7: text is 250000 characters; only the first 100000 are judged [RW002]",))
+    headline = art("head", "Star Secretly Married", "")
+    assert [w[-7:] for w in headline.warnings] == ["[RW005]"]
+    store.add([(a, verdict_for(a, 0.7)) for a in (long, headline, ARTS[1])])
+    assert stored_verdict(store.article("long"))["warnings"] == list(long.warnings)
+    assert stored_verdict(store.article("head"))["warnings"] == list(headline.warnings)  # said once, not twice
+    assert stored_verdict(store.article("a2"))["warnings"] == []
+    exported = {r["id"]: r["warnings"] for r in store.iter_export()}
+    assert exported == {"long": list(long.warnings), "head": list(headline.warnings), "a2": []}
+
+
+def test_store_opens_a_database_from_before_it_kept_warnings(store_url):
+    """A version-1 database (no warnings column) is migrated in place: its articles read back
+    without warnings (a headline alone still says so), new ones keep theirs."""
+    from rumorlens.api.service import stored_verdict
+
+    s = open_store(store_url)
+    s.add([(a, verdict_for(a, 0.3)) for a in ARTS[:2]] + [(art("oldhead", "Star Secretly Married", ""), None)])
+    with s.engine.begin() as conn:  # back to version 1, as a database written before migration 2
+        conn.execute(text("ALTER TABLE articles DROP COLUMN warnings"))
+        conn.execute(text("DELETE FROM rumorlens_migrations WHERE version > 1"))
+    s.close()
+    s = open_store(store_url)
+    assert s.schema_found == 1
+    assert stored_verdict(s.article("a1"))["warnings"] == []
+    assert [w[-7:] for w in stored_verdict(s.article("oldhead"))["warnings"]] == ["[RW005]"]
+    fresh = art("new", "New story", "Body.")
+    fresh = dataclasses.replace(fresh, warnings=("new.txt: not valid UTF-8; decoded with replacement characters [RW001]",))
+    s.add([(fresh, verdict_for(fresh, 0.2))])
+    assert stored_verdict(s.article("new"))["warnings"] == list(fresh.warnings)
+    assert s.count() == 4
+    s.close()
 
 
 def test_store_refuses_a_schema_from_a_newer_version(store_url):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url
-from ..errors import InputError, NotFound, RumorlensError, warning_text
+from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
 from ..read.fetch import read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
@@ -385,12 +386,14 @@ def stored_verdict(stored: dict) -> dict:
 
     The latest verdict wins; its signals are the rows with the same model version. ``text`` is
     title + newline + body (a headline stored without a body: the headline once), the string the
-    signal offsets point into. The store keeps no warnings, but a headline judged alone is plain
-    from the row, and the page should say so (RW005).
+    signal offsets point into. ``warnings`` are those the article was read with; a headline
+    judged alone says so (RW005) even if it was stored before the store kept warnings.
     """
     article = Article(id=stored["id"], text=stored.get("text") or "", title=stored.get("title") or "")
     title, text = article.title, article.full_text
-    warnings = (warning_text("RW005", where=article.id),) if article.headline_only else ()
+    warnings = tuple(json.loads(stored.get("warnings") or "[]"))
+    if article.headline_only and not any(message_code(w) == "RW005" for w in warnings):
+        warnings += (warning_text("RW005", where=article.id),)
     verdicts = stored.get("verdicts") or []
     if not verdicts:
         return {

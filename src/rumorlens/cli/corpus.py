@@ -234,7 +234,7 @@ def outlets(
 
 
 EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",
-                 "truth_rating", "model_version", "reasons", "text"]
+                 "truth_rating", "model_version", "reasons", "warnings", "text"]
 
 
 @contextmanager
@@ -280,7 +280,7 @@ def export(
         for row in store.iter_export():
             n += 1
             if fmt == "csv":
-                writer.writerow(row | {"reasons": " | ".join(row["reasons"])})
+                writer.writerow(row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])})
             else:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     if json_out and out is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, func, inspect, select, text
 
 from ..errors import StoreError
 from . import schema
@@ -22,8 +22,16 @@ def _initial(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=tables)
 
 
+def _article_warnings(conn: Connection) -> None:
+    # A database created after this migration was written already has the column (``_initial``
+    # creates today's tables); one created before gets it, and its articles no warnings.
+    if "warnings" not in {c["name"] for c in inspect(conn).get_columns("articles")}:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
+    (2, "articles keep their reading warnings (RW001-RW005)", _article_warnings),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

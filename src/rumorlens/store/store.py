@@ -159,7 +159,7 @@ class Store:
             return self._cache["rows"]  # type: ignore[return-value]
         a, lv = schema.articles, self._latest_verdicts()
         cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
-                lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at]
+                a.c.warnings, lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at]
         cols.append(a.c.text if with_text else func.substr(a.c.text, 1, LEAD_CHARS).label("text"))
         q = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id)).order_by(a.c.id)
         with self._errors(), self.engine.connect() as conn:
@@ -220,7 +220,7 @@ class Store:
                 "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
                 "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
                 "model_version": r["model_version"], "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
-                "text": r["text"],
+                "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
             }
 
     # -- derived views ------------------------------------------------------------------------
@@ -339,7 +339,7 @@ class Store:
 def _article_row(a: Article, stamp: str) -> dict:
     return {"id": a.id, "content_hash": content_id(a.title, a.text), "title": a.title or "", "text": a.text,
             "url": a.url, "outlet": a.outlet, "published": a.published, "author": a.author,
-            "known_label": a.label, "ingested_at": stamp}
+            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings))}
 
 
 def _verdict_row(article_id: str, v: Verdict, stamp: str) -> dict:
