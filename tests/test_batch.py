@@ -258,6 +258,34 @@ def test_batch_reads_gzipped_feeds_and_semicolon_csv_in_a_folder_and_refuses_a_b
     assert sorted(r["id"] for r in read_parts(tmp_path / "out")) == ["s1", "t1", "z1", "z2"]
 
 
+def test_batch_labels_records_by_their_feed_or_folder_name_as_check_does(tmp_path, small_model_dir):
+    """A collection laid out by label (FakeNewsNet's gossipcop_fake.csv, a Celebrity-style fake/
+    and legit/ tree) keeps its labels through a batch, as known_label; a record's own label wins,
+    and a feed's name before its folder's. The same files through check give the same labels."""
+    import gzip
+
+    root = tmp_path / "collection"
+    (root / "fake").mkdir(parents=True)
+    (root / "legit" / "2018").mkdir(parents=True)
+    (root / "fake" / "story.txt").write_text("Star Secretly Married\nAn insider claims they wed in secret.\n", encoding="utf-8")
+    (root / "fake" / "feed.jsonl").write_text(
+        '{"id": "f1", "text": "A source says so."}\n{"id": "f2", "text": "She told People.", "label": "real"}\n'
+        '{"id": "f3", "text": "Her rep denied it.", "labels": "real"}\n', encoding="utf-8")
+    (root / "legit" / "2018" / "rows.csv").write_text("id,text\nl1,The couple attended the premiere together.\n", encoding="utf-8")
+    (root / "legit" / "gossipcop_fake.csv").write_text("id,news_url,title\ng1,x.com/a,Star Pregnant Again\n", encoding="utf-8")
+    (root / "fake" / "more.jsonl.gz").write_bytes(gzip.compress(b'{"id": "z1", "text": "An insider told us."}\n'))
+    (root / "fake" / "rows.parquet").touch()  # unreadable: one error, labels of the rest untouched
+    run_batch([root], tmp_path / "out", model_dir=small_model_dir)
+    got = {r["id"]: r["known_label"] for r in read_parts(tmp_path / "out")}
+    assert got == {"story": "fake", "f1": "fake", "f2": "real", "f3": "real", "z1": "fake", "l1": "real", "g1": "fake"}
+    checked = {a.id: a.label for a in read_articles([root], on_problem=lambda e: None)}
+    assert checked == got
+    plain = tmp_path / "plain.jsonl"  # a feed whose name and folder say nothing stays unlabelled
+    plain.write_text('{"id": "p1", "text": "A source says so."}\n', encoding="utf-8")
+    run_batch([plain], tmp_path / "out2", model_dir=small_model_dir)
+    assert [r["known_label"] for r in read_parts(tmp_path / "out2")] == [None]
+
+
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "t", "text": "x" * 5000}) + "\n"

@@ -13,7 +13,7 @@ from ..errors import ModelError, RumorlensError, UsageError
 from .core import Scoring, load_judge, raw_frame
 from .engines import ENGINES, make_engine
 from .output import FORMATS, BatchOutput
-from .source import RawRow, expand_inputs, input_signature, iter_raw_rows
+from .source import Input, RawRow, expand_inputs, input_signature, iter_raw_rows
 
 DEFAULT_ROWS_PER_PARTITION = 5_000
 
@@ -27,13 +27,13 @@ def partitions_of(rows: Iterator[RawRow], size: int) -> Iterator[tuple[int, int,
         part, first = part + 1, first + len(chunk)
 
 
-def plan_rows_per_partition(specs: list[str], partitions: int | None, rows_per_partition: int | None) -> tuple[int, int | None]:
+def plan_rows_per_partition(specs: list[Input], partitions: int | None, rows_per_partition: int | None) -> tuple[int, int | None]:
     """Rows per partition, and the row count when it had to be counted (for ``--partitions``)."""
     if partitions is None:
         return rows_per_partition or DEFAULT_ROWS_PER_PARTITION, None
     if partitions < 1:
         raise UsageError("RL042", option="--partitions", detail=f"{partitions}; give a positive number")
-    if "-" in specs:
+    if any(spec == "-" for spec, _ in specs):
         raise UsageError("RL042", option="--partitions", detail="standard input cannot be counted in advance; use --rows-per-partition")
     total = sum(1 for _ in iter_raw_rows(specs))  # a cheap pass: lines are split, not parsed
     return max(1, -(-total // partitions)), total
@@ -87,7 +87,7 @@ def run_batch(
     if total is not None:
         set_total(total)
     plan = {
-        "inputs": input_signature(specs),
+        "inputs": input_signature([spec for spec, _ in specs]),
         "rows_per_partition": size,
         "format": fmt,
         "signals": signals,

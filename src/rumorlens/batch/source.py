@@ -17,7 +17,19 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError, warning_text
 from ..read import iter_items
-from ..read.files import RECORD_SUFFIXES, SUPPORTED, csv_rows, has_article_column, is_readable_file, looks_binary
+from ..read.files import (
+    RECORD_SUFFIXES,
+    SUPPORTED,
+    csv_rows,
+    feed_label,
+    field,
+    folder_label,
+    has_article_column,
+    is_readable_file,
+    is_verdict_row,
+    labelled,
+    looks_binary,
+)
 
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
 BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
@@ -45,9 +57,18 @@ def article_row(article: Article) -> RawRow:
     return RawRow(article.source or article.id, json.dumps(record, ensure_ascii=False), warnings)
 
 
-def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
-    """Folders become their supported files (sorted, like ``check``); other specs stay as given."""
-    specs: list[str] = []
+class Input(NamedTuple):
+    """One file, URL or ``-`` of a batch, and the label the folder it was found in names."""
+
+    spec: str
+    folder_label: str | None = None
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Input]:
+    """Folders become their supported files (sorted, like ``check``), each with the label its
+    folder names (``fake/``, ``legit/``: ``folder_label``, as ``check`` reads a folder); other
+    specs stay as given."""
+    specs: list[Input] = []
     for raw in inputs:
         spec = str(raw)
         path = Path(spec)
@@ -55,9 +76,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[str]:
             files = sorted(
                 p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in BATCH_SUFFIXES or is_readable_file(p)) and not p.name.startswith(".")
             )
-            specs.extend(str(f) for f in files) if files else specs.append(spec)
+            specs.extend(Input(str(f), folder_label(f, path)) for f in files) if files else specs.append(Input(spec))
         else:
-            specs.append(spec)
+            specs.append(Input(spec))
     return specs
 
 
@@ -73,20 +94,42 @@ def input_signature(specs: list[str]) -> list[list]:
     return sig
 
 
-def iter_raw_rows(specs: Iterable[str], stdin=None) -> Iterator[RawRow]:
-    for spec in specs:
+def iter_raw_rows(specs: Iterable[Input | str], stdin=None) -> Iterator[RawRow]:
+    for item in specs:
+        spec, folder = (item, None) if isinstance(item, str) else item
         path = Path(spec)
         suffix = path.suffix.lower()
         if spec == "-" or spec.lower().startswith(("http://", "https://")) or suffix not in STREAMED_SUFFIXES or not path.is_file():
-            # Small forms (one article per file, URLs, stdin) and missing paths: the shared reader.
-            for item in iter_items([spec], stdin=stdin):
-                yield error_row(item) if isinstance(item, InputError) else article_row(item)
-        elif suffix in (".csv", ".tsv"):
-            yield from _stream_csv(path)
+            # Small forms (one article per file, URLs, stdin, gzipped feeds) and missing paths:
+            # the shared reader, which also labels a gzipped feed by its name.
+            for read in iter_items([spec], stdin=stdin):
+                yield error_row(read) if isinstance(read, InputError) else article_row(labelled(read, folder))
+            continue
+        if suffix in (".csv", ".tsv"):
+            rows = _stream_csv(path)
         elif suffix == ".parquet":
-            yield from _stream_parquet(path)
+            rows = _stream_parquet(path)
         else:
-            yield from _stream_jsonl(path)
+            rows = _stream_jsonl(path)
+        label = feed_label(path) or folder  # as check: the feed's name, then its folder
+        yield from (with_label(row, label) for row in rows) if label else rows
+
+
+def with_label(row: RawRow, label: str) -> RawRow:
+    """``row`` with the label its feed or folder names, if its record carries none of its own
+    (``read.files.labelled``). Only labelled feeds pay for parsing a row on the driver."""
+    if row.raw is None:
+        return row
+    try:
+        record = json.loads(row.raw)
+    except json.JSONDecodeError:
+        return row  # the worker reports it, as for any broken line
+    if not isinstance(record, dict):
+        return row
+    key = "known_label" if is_verdict_row(record) else "label"
+    if (record.get(key) if key == "known_label" else field(record, "label")) not in (None, ""):
+        return row
+    return row._replace(raw=json.dumps({**record, key: label}, ensure_ascii=False))
 
 
 def _binary_or_empty(path: Path) -> RawRow | None:
@@ -152,4 +195,4 @@ def _stream_parquet(path: Path) -> Iterator[RawRow]:
             yield RawRow(f"{path}:row {n}", json.dumps(record, ensure_ascii=False, default=str))
 
 
-__all__ = ["RECORD_SUFFIXES", "RawRow", "expand_inputs", "input_signature", "iter_raw_rows"]
+__all__ = ["RECORD_SUFFIXES", "Input", "RawRow", "expand_inputs", "input_signature", "iter_raw_rows"]
