@@ -8,7 +8,8 @@
 Measures:
   startup       wall time of `rumorlens check` on one short article, minus nothing (what a user waits)
   throughput    marginal articles/s of `check --json` on dev with signals and reasons on: the time
-                for dev x2 minus the time for dev x1, so interpreter start and model load cancel out
+                for dev x4 minus the time for dev x1 (best of 3 each), so interpreter start and model
+                load cancel out
   stream RSS    peak RSS (MB) of `check --json` on a 100k-article JSONL stream (dev repeated)
   train         wall time of `rumorlens train` on train.jsonl
   accurate      with --accurate: start-up, articles/s (on 300 and 600 dev articles, marginal) and
@@ -100,11 +101,13 @@ def main() -> None:
         starts = [run(["check", str(short)])[0] for _ in range(3)]
         results["startup_seconds"] = round(min(starts), 2)
 
-        dev1, dev2 = tmp / "dev1.jsonl", tmp / "dev2.jsonl"
+        # Throughput is the slope between dev once and dev four times over (start-up cancels out);
+        # best of three each, because this VM's speed wanders by a third from one minute to the next.
+        dev1, dev4 = tmp / "dev1.jsonl", tmp / "dev4.jsonl"
         n1 = repeat_file(DEV, 1, dev1)
-        n2 = repeat_file(DEV, 2, dev2)
-        t1 = min(run(["check", "--json", str(dev1)])[0] for _ in range(2))
-        t2 = min(run(["check", "--json", str(dev2)])[0] for _ in range(2))
+        n2 = repeat_file(DEV, 4, dev4)
+        t1 = min(run(["check", "--json", str(dev1)])[0] for _ in range(3))
+        t2 = min(run(["check", "--json", str(dev4)])[0] for _ in range(3))
         results["check_articles_per_second"] = round((n2 - n1) / (t2 - t1), 1)
         results["check_seconds_dev"] = round(t1, 2)
 
