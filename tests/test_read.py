@@ -677,6 +677,15 @@ def test_read_link_list_from_stdin_and_in_a_folder(http_server, tmp_path):
     assert problems == [] and [(a.title, a.label) for a in arts] == [("Plain Title", "fake")]
 
 
+def test_read_link_list_lines_are_the_file_lines():
+    from rumorlens.read.files import link_list
+
+    text = "# reading list\r\nhttps://x.example/n1/story\r\n\r\nhttp://y.example/a?b=1#c\n"
+    assert link_list(text) == [(2, "https://x.example/n1/story"), (4, "http://y.example/a?b=1#c")]  # "/n1" is a path, not a break
+    assert link_list("https://x.example/a\nSee https://y.example/b\n") == []
+    assert link_list("# only a comment\n") == []
+
+
 def test_read_text_with_links_and_words_is_an_article_not_a_list(tmp_path):
     f = tmp_path / "story.txt"
     f.write_text("https://www.example-gossip.com/x\nHeadline Here\nBody that cites https://other.example/y.\n", encoding="utf-8")

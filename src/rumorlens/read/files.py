@@ -68,7 +68,7 @@ def link_list(text: str) -> list[tuple[int, str]]:
     line (blank lines and ``#`` comments allowed): a reading list, not an article. Otherwise
     ``[]``. A seed file's URL line is followed by a headline, so it is never a list."""
     links = []
-    for n, line in enumerate(normalise_newlines(text).split("\n"), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):  # not normalise_newlines: "/n1" may be a path
         line = line.strip()
         if not line or line.startswith("#"):
             continue
