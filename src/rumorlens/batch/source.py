@@ -94,7 +94,9 @@ def input_signature(specs: list[str]) -> list[list]:
     return sig
 
 
-def iter_raw_rows(specs: Iterable[Input | str], stdin=None) -> Iterator[RawRow]:
+def iter_raw_rows(specs: Iterable[Input | str], stdin=None, labels: bool = True) -> Iterator[RawRow]:
+    """Every record of every input as a raw row; ``labels=False`` leaves out the labels feed and
+    folder names give (``with_label``), for a pass that only counts rows."""
     for item in specs:
         spec, folder = (item, None) if isinstance(item, str) else item
         path = Path(spec)
@@ -112,7 +114,7 @@ def iter_raw_rows(specs: Iterable[Input | str], stdin=None) -> Iterator[RawRow]:
         else:
             rows = _stream_jsonl(path)
         label = feed_label(path) or folder  # as check: the feed's name, then its folder
-        yield from (with_label(row, label) for row in rows) if label else rows
+        yield from (with_label(row, label) for row in rows) if label and labels else rows
 
 
 def with_label(row: RawRow, label: str) -> RawRow:
