@@ -1,4 +1,4 @@
-"""Benchmark ``rumorlens batch``: throughput and peak memory on the local engine and on Spark.
+"""Benchmark ``rumorlens batch``: throughput and peak memory on the local, processes, Spark and Ray engines.
 
 Generates N articles by resampling the dev split (ids made unique) into a temporary JSONL file,
 streamed to disk, then runs ``rumorlens batch`` on it once per configuration, each in its own
@@ -8,6 +8,7 @@ is measured for that configuration alone.
     PYTHONPATH=src python bench/bench_batch.py                 # 1M articles: local, spark local[1], local[2]
     PYTHONPATH=src python bench/bench_batch.py --n 20000       # a quicker run, extrapolated to 1M
     PYTHONPATH=src python bench/bench_batch.py --configs local,spark:2 --model /path/to/model
+    PYTHONPATH=src python bench/bench_batch.py --n 100000 --configs local,processes:2,spark:2
 
 Throughput is articles judged per second of the job (after engine start-up), and also per
 second of wall time including start-up; "per core" divides the job rate by the cores used.
@@ -86,6 +87,8 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
            "--rows-per-partition", str(args.rows_per_partition)]
     if engine == "spark":
         cmd += ["--master", f"local[{cores or 2}]"]
+    if engine == "processes" and cores:
+        cmd += ["--workers", cores]
     if args.model:
         cmd += ["--model", args.model]
     if args.no_signals:
@@ -116,7 +119,7 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
     manifest = json.loads(stdout.strip().splitlines()[-1])
     used = 1 if engine == "local" else int(cores or os.cpu_count() or 1)
     job = manifest["elapsed_s"]
-    label = {"local": "local", "spark": f"spark local[{used}]", "ray": f"ray ({used} CPUs)"}[engine]
+    label = {"local": "local", "spark": f"spark local[{used}]", "ray": f"ray ({used} CPUs)", "processes": f"processes ({used})"}[engine]
     return {
         "config": label,
         "cores": used,
@@ -139,7 +142,7 @@ def run_config(name: str, data: Path, out: Path, args) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000, help="articles to generate (default 1M)")
-    ap.add_argument("--configs", default="local,spark:1,spark:2", help="comma list of local, spark:CORES, ray")
+    ap.add_argument("--configs", default="local,spark:1,spark:2", help="comma list of local, processes:WORKERS, spark:CORES, ray")
     ap.add_argument("--rows-per-partition", type=int, default=5_000)
     ap.add_argument("--model", help="model dir (default: the shipped model / $RUMORLENS_MODEL)")
     ap.add_argument("--no-signals", action="store_true", help="benchmark --no-signals")

@@ -286,6 +286,21 @@ def test_batch_labels_records_by_their_feed_or_folder_name_as_check_does(tmp_pat
     assert [r["known_label"] for r in read_parts(tmp_path / "out2")] == [None]
 
 
+def test_batch_processes_engine_writes_what_the_local_engine_writes(tmp_path, feed, small_model_dir):
+    """Every core without a JVM: partitions judged in two worker processes come back in input
+    order, byte for byte the local engine's part files, errors and counts."""
+    local = run_batch([feed], tmp_path / "local", model_dir=small_model_dir, rows_per_partition=20)
+    spread = run_batch([feed], tmp_path / "spread", model_dir=small_model_dir, rows_per_partition=20, engine="processes", workers=2)
+    assert spread["engine"] == "processes" and spread["partitions"] == local["partitions"] == 7
+    for key in ("rows", "verdicts", "errors", "fake", "real", "files"):
+        assert spread[key] == local[key], key
+    for name in local["files"] + ["errors.jsonl"]:
+        assert (tmp_path / "spread" / name).read_bytes() == (tmp_path / "local" / name).read_bytes(), name
+    # resuming is the driver's, whatever the engine: a finished run is skipped whole
+    again = run_batch([feed], tmp_path / "local", model_dir=small_model_dir, rows_per_partition=20, engine="processes", workers=2)
+    assert again["partitions_skipped"] == 7 and again["verdicts"] == local["verdicts"]
+
+
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "t", "text": "x" * 5000}) + "\n"
@@ -326,7 +341,10 @@ def test_batch_cli_clean_run_exits_0_with_summary(tmp_path, small_model_dir):
     "args, message",
     [
         ([], "error: no input given; pass files, folders, URLs or - for stdin (see `rumorlens batch --help`) [RL040]"),
-        (["x.jsonl", "--engine", "dask"], "error: invalid value for --engine: 'dask'; use one of local, spark, ray [RL042]"),
+        (["x.jsonl", "--engine", "dask"], "error: invalid value for --engine: 'dask'; use one of local, processes, spark, ray [RL042]"),
+        (["x.jsonl", "--engine", "processes", "--workers", "0"], "error: invalid value for --workers: 0; give a positive number [RL042]"),
+        (["x.jsonl", "--workers", "2"], "error: invalid value for --workers: only --engine processes takes it (got --engine local); "
+                                        "Spark and Ray take their cores from --master [RL042]"),
         (["x.jsonl", "--format", "csv"], "error: invalid value for --format: 'csv'; use jsonl or parquet [RL042]"),
         (["x.jsonl", "--partitions", "0"], "error: invalid value for --partitions: 0; give a positive number [RL042]"),
     ],
@@ -335,6 +353,7 @@ def test_batch_cli_usage_errors_exit_2_with_one_line(tmp_path, small_model_dir, 
     result = runner.invoke(app, ["batch", *args, "--out", str(tmp_path / "o"), "--model", str(small_model_dir)])
     assert result.exit_code == 2
     assert result.stderr.strip() == message
+    assert not (tmp_path / "o").exists()  # refused before anything is written
 
 
 def test_batch_cli_bad_model_dir_is_a_usage_error(tmp_path, feed):

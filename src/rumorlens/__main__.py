@@ -1,3 +1,6 @@
 from .cli import main
 
-main()
+# Guarded: worker processes started with "spawn" (batch --engine processes) import this module
+# again under another name, and must not run the command a second time.
+if __name__ == "__main__":
+    main()

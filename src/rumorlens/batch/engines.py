@@ -16,7 +16,7 @@ import pandas as pd
 from ..errors import UsageError
 from .core import Scoring
 
-ENGINES = ("local", "spark", "ray")
+ENGINES = ("local", "processes", "spark", "ray")
 
 
 def require(module: str, package: str, extra: str, name: str):
@@ -57,9 +57,13 @@ def absolute_pythonpath() -> str | None:
 
 
 def make_engine(name: str, scoring: Scoring, **options: object):
-    """``options`` are the engine's own (``master``, ``concurrency``, ``wave_partitions``)."""
+    """``options`` are the engine's own (``master``, ``workers``, ``concurrency``, ``wave_partitions``)."""
     if name == "local":
         return LocalEngine(scoring, **options)
+    if name == "processes":
+        from .processes import ProcessEngine
+
+        return ProcessEngine(scoring, **options)
     if name == "spark":
         from .spark import SparkEngine
 

@@ -70,6 +70,9 @@ def run_batch(
         raise UsageError("RL042", option="--engine", detail=f"'{engine}'; use one of {', '.join(ENGINES)}")
     if fmt not in FORMATS:
         raise UsageError("RL042", option="--format", detail=f"'{fmt}'; use jsonl or parquet")
+    workers = engine_options.get("workers")
+    if workers is not None and (not isinstance(workers, int) or workers < 1):
+        raise UsageError("RL042", option="--workers", detail=f"{workers}; give a positive number")
     if rows_per_partition is not None and rows_per_partition < 1:
         raise UsageError("RL042", option="--rows-per-partition", detail=f"{rows_per_partition}; give a positive number")
     try:
@@ -111,7 +114,7 @@ def run_batch(
 
     # an absolute model path: Spark executors and Ray workers run in other directories
     scoring = Scoring(str(Path(model_dir).resolve()) if model_dir else None, signals, text_only, prevalence,
-                      accurate, reader_threads=None if engine == "local" else 1)
+                      accurate, reader_threads=None if engine == "local" else 1)  # one task per core elsewhere
     starting = time.perf_counter()
     with make_engine(engine, scoring, master=master, **engine_options) as runner:
         started = time.perf_counter()  # job time excludes starting the JVM / Ray runtime

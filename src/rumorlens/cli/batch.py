@@ -1,4 +1,4 @@
-"""``rumorlens batch``: judge millions of articles locally, on Spark or on Ray."""
+"""``rumorlens batch``: judge millions of articles locally, on every core, on Spark or on Ray."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model); 
 def batch(
     inputs: list[str] = typer.Argument(None, help="JSONL/CSV/TSV/Parquet files or folders (also gzipped feeds, .txt/.html/.json, URLs, -).", show_default=False),
     out: Path = typer.Option(..., "--out", "-o", help="Output directory: part files, errors.jsonl, _manifest.json, _SUCCESS."),
-    engine: str = typer.Option("local", "--engine", help="local (this process), spark or ray."),
+    engine: str = typer.Option("local", "--engine", help="local (this process), processes (every core of this machine), spark or ray."),
+    workers: int = typer.Option(None, "--workers", help="With --engine processes: worker processes (default: one per core)."),
     partitions: int = typer.Option(None, "--partitions", help="Split the input into N partitions (counts the rows first)."),
     rows_per_partition: int = typer.Option(None, "--rows-per-partition", help="Rows per partition (default 5000) instead of --partitions."),
     fmt: str = typer.Option("jsonl", "--format", help="jsonl or parquet."),
@@ -49,6 +50,8 @@ def batch(
 
       rumorlens batch feed.jsonl --out verdicts/
 
+      rumorlens batch feed.jsonl --out verdicts/ --engine processes
+
       rumorlens batch feeds/ --out verdicts/ --engine spark --partitions 64 --format parquet
 
       rumorlens batch day.parquet --out v/ --engine spark --master spark://head:7077 --model /shared/model
@@ -64,6 +67,9 @@ def batch(
     if prevalence == "auto":  # partitions are judged as they stream: there is no "all of them" to estimate from first
         raise usage(UsageError("RL042", option="--prevalence", detail="batch needs the share as a number; estimate it on a sample "
                                                                      "with `rumorlens check SAMPLE --prevalence auto`"))
+    if workers is not None and engine != "processes":
+        raise usage(UsageError("RL042", option="--workers", detail=f"only --engine processes takes it (got --engine {engine}); "
+                                                                  "Spark and Ray take their cores from --master"))
     if prevalence == "train":  # batch's default already: partitions never re-base on their own
         prevalence = None
     from ..batch import run_batch
@@ -74,7 +80,7 @@ def batch(
         manifest = run_batch(
             inputs, out, engine=engine, partitions=partitions, rows_per_partition=rows_per_partition, fmt=fmt,
             signals=not no_signals, text_only=text_only, prevalence=prevalence, accurate=accurate, model_dir=model, master=master,
-            progress=advance,
+            progress=advance, **({"workers": workers} if workers is not None else {}),
         )
     if json_out:
         print_json(manifest)
