@@ -60,7 +60,7 @@ ERRORS: dict[str, str] = {
     "RL082": "{out} is a non-empty directory that is not a rumorlens batch output; use a new or empty --out",
     "RL083": "{where}: could not judge this record ({detail}); check the record, and report it if it looks valid",
     "RL084": "{where}: could not read Parquet file ({detail}); check that it is a valid Parquet file",
-    "RL085": "the {engine} engine failed ({detail}); check --master and the cluster logs, then re-run with the same --out to resume",
+    "RL085": "the {engine} engine failed ({detail}); check --master and the cluster logs (for processes: memory, or fewer --rows-per-partition), then re-run with the same --out to resume",
     "RL086": "cannot write batch output {out} ({detail}); choose a writable --out directory",
     # -- service: REST API and dashboard (RL070-RL079) ------------------------------------
     "RL070": "field '{field}' is invalid: {detail}; fix the request body (schemas at /docs)",
