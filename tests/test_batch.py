@@ -301,6 +301,21 @@ def test_batch_processes_engine_writes_what_the_local_engine_writes(tmp_path, fe
     assert again["partitions_skipped"] == 7 and again["verdicts"] == local["verdicts"]
 
 
+def test_batch_processes_engine_from_the_command_line(tmp_path, small_model_dir):
+    """As users run it, `python -m rumorlens batch ... --engine processes`: the spawned workers
+    start from a clean interpreter, and the run is whole, with a manifest on stdout only."""
+    clean = tmp_path / "clean.jsonl"
+    clean.write_text("\n".join(lines(DEV, 30)) + "\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0"}
+    proc = subprocess.run([sys.executable, "-m", "rumorlens", "batch", str(clean), "--out", str(tmp_path / "o"), "--model", str(small_model_dir),
+                           "--engine", "processes", "--workers", "2", "--rows-per-partition", "10", "--json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    manifest = json.loads(proc.stdout)
+    assert manifest["engine"] == "processes" and manifest["verdicts"] == 30 and manifest["partitions"] == 3
+    assert len(read_parts(tmp_path / "o")) == 30 and "Traceback" not in proc.stderr
+
+
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "t", "text": "x" * 5000}) + "\n"
