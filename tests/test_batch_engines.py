@@ -1,4 +1,4 @@
-"""The three batch engines give identical verdicts: Spark (local[2]) and Ray (2 CPUs) really run.
+"""The batch engines give identical verdicts: Spark (local[2]), Ray (2 CPUs) and worker processes really run.
 
 Each engine is started once per module and reused, so the cost is one JVM and one Ray start.
 Without pyspark / ray these tests skip, unless RUMORLENS_REQUIRE_SPARK / RUMORLENS_REQUIRE_RAY=1
@@ -138,9 +138,9 @@ def test_batch_ray_passes_prevalence_to_its_actors(tmp_path, ray_cluster, feed, 
 
 
 
-@pytest.mark.parametrize("engine, fixture", [("spark", "spark"), ("ray", "ray_cluster")])
+@pytest.mark.parametrize("engine, fixture", [("spark", "spark"), ("ray", "ray_cluster"), ("processes", None)])
 def test_batch_accurate_gives_the_local_accurate_verdicts(tmp_path, request, engine, fixture):
-    """The accurate mode on Spark and Ray: each Python worker or actor loads the accurate judge
+    """The accurate mode on Spark, Ray and worker processes: each worker or actor loads the accurate judge
     once (one torch thread per task) and the rows are the local engine's, field for field. The
     driver only checks the reader is there: loading it would cost ~8 s and ~800 MB for nothing."""
     import shutil
@@ -149,7 +149,8 @@ def test_batch_accurate_gives_the_local_accurate_verdicts(tmp_path, request, eng
     from rumorlens.model.judge import Judge, default_model_path
 
     need_accurate()
-    request.getfixturevalue(fixture)
+    if fixture:
+        request.getfixturevalue(fixture)
     model = tmp_path / "model"  # a directory of its own: this process has not loaded its reader
     shutil.copytree(default_model_path(), model)
     with DEV.open(encoding="utf-8") as f:
