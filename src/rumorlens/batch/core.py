@@ -17,12 +17,12 @@ import pandas as pd
 
 from ..article import Article
 from ..errors import InputError, RumorlensError
-from ..read.files import record_to_article
+from ..read.files import labelled, record_to_article
 from ..verdict import Verdict
 
 # Columns a frame carries through unchanged, so distributed engines can restore partition order.
 KEY_COLUMNS = ("_part", "_row")
-RAW_COLUMNS = ("source", "raw", "warnings", "error_code", "error")
+RAW_COLUMNS = ("source", "raw", "warnings", "error_code", "error", "label")
 SCORED_COLUMNS = ("source", "id", "label", "p_fake", "verdict", "error_code", "error")
 SPARK_SCORED_SCHEMA = (
     "_part long, _row long, source string, id string, label string, p_fake double, "
@@ -99,8 +99,8 @@ def score_frames(
         out = {c: [None] * len(frame) for c in SCORED_COLUMNS}
         out["source"] = list(frame["source"])
         articles: list[tuple[int, Article]] = []
-        for i, (source, raw, warnings, code, error) in enumerate(
-            zip(frame["source"], frame["raw"], frame["warnings"], frame["error_code"], frame["error"])
+        for i, (source, raw, warnings, code, error, label) in enumerate(
+            zip(frame["source"], frame["raw"], frame["warnings"], frame["error_code"], frame["error"], frame["label"])
         ):
             if isinstance(error, str) and error:
                 out["error_code"][i], out["error"][i] = code, error
@@ -108,7 +108,7 @@ def score_frames(
             # Engines hand missing strings over as None or NaN, depending on the Arrow path.
             raw, warnings = _str_or_none(raw), _str_or_none(warnings)
             try:
-                articles.append((i, parse_row(source, raw, warnings)))
+                articles.append((i, labelled(parse_row(source, raw, warnings), _str_or_none(label))))
             except RumorlensError as err:
                 out["error_code"][i], out["error"][i] = err.code, str(err)
         for i, verdict in _judge_all(judge, articles, out, explain=signals, text_only=text_only, prevalence=prevalence):

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 
 import pandas as pd
 
+from ..concurrency import in_order
 from .core import Scoring
 
 
@@ -49,10 +50,4 @@ class ProcessEngine:
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         assert self.pool is not None, "use the engine as a context manager"
-        in_flight: deque[Future] = deque()
-        for frame in frames:
-            in_flight.append(self.pool.submit(_score_partition, self.scoring, frame))
-            if len(in_flight) > self.workers:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+        yield from in_order(self.pool, partial(_score_partition, self.scoring), frames, ahead=self.workers)

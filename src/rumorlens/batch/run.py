@@ -35,7 +35,7 @@ def plan_rows_per_partition(specs: list[Input], partitions: int | None, rows_per
         raise UsageError("RL042", option="--partitions", detail=f"{partitions}; give a positive number")
     if any(spec == "-" for spec, _ in specs):
         raise UsageError("RL042", option="--partitions", detail="standard input cannot be counted in advance; use --rows-per-partition")
-    total = sum(1 for _ in iter_raw_rows(specs, labels=False))  # a cheap pass: lines are split, not parsed
+    total = sum(1 for _ in iter_raw_rows(specs))  # a cheap pass: lines are split, not parsed
     return max(1, -(-total // partitions)), total
 
 

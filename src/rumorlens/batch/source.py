@@ -1,8 +1,10 @@
 """Streaming the inputs of a batch as raw rows, without parsing or judging them.
 
-A row is ``(source, raw, warnings, error_code, error)``: ``raw`` is the record as a JSON object
-string (a JSONL line as it is, a CSV or Parquet row re-encoded), parsed later by the worker that
-judges it, so reading stays cheap on the driver and a 1M-line file is never held in memory.
+A row is ``(source, raw, warnings, error_code, error, label)``: ``raw`` is the record as a JSON
+object string (a JSONL line as it is, a CSV or Parquet row re-encoded), parsed later by the worker
+that judges it, so reading stays cheap on the driver and a 1M-line file is never held in memory;
+``label`` is the one its feed's or folder's name gives, which the worker applies as ``check`` does
+(``read.files.labelled``: the record's own label wins).
 Records that cannot even be read (missing file, binary file) become rows carrying their error,
 so they travel through the same partitions and land in ``errors.jsonl`` with everything else.
 """
@@ -22,12 +24,9 @@ from ..read.files import (
     SUPPORTED,
     csv_rows,
     feed_label,
-    field,
     folder_label,
     has_article_column,
     is_readable_file,
-    is_verdict_row,
-    labelled,
     looks_binary,
 )
 
@@ -43,6 +42,7 @@ class RawRow(NamedTuple):
     warnings: str | None = None  # JSON list of warning strings found while reading
     error_code: str | None = None
     error: str | None = None
+    label: str | None = None  # named by the feed or folder (``feed_label``, ``folder_label``)
 
 
 def error_row(err: RumorlensError) -> RawRow:
@@ -94,9 +94,7 @@ def input_signature(specs: list[str]) -> list[list]:
     return sig
 
 
-def iter_raw_rows(specs: Iterable[Input | str], stdin=None, labels: bool = True) -> Iterator[RawRow]:
-    """Every record of every input as a raw row; ``labels=False`` leaves out the labels feed and
-    folder names give (``with_label``), for a pass that only counts rows."""
+def iter_raw_rows(specs: Iterable[Input | str], stdin=None) -> Iterator[RawRow]:
     for item in specs:
         spec, folder = (item, None) if isinstance(item, str) else item
         path = Path(spec)
@@ -105,7 +103,7 @@ def iter_raw_rows(specs: Iterable[Input | str], stdin=None, labels: bool = True)
             # Small forms (one article per file, URLs, stdin, gzipped feeds) and missing paths:
             # the shared reader, which also labels a gzipped feed by its name.
             for read in iter_items([spec], stdin=stdin):
-                yield error_row(read) if isinstance(read, InputError) else article_row(labelled(read, folder))
+                yield error_row(read) if isinstance(read, InputError) else article_row(read)._replace(label=folder)
             continue
         if suffix in (".csv", ".tsv"):
             rows = _stream_csv(path)
@@ -114,24 +112,7 @@ def iter_raw_rows(specs: Iterable[Input | str], stdin=None, labels: bool = True)
         else:
             rows = _stream_jsonl(path)
         label = feed_label(path) or folder  # as check: the feed's name, then its folder
-        yield from (with_label(row, label) for row in rows) if label and labels else rows
-
-
-def with_label(row: RawRow, label: str) -> RawRow:
-    """``row`` with the label its feed or folder names, if its record carries none of its own
-    (``read.files.labelled``). Only labelled feeds pay for parsing a row on the driver."""
-    if row.raw is None:
-        return row
-    try:
-        record = json.loads(row.raw)
-    except json.JSONDecodeError:
-        return row  # the worker reports it, as for any broken line
-    if not isinstance(record, dict):
-        return row
-    key = "known_label" if is_verdict_row(record) else "label"
-    if (record.get(key) if key == "known_label" else field(record, "label")) not in (None, ""):
-        return row
-    return row._replace(raw=json.dumps({**record, key: label}, ensure_ascii=False))
+        yield from (row._replace(label=label) for row in rows) if label else rows
 
 
 def _binary_or_empty(path: Path) -> RawRow | None:

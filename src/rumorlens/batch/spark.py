@@ -19,7 +19,7 @@ from ..errors import UsageError
 from .core import SPARK_SCORED_SCHEMA, Scoring
 from .engines import absolute_pythonpath, require, split_parts, waves
 
-RAW_SCHEMA = "_part long, _row long, source string, raw string, warnings string, error_code string, error string"
+RAW_SCHEMA = "_part long, _row long, source string, raw string, warnings string, error_code string, error string, label string"
 
 
 def _scorer(scoring: Scoring, shipped: str | None):

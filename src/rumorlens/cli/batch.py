@@ -80,7 +80,7 @@ def batch(
         manifest = run_batch(
             inputs, out, engine=engine, partitions=partitions, rows_per_partition=rows_per_partition, fmt=fmt,
             signals=not no_signals, text_only=text_only, prevalence=prevalence, accurate=accurate, model_dir=model, master=master,
-            progress=advance, **({"workers": workers} if workers is not None else {}),
+            progress=advance, workers=workers,
         )
     if json_out:
         print_json(manifest)

@@ -381,7 +381,7 @@ def auto_evidence(articles: Sequence[Article]) -> Sequence[Article]:
     there are ``AUTO_MIN_ARTICLES`` of them, leaving out headlines judged alone, as
     ``share_evidence`` does for the default; a run of (mostly) headlines has only them to go on."""
     stories = [a for a in articles if not a.headline_only]
-    return stories if len(stories) >= AUTO_MIN_ARTICLES and len(stories) < len(articles) else articles
+    return stories if len(stories) >= AUTO_MIN_ARTICLES else articles
 
 
 def untitled_mask(articles: Sequence[Article]) -> np.ndarray:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urljoin, urlsplit
 
+from ..concurrency import in_order
 from ..errors import InputError
 from .files import Item, read_bytes
 
@@ -100,21 +100,10 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
 def read_links(links: list[tuple[int, str]], where: str, workers: int = LINK_WORKERS) -> Iterator[Item]:
     """Fetch and read every ``(line number, URL)`` of a reading list, a few at a time, yielding
     in the list's order; a link that fails is an error naming the list's line and the link."""
-    pending = iter(links)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        window = deque()
-
-        def submit_next() -> None:
-            for n, url in pending:
-                window.append((n, url, pool.submit(lambda u: list(read_url(u)), url)))
-                return
-
-        for _ in range(workers * 2):
-            submit_next()
-        while window:
-            n, url, future = window.popleft()
-            submit_next()
-            for item in future.result():
+        pages = in_order(pool, lambda url: list(read_url(url)), (url for _, url in links), ahead=2 * workers)
+        for (n, url), items in zip(links, pages):
+            for item in items:
                 if isinstance(item, InputError):
                     item = InputError(item.code, **{**item.fields, "where": f"{where}:{n} ({url})"})
                 yield item
