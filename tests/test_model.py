@@ -514,8 +514,16 @@ def test_model_plain_vectorizer_matches_scikit_learn(dev_path):
     docs = [f"{r['title'] or ''}\n{r['text'][:6000]}" for r in rows] + ["", "the and of", "Ünïcödé wörds ÀÇÇENTS"]
     sk = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.9, sublinear_tf=True, stop_words="english", dtype=np.float32).fit(docs)
     plain = NgramTfidf.from_sklearn(sk)
-    diff = abs(sk.transform(docs) - plain.transform(docs))
+    expected = sk.transform(docs)
+    diff = abs(expected - plain.transform(docs))
     assert diff.max() < 1e-6
+    # A saved model gives the terms in column order; a few documents at a time (as training
+    # does) and the dict lookup kept for a vocabulary whose terms share a hash give the same.
+    saved = NgramTfidf(list(plain.get_feature_names_out()), sk.idf_, **plain.config())
+    assert abs(expected - saved.transform(docs, chunk=7)).max() < 1e-6
+    saved._hashed = ()  # what _lookup records when two terms share a hash
+    assert abs(expected - saved.transform(docs)).max() < 1e-6
+    assert saved.transform([]).shape == (0, len(sk.idf_))
 
 
 

@@ -110,6 +110,8 @@ def _fitted(sk_vectorizer, docs):
 
 
 def _vocab_list(vectorizer) -> list[str]:
+    if isinstance(vectorizer, NgramTfidf):
+        return vectorizer.terms
     vocab = [""] * len(vectorizer.vocabulary_)
     for term, col in vectorizer.vocabulary_.items():
         vocab[col] = term
@@ -123,7 +125,7 @@ class RumorModel:
     # -- features ------------------------------------------------------------------------
     @property
     def n_words(self) -> int:
-        return len(self.vectorizer_.vocabulary_)
+        return len(self.vectorizer_.idf_)
 
     def features(self, texts: Sequence[str], titles: Sequence[str], counts: Sequence[dict]):
         """The text block: body n-grams | title n-grams | sourcing signals."""
@@ -412,7 +414,7 @@ class RumorModel:
 
 def _rebuilt(terms: list[str], idf: np.ndarray, vec_config: dict | None, settings: dict):
     if vec_config is not None:
-        return NgramTfidf(_index(terms), idf, **vec_config)
+        return NgramTfidf(terms, idf, **vec_config)
     # Character n-grams (ablation models) are applied by scikit-learn itself.
     sk = make_word_vectorizer(vocabulary=_index(terms), ngram_max=int(settings["ngram_max"]), analyzer=str(settings["analyzer"]))
     sk.idf_ = idf.astype(np.float64)
