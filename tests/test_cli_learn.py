@@ -18,7 +18,7 @@ from conftest import REPO, TINY_ARTICLES
 from rumorlens.cli import app
 from rumorlens.model.judge import Judge
 
-EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "prevalence_estimated", "macro_f1_training_share", "fake_share", "estimated_fake_share", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
+EVAL_KEYS = ("n", "accuracy", "macro_f1", "balanced_macro_f1", "prevalence", "prevalence_estimated", "macro_f1_training_share", "fake_share", "estimated_fake_share", "estimated_from", "f1_fake", "f1_real", "roc_auc", "brier", "seconds", "articles_per_second")
 
 
 @pytest.fixture
@@ -310,7 +310,7 @@ def test_prevalence_auto_reads_the_stories_of_a_run_that_mixes_in_headlines(ship
     lines = dev_path.read_text(encoding="utf-8").splitlines()
     rows = [json.loads(l) for l in lines]
     stories = [r for r in rows if r["label"] == "fake"][:120] + [r for r in rows if r["label"] == "real"][:120]
-    headlines = [{"id": f"h-{r['id']}", "title": r["title"]} for r in rows[600:1000] if r.get("title")]
+    headlines = [{"id": f"h-{r['id']}", "title": r["title"], "label": r["label"]} for r in rows[600:1000] if r.get("title")]
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text("".join(json.dumps(r) + "\n" for r in stories + headlines), encoding="utf-8")
     articles = list(read_articles(mixed, on_warning=lambda w: None))
@@ -326,6 +326,13 @@ def test_prevalence_auto_reads_the_stories_of_a_run_that_mixes_in_headlines(ship
     assert f"estimated share of fakes: {share:.0%} of {len(stories)} stories ({len(headlines)} headlines alone left out" in said.stderr
     only = [a for a in articles if a.headline_only]
     assert shipped_judge.auto_prevalence(only, text_only=True) == pytest.approx(shipped_judge.estimate_prevalence(only, text_only=True)[0], abs=1e-4)
+    # evaluate reads its estimate from the same stories, streamed from standard input too
+    evaluated = json.loads(run(runner, "evaluate", mixed, "--model", shipped_judge.path, "--json", "--text-only", "--prevalence", "train").stdout)
+    assert evaluated["estimated_from"] == len(stories) and evaluated["headlines_only"] == len(headlines)
+    assert evaluated["estimated_fake_share"] == pytest.approx(share, abs=0.01)
+    piped = runner.invoke(app, ["evaluate", "-", "--model", str(shipped_judge.path), "--text-only"], input=mixed.read_text(encoding="utf-8"))
+    assert piped.exit_code == 0, piped.stderr
+    assert f"these {len(stories)} articles look like about {share:.0%} fakes" in piped.stderr
 
 
 @pytest.mark.slow

@@ -130,7 +130,7 @@ def evaluate(
         asked = {None: "adapt", "train": None}.get(prevalence, prevalence)
         result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked, on_share=said, stream="-" in inputs)
         prevalence = result.prevalence
-        said.done(result.estimated_fake_share, result.n)
+        said.done(result.estimated_fake_share, result.estimated_from)
     stressed = restyle_stresses(judge, articles, text_only, prevalence, quiet=json_out) if stress else None
     if report is not None:
         from ..model.report import write_report

@@ -12,6 +12,7 @@ from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, roc_au
 
 from ..article import Article
 from .classifier import estimate_prevalence, rebase
+from .judge import auto_evidence_mask
 
 
 @dataclass
@@ -35,6 +36,7 @@ class Evaluation:
     macro_f1_training_share: float = float("nan")  # macro-F1 at the training share's cut, for comparison
     fake_share: float = float("nan")  # the share of fakes the labels say
     estimated_fake_share: float = float("nan")  # the share the model's p_fake suggest, labels unseen
+    estimated_from: int = 0  # the articles that estimate is read from (judge.auto_evidence: stories when there are enough)
     headlines_only: int = 0  # articles judged on their headline alone (RW005): weaker ground, say how many
     calibration: list[dict] = field(default_factory=list)  # reliability bins
     per_outlet: list[dict] = field(default_factory=list)
@@ -58,6 +60,7 @@ class Evaluation:
             "macro_f1_training_share": round(self.macro_f1_training_share, 4),
             "fake_share": round(self.fake_share, 4),
             "estimated_fake_share": round(self.estimated_fake_share, 4),
+            "estimated_from": self.estimated_from,
             "headlines_only": self.headlines_only,
             "text_only": self.text_only,
             "confusion": self.confusion,
@@ -141,6 +144,7 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
         estimated = prevalence is not None
     threshold = judge.threshold(text_only, prevalence)
     m = metrics(y, p, threshold)
+    evidence = auto_evidence_mask(labelled)  # what `auto` would read the share from
     base = judge.model.outlets_.base_rate_
     # What the training share's cut would have scored, beside the re-based one
     at_training_share = m["macro_f1"] if prevalence is None else metrics(y, rebase(p, prevalence, base), judge.threshold(text_only))["macro_f1"]
@@ -151,7 +155,8 @@ def evaluate(judge, articles: Iterable[Article], text_only: bool = False, batch_
         macro_f1_training_share=at_training_share,
         fake_share=float(y.mean()) if len(y) else float("nan"),
         # p is calibrated to the share it was re-based to (the training share if none)
-        estimated_fake_share=estimate_prevalence(p, prevalence if prevalence is not None else base),
+        estimated_fake_share=estimate_prevalence(p[evidence], prevalence if prevalence is not None else base),
+        estimated_from=int(evidence.sum()),
         headlines_only=sum(a.headline_only for a in labelled),
         seconds=seconds,
         articles_per_second=len(labelled) / seconds if seconds else 0.0,

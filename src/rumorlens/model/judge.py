@@ -380,8 +380,14 @@ def auto_evidence(articles: Sequence[Article]) -> Sequence[Article]:
     """The articles ``prevalence="auto"`` estimates the share of fakes from: the stories when
     there are ``AUTO_MIN_ARTICLES`` of them, leaving out headlines judged alone, as
     ``share_evidence`` does for the default; a run of (mostly) headlines has only them to go on."""
-    stories = [a for a in articles if not a.headline_only]
-    return stories if len(stories) >= AUTO_MIN_ARTICLES else articles
+    use = auto_evidence_mask(articles)
+    return articles if use.all() else [a for a, kept in zip(articles, use) if kept]
+
+
+def auto_evidence_mask(articles: Sequence[Article]) -> np.ndarray:
+    """True for each article ``auto_evidence`` keeps."""
+    stories = np.array([not a.headline_only for a in articles], dtype=bool)
+    return stories if stories.sum() >= AUTO_MIN_ARTICLES else np.ones(len(articles), dtype=bool)
 
 
 def untitled_mask(articles: Sequence[Article]) -> np.ndarray:
