@@ -433,8 +433,8 @@ def test_api_a_stored_headline_reads_back_as_judged_alone(write_client):
     assert resp.status_code == 201, resp.text
     got = write_client.get("/v1/articles/head-1").json()
     assert got["title"] == got["text"] == title
-    # the warning it was read with, kept by the store (where it was in the request, once)
-    assert got["warnings"] == ["body[0]: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
+    # the warning it was read with, kept by the store (where it was in the request and which article, once)
+    assert got["warnings"] == ["body[0] (id head-1): no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
     assert got["signals"] and all(got["text"][s["start"]:s["end"]] == s["text"] for s in got["signals"] if s["start"] >= 0)
     page = write_client.get("/articles/head-1", headers={"accept": "text/html"}).text
     assert 'data-testid="warnings"' in page and "[RW005]" in page

@@ -122,6 +122,8 @@ async def add_articles(
         articles = []
         for i, item in enumerate(items):
             where = f"body[{i}]" if isinstance(body, list) else "body"
+            if item.id:  # the store keeps the warning: name the article, not just its place in a request
+                where += f" (id {item.id})"
             articles.append(service.article_from_fields(**item.model_dump(), where=where))
         return service.save(articles, **judging_options(text_only, accurate=accurate))
 
