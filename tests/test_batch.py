@@ -316,6 +316,60 @@ def test_batch_processes_engine_from_the_command_line(tmp_path, small_model_dir)
     assert len(read_parts(tmp_path / "o")) == 30 and "Traceback" not in proc.stderr
 
 
+def _spawned_workers(parent: int) -> list[int]:
+    """The pids of the pool workers ``parent`` spawned (not multiprocessing's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError, IndexError):
+            continue  # the process ended while we looked
+        if ppid == parent and b"spawn_main" in cmdline:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc")
+def test_batch_processes_engine_says_rl085_when_a_worker_is_killed_and_the_rerun_finishes(tmp_path, small_model_dir):
+    """A worker killed mid-run (as the kernel's out-of-memory killer does): one RL085 line saying
+    what to do, exit 1 (the run stopped part-way; an engine that cannot start is exit 2), the
+    finished partitions kept; the same command again resumes and gives every verdict once, in order."""
+    import signal
+    import time
+
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines(DEV, 1515) * 4) + "\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0"}
+    command = [sys.executable, "-m", "rumorlens", "batch", str(big), "--out", str(tmp_path / "o"), "--model", str(small_model_dir),
+               "--engine", "processes", "--workers", "2", "--rows-per-partition", "100", "--no-signals", "--json"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((tmp_path / "o").glob("part-*.jsonl")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)  # until the first partition is written: the workers are judging
+        workers = _spawned_workers(proc.pid)
+        assert proc.poll() is None and len(workers) == 2, "the run ended before a worker could be killed"
+        os.kill(workers[0], signal.SIGKILL)
+        stdout, stderr = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 1 and stdout == "", stderr
+    said = [line for line in stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and "the processes engine failed" in said[0] and said[0].endswith("[RL085]"), stderr
+    assert "fewer --rows-per-partition" in said[0] and "re-run with the same --out to resume" in said[0]
+    kept = read_parts(tmp_path / "o")
+    assert 0 < len(kept) < 1515 * 4
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+    assert again.returncode == 0, again.stderr
+    manifest = json.loads(again.stdout)
+    assert manifest["partitions_skipped"] > 0 and manifest["verdicts"] == 1515 * 4
+    rows = read_parts(tmp_path / "o")
+    assert [r["id"] for r in rows] == [json.loads(line)["id"] for line in lines(big, 1515 * 4)]
+
+
 def test_batch_reading_streams_a_large_file_in_constant_memory(tmp_path):
     big = tmp_path / "big.jsonl"
     line = json.dumps({"title": "t", "text": "x" * 5000}) + "\n"
