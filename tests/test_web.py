@@ -140,6 +140,54 @@ def test_web_check_form_errors_show_on_the_form(read_client):
     assert resp.status_code == 422 and "RL015" in resp.text
 
 
+def _story_page(headline: str, sentence: str) -> str:
+    return f"<html><head><title>{headline}</title></head><body><article><h1>{headline}</h1>" + f"<p>{sentence}</p>" * 3 + "</article></body></html>"
+
+
+def test_web_url_box_fetches_and_checks_each_link_in_order(read_client, monkeypatch):
+    """Several links, one per line (blank lines and # comments allowed, as in a reading list for
+    `check`): each is fetched, from public addresses only, and checked, in the box's order."""
+    import httpx
+    from test_api import _mock_web
+
+    seen: list[str] = []
+    _mock_web(monkeypatch, {
+        "http://news.public.test/pregnant": httpx.Response(200, html=_story_page(
+            "Star secretly pregnant", "A source close to the star claims she is secretly expecting twins, an insider says.")),
+        "http://mag.public.test/premiere": httpx.Response(200, html=_story_page(
+            "Star attends premiere", "Kim Jones told People on the record that the premiere on Monday was wonderful.")),
+    }, seen)
+    box = "# two stories\nhttp://news.public.test/pregnant\n\n  http://mag.public.test/premiere  \n"
+    resp = read_client.post("/check", data={"url": box})
+    assert resp.status_code == 200, resp.text
+    assert "2 articles checked" in resp.text
+    assert resp.text.index("Star secretly pregnant") < resp.text.index("Star attends premiere")
+    assert "news.public.test" in resp.text and "mag.public.test" in resp.text
+    assert sorted(seen) == ["http://mag.public.test/premiere", "http://news.public.test/pregnant"]
+
+
+def test_web_url_box_errors_name_the_line(read_client, monkeypatch):
+    import httpx
+    from test_api import _mock_web
+
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/a": httpx.Response(200, html=_story_page("A", "A source says so. " * 5))}, seen)
+    # a private address on line 3: refused before it is requested, the line and link named
+    resp = read_client.post("/check", data={"url": "http://news.public.test/a\n\nhttp://169.254.169.254/latest/meta-data/"})
+    assert resp.status_code == 422 and "RL015" in resp.text
+    assert "url:3 (http://169.254.169.254/latest/meta-data/)" in resp.text
+    assert all("169.254" not in url for url in seen)
+    # a line that is not a link, more than ten links, links beside pasted text: coded, on the form
+    resp = read_client.post("/check", data={"url": "http://news.public.test/a\nnews.public.test/b"})
+    assert resp.status_code == 422 and "RL009" in resp.text and "url:2" in resp.text and "http:// or https://" in resp.text
+    many = "\n".join(f"http://news.public.test/{i}" for i in range(11))
+    resp = read_client.post("/check", data={"url": many})
+    assert resp.status_code == 422 and "RL009" in resp.text and "at most 10" in resp.text
+    resp = read_client.post("/check", data={"text": "A source says so.", "url": "http://news.public.test/a\nhttp://news.public.test/b"})
+    assert resp.status_code == 422 and "RL009" in resp.text and "several links beside the article text" in resp.text
+    assert 'name="url"' in resp.text and "http://news.public.test/b</textarea>" in resp.text  # the box keeps what was typed
+
+
 def test_web_check_form_with_a_headline_alone_says_only_the_headline_was_judged(read_client):
     html = read_client.post("/check", data={"title": "Insider: Star <b>Secretly</b> Pregnant", "text": "", "url": ""}).text
     assert re.search(r"Likely (fake|real)", html)

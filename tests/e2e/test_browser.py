@@ -164,3 +164,9 @@ def test_e2e_private_url_shows_a_coded_error(page):
     alert = page.get_by_test_id("form-error")
     assert "RL015" in alert.inner_text()
     shot(page, "09-form-error")
+    # several links, one per line: the first that fails is named by its line, and the box keeps them
+    page.fill("#url", "# to check\nhttp://10.0.0.1/story\nhttp://169.254.169.254/latest/meta-data/")
+    page.click("button[type=submit]")
+    alert = page.get_by_test_id("form-error")
+    assert "RL015" in alert.inner_text() and "url:2 (http://10.0.0.1/story)" in alert.inner_text()
+    assert page.input_value("#url").splitlines()[1:] == ["http://10.0.0.1/story", "http://169.254.169.254/latest/meta-data/"]

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url
 from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
-from ..read.fetch import read_url
+from ..read.fetch import read_links, read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
 from .batcher import JudgeBatcher
@@ -52,6 +52,7 @@ MAX_ACCURATE_UPLOAD = 100
 # A POST /v1/articles list or a dashboard upload: under a second to judge and a page a person can
 # still scroll (10 MB of headlines would otherwise be ~100,000 verdicts); more is batch's job.
 MAX_ARTICLES_PER_POST = 1000
+MAX_LINKS_PER_CHECK = 10  # the dashboard's URL box: each link is a fetch the server makes
 
 
 def judging_options(text_only: bool = False, prevalence: float | None = None, accurate: bool = False) -> dict[str, Any]:
@@ -268,6 +269,23 @@ class Service:
 
     def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
         return self.judge_article(self.article_from_fields(**fields), **(options or {}))
+
+    def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None) -> list[Verdict]:
+        """Fetch (public addresses only) and judge every ``(line, URL)`` of the dashboard's URL
+        box, a few at a time, in order; the first link that fails raises, naming its line."""
+        if len(links) > MAX_LINKS_PER_CHECK:
+            raise InputError("RL009", where="url", field="url",
+                             detail=f"{len(links)} links; the dashboard fetches at most {MAX_LINKS_PER_CHECK} at a time",
+                             fix="give fewer, or save them in a .txt file for `rumorlens check links.txt`")
+        options = options or {}
+        if options.get("accurate"):
+            _ = self.accurate_judge  # RL079 before fetching anything
+        articles = []
+        for item in read_links(links, "url", public_only=True):
+            if isinstance(item, InputError):
+                raise item
+            articles.append(item)
+        return self.judge_articles(articles, **options)
 
     def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict]:
         """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file; the first bad record raises."""

@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from ..api.deps import get_service
 from ..api.errors import RequestError
 from ..api.service import Service, judging_options
-from ..errors import RumorlensError
+from ..errors import InputError, RumorlensError
+from ..read.files import link_list
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,17 +60,39 @@ async def check_submit(
     form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate}
     try:
         options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
+        links = url_box_links(url)
         if file is not None and file.filename:
             data = await file.read()
             verdicts = await run_in_threadpool(service.check_upload, file.filename, data, options)
+        elif len(links) > 1:
+            if title.strip() or text.strip():
+                raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
+                                 fix="give one link to name the text's outlet, or the links alone to fetch and check each")
+            verdicts = await run_in_threadpool(service.check_links, links, options)
         else:
-            verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None, url=url or None)
+            verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
+                                              url=links[0][1] if links else None)
             verdicts = [verdict]
     except RumorlensError as err:
         return page(request, "check.html", status=err.status, nav="check", form=form, error=err,
                     accurate_status=service.accurate_status())
     shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
     return page(request, "verdict.html", nav="check", verdicts=shown)
+
+
+def url_box_links(box: str) -> list[tuple[int, str]]:
+    """The ``(line, URL)`` links in the URL box: one per line, as in a reading list for `check`.
+    One line is passed on as it is (the fetcher says what is wrong with it); of several, every one
+    must be an http(s) link."""
+    lines = [(n, line.strip()) for n, line in enumerate(box.splitlines(), start=1) if line.strip() and not line.strip().startswith("#")]
+    if len(lines) <= 1:
+        return lines
+    links = link_list(box)
+    if not links:
+        n, line = next((n, line) for n, line in lines if not link_list(line))
+        raise InputError("RL009", where=f"url:{n}", field="url", detail=f"'{line[:80]}' is not an http(s):// link",
+                         fix="give one link per line, each starting with http:// or https://")
+    return links
 
 
 @router.get("/articles", response_class=HTMLResponse)
