@@ -316,17 +316,19 @@ def test_batch_processes_engine_from_the_command_line(tmp_path, small_model_dir)
     assert len(read_parts(tmp_path / "o")) == 30 and "Traceback" not in proc.stderr
 
 
-def _spawned_workers(parent: int) -> list[int]:
-    """The pids of the pool workers ``parent`` spawned (not multiprocessing's resource tracker)."""
+def _spawned_workers(parent: int | None = None, cwd: Path | None = None) -> list[int]:
+    """The pids of multiprocessing's spawned workers (not its resource tracker) whose parent is
+    ``parent``, or whose working directory is ``cwd`` (orphans, whose parent is gone)."""
     found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc in Path("/proc").glob("[0-9]*"):
         try:
-            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            cmdline = (stat.parent / "cmdline").read_bytes()
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            spawned = b"spawn_main" in (proc / "cmdline").read_bytes()
+            here = cwd is not None and os.readlink(proc / "cwd") == str(cwd)
         except (OSError, ValueError, IndexError):
             continue  # the process ended while we looked
-        if ppid == parent and b"spawn_main" in cmdline:
-            found.append(int(stat.parent.name))
+        if spawned and (ppid == parent or here):
+            found.append(int(proc.name))
     return found
 
 
@@ -334,8 +336,9 @@ def _spawned_workers(parent: int) -> list[int]:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="finds the workers through /proc")
 def test_batch_processes_engine_says_rl085_when_a_worker_is_killed_and_the_rerun_finishes(tmp_path, small_model_dir):
     """A worker killed mid-run (as the kernel's out-of-memory killer does): one RL085 line saying
-    what to do, exit 1 (the run stopped part-way; an engine that cannot start is exit 2), the
-    finished partitions kept; the same command again resumes and gives every verdict once, in order."""
+    what to do, exit 1 (the run stopped part-way; an engine that cannot start is exit 2), no
+    worker left behind, the finished partitions kept; the same command again resumes and gives
+    every verdict once, in order."""
     import signal
     import time
 
@@ -344,21 +347,30 @@ def test_batch_processes_engine_says_rl085_when_a_worker_is_killed_and_the_rerun
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0"}
     command = [sys.executable, "-m", "rumorlens", "batch", str(big), "--out", str(tmp_path / "o"), "--model", str(small_model_dir),
                "--engine", "processes", "--workers", "2", "--rows-per-partition", "100", "--no-signals", "--json"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while not list((tmp_path / "o").glob("part-*.jsonl")) and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)  # until the first partition is written: the workers are judging
-        workers = _spawned_workers(proc.pid)
-        assert proc.poll() is None and len(workers) == 2, "the run ended before a worker could be killed"
-        os.kill(workers[0], signal.SIGKILL)
-        stdout, stderr = proc.communicate(timeout=300)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 1 and stdout == "", stderr
-    said = [line for line in stderr.splitlines() if line.strip()]
-    assert len(said) == 1 and "the processes engine failed" in said[0] and said[0].endswith("[RL085]"), stderr
+    run_dir = tmp_path / "run"  # the workers' working directory: finds any left behind
+    run_dir.mkdir()
+    # Output to files, not pipes: a worker left behind would hold a pipe open and hang the test.
+    with (tmp_path / "stdout").open("w") as stdout, (tmp_path / "stderr").open("w") as stderr:
+        proc = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=env, cwd=run_dir)
+        try:
+            deadline = time.monotonic() + 120
+            while not list((tmp_path / "o").glob("part-*.jsonl")) and time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.05)  # until the first partition is written: the workers are judging
+            workers = _spawned_workers(parent=proc.pid)
+            assert proc.poll() is None and len(workers) == 2, "the run ended before a worker could be killed"
+            os.kill(workers[0], signal.SIGKILL)
+            proc.wait(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            time.sleep(0.5)
+            left = _spawned_workers(cwd=run_dir)
+            for pid in left:
+                os.kill(pid, signal.SIGKILL)
+    said = [line for line in (tmp_path / "stderr").read_text().splitlines() if line.strip()]
+    assert proc.returncode == 1 and (tmp_path / "stdout").read_text() == "", said
+    assert left == [], "a worker outlived the command"
+    assert len(said) == 1 and "the processes engine failed" in said[0] and said[0].endswith("[RL085]"), said
     assert "fewer --rows-per-partition" in said[0] and "re-run with the same --out to resume" in said[0]
     kept = read_parts(tmp_path / "o")
     assert 0 < len(kept) < 1515 * 4

@@ -44,9 +44,20 @@ class ProcessEngine:
                                         initializer=_warm, initargs=(self.scoring,))
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        if self.pool is None:
+            return
+        workers = list((getattr(self.pool, "_processes", None) or {}).values())  # shutdown forgets them
+        self.pool.shutdown(wait=exc_type is None, cancel_futures=True)
+        if exc_type is not None:
+            # After a failure (a worker killed, say) the pool stops its workers itself, but one can
+            # slip through (seen about once in 20 kills): blocked for good on a queue whose both
+            # ends it holds, it would outlive the command, holding its memory and output pipes.
+            for process in workers:
+                if process.is_alive():
+                    process.terminate()
+            for process in workers:
+                process.join(timeout=10)
 
     def score(self, frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         assert self.pool is not None, "use the engine as a context manager"

@@ -12,8 +12,8 @@ checking share one code path.
 from __future__ import annotations
 
 import re
-from itertools import chain
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
@@ -45,7 +45,8 @@ class NgramTfidf:
         self._tokens = re.compile(FAST_WORD_PATTERN if token_pattern == WORD_PATTERN else token_pattern).findall
         self.lowercase = lowercase
         self.sublinear_tf = sublinear_tf
-        self._hashed: tuple | None = None  # built on first use by _lookup
+        # _lookup's sorted hashes: None until first used, () if two terms share a hash
+        self._hashed: tuple | None = None
 
     @classmethod
     def from_sklearn(cls, vectorizer) -> NgramTfidf:
@@ -112,23 +113,20 @@ class NgramTfidf:
 
     def _counts(self, docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(row, column, count) of every vocabulary n-gram in ``docs``, sorted by row then column."""
-        hashes: list[np.ndarray] = []
+        per_doc: list[np.ndarray] = []  # each document's n-gram hashes (its columns on the dict path)
         lengths: list[int] = []
         lookup = self._lookup()
         for doc in docs:
-            grams = self._grams(doc)
-            n = sum(map(len, grams))
-            if lookup is None:  # the dict path: hash -> the column itself
-                found = [c for c in map(self.vocabulary_.get, chain.from_iterable(grams)) if c is not None]
-                hashes.append(np.asarray(found, dtype=np.int64))
-                lengths.append(len(found))
+            grams = chain.from_iterable(self._grams(doc))
+            if lookup is None:
+                per_doc.append(np.array([c for c in map(self.vocabulary_.get, grams) if c is not None], dtype=np.int64))
             else:
-                hashes.append(np.fromiter(map(hash, chain.from_iterable(grams)), dtype=np.int64, count=n))
-                lengths.append(n)
+                per_doc.append(np.fromiter(map(hash, grams), dtype=np.int64))
+            lengths.append(len(per_doc[-1]))
         width = len(self.idf_)
-        if not hashes:
+        if not per_doc:
             return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
-        keys = np.concatenate(hashes)
+        keys = np.concatenate(per_doc)
         rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
         if lookup is None:
             cols = keys
