@@ -109,6 +109,64 @@ def test_api_check_equals_check_json_cli(tmp_path, judge, monkeypatch):
     assert client.post("/v1/check", json=ARTICLE).json() == cli_verdict
 
 
+ANOTHER = {"title": "Kim and Kanye at the premiere", "text": "Kim Jones told People on the record that the premiere on Monday was wonderful.", "url": "https://people.com/kim"}
+
+
+def test_api_check_a_list_judges_every_article_and_puts_each_bad_one_in_its_place(read_client, judge, tmp_path):
+    """A list sent to /v1/check: every article judged in order, as `check --json --prevalence
+    train` judges the same records as a feed; an item that is invalid or has nothing to judge is
+    an error naming body[i] in its place, and never stops the others."""
+    from typer.testing import CliRunner
+
+    from rumorlens.cli import app as cli_app
+
+    sent = [ARTICLE, {"title": "Insider: Star Secretly Pregnant"}, {"txt": "typo"}, {"title": " ", "text": ""}, "just a string", ANOTHER]
+    resp = read_client.post("/v1/check", json=sent)
+    assert resp.status_code == 200, resp.text
+    got = resp.json()
+    assert got["ok"] is False and got["count"] == 6 and got["judged"] == 3
+    assert [v is None for v in got["verdicts"]] == [False, False, True, True, True, False]
+    assert [(e["index"], e["code"]) for e in got["errors"]] == [(2, "RL070"), (3, "RL053"), (4, "RL070")]
+    assert "field 'body[2].txt' is invalid" in got["errors"][0]["error"] and "field 'body[4]' is invalid" in got["errors"][2]["error"]
+    # each verdict is the one a single check gives, and the one `check --json` gives for the feed
+    assert got["verdicts"][0] == read_client.post("/v1/check", json=ARTICLE).json()
+    assert got["verdicts"][1]["warnings"] == ["body[1]: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
+    model_dir = judge.path if getattr(judge, "path", None) else judge.save(tmp_path / "model")
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps(ARTICLE) + "\n" + json.dumps(ANOTHER) + "\n", encoding="utf-8")
+    cli = CliRunner().invoke(cli_app, ["check", str(feed), "--json", "--model", str(model_dir), "--prevalence", "train"])
+    assert cli.exit_code == 0, cli.output
+    expected = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert [v["p_fake"] for v in (got["verdicts"][0], got["verdicts"][5])] == [v["p_fake"] for v in expected]
+    assert [v["label"] for v in (got["verdicts"][0], got["verdicts"][5])] == [v["label"] for v in expected]
+    clean = read_client.post("/v1/check", json=[ARTICLE, ANOTHER]).json()
+    assert clean["ok"] is True and clean["errors"] == [] and clean["judged"] == 2
+    # the query options apply to every article of the list
+    rebased = read_client.post("/v1/check?prevalence=0.5&text_only=true", json=[ARTICLE]).json()["verdicts"][0]
+    assert rebased == read_client.post("/v1/check?prevalence=0.5&text_only=true", json=ARTICLE).json()
+
+
+def test_api_check_list_limits_are_422_before_anything_is_judged(read_client):
+    assert "the list is empty" in assert_error_shape(read_client.post("/v1/check", json=[]), 422, "RL070")["error"]
+    body = assert_error_shape(read_client.post("/v1/check", json=[ANOTHER] * 1001), 422, "RL070")
+    assert "1001 articles in one request; send at most 1000" in body["error"]
+    fetch = [{"url": f"https://news.example.com/{i}"} for i in range(11)]
+    body = assert_error_shape(read_client.post("/v1/check", json=fetch), 422, "RL070")
+    assert "11 articles to fetch by url; send at most 10" in body["error"]
+
+
+def test_api_check_list_fetches_public_urls_and_refuses_private_ones_in_place(read_client, monkeypatch):
+    page = "<html><head><title>Lamar Odom speaks out</title></head><body><article><h1>Lamar Odom speaks out</h1>" + (
+        "<p>Lamar Odom told reporters on the record that he wishes Khloe Kardashian well.</p>" * 3) + "</article></body></html>"
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/lamar": httpx.Response(200, html=page)}, seen)
+    got = read_client.post("/v1/check", json=[{"url": "http://news.public.test/lamar"}, {"url": "http://169.254.169.254/latest/"}, ANOTHER]).json()
+    assert got["judged"] == 2 and got["verdicts"][0]["outlet"] == "news.public.test" and got["verdicts"][2]["title"] == ANOTHER["title"]
+    assert got["errors"] == [{"index": 1, "code": "RL015", "error": got["errors"][0]["error"]}]
+    assert got["errors"][0]["error"].startswith("http://169.254.169.254/latest/: refusing to fetch")
+    assert seen == ["http://news.public.test/lamar"]
+
+
 def test_api_check_reads_html(read_client):
     html = "<html><head><title>Khloe and Lamar back together?</title></head><body><article><h1>Khloe and Lamar back together?</h1>" + (
         "<p>An insider claims Khloe Kardashian has been leaning on ex-husband Lamar Odom for support after the scandal, "

@@ -34,7 +34,7 @@ ARTICLE = TypeAdapter(ArticleIn)
 ARTICLE_LIST = TypeAdapter(list[ArticleIn])
 
 
-def one_or_many_schema() -> dict:
-    one = ArticleIn.model_json_schema(ref_template="#/components/schemas/{model}")
+def one_or_many_schema(model: type[BaseModel] = ArticleIn) -> dict:
+    one = model.model_json_schema(ref_template="#/components/schemas/{model}")
     one.pop("$defs", None)
     return {"anyOf": [one, {"type": "array", "items": one, "maxItems": 1000}]}
