@@ -167,16 +167,22 @@ def test_web_url_box_fetches_and_checks_each_link_in_order(read_client, monkeypa
 
 
 def test_web_url_box_errors_name_the_line(read_client, monkeypatch):
+    """A link that cannot be checked is named by its line beside the verdicts of the others,
+    never stopping them; when none can be, the form shows the first, keeping what was typed."""
     import httpx
     from test_api import _mock_web
 
     seen: list[str] = []
-    _mock_web(monkeypatch, {"http://news.public.test/a": httpx.Response(200, html=_story_page("A", "A source says so. " * 5))}, seen)
-    # a private address on line 3: refused before it is requested, the line and link named
+    _mock_web(monkeypatch, {"http://news.public.test/a": httpx.Response(200, html=_story_page("Story A", "A source says so. " * 5))}, seen)
+    # a private address on line 3 is refused before it is requested; line 1 is still checked
     resp = read_client.post("/check", data={"url": "http://news.public.test/a\n\nhttp://169.254.169.254/latest/meta-data/"})
-    assert resp.status_code == 422 and "RL015" in resp.text
-    assert "url:3 (http://169.254.169.254/latest/meta-data/)" in resp.text
+    assert resp.status_code == 200 and "Story A" in resp.text
+    problems = re.search(r'data-testid="problems">(.*?)</div>', resp.text, re.S)
+    assert problems and "1 of the links could not be checked" in problems.group(1)
+    assert "RL015" in problems.group(1) and "url:3 (http://169.254.169.254/latest/meta-data/)" in problems.group(1)
     assert all("169.254" not in url for url in seen)
+    resp = read_client.post("/check", data={"url": "http://10.0.0.1/x\nhttp://news.public.test/missing"})  # a 404
+    assert resp.status_code == 422 and 'data-testid="form-error"' in resp.text and "url:1 (http://10.0.0.1/x)" in resp.text
     # a line that is not a link, more than ten links, links beside pasted text: coded, on the form
     resp = read_client.post("/check", data={"url": "http://news.public.test/a\nnews.public.test/b"})
     assert resp.status_code == 422 and "RL009" in resp.text and "url:2" in resp.text and "http:// or https://" in resp.text

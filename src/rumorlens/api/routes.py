@@ -111,11 +111,12 @@ async def check_list(data: list, options: dict, service: Service) -> JSONRespons
     items = []
     for i, raw in enumerate(data):
         try:
-            items.append((i, validate(raw, CHECK).model_dump()))
+            items.append((i, (f"body[{i}]", validate(raw, CHECK).model_dump())))
         except RequestError as err:
             field = err.fields["field"]
             results[i] = RequestError("RL070", field=f"body[{i}]" + ("" if field == "body" else f".{field}"), detail=err.fields["detail"])
-    for (i, _), outcome in zip(items, await run_in_threadpool(service.check_many, items, options)):
+    outcomes = await run_in_threadpool(service.check_many, [item for _, item in items], options)
+    for (i, _), outcome in zip(items, outcomes):
         results[i] = outcome
     errors = [{"index": i, "code": r.code, "error": r.message} for i, r in enumerate(results) if not isinstance(r, Verdict)]
     return JSONResponse({"ok": not errors, "count": len(results), "judged": len(results) - len(errors),

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ..article import Article, outlet_from_url
 from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
 from ..concurrency import in_order
-from ..read.fetch import LINK_WORKERS, read_links, read_url
+from ..read.fetch import LINK_WORKERS, read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
 from .batcher import JudgeBatcher
@@ -54,7 +54,7 @@ MAX_ACCURATE_UPLOAD = 100
 # A POST /v1/articles list or a dashboard upload: under a second to judge and a page a person can
 # still scroll (10 MB of headlines would otherwise be ~100,000 verdicts); more is batch's job.
 MAX_ARTICLES_PER_POST = 1000
-MAX_FETCHES_PER_REQUEST = 10  # URLs one request (the dashboard's URL box, a list sent to /v1/check) may have fetched
+MAX_FETCHES_PER_REQUEST = 10  # URLs one request (a list sent to /v1/check, the dashboard's URL box) may have fetched
 
 
 def judging_options(text_only: bool = False, prevalence: float | None = None, accurate: bool = False) -> dict[str, Any]:
@@ -272,35 +272,19 @@ class Service:
     def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
         return self.judge_article(self.article_from_fields(**fields), **(options or {}))
 
-    def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None) -> list[Verdict]:
-        """Fetch (public addresses only) and judge every ``(line, URL)`` of the dashboard's URL
-        box, a few at a time, in order; the first link that fails raises, naming its line."""
-        if len(links) > MAX_FETCHES_PER_REQUEST:
-            raise InputError("RL009", where="url", field="url",
-                             detail=f"{len(links)} links; the dashboard fetches at most {MAX_FETCHES_PER_REQUEST} at a time",
-                             fix="give fewer, or save them in a .txt file for `rumorlens check links.txt`")
-        options = options or {}
-        if options.get("accurate"):
-            _ = self.accurate_judge  # RL079 before fetching anything
-        articles = []
-        for item in read_links(links, "url", public_only=True):
-            if isinstance(item, InputError):
-                raise item
-            articles.append(item)
-        return self.judge_articles(articles, **options)
-
-    def check_many(self, items: list[tuple[int, dict[str, Any]]], options: dict[str, Any] | None = None) -> list[Verdict | RumorlensError]:
-        """Judge every ``(index, fields)`` of a list sent to ``POST /v1/check``, together, in
-        order: an item that cannot be read (nothing to judge, a URL that fails) is its error in
-        its place, and never stops the others. Fetches run a few at a time."""
+    def check_many(self, items: list[tuple[str, dict[str, Any]]], options: dict[str, Any] | None = None) -> list[Verdict | RumorlensError]:
+        """Judge every ``(where, fields)`` (a list sent to ``POST /v1/check``, the links of the
+        dashboard's URL box) together, in order: an item that cannot be read (nothing to judge, a
+        URL that fails or is private) is its error in its place, and never stops the others.
+        URLs are fetched from public addresses only, a few at a time."""
         options = options or {}
         if options.get("accurate"):
             _ = self.accurate_judge  # RL079 before reading anything
 
-        def read(item: tuple[int, dict[str, Any]]) -> Article | RumorlensError:
-            index, fields = item
+        def read(item: tuple[str, dict[str, Any]]) -> Article | RumorlensError:
+            where, fields = item
             try:
-                return self.article_from_fields(**fields, where=f"body[{index}]")
+                return self.article_from_fields(**fields, where=where)
             except RumorlensError as err:
                 return err
 

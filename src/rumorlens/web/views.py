@@ -11,9 +11,10 @@ from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import get_service
 from ..api.errors import RequestError
-from ..api.service import Service, judging_options
+from ..api.service import MAX_FETCHES_PER_REQUEST, Service, judging_options
 from ..errors import InputError, RumorlensError
 from ..read.files import link_list
+from ..verdict import Verdict
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,6 +59,7 @@ async def check_submit(
     service: Service = Depends(get_service),
 ):
     form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate}
+    problems: list[RumorlensError] = []  # links of the URL box that could not be checked
     try:
         options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
         links = url_box_links(url)
@@ -68,7 +70,11 @@ async def check_submit(
             if title.strip() or text.strip():
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
-            verdicts = await run_in_threadpool(service.check_links, links, options)
+            outcomes = await run_in_threadpool(service.check_many, [(f"url:{n}", {"url": link}) for n, link in links], options)
+            verdicts = [o for o in outcomes if isinstance(o, Verdict)]
+            problems = [at_line(o, n, link) for (n, link), o in zip(links, outcomes) if not isinstance(o, Verdict)]
+            if not verdicts:
+                raise problems[0]
         else:
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
                                               url=links[0][1] if links else None)
@@ -77,7 +83,7 @@ async def check_submit(
         return page(request, "check.html", status=err.status, nav="check", form=form, error=err,
                     accurate_status=service.accurate_status())
     shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
-    return page(request, "verdict.html", nav="check", verdicts=shown)
+    return page(request, "verdict.html", nav="check", verdicts=shown, problems=problems)
 
 
 def url_box_links(box: str) -> list[tuple[int, str]]:
@@ -92,7 +98,16 @@ def url_box_links(box: str) -> list[tuple[int, str]]:
         n, line = next((n, line) for n, line in lines if not link_list(line))
         raise InputError("RL009", where=f"url:{n}", field="url", detail=f"'{line[:80]}' is not an http(s):// link",
                          fix="give one link per line, each starting with http:// or https://")
+    if len(links) > MAX_FETCHES_PER_REQUEST:
+        raise InputError("RL009", where="url", field="url",
+                         detail=f"{len(links)} links; the dashboard fetches at most {MAX_FETCHES_PER_REQUEST} at a time",
+                         fix="give fewer, or save them in a .txt file for `rumorlens check links.txt`")
     return links
+
+
+def at_line(err: RumorlensError, n: int, link: str) -> RumorlensError:
+    """A link's error naming its line in the URL box, as `check links.txt` names a list's lines."""
+    return type(err)(err.code, **{**err.fields, "where": f"url:{n} ({link})"}) if "where" in err.fields else err
 
 
 @router.get("/articles", response_class=HTMLResponse)
