@@ -178,7 +178,7 @@ def test_web_url_box_errors_name_the_line(read_client, monkeypatch):
     resp = read_client.post("/check", data={"url": "http://news.public.test/a\n\nhttp://169.254.169.254/latest/meta-data/"})
     assert resp.status_code == 200 and "Story A" in resp.text
     problems = re.search(r'data-testid="problems">(.*?)</div>', resp.text, re.S)
-    assert problems and "1 of the links could not be checked" in problems.group(1)
+    assert problems and "1 could not be checked; the 1 below were" in problems.group(1)
     assert "RL015" in problems.group(1) and "url:3 (http://169.254.169.254/latest/meta-data/)" in problems.group(1)
     assert all("169.254" not in url for url in seen)
     resp = read_client.post("/check", data={"url": "http://10.0.0.1/x\nhttp://news.public.test/missing"})  # a 404
@@ -257,6 +257,20 @@ def test_web_upload_jsonl_checks_every_article(read_client):
     assert resp.status_code == 200
     assert "2 articles checked" in resp.text
     assert resp.text.count('class="meter"') == 2
+
+
+def test_web_upload_with_bad_records_checks_the_others_and_names_each_bad_one(read_client):
+    """As `check` does for a feed: a record that cannot be read is named by its line above the
+    verdicts of the others, and never stops them; a file with no good record goes back to the form."""
+    data = (b'{"title": "One", "text": "A source says one thing."}\n{"title": "broken\n'
+            b'{"title": "", "text": " "}\n{"title": "Two", "text": "Kim Kardashian told People on the record that all is well."}\n')
+    resp = read_client.post("/check", files={"file": ("feed.jsonl", data, "application/x-ndjson")})
+    assert resp.status_code == 200 and "2 articles checked" in resp.text and resp.text.count('class="meter"') == 2
+    problems = re.search(r'data-testid="problems">(.*?)</div>', resp.text, re.S).group(1)
+    assert "2 could not be checked; the 2 below were" in problems
+    assert "feed.jsonl:2:" in problems and "feed.jsonl:3:" in problems and problems.count("<li>") == 2
+    resp = read_client.post("/check", files={"file": ("bad.jsonl", b'{"title": "broken\n', "application/x-ndjson")})
+    assert resp.status_code == 422 and 'data-testid="form-error"' in resp.text and "bad.jsonl:1:" in resp.text
 
 
 def test_web_upload_csv_and_json_check_every_article(read_client):

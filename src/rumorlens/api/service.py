@@ -290,35 +290,39 @@ class Service:
 
         with ThreadPoolExecutor(max_workers=LINK_WORKERS) as pool:
             read_items = list(in_order(pool, read, items, ahead=2 * LINK_WORKERS))
-        articles = [a for a in read_items if isinstance(a, Article)]
-        verdicts = iter(self.judge_articles(articles, **options) if articles else [])
-        return [next(verdicts) if isinstance(a, Article) else a for a in read_items]
+        return self.judge_in_place(read_items, options)
 
-    def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict]:
-        """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file; the first bad record raises."""
+    def judge_in_place(self, items: list[Article | RumorlensError], options: dict[str, Any]) -> list[Verdict | RumorlensError]:
+        """Each article's verdict in its place (judged together), each error left where it was."""
+        articles = [a for a in items if isinstance(a, Article)]
+        verdicts = iter(self.judge_articles(articles, **options) if articles else [])
+        return [next(verdicts) if isinstance(a, Article) else a for a in items]
+
+    def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict | InputError]:
+        """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file, in order: a
+        record that cannot be read is its error in its place (``feed.jsonl:3: …``), and never
+        stops the others. The file's type, and more articles than a page shows, raise."""
         name = filename or "upload"
         suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
         if suffix not in UPLOAD_SUFFIXES:
             raise InputError("RL076", name=name)
         stem = name.rsplit(".", 1)[0] if suffix in (".txt", ".html", ".htm") else None
-        articles = []
+        items: list[Article | InputError] = []
         options = options or {}
         accurate = bool(options.get("accurate"))
         if accurate:
             _ = self.accurate_judge  # RL079 before reading the file
         for item in read_bytes(data, name, suffix, stem=stem):
-            if isinstance(item, InputError):
-                raise item
-            articles.append(item)
-            if accurate and len(articles) > MAX_ACCURATE_UPLOAD:
+            items.append(item)
+            if accurate and len(items) > MAX_ACCURATE_UPLOAD:
                 raise InputError("RL009", where=name, field="accurate",
                                  detail=f"the accurate mode reads at most {MAX_ACCURATE_UPLOAD} articles per upload",
                                  fix="untick it for the fast check, or run `rumorlens check --accurate FILE` for more")
-            if len(articles) > MAX_ARTICLES_PER_POST:
+            if len(items) > MAX_ARTICLES_PER_POST:
                 raise InputError("RL009", where=name, field="file",
                                  detail=f"the dashboard checks at most {MAX_ARTICLES_PER_POST} articles per upload",
                                  fix="split the file, or run `rumorlens check FILE` or `rumorlens batch` for more")
-        return self.judge_articles(articles, **options)
+        return self.judge_in_place(items, options)
 
     # -- writes ----------------------------------------------------------------------------
     def save(self, articles: list[Article], **options: Any) -> tuple[list[Verdict], int]:

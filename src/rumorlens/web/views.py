@@ -59,22 +59,19 @@ async def check_submit(
     service: Service = Depends(get_service),
 ):
     form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate}
-    problems: list[RumorlensError] = []  # links of the URL box that could not be checked
+    problems: list[RumorlensError] = []  # records of an upload, links of the URL box, that could not be checked
     try:
         options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
         links = url_box_links(url)
         if file is not None and file.filename:
             data = await file.read()
-            verdicts = await run_in_threadpool(service.check_upload, file.filename, data, options)
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_upload, file.filename, data, options))
         elif len(links) > 1:
             if title.strip() or text.strip():
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
             outcomes = await run_in_threadpool(service.check_many, [(f"url:{n}", {"url": link}) for n, link in links], options)
-            verdicts = [o for o in outcomes if isinstance(o, Verdict)]
-            problems = [at_line(o, n, link) for (n, link), o in zip(links, outcomes) if not isinstance(o, Verdict)]
-            if not verdicts:
-                raise problems[0]
+            verdicts, problems = judged_or_not([o if isinstance(o, Verdict) else at_line(o, n, link) for (n, link), o in zip(links, outcomes)])
         else:
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
                                               url=links[0][1] if links else None)
@@ -103,6 +100,16 @@ def url_box_links(box: str) -> list[tuple[int, str]]:
                          detail=f"{len(links)} links; the dashboard fetches at most {MAX_FETCHES_PER_REQUEST} at a time",
                          fix="give fewer, or save them in a .txt file for `rumorlens check links.txt`")
     return links
+
+
+def judged_or_not(outcomes: list) -> tuple[list[Verdict], list[RumorlensError]]:
+    """The verdicts, and the errors of what could not be judged, shown above them; with nothing
+    judged, the first error goes back to the form."""
+    verdicts = [o for o in outcomes if isinstance(o, Verdict)]
+    problems = [o for o in outcomes if not isinstance(o, Verdict)]
+    if not verdicts:
+        raise problems[0]
+    return verdicts, problems
 
 
 def at_line(err: RumorlensError, n: int, link: str) -> RumorlensError:
