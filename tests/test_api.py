@@ -146,6 +146,27 @@ def test_api_check_a_list_judges_every_article_and_puts_each_bad_one_in_its_plac
     assert rebased == read_client.post("/v1/check?prevalence=0.5&text_only=true", json=ARTICLE).json()
 
 
+def test_api_check_list_with_prevalence_auto_is_rebased_to_its_own_estimate(read_client, judge, dev_path):
+    """`prevalence=auto` on a list is `check --prevalence auto`: the share estimated from the
+    list's own p_fake (its stories), every verdict re-based to it, the share in the reply; one
+    article, or a list under 50, cannot be estimated from and is RL070 naming prevalence."""
+    from rumorlens.read import read_articles
+
+    rows = [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines()]
+    half = [r for r in rows if r["label"] == "fake"][:40] + [r for r in rows if r["label"] == "real"][:40]
+    sent = [{"title": r["title"], "text": r["text"]} for r in half]
+    got = read_client.post("/v1/check?prevalence=auto&text_only=true", json=sent).json()
+    articles = [a for a in read_articles([dev_path]) if a.id in {r["id"] for r in half}]
+    share = judge.auto_prevalence([dataclasses.replace(a, url=None, outlet=None) for a in articles], text_only=True)
+    assert got["ok"] and got["judged"] == 80 and got["prevalence"] == pytest.approx(share, abs=0.02) and got["prevalence"] > 0.3
+    at_share = read_client.post(f"/v1/check?prevalence={got['prevalence']}&text_only=true", json=sent).json()
+    assert [v["p_fake"] for v in got["verdicts"]] == [v["p_fake"] for v in at_share["verdicts"]]
+    assert read_client.post("/v1/check?text_only=true", json=sent).json()["prevalence"] is None
+    for body in (sent[0], sent[:49]):
+        err = assert_error_shape(read_client.post("/v1/check?prevalence=auto", json=body), 422, "RL070")
+        assert "prevalence" in err["error"] and "50" in err["error"]
+
+
 def test_api_check_list_limits_are_422_before_anything_is_judged(read_client):
     assert "the list is empty" in assert_error_shape(read_client.post("/v1/check", json=[]), 422, "RL070")["error"]
     body = assert_error_shape(read_client.post("/v1/check", json=[ANOTHER] * 1001), 422, "RL070")

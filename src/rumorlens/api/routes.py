@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import AuthError
@@ -72,10 +72,11 @@ async def healthz(service: Service = Depends(get_service)):
 async def check(
     request: Request,
     text_only: bool = Query(False, description="ignore the outlet: judge the text alone (as `check --text-only`)"),
-    prevalence: float | None = Query(
-        None, ge=0.01, le=0.99,
+    prevalence: Annotated[float, Field(ge=0.01, le=0.99)] | Literal["auto"] | None = Query(
+        None,
         description="share of fakes expected among the articles you send (e.g. 0.5 for a queue of flagged stories); "
-                    "re-bases p_fake and the fake/real cut (as `check --prevalence`)",
+                    "re-bases p_fake and the fake/real cut (as `check --prevalence`). `auto`, for a list of 50 or more: "
+                    "estimated from the list's own p_fake, labels unseen (as `check --prevalence auto`)",
     ),
     accurate: bool = Query(
         False,
@@ -89,6 +90,8 @@ async def check(
     options = judging_options(text_only, prevalence, accurate)
     if isinstance(data, list):
         return await check_list(data, options, service)
+    if prevalence == "auto":
+        raise RequestError("RL070", field="prevalence", detail="auto estimates the share from a list of 50 or more articles; give one article's share as a number")
     body: CheckRequest = validate(data, CHECK)
     verdict = await service.check_async(options, **body.model_dump())
     # A JSONResponse skips FastAPI's jsonable_encoder walk, a tenth of a check's server time.
@@ -115,11 +118,12 @@ async def check_list(data: list, options: dict, service: Service) -> JSONRespons
         except RequestError as err:
             field = err.fields["field"]
             results[i] = RequestError("RL070", field=f"body[{i}]" + ("" if field == "body" else f".{field}"), detail=err.fields["detail"])
-    outcomes = await run_in_threadpool(service.check_many, [item for _, item in items], options)
+    outcomes, share = await run_in_threadpool(service.check_many, [item for _, item in items], options)
     for (i, _), outcome in zip(items, outcomes):
         results[i] = outcome
     errors = [{"index": i, "code": r.code, "error": r.message} for i, r in enumerate(results) if not isinstance(r, Verdict)]
     return JSONResponse({"ok": not errors, "count": len(results), "judged": len(results) - len(errors),
+                         "prevalence": share,  # the share of fakes judged at (None: the training share's)
                          "verdicts": [r.as_dict() if isinstance(r, Verdict) else None for r in results], "errors": errors})
 
 

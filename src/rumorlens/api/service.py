@@ -24,6 +24,7 @@ from ..read.fetch import LINK_WORKERS, read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
 from .batcher import JudgeBatcher
+from .errors import RequestError
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -57,13 +58,14 @@ MAX_ARTICLES_PER_POST = 1000
 MAX_FETCHES_PER_REQUEST = 10  # URLs one request (a list sent to /v1/check, the dashboard's URL box) may have fetched
 
 
-def judging_options(text_only: bool = False, prevalence: float | None = None, accurate: bool = False) -> dict[str, Any]:
-    """The options a request chose, leaving out defaults (see ``Service.judge_article``)."""
+def judging_options(text_only: bool = False, prevalence: float | str | None = None, accurate: bool = False) -> dict[str, Any]:
+    """The options a request chose, leaving out defaults (see ``Service.judge_article``);
+    ``prevalence`` is a share or "auto" (a list's own estimate, ``Service.check_many``)."""
     options: dict[str, Any] = {}
     if text_only:
         options["text_only"] = True
     if prevalence is not None:
-        options["prevalence"] = float(prevalence)
+        options["prevalence"] = prevalence if prevalence == "auto" else float(prevalence)
     if accurate:
         options["accurate"] = True
     return options
@@ -272,11 +274,13 @@ class Service:
     def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
         return self.judge_article(self.article_from_fields(**fields), **(options or {}))
 
-    def check_many(self, items: list[tuple[str, dict[str, Any]]], options: dict[str, Any] | None = None) -> list[Verdict | RumorlensError]:
+    def check_many(self, items: list[tuple[str, dict[str, Any]]], options: dict[str, Any] | None = None) -> tuple[list[Verdict | RumorlensError], float | None]:
         """Judge every ``(where, fields)`` (a list sent to ``POST /v1/check``, the links of the
         dashboard's URL box) together, in order: an item that cannot be read (nothing to judge, a
         URL that fails or is private) is its error in its place, and never stops the others.
-        URLs are fetched from public addresses only, a few at a time."""
+        URLs are fetched from public addresses only, a few at a time. Returns the outcomes and
+        the share of fakes they were judged at (None: the training share); ``prevalence="auto"``
+        estimates it from the articles read, as ``check --prevalence auto`` does."""
         options = options or {}
         if options.get("accurate"):
             _ = self.accurate_judge  # RL079 before reading anything
@@ -290,7 +294,14 @@ class Service:
 
         with ThreadPoolExecutor(max_workers=LINK_WORKERS) as pool:
             read_items = list(in_order(pool, read, items, ahead=2 * LINK_WORKERS))
-        return self.judge_in_place(read_items, options)
+        if options.get("prevalence") == "auto":
+            articles = [a for a in read_items if isinstance(a, Article)]
+            judge = self.accurate_judge if options.get("accurate") else self.judge
+            try:
+                options = {**options, "prevalence": judge.auto_prevalence(articles, text_only=bool(options.get("text_only")))}
+            except ValueError as exc:  # too few articles to estimate from
+                raise RequestError("RL070", field="prevalence", detail=str(exc)) from None
+        return self.judge_in_place(read_items, options), options.get("prevalence")
 
     def judge_in_place(self, items: list[Article | RumorlensError], options: dict[str, Any]) -> list[Verdict | RumorlensError]:
         """Each article's verdict in its place (judged together), each error left where it was."""

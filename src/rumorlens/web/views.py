@@ -70,7 +70,7 @@ async def check_submit(
             if title.strip() or text.strip():
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
-            outcomes = await run_in_threadpool(service.check_many, [(f"url:{n}", {"url": link}) for n, link in links], options)
+            outcomes, _ = await run_in_threadpool(service.check_many, [(f"url:{n}", {"url": link}) for n, link in links], options)
             verdicts, problems = judged_or_not([o if isinstance(o, Verdict) else at_line(o, n, link) for (n, link), o in zip(links, outcomes)])
         else:
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
