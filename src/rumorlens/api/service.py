@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from ..article import Article, outlet_from_url
 from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
 from ..concurrency import in_order
-from ..read.fetch import LINK_WORKERS, read_url
+from ..read.fetch import LINK_WORKERS, read_links, read_url
 from ..read.files import read_bytes, record_to_article
 from ..verdict import Signal, Verdict, truth_rating
 from .batcher import JudgeBatcher
@@ -201,11 +201,14 @@ class Service:
         return self.judge_articles([article], **options)[0]
 
     def judge_articles(self, articles: list[Article], **options: Any) -> list[Verdict]:
+        judge = self._judge_for(options)
         if options.pop("accurate", False):
-            judge = self.accurate_judge
             with self._accurate_lock:  # its per-text cache is not for two threads at once
                 return self._judge_with(judge, articles, options)
-        return self._judge_with(self.judge, articles, options)
+        return self._judge_with(judge, articles, options)
+
+    def _judge_for(self, options: dict[str, Any]) -> JudgeLike:
+        return self.accurate_judge if options.get("accurate") else self.judge
 
     def _judge_with(self, judge: JudgeLike, articles: list[Article], options: dict[str, Any]) -> list[Verdict]:
         many = getattr(judge, "judge_many", None)
@@ -275,15 +278,14 @@ class Service:
         return self.judge_article(self.article_from_fields(**fields), **(options or {}))
 
     def check_many(self, items: list[tuple[str, dict[str, Any]]], options: dict[str, Any] | None = None) -> tuple[list[Verdict | RumorlensError], float | None]:
-        """Judge every ``(where, fields)`` (a list sent to ``POST /v1/check``, the links of the
-        dashboard's URL box) together, in order: an item that cannot be read (nothing to judge, a
-        URL that fails or is private) is its error in its place, and never stops the others.
-        URLs are fetched from public addresses only, a few at a time. Returns the outcomes and
-        the share of fakes they were judged at (None: the training share); ``prevalence="auto"``
-        estimates it from the articles read, as ``check --prevalence auto`` does."""
+        """Judge every ``(where, fields)`` of a list sent to ``POST /v1/check`` together, in
+        order: an item that cannot be read (nothing to judge, a URL that fails or is private) is
+        its error in its place, and never stops the others. URLs are fetched from public addresses
+        only, a few at a time. Returns the outcomes and the share of fakes they were judged at
+        (None: the training share); ``prevalence="auto"`` estimates it from the articles read, as
+        ``check --prevalence auto`` does."""
         options = options or {}
-        if options.get("accurate"):
-            _ = self.accurate_judge  # RL079 before reading anything
+        self._accurate_ready(options)
 
         def read(item: tuple[str, dict[str, Any]]) -> Article | RumorlensError:
             where, fields = item
@@ -296,12 +298,25 @@ class Service:
             read_items = list(in_order(pool, read, items, ahead=2 * LINK_WORKERS))
         if options.get("prevalence") == "auto":
             articles = [a for a in read_items if isinstance(a, Article)]
-            judge = self.accurate_judge if options.get("accurate") else self.judge
             try:
-                options = {**options, "prevalence": judge.auto_prevalence(articles, text_only=bool(options.get("text_only")))}
+                options = {**options, "prevalence": self._judge_for(options).auto_prevalence(articles, text_only=bool(options.get("text_only")))}
             except ValueError as exc:  # too few articles to estimate from
                 raise RequestError("RL070", field="prevalence", detail=str(exc)) from None
         return self.judge_in_place(read_items, options), options.get("prevalence")
+
+    def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None) -> list[Verdict | RumorlensError]:
+        """The dashboard's URL box, read as `check links.txt` reads a reading list
+        (``read_links``: each link fetched, from public addresses only, a few at a time, a failing
+        one named by its line), then judged in place."""
+        options = options or {}
+        self._accurate_ready(options)
+        return self.judge_in_place(list(read_links(links, "url", public_only=True)), options)
+
+    def _accurate_ready(self, options: dict[str, Any]) -> None:
+        """RL079 now, before anything is read or fetched, where the accurate mode is asked for
+        and not offered (and the reader loaded if it is)."""
+        if options.get("accurate"):
+            _ = self.accurate_judge
 
     def judge_in_place(self, items: list[Article | RumorlensError], options: dict[str, Any]) -> list[Verdict | RumorlensError]:
         """Each article's verdict in its place (judged together), each error left where it was."""
@@ -321,8 +336,7 @@ class Service:
         items: list[Article | InputError] = []
         options = options or {}
         accurate = bool(options.get("accurate"))
-        if accurate:
-            _ = self.accurate_judge  # RL079 before reading the file
+        self._accurate_ready(options)
         for item in read_bytes(data, name, suffix, stem=stem):
             items.append(item)
             if accurate and len(items) > MAX_ACCURATE_UPLOAD:

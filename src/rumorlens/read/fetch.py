@@ -97,11 +97,12 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
         yield item
 
 
-def read_links(links: list[tuple[int, str]], where: str, workers: int = LINK_WORKERS) -> Iterator[Item]:
+def read_links(links: list[tuple[int, str]], where: str, workers: int = LINK_WORKERS, public_only: bool = False) -> Iterator[Item]:
     """Fetch and read every ``(line number, URL)`` of a reading list, a few at a time, yielding
-    in the list's order; a link that fails is an error naming the list's line and the link."""
+    in the list's order; a link that fails is an error naming the list's line and the link.
+    ``public_only`` as for ``read_url`` (the dashboard's URL box)."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        pages = in_order(pool, lambda url: list(read_url(url)), (url for _, url in links), ahead=2 * workers)
+        pages = in_order(pool, lambda url: list(read_url(url, public_only=public_only)), (url for _, url in links), ahead=2 * workers)
         for (n, url), items in zip(links, pages):
             for item in items:
                 if isinstance(item, InputError):

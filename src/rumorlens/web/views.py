@@ -70,8 +70,7 @@ async def check_submit(
             if title.strip() or text.strip():
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
-            outcomes, _ = await run_in_threadpool(service.check_many, [(f"url:{n}", {"url": link}) for n, link in links], options)
-            verdicts, problems = judged_or_not([o if isinstance(o, Verdict) else at_line(o, n, link) for (n, link), o in zip(links, outcomes)])
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_links, links, options))
         else:
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
                                               url=links[0][1] if links else None)
@@ -110,11 +109,6 @@ def judged_or_not(outcomes: list) -> tuple[list[Verdict], list[RumorlensError]]:
     if not verdicts:
         raise problems[0]
     return verdicts, problems
-
-
-def at_line(err: RumorlensError, n: int, link: str) -> RumorlensError:
-    """A link's error naming its line in the URL box, as `check links.txt` names a list's lines."""
-    return type(err)(err.code, **{**err.fields, "where": f"url:{n} ({link})"}) if "where" in err.fields else err
 
 
 @router.get("/articles", response_class=HTMLResponse)
