@@ -220,6 +220,36 @@ def test_batch_reads_parquet_and_csv_inputs_like_jsonl(tmp_path, small_model_dir
     assert keyed["parquet"] == keyed["jsonl"] and keyed["csv"] == keyed["jsonl"] and keyed["other.parquet"] == keyed["jsonl"]
 
 
+def test_batch_reads_utf16_and_windows_1252_feeds_as_check_does(tmp_path, small_model_dir):
+    """Excel's "Unicode Text" and "CSV" save UTF-16 and Windows-1252: batch reads them as check
+    does, the same records, text (curly quotes intact) and RW001 warning."""
+    import csv
+    import io as io_
+
+    from rumorlens.model.judge import Judge
+
+    records = [json.loads(line) for line in lines(DEV, 20)]
+    records[0]["text"] = "“I’m not pregnant,” the singer told People at the café. " + records[0]["text"]
+    jsonl = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    buffer = io_.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(records[0]))
+    writer.writeheader()
+    writer.writerows(records)
+    files = {"u16.jsonl": jsonl.encode("utf-16"), "u16.csv": buffer.getvalue().encode("utf-16"),
+             "legacy.jsonl": jsonl.encode("cp1252", errors="replace"), "legacy.csv": buffer.getvalue().encode("cp1252", errors="replace")}
+    judge = Judge.load(small_model_dir)
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        manifest = run_batch([path], tmp_path / f"out-{name}", model_dir=small_model_dir)
+        rows = read_parts(tmp_path / f"out-{name}")
+        assert manifest["errors"] == 0 and len(rows) == 20, name
+        assert rows == [v.as_dict() for v in judge.judge_many(read_articles([path], on_problem=lambda e: None))], name
+        assert "“I’m not pregnant,” the singer told People at the café." in rows[0]["text"], name
+        warned = [f"{path}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]"]
+        assert rows[0]["warnings"] == (warned if name.startswith("legacy") else []), name
+
+
 def test_batch_parquet_input_without_text_column_is_one_coded_error(tmp_path, small_model_dir):
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")

@@ -239,7 +239,7 @@ def test_check_warnings_do_not_fail_and_quiet_hides_them(runner, tmp_path):
     assert result.exit_code == 0
     assert len(json_lines(result.stdout)) == 2
     assert stderr_lines(result) == [
-        f"warning: {latin}: not valid UTF-8; decoded with replacement characters [RW001]",
+        f"warning: {latin}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]",
         f"warning: {page}: HTML contained <script>/<style> elements; they were removed [RW003]",
     ]
     v = json_lines(result.stdout)[1]
@@ -423,4 +423,4 @@ def test_check_headline_feed_judges_each_headline_and_warns_a_few_times(runner, 
     latin.write_bytes(b'{"id": "a", "text": "caf\xe9 one"}\n{"id": "b", "text": "two"}\n{"id": "c", "text": "three"}\n')
     result = run(runner, "check", latin, "--json")
     assert result.exit_code == 0 and len(json_lines(result.stdout)) == 3
-    assert stderr_lines(result) == [f"warning: {latin}: not valid UTF-8; decoded with replacement characters [RW001]"]
+    assert stderr_lines(result) == [f"warning: {latin}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]"]

@@ -15,6 +15,7 @@ import pytest
 
 from rumorlens.article import MAX_TEXT_CHARS
 from rumorlens.errors import InputError, message_code
+from rumorlens.model.judge import Judge
 from rumorlens.read import clean_body, fetch_bytes, iter_items, read_article, read_articles, strip_furniture
 
 
@@ -485,13 +486,77 @@ def test_read_csv_row_without_text_names_line(tmp_path):
     assert problems == [f"{f}:3: record has no 'text' field and no 'title' (or they are empty); add the article body as 'text' [RL007]"]
 
 
-def test_read_non_utf8_decoded_with_replacement_and_warned(tmp_path):
-    f = tmp_path / "latin1.txt"
-    f.write_bytes("Beyoncé Title\nThe café story about Beyoncé.".encode("latin-1"))
+def test_read_non_utf8_is_read_as_windows_1252_and_warned(tmp_path):
+    """Older files and Excel's CSVs are Windows-1252: its curly quotes (0x93 0x94) are what an
+    on-record quote is found by, so they must come back as quotes, not U+FFFD."""
+    f = tmp_path / "legacy.txt"
+    f.write_bytes("Beyoncé Title\n“I’m not pregnant,” Beyoncé told People magazine at the café.".encode("cp1252"))
     arts, problems, warnings = collect([f])
     assert problems == []
-    assert arts[0].title == "Beyonc\ufffd Title" and "caf\ufffd" in arts[0].text
-    assert warnings == [f"{f}: not valid UTF-8; decoded with replacement characters [RW001]"]
+    assert arts[0].title == "Beyoncé Title" and "“I’m not pregnant,” Beyoncé told People" in arts[0].text
+    assert warnings == [f"{f}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]"]
+    (verdict,) = Judge.load().judge_many(arts)
+    assert "on_record_quote" in {s.kind for s in verdict.signals}
+
+
+STORY = "Singer Opens Up\n“I’m not pregnant,” the singer told People magazine on Friday. A source close to her says otherwise.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be-bom", "utf-32", "utf-8-sig"])
+def test_read_text_with_a_byte_order_mark_is_read_in_its_encoding(tmp_path, encoding):
+    """Notepad's "Unicode" saves UTF-16 with a byte-order mark: text, not a binary file."""
+    data = b"\xfe\xff" + STORY.encode("utf-16-be") if encoding == "utf-16-be-bom" else STORY.encode(encoding)
+    for name in ("story.txt", "story.html"):
+        f = tmp_path / name
+        f.write_bytes(data if name.endswith(".txt") else f"<html><body><article><h1>Singer Opens Up</h1><p>{STORY}</p></article></body></html>".encode(encoding.replace("-be-bom", "")))
+        arts, problems, warnings = collect([f])
+        assert problems == [] and warnings == []
+        assert arts[0].title == "Singer Opens Up" and "“I’m not pregnant,” the singer told People" in arts[0].text
+
+
+def test_read_utf16_and_windows_1252_feeds_stream_every_record(tmp_path):
+    record = {"id": "a", "title": "Singer ‘pregnant’", "text": STORY, "label": "fake"}
+    line = json.dumps(record, ensure_ascii=False) + "\n"
+    csv_text = 'id,title,text\na,Singer ‘pregnant’,"' + STORY + '"\nb,Second,"Body of the second, “quoted”."\n'
+    (tmp_path / "u16.jsonl").write_bytes((line * 3).encode("utf-16"))
+    (tmp_path / "u16.csv").write_bytes(csv_text.encode("utf-16"))
+    (tmp_path / "legacy.jsonl").write_bytes((line * 2).encode("cp1252"))
+    (tmp_path / "legacy.csv").write_bytes(csv_text.encode("cp1252"))
+    for name, n, warned in [("u16.jsonl", 3, False), ("u16.csv", 2, False), ("legacy.jsonl", 2, True), ("legacy.csv", 2, True)]:
+        f = tmp_path / name
+        arts, problems, warnings = collect([f])
+        assert problems == [] and len(arts) == n, name
+        assert arts[0].title == "Singer ‘pregnant’" and "“I’m not pregnant,”" in arts[0].text, name
+        expected = [f"{f}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]"]
+        assert sorted(set(warnings)) == (expected if warned else []), name
+        assert all(list(a.warnings) == (expected if warned else []) for a in arts), name  # each verdict says it
+
+
+def test_read_damaged_utf16_is_judged_with_rw006(tmp_path):
+    f = tmp_path / "damaged.txt"
+    f.write_bytes(STORY.encode("utf-16") + b"\x00\xd8")  # a lone surrogate at the end
+    arts, problems, warnings = collect([f])
+    assert problems == [] and "“I’m not pregnant,”" in arts[0].text
+    assert warnings == [f"{f}: damaged UTF-16 text; unreadable bytes were replaced with U+FFFD [RW006]"]
+
+
+def test_read_html_meta_charset_is_honoured_when_the_page_is_not_utf8(tmp_path):
+    """A saved page that says <meta charset="windows-1252"> (or ISO-8859-1, which browsers read
+    as Windows-1252) is read as it says, without a warning: nothing was guessed."""
+    for charset in ("windows-1252", "ISO-8859-1"):
+        f = tmp_path / f"{charset}.html"
+        page = (f'<html><head><meta charset="{charset}"><title>Singer Opens Up</title></head><body><article>'
+                f"<h1>Singer Opens Up</h1><p>{STORY}</p></article></body></html>")
+        f.write_bytes(page.encode("cp1252"))
+        arts, problems, warnings = collect([f])
+        assert problems == [] and warnings == [], charset
+        assert "“I’m not pregnant,” the singer told People" in arts[0].text
+
+
+def test_read_stdin_in_utf16_is_sniffed_and_read():
+    stdin = io.BytesIO(json.dumps({"id": "s", "title": "Singer ‘pregnant’", "text": STORY}, ensure_ascii=False).encode("utf-16"))
+    arts, problems, warnings = collect(["-"], stdin=stdin)
+    assert problems == [] and warnings == [] and arts[0].id == "s" and arts[0].title == "Singer ‘pregnant’"
 
 
 def test_read_20mb_single_line_is_truncated_fast_with_warning(tmp_path):
@@ -524,6 +589,13 @@ def test_read_iter_items_yields_errors_in_input_order(tmp_path):
 PAGE_HTML = HTML.replace('<link rel="canonical" href="https://www.example-gossip.com/pop-singer-denies">', "")
 
 
+LEGACY_PAGE = (
+    "<html><head><title>Singer Opens Up</title></head><body><article><h1>Singer Opens Up</h1>"
+    "<p>“I’m not pregnant,” the singer told People magazine on Friday, at the café she owns in Los Angeles.</p>"
+    "<p>A source close to her says otherwise, but her rep denied the report on Saturday.</p></article></body></html>"
+)
+
+
 class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
@@ -545,6 +617,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send((json.dumps(RECORD) + "\n").encode(), "application/json")
         elif self.path == "/links":  # a reading list served as text: read, never fetched on from
             self._send(b"http://127.0.0.1:1/story\nhttp://127.0.0.1:1/plain\nhttp://127.0.0.1:1/feed\n", "text/plain")
+        elif self.path == "/legacy":  # an older page: Windows-1252, said only in the HTTP header
+            self._send(LEGACY_PAGE.encode("cp1252"), "text/html; charset=ISO-8859-1")
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/story")
@@ -596,6 +670,12 @@ def test_read_url_plain_text_json_and_redirect(http_server):
     assert problems == []
     assert [a.title for a in arts] == ["Plain Title", "T1", "Pop Singer Denies Split Rumours"]
     assert arts[2].url == f"{http_server}/story"  # the final URL after the redirect
+
+
+def test_read_url_in_the_charset_the_server_declares(http_server):
+    arts, problems, warnings = collect([f"{http_server}/legacy"])
+    assert problems == [] and warnings == []
+    assert "“I’m not pregnant,” the singer told People magazine" in arts[0].text and "café" in arts[0].text
 
 
 def test_read_url_http_error_is_rl010(http_server):

@@ -139,7 +139,7 @@ def test_store_opens_a_database_from_before_it_kept_warnings(store_url):
     assert stored_verdict(s.article("a1"))["warnings"] == []
     assert [message_code(w) for w in stored_verdict(s.article("oldhead"))["warnings"]] == ["RW005"]
     fresh = art("new", "New story", "Body.")
-    fresh = dataclasses.replace(fresh, warnings=("new.txt: not valid UTF-8; decoded with replacement characters [RW001]",))
+    fresh = dataclasses.replace(fresh, warnings=("new.txt: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]",))
     s.add([(fresh, verdict_for(fresh, 0.2))])
     assert stored_verdict(s.article("new"))["warnings"] == list(fresh.warnings)
     assert s.count() == 4

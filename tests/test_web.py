@@ -305,6 +305,17 @@ def test_web_upload_txt_and_html(read_client):
     assert resp.status_code == 200 and "happy for Khloe" in resp.text
 
 
+def test_web_upload_of_excel_csv_in_windows_1252_or_utf16_keeps_its_quotes(read_client):
+    """Excel saves "CSV" in Windows-1252 and "Unicode Text" in UTF-16: the curly quotes come back
+    as quotes (escaped on the page), and the guessed encoding is said in the verdict's warnings."""
+    csv = 'id,title,text\na1,Star “Heartbroken”,"“We are fine,” the star told People at the café."\n'
+    resp = read_client.post("/check", files={"file": ("excel.csv", csv.encode("cp1252"), "text/csv")})
+    assert resp.status_code == 200 and "Star “Heartbroken”" in resp.text and "at the café" in resp.text
+    assert "excel.csv: not valid UTF-8; read as Windows-1252" in resp.text and "\ufffd" not in resp.text
+    resp = read_client.post("/check", files={"file": ("unicode.csv", csv.encode("utf-16"), "text/csv")})
+    assert resp.status_code == 200 and "Star “Heartbroken”" in resp.text and 'data-testid="warnings"' not in resp.text
+
+
 def test_web_upload_of_a_link_list_is_refused_not_fetched_by_the_server(read_client):
     """A reading list uploaded to the dashboard is not fetched from the server's network: the
     form says to give it to `rumorlens check` or check each URL."""

@@ -76,11 +76,12 @@ ERRORS: dict[str, str] = {
 }
 
 WARNINGS: dict[str, str] = {
-    "RW001": "{where}: not valid UTF-8; decoded with replacement characters",
+    "RW001": "{where}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text",
     "RW002": "{where}: text is {size} characters; only the first {limit} are judged",
     "RW003": "{where}: HTML contained <script>/<style> elements; they were removed",
     "RW004": "{where}: unknown label '{label}' ignored; use 'fake' or 'real'",
     "RW005": "{where}: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it",
+    "RW006": "{where}: damaged {encoding} text; unreadable bytes were replaced with U+FFFD",
 }
 
 

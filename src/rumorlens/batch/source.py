@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..article import Article
-from ..errors import InputError, RumorlensError, warning_text
+from ..errors import InputError, RumorlensError
 from ..read import iter_items
+from ..read.encoding import text_lines
 from ..read.files import (
+    MAX_LINE_BYTES,
     RECORD_SUFFIXES,
     SUPPORTED,
     csv_rows,
@@ -131,19 +133,13 @@ def _stream_jsonl(path: Path) -> Iterator[RawRow]:
         yield bad
         return
     seen = False
+    warnings: list[str] = []  # RW001 once the feed turns out not to be UTF-8, as check says it
     with path.open("rb") as f:
-        for n, line in enumerate(f, start=1):
-            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
+        for n, line in enumerate(text_lines(f, str(path), warnings, MAX_LINE_BYTES), start=1):
             if not line.strip():
                 continue
             seen = True
-            where = f"{path}:{n}"
-            try:
-                yield RawRow(where, line.decode("utf-8"))
-            except UnicodeDecodeError:
-                warning = json.dumps([warning_text("RW001", where=where)])
-                yield RawRow(where, line.decode("utf-8", errors="replace"), warning)
+            yield RawRow(f"{path}:{n}", line, json.dumps(warnings) if warnings else None)
     if not seen:
         yield error_row(InputError("RL002", where=str(path)))
 
@@ -152,9 +148,13 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
     if (bad := _binary_or_empty(path)) is not None:
         yield bad
         return
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as f:
-        for row in csv_rows(f, str(path)):  # check's CSV reading: the same columns, errors and lines
-            yield error_row(row) if isinstance(row, InputError) else RawRow(row[0], json.dumps(row[1], ensure_ascii=False))
+    warnings: list[str] = []
+    with path.open("rb") as f:
+        for row in csv_rows(text_lines(f, str(path), warnings, MAX_LINE_BYTES), str(path)):  # check's CSV reading
+            if isinstance(row, InputError):
+                yield error_row(row)
+            else:
+                yield RawRow(row[0], json.dumps(row[1], ensure_ascii=False), json.dumps(warnings) if warnings else None)
 
 
 def _stream_parquet(path: Path) -> Iterator[RawRow]:

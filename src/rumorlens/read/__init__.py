@@ -16,6 +16,7 @@ from pathlib import Path
 from ..article import Article
 from ..errors import InputError
 from .clean import clean_body, normalise_newlines, strip_furniture
+from .encoding import decode
 from .fetch import fetch_bytes, is_public_host, read_url
 from .files import Item, read_bytes, read_path, sniff_suffix
 
@@ -36,7 +37,7 @@ def iter_items(inputs: Iterable[str | Path], stdin=None) -> Iterator[Item]:
             if not data.strip():
                 yield InputError("RL013", where="<stdin>")
                 continue
-            suffix = sniff_suffix(data[:2000].decode("utf-8", errors="replace"))
+            suffix = sniff_suffix(decode(data[:2000], "<stdin>")[0])
             yield from read_bytes(data, "<stdin>", suffix, stem=None, fetch_links=True)
         elif spec.lower().startswith(("http://", "https://")):
             yield from read_url(spec)

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ..concurrency import in_order
 from ..errors import InputError
+from .encoding import declared_charset
 from .files import Item, read_bytes
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -87,7 +88,7 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
     suffix = ".html" if "html" in ctype or not ctype else ".txt"
     if "json" in ctype:
         suffix = ".json"
-    for item in read_bytes(body, url, suffix):
+    for item in read_bytes(body, url, suffix, charset=declared_charset(ctype, body)):
         if not isinstance(item, InputError) and not item.url:
             from dataclasses import replace
 

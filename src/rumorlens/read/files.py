@@ -20,6 +20,7 @@ from pathlib import Path
 from ..article import Article, normalise_label
 from ..errors import InputError, warning_text
 from .clean import clean_body, normalise_newlines, strip_furniture
+from .encoding import declared_charset, decode, text_lines, wide_bom
 
 Item = Article | InputError
 
@@ -78,20 +79,17 @@ def link_list(text: str) -> list[tuple[int, str]]:
     return links
 
 
-def decode(data: bytes, where: str) -> tuple[str, list[str]]:
-    """Decode text as UTF-8; on failure decode with replacement and return a warning."""
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return data.decode("utf-8", errors="replace"), [warning_text("RW001", where=where)]
-
-
 # Bytes that are not control characters (tab, newlines, form feed and printable/UTF-8 ones).
 _NOT_CONTROL = bytes(b for b in range(256) if not (b < 9 or 13 < b < 32))
 
 
 def looks_binary(data: bytes) -> bool:
     head = data[:8192]
+    wide = wide_bom(head)
+    if wide:  # UTF-16/32 text is full of NUL bytes: judge the characters instead
+        chars = head.decode(wide, errors="replace")
+        odd = sum(1 for c in chars if c == "\ufffd" or (c < " " and c not in "\t\n\r\x0b\x0c"))
+        return odd / max(len(chars), 1) > 0.1
     if b"\x00" in head:
         return True
     if not head:
@@ -285,17 +283,21 @@ def parse_csv(text: str | Iterable[str], where: str, warnings: list[str]) -> Ite
             yield err
 
 
-def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None, fetch_links: bool = False) -> Iterator[Item]:
+def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None, fetch_links: bool = False,
+               charset: str | None = None) -> Iterator[Item]:
     """Parse the bytes of one file (or stdin) according to its suffix. Text that is only a list
     of links is fetched link by link when ``fetch_links`` (files and stdin on the command line);
-    elsewhere (uploads to the server, a fetched page) it is RL017, never fetched from there."""
-    if not data.strip():
-        yield InputError("RL002", where=where)
-        return
+    elsewhere (uploads to the server, a fetched page) it is RL017, never fetched from there.
+    ``charset``: the one a fetched page's server declared (``encoding.decode`` says when it counts)."""
     if looks_binary(data):
         yield InputError("RL003", where=where)
         return
-    text, warnings = decode(data, where)
+    if charset is None and suffix.lower() in HTML_SUFFIXES:
+        charset = declared_charset(head=data)  # <meta charset>: a saved page says what it is in
+    text, warnings = decode(data, where, charset)
+    if not text.strip():
+        yield InputError("RL002", where=where)
+        return
     suffix = suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
         yield from parse_jsonl(text, where, warnings)
@@ -383,20 +385,6 @@ def is_readable_file(path: Path) -> bool:
 MAX_LINE_BYTES = 64 * 1024 * 1024
 
 
-def _decoded_lines(fh, where: str, warnings: list[str]) -> Iterator[str]:
-    """Lines of a binary file as text; bad UTF-8 is replaced and warned about once (the
-    warning rides on the records from there on)."""
-    for i, raw in enumerate(iter(lambda: fh.readline(MAX_LINE_BYTES), b"")):
-        if i == 0 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        try:
-            yield raw.decode("utf-8")
-        except UnicodeDecodeError:
-            if not warnings:
-                warnings.append(warning_text("RW001", where=where))
-            yield raw.decode("utf-8", errors="replace")
-
-
 def stream_records(path: Path) -> Iterator[Item]:
     """JSONL and CSV feeds are read line by line, so a feed of any size reads in flat memory."""
     try:
@@ -423,7 +411,7 @@ def _stream_records(path: Path) -> Iterator[Item]:
             return
         fh.seek(0)
         warnings: list[str] = []
-        lines = _decoded_lines(fh, where, warnings)
+        lines = text_lines(fh, where, warnings, MAX_LINE_BYTES)
         parse = parse_csv if format_suffix(path) in CSV_SUFFIXES else parse_jsonl
         label = feed_label(path)
         for item in parse(lines, where, warnings):
