@@ -229,10 +229,12 @@ def test_api_check_a_headline_alone_is_judged_with_a_warning(read_client):
     assert v["warnings"] == ["request: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it [RW005]"]
 
 
-@pytest.mark.parametrize("raw", [b'{"text": "unterminated', b"", b"[1, 2,]", b"\xff\xfe not utf8"])
+@pytest.mark.parametrize("raw", [b'{"text": "unterminated', b"", b"[1, 2,]", b"\xff\xfe not utf8", b"[" * 100_000])
 def test_api_check_malformed_json_is_422(read_client, raw):
     body = assert_error_shape(read_client.post("/v1/check", content=raw, headers={"content-type": "application/json"}), 422, "RL071")
     assert body["error"].startswith("request body is not valid JSON (")
+    if raw.startswith(b"[["):  # hostile nesting is a bad body, not a crash (RL074)
+        assert body["error"].startswith("request body is not valid JSON (it is nested too deeply)")
 
 
 def test_api_body_over_10mb_declared_is_413(read_client):

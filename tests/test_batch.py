@@ -79,6 +79,16 @@ def test_batch_bad_records_are_counted_and_listed_with_source(tmp_path, feed, sm
     assert manifest["errors"] == 4 and manifest["verdicts"] == N_DEV
 
 
+def test_batch_hostile_nesting_is_one_bad_record_not_a_crash(tmp_path, small_model_dir):
+    """A line of 100,000 '[' used to end the whole run with a RecursionError traceback."""
+    feed = tmp_path / "deep.jsonl"
+    feed.write_text(lines(DEV, 1)[0] + "\n" + "[" * 100_000 + "\n" + '{"text": ' + "[" * 100_000 + "\n", encoding="utf-8")
+    manifest = run_batch([feed], tmp_path / "out", model_dir=small_model_dir)
+    errors = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert [e["reason"] for e in errors] == [f"{feed}:{n}: invalid JSON (nested too deeply); fix the line or remove it [RL005]" for n in (2, 3)]
+    assert manifest["verdicts"] == 1 and manifest["errors"] == 2
+
+
 def test_batch_no_signals_drops_the_signals_field_only(tmp_path, feed, small_model_dir):
     run_batch([feed], tmp_path / "with", model_dir=small_model_dir)
     run_batch([feed], tmp_path / "without", model_dir=small_model_dir, signals=False)

@@ -63,6 +63,25 @@ def test_corpus_claimreview_bad_entries_are_coded_errors(tmp_path):
     broken.write_text("{not json")
     [err] = list(read_claimreviews(broken))
     assert err.code == "RL005"
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000)  # hostile nesting: one coded error, not a crash
+    assert [str(e) for e in read_claimreviews(deep)] == [f"{deep}: invalid JSON (nested too deeply); fix the line or remove it [RL005]"]
+
+
+def test_corpus_claimreview_reads_a_folder_and_older_encodings(tmp_path):
+    """A fact-checker's export folder is read file by file (sorted, .json and .jsonld); a
+    Windows-1252 file keeps its curly quotes, as check reads it; a folder with none is RL036."""
+    folder = tmp_path / "export"
+    (folder / "2017").mkdir(parents=True)
+    second = dict(REVIEW, identifier="cr-2", claimReviewed="Brad Pitt “secretly” married")
+    (folder / "a.json").write_text(json.dumps(REVIEW))
+    (folder / "2017" / "b.jsonld").write_bytes(json.dumps(second, ensure_ascii=False).encode("cp1252"))
+    (folder / "notes.txt").write_text("not a review")
+    assert [(a.id, a.title) for a in read_claimreviews(folder)] == [
+        ("cr-2", "Brad Pitt “secretly” married"), ("cr-1", "Jennifer Aniston is pregnant with twins")]
+    (tmp_path / "empty").mkdir()
+    [err] = list(read_claimreviews(tmp_path / "empty"))
+    assert str(err) == f"{tmp_path / 'empty'}: not a ClaimReview document (a folder with no .json or .jsonld file in it); give schema.org ClaimReview JSON-LD [RL036]"
 
 
 def test_corpus_claimreview_export_uses_truth_rating_on_0_to_10():

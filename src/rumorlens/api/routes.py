@@ -33,6 +33,8 @@ async def parse_json(request: Request):
         raise RequestError("RL071", detail=f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
     except UnicodeDecodeError:
         raise RequestError("RL071", detail="the body is not UTF-8") from None
+    except RecursionError:  # hostile input: thousands of nested brackets, as files get RL005
+        raise RequestError("RL071", detail="it is nested too deeply") from None
 
 
 def validate(data, adapter: TypeAdapter):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..article import Article
 from ..errors import InputError, RumorlensError
-from ..read.files import labelled, record_to_article
+from ..read.files import TOO_DEEP, labelled, record_to_article
 from ..verdict import Verdict
 
 # Columns a frame carries through unchanged, so distributed engines can restore partition order.
@@ -45,6 +45,8 @@ def parse_row(source: str, raw: str | None, warnings: str | None) -> Article:
         obj = json.loads(raw) if raw is not None else None
     except json.JSONDecodeError as exc:
         raise InputError("RL005", where=source, detail=exc.msg) from None
+    except RecursionError:  # hostile input: thousands of nested brackets, as check says it
+        raise InputError("RL005", where=source, detail=TOO_DEEP) from None
     return record_to_article(obj, source, json.loads(warnings) if warnings else [])
 
 

@@ -291,7 +291,7 @@ def export(
 
 @app.command("import-claims")
 def import_claims(
-    inputs: list[str] = typer.Argument(None, help="ClaimReview JSON-LD files (an object, a list or an @graph).", show_default=False),
+    inputs: list[str] = typer.Argument(None, help="ClaimReview JSON-LD files (an object, a list or an @graph), or folders of them.", show_default=False),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
@@ -305,6 +305,8 @@ def import_claims(
     Examples:
 
       rumorlens import-claims newsroom-checks.jsonld
+
+      rumorlens import-claims exports/          # every .json and .jsonld file inside
 
       rumorlens import-claims checks.json --db postgresql://me@localhost/rumorlens --json
     """

@@ -13,7 +13,10 @@ from pathlib import Path
 
 from ..article import Article
 from ..errors import InputError
+from ..read.encoding import decode
+from ..read.files import TOO_DEEP, looks_binary
 
+CLAIM_SUFFIXES = (".json", ".jsonld")
 FAKE_WORDS = ("false", "fake", "pants on fire", "incorrect", "misleading", "fabricated", "not true", "untrue", "mostly false", "baseless")
 REAL_WORDS = ("true", "correct", "accurate", "mostly true", "real", "confirmed")
 
@@ -67,13 +70,28 @@ def read_claimreviews(path: str | Path) -> Iterator[Article | InputError]:
     if not p.exists():
         yield InputError("RL001", where=where)
         return
+    if p.is_dir():  # a fact-checker's export folder: every JSON-LD file in it, in sorted order
+        files = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in CLAIM_SUFFIXES and not f.name.startswith("."))
+        if not files:
+            yield InputError("RL036", where=where, detail="a folder with no .json or .jsonld file in it")
+        for f in files:
+            yield from read_claimreviews(f)
+        return
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        data = p.read_bytes()
+    except OSError as exc:
+        yield InputError("RL009", where=where, field="file", detail=exc.strerror or str(exc), fix="check the file's permissions")
+        return
+    if looks_binary(data):
+        yield InputError("RL003", where=where)
+        return
+    try:
+        doc = json.loads(decode(data, where)[0])
     except json.JSONDecodeError as err:
         yield InputError("RL005", where=where, detail=f"{err.msg} at line {err.lineno}")
         return
-    except UnicodeDecodeError:
-        yield InputError("RL003", where=where)
+    except RecursionError:  # hostile input: thousands of nested brackets
+        yield InputError("RL005", where=where, detail=TOO_DEEP)
         return
     found = False
     for i, review in enumerate(_reviews(doc), 1):
