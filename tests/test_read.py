@@ -724,6 +724,21 @@ def test_read_url_public_only_refuses_loopback(http_server):
     assert str(exc.value) == f"{url}: refusing to fetch a private, loopback or link-local address (127.0.0.1); only public URLs can be fetched [RL015]"
 
 
+@pytest.mark.parametrize("host", ["[fe80::1%25eth0]", "[::ffff:127.0.0.1]", "0x7f.1", "2130706433", "169.254.169.254", "[::1]"])
+def test_read_url_public_only_refuses_private_address_literals_however_written(host):
+    """A link-local address with a zone, an IPv4-mapped loopback, hex and integer forms: all
+    refused before any connection (a zone id does not resolve, so it used to pass as 'unresolvable')."""
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(f"http://{host}/latest", public_only=True)
+    assert exc.value.code == "RL015"
+
+
+@pytest.mark.parametrize("url, detail", [("http://[::1", "not a valid URL: Invalid IPv6 URL"), ("http://example.com:port/", "not a valid URL: Invalid port: 'port'")])
+def test_read_malformed_url_is_one_coded_error_not_a_traceback(url, detail):
+    arts, problems, _ = collect([url])
+    assert arts == [] and problems == [f"{url}: could not fetch URL ({detail}); check the address and your network, or save the page and pass the file [RL010]"]
+
+
 def test_read_link_list_fetches_every_link_in_order_and_names_the_failing_line(http_server, tmp_path):
     links = tmp_path / "links.txt"
     links.write_text(

@@ -50,3 +50,17 @@ def test_server_cli_refuses_to_start_without_token():
     assert proc.returncode == 2
     assert proc.stderr.strip() == "error: write routes need a token: set RUMORLENS_TOKEN before `rumorlens serve` (or pass --read-only) [RL050]"
     assert TOKEN not in proc.stderr
+
+
+def test_server_cli_with_an_unusable_store_or_model_exits_2_with_one_line(tmp_path):
+    """As check and ingest do: a store or model that cannot be used stops the command before it
+    starts (exit 2), in one line, no traceback."""
+    garbage = tmp_path / "garbage.db"
+    garbage.write_text("not a database")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    for args, message in [
+        (["--db", str(garbage)], f"error: cannot open database {garbage} (not a rumorlens SQLite database); check the URL, that the server is running and that you may connect [RL030]"),
+        (["--model", str(tmp_path)], f"error: {tmp_path}: no model found (missing meta.json); train one with `rumorlens train --out DIR` or drop --model [RL020]"),
+    ]:
+        proc = subprocess.run([sys.executable, "-m", "rumorlens", "serve", "--read-only", "--port", "1", *args], env=env, capture_output=True, text=True, timeout=60)
+        assert (proc.returncode, proc.stderr.strip()) == (2, message)

@@ -61,8 +61,8 @@ def serve(
         application = create_app(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate)
         if workers == 1:
             application.state.service.warm_up()
-    except RumorlensError as err:
-        raise fail(err, EXIT_USAGE if isinstance(err, UsageError) else 1) from None
+    except RumorlensError as err:  # an unusable model or store stops it before it starts: exit 2, as documented
+        raise fail(err, EXIT_USAGE) from None
     mode = "read-only" if read_only else "read-write"
     offered = application.state.service.accurate_status()
     err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version} · accurate mode {offered}", markup=False)

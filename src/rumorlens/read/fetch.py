@@ -11,7 +11,7 @@ import ipaddress
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..concurrency import in_order
 from ..errors import InputError
@@ -29,17 +29,23 @@ USER_AGENT = "rumorlens/0.1 (+offline fact-checker)"
 
 def is_public_host(host: str) -> bool:
     """True only if every address the host resolves to is a public unicast address."""
+    try:  # an address literal is judged as written: "fe80::1%25eth0" need not resolve to be dialled
+        literal = ipaddress.ip_address(unquote(host).split("%")[0])
+    except ValueError:
+        literal = None
+    if literal is not None:
+        return _public(literal)
     try:
         infos = socket.getaddrinfo(host, None)
     except (socket.gaierror, UnicodeError):
         return True  # unresolvable: the fetch itself will fail with a clear message
-    for info in infos:
-        addr = ipaddress.ip_address(info[4][0].split("%")[0])
-        if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-            addr = addr.ipv4_mapped
-        if not addr.is_global or addr.is_multicast:
-            return False
-    return True
+    return all(_public(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos)
+
+
+def _public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return addr.is_global and not addr.is_multicast
 
 
 def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES, timeout: float = TIMEOUT_S) -> tuple[bytes, str, str]:
@@ -49,11 +55,15 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
     current = url
     with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as client:
         for _ in range(MAX_REDIRECTS + 1):
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
+            try:
+                parts = urlsplit(current)
+                host = parts.hostname
+            except ValueError as exc:  # "http://[::1": a broken IPv6 bracket, a bad port
+                raise InputError("RL010", where=url, detail=f"not a valid URL: {exc}") from None
+            if parts.scheme not in ("http", "https") or not host:
                 raise InputError("RL010", where=url, detail="only http(s) URLs with a host can be fetched")
-            if public_only and not is_public_host(parts.hostname):
-                raise InputError("RL015", where=url, host=parts.hostname)
+            if public_only and not is_public_host(host):
+                raise InputError("RL015", where=url, host=host)
             try:
                 with client.stream("GET", current) as resp:
                     if resp.is_redirect and resp.headers.get("location"):
@@ -61,7 +71,7 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                         continue
                     if resp.status_code >= 400:
                         raise InputError("RL010", where=url, detail=f"HTTP {resp.status_code}")
-                    declared = int(resp.headers.get("content-length") or 0)
+                    declared = int(resp.headers.get("content-length") or 0) if (resp.headers.get("content-length") or "0").isdigit() else 0
                     if declared > max_bytes:
                         raise InputError("RL014", where=url, limit=max_bytes)
                     chunks, size = [], 0
@@ -73,6 +83,8 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                     return b"".join(chunks), str(resp.url), resp.headers.get("content-type", "")
             except httpx.TimeoutException:
                 raise InputError("RL010", where=url, detail=f"timed out after {timeout:g} s") from None
+            except httpx.InvalidURL as exc:
+                raise InputError("RL010", where=url, detail=f"not a valid URL: {exc}") from None
             except httpx.HTTPError as exc:
                 detail = str(exc) or type(exc).__name__
                 raise InputError("RL010", where=url, detail=f"network unreachable or refused: {detail}") from None
