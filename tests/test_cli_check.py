@@ -211,7 +211,7 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
         f"error: {bad / 'nocol.csv'}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]",
         f"error: {bad / 'notobject.json'}[0]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
         f"error: {missing}: no such file or directory; check the path [RL001]",
-        f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv, or gzipped feeds); add some or point at another folder [RL004]",
+        f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet, or gzipped feeds); add some or point at another folder [RL004]",
     ]
 
 

@@ -166,6 +166,21 @@ def test_evaluate_stress_rewrites_against_the_labels_and_reports_the_drop(runner
     assert "<h2>Restyle stress tests</h2>" not in report.read_text(encoding="utf-8")
 
 
+def test_evaluate_one_class_set_says_what_is_undefined_and_json_stays_json(runner, tiny_model_dir, tiny_jsonl, tmp_path):
+    """A file of fakes only (a tabloid's debunked stories) has no ROC AUC: --json says null, which
+    jq and JSON.parse accept (NaN is not JSON), and the table and report show a dash and say why."""
+    fakes = tmp_path / "fakes.jsonl"
+    fakes.write_text("".join(line + "\n" for line in tiny_jsonl.read_text().splitlines() if '"label": "fake"' in line))
+    result = run(runner, "evaluate", fakes, "--model", tiny_model_dir, "--json")
+    assert result.exit_code == 0 and "NaN" not in result.stdout
+    d = json.loads(result.stdout, parse_constant=lambda c: pytest.fail(f"{c} in --json"))
+    assert d["roc_auc"] is None and d["balanced_macro_f1"] is None and d["fake_share"] == 1.0
+    table = run(runner, "evaluate", fakes, "--model", tiny_model_dir, "--report", tmp_path / "r.html").stdout
+    assert "nan" not in table and "only one class is labelled here, so ROC AUC and balanced macro-F1 are undefined (—)" in table
+    html = (tmp_path / "r.html").read_text()
+    assert "nan" not in html and "Only one class is labelled here, so ROC AUC is undefined (—)." in html
+
+
 def test_evaluate_report_writes_html(runner, tiny_model_dir, tmp_path):
     data = write_jsonl(tmp_path / "eval.jsonl", TINY_ARTICLES, copies=3)  # people.com gets 9 rows
     report = tmp_path / "report.html"

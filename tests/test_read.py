@@ -308,7 +308,7 @@ def test_read_gzipped_feeds_stream_with_labels_and_a_damaged_one_keeps_its_good_
     _, problems, _ = collect([tmp_path / "plain.jsonl.gz", tmp_path / "story.txt.gz", tmp_path / "data.pkl"])
     assert problems[0].endswith("[RL016]")
     assert problems[1:] == [
-        f"{tmp_path / 'story.txt.gz'}: unsupported file type '.txt.gz'; use .txt, .html, .json, .jsonl, .csv or .tsv (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]",
+        f"{tmp_path / 'story.txt.gz'}: unsupported file type '.txt.gz'; use .txt, .html, .json, .jsonl, .csv, .tsv or .parquet (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]",
         # a pickle (SheepDog ships its splits so) could run code if loaded: never read
         f"{tmp_path / 'data.pkl'}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]"]
 
@@ -426,7 +426,7 @@ def good_file(tmp_path: Path) -> Path:
         ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
         ("feed.csv", b"author,summary\nA,B\n", "{f}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]"),
         ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
-        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl, .csv or .tsv (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]"),
+        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl, .csv, .tsv or .parquet (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]"),
     ],
 )
 def test_read_bad_file_is_one_coded_error_and_others_still_read(tmp_path, name, content, message):
@@ -449,7 +449,7 @@ def test_read_empty_directory_is_rl004(tmp_path):
     empty.mkdir()
     (empty / "ignored.pdf").write_bytes(b"%PDF")
     _, problems, _ = collect([empty])
-    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv, or gzipped feeds); add some or point at another folder [RL004]"]
+    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet, or gzipped feeds); add some or point at another folder [RL004]"]
 
 
 def test_read_jsonl_broken_line_names_file_and_line_and_keeps_good_lines(tmp_path):
@@ -826,3 +826,21 @@ def test_read_bom_and_crlf_are_normalised(tmp_path):
     f.write_bytes(b"\xef\xbb\xbfA Title\r\nFirst line.\r\nSecond line.\r\n")
     a = read_article(f)
     assert (a.title, a.text) == ("A Title", "First line.\nSecond line.")
+
+
+def test_read_parquet_without_pyarrow_is_one_error_naming_the_extra_and_the_rest_still_read(tmp_path, monkeypatch):
+    import sys
+
+    (tmp_path / "day.parquet").write_bytes(b"PAR1 not really")
+    (tmp_path / "story.txt").write_text("Title\nBody of the story, told on the record.", encoding="utf-8")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)  # as if the parquet extra were not installed
+    arts, problems, _ = collect([tmp_path / "day.parquet", tmp_path / "story.txt"])
+    assert [a.title for a in arts] == ["Title"]
+    assert problems == [f"{tmp_path / 'day.parquet'}: reading Parquet needs the optional dependency pyarrow; install it with `pip install 'rumorlens[parquet]'` [RL041]"]
+
+
+def test_read_damaged_parquet_is_rl084(tmp_path):
+    pytest.importorskip("pyarrow")
+    (tmp_path / "day.parquet").write_bytes(b"PAR1 not really a parquet file")
+    arts, problems, _ = collect([tmp_path / "day.parquet"])
+    assert arts == [] and len(problems) == 1 and problems[0].startswith(f"{tmp_path / 'day.parquet'}: could not read Parquet file (")

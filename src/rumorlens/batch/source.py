@@ -20,6 +20,7 @@ from ..article import Article
 from ..errors import InputError, RumorlensError
 from ..read import iter_items
 from ..read.encoding import text_lines
+from ..read.parquet import parquet_rows
 from ..read.files import (
     MAX_LINE_BYTES,
     RECORD_SUFFIXES,
@@ -28,6 +29,7 @@ from ..read.files import (
     feed_label,
     folder_label,
     has_article_column,
+    is_bookkeeping,
     is_readable_file,
     looks_binary,
 )
@@ -35,7 +37,6 @@ from ..read.files import (
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
 BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "label", "author")
-PARQUET_BATCH_ROWS = 2048
 
 
 class RawRow(NamedTuple):
@@ -76,7 +77,7 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Input]:
         path = Path(spec)
         if spec != "-" and not spec.lower().startswith(("http://", "https://")) and path.is_dir():
             files = sorted(
-                p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in BATCH_SUFFIXES or is_readable_file(p)) and not p.name.startswith(".")
+                p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in BATCH_SUFFIXES or is_readable_file(p)) and not is_bookkeeping(p)
             )
             specs.extend(Input(str(f), folder_label(f, path)) for f in files) if files else specs.append(Input(spec))
         else:
@@ -160,22 +161,9 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
 def _stream_parquet(path: Path) -> Iterator[RawRow]:
     from .engines import require
 
-    pq = require("pyarrow.parquet", "pyarrow", "parquet", "reading Parquet")
-    try:
-        pf = pq.ParquetFile(path)
-    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
-        yield error_row(InputError("RL084", where=str(path), detail=f"{type(exc).__name__}: {exc}"))
-        return
-    names = [n.lower() for n in pf.schema_arrow.names]
-    if not has_article_column(names):
-        yield error_row(InputError("RL080", where=str(path), columns=", ".join(names) or "none"))
-        return
-    n = 0
-    for batch in pf.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-        for row in batch.to_pylist():
-            n += 1
-            record = {k.lower(): v for k, v in row.items()}
-            yield RawRow(f"{path}:row {n}", json.dumps(record, ensure_ascii=False, default=str))
+    require("pyarrow.parquet", "pyarrow", "parquet", "reading Parquet")  # batch without it: a usage error, exit 2
+    for row in parquet_rows(path, has_article_column):
+        yield error_row(row) if isinstance(row, InputError) else RawRow(*row)
 
 
 __all__ = ["RECORD_SUFFIXES", "Input", "RawRow", "expand_inputs", "input_signature", "iter_raw_rows"]

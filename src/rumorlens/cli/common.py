@@ -6,6 +6,7 @@ Exit codes: 0 all good, 1 some records failed, 2 usage error (bad option, nothin
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -76,8 +77,20 @@ def usage(err: Exception | str) -> typer.Exit:
 
 
 def print_json(obj: object) -> None:
-    """One JSON document per line on stdout, bypassing Rich so scripts get clean bytes."""
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
+    """One JSON document per line on stdout, bypassing Rich so scripts get clean bytes. A metric
+    that is undefined (ROC AUC of a one-class set) is ``null``: ``NaN`` is not JSON, and jq or
+    JSON.parse refuse the whole line."""
+    sys.stdout.write(json.dumps(_finite(obj), ensure_ascii=False, default=str, allow_nan=False) + "\n")
+
+
+def _finite(obj: object) -> object:
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite(v) for v in obj]
+    return obj
 
 
 def progress_enabled(flag: bool | None = None) -> bool:

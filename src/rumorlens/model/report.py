@@ -25,7 +25,8 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 <p class="muted">model {{ model }} · {{ r.n }} labelled articles{% if r.headlines_only %} ({{ r.headlines_only }} of them headlines alone, RW005){% endif %} · {{ 'text only' if r.text_only else 'with outlet' }} · threshold p_fake ≥ {{ r.threshold }}</p>
 {% if r.prevalence is not none %}<p class="muted" data-testid="prevalence">p_fake re-based to {{ '%.0f' % (r.prevalence * 100) }}% fakes{{ ", estimated from the articles' own p_fake (labels unseen)" if r.prevalence_estimated else "" }}; macro-F1 at the training share's cut would be {{ '%.3f' % r.macro_f1_training_share }}.</p>{% endif %}
 <table><tr>{% for k in keys %}<th>{{ k }}</th>{% endfor %}</tr>
-<tr>{% for k in keys %}<td>{{ '%.3f' % metrics[k] if metrics[k] is float else metrics[k] }}</td>{% endfor %}</tr></table>
+<tr>{% for k in keys %}<td>{{ metrics[k] | metric if metrics[k] is float else metrics[k] }}</td>{% endfor %}</tr></table>
+{% if r.confusion[0] == [0, 0] or r.confusion[1] == [0, 0] %}<p class="muted">Only one class is labelled here, so ROC AUC is undefined (—).</p>{% endif %}
 
 <h2>Confusion matrix</h2>
 <table class="cm"><tr><th class="l">true \\ predicted</th><th>fake</th><th>real</th></tr>
@@ -48,7 +49,7 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 <p class="muted">Every article rewritten against its label (fakes sober and news-like, real stories sensational; facts, names and quotes kept) and judged again: <b>retouch</b> swaps tone words, hedges, “!” and caps; <b>rewrite</b> also drops or adds reader asides, “exclusive” tags and gossip verbs and shortens; <b>attribution</b> retells every unnamed source in the news or the tabloid register. A drop over 0.02 means the verdicts follow tone or wording more than what the story rests on. Bars: macro-F1 before (grey) and after (blue).</p>
 <table><tr><th class="l">stress test</th><th>macro-F1 restyled</th><th>drop</th><th>F1 fake restyled</th><th>ROC AUC restyled</th><th class="l"></th></tr>
 {% for how, m in stress.items() %}<tr><td class="l">{{ how }}</td><td>{{ '%.3f' % m.macro_f1_restyled }}</td>
-<td class="{{ 'ok' if m.drop <= 0.02 else 'bad' }}">{{ '%+.3f' % m.drop }}</td><td>{{ '%.3f' % m.f1_fake_restyled }}</td><td>{{ '%.3f' % m.roc_auc_restyled }}</td>
+<td class="{{ 'ok' if m.drop <= 0.02 else 'bad' }}">{{ '%+.3f' % m.drop }}</td><td>{{ '%.3f' % m.f1_fake_restyled }}</td><td>{{ m.roc_auc_restyled | metric }}</td>
 <td class="l"><svg width="200" height="22" role="img" aria-label="macro-F1 {{ '%.3f' % r.macro_f1 }} before, {{ '%.3f' % m.macro_f1_restyled }} after"><rect width="{{ r.macro_f1*200 }}" height="10" fill="#aab"/><rect y="12" width="{{ m.macro_f1_restyled*200 }}" height="10" fill="#3b6fd8"/></svg></td></tr>{% endfor %}
 </table>
 {% endif %}
@@ -68,6 +69,7 @@ KEYS = ("macro_f1", "f1_fake", "f1_real", "accuracy", "roc_auc", "brier", "ece",
 def render_report(result: Evaluation, model_version: str, stress: dict | None = None) -> str:
     """``stress``: ``evaluate --stress``'s results by test name (``macro_f1_restyled``, ``drop``...)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    env.filters["metric"] = lambda x: f"{x:.3f}" if x == x else "—"  # NaN (one class only): a dash
     metrics = {k: getattr(result, k) for k in KEYS}
     return env.from_string(_TEMPLATE).render(r=result, keys=KEYS, metrics=metrics, model=model_version, stress=stress or {})
 

@@ -21,13 +21,14 @@ from ..article import Article, normalise_label
 from ..errors import InputError, warning_text
 from .clean import clean_body, normalise_newlines, strip_furniture
 from .encoding import declared_charset, decode, text_lines, wide_bom
+from .parquet import PARQUET_SUFFIX, parquet_rows
 
 Item = Article | InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {PARQUET_SUFFIX}
 # A CSV cell can legitimately hold a whole article; the stdlib default (128 KiB) is too small.
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -418,11 +419,27 @@ def _stream_records(path: Path) -> Iterator[Item]:
             yield labelled(item, label)
 
 
+def parquet_records(path: Path) -> Iterator[Item]:
+    """A Parquet file's rows, read as JSONL records are (``batch`` reads them the same way)."""
+    label, warnings = feed_label(path), []
+    for row in parquet_rows(path, has_article_column):
+        if isinstance(row, InputError):
+            yield row
+            continue
+        try:
+            yield labelled(record_to_article(json.loads(row[1]), row[0], warnings), label)
+        except InputError as err:
+            yield err
+
+
 def read_path(path: Path) -> Iterator[Item]:
     where = str(path)
     try:
         if format_suffix(path) in STREAMED_SUFFIXES and path.is_file():
             yield from stream_records(path)
+            return
+        if path.suffix.lower() == PARQUET_SUFFIX and path.is_file():
+            yield from parquet_records(path)
             return
         if is_gzipped(path):  # not a feed: unpacked whole it could be anything, and any size
             yield InputError("RL011", where=where, suffix="".join(path.suffixes[-2:]).lower())
@@ -440,7 +457,7 @@ def read_path(path: Path) -> Iterator[Item]:
     yield from read_bytes(data, where, path.suffix, stem=path.stem, fetch_links=True)
 
 
-def _is_bookkeeping(p: Path) -> bool:
+def is_bookkeeping(p: Path) -> bool:
     """Hidden files, and a `rumorlens batch` output's manifest, state and errors file."""
     if p.name.startswith("."):
         return True
@@ -452,7 +469,7 @@ def _is_bookkeeping(p: Path) -> bool:
 
 
 def read_directory(path: Path) -> Iterator[Item]:
-    files = sorted(p for p in path.rglob("*") if p.is_file() and is_readable_file(p) and not _is_bookkeeping(p))
+    files = sorted(p for p in path.rglob("*") if p.is_file() and is_readable_file(p) and not is_bookkeeping(p))
     if not files:
         yield InputError("RL004", where=str(path))
         return
