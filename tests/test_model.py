@@ -40,6 +40,16 @@ def test_model_judge_learns_the_tiny_articles(tiny_judge, tiny_articles):
                 assert v.text[s.start : s.end] == s.text
 
 
+def test_model_judges_a_string_as_check_reads_plain_text_and_refuses_other_types(tiny_judge, tiny_articles):
+    a = tiny_articles[0]
+    from_string = tiny_judge.judge(f"{a.title}\n{a.text}")
+    from_article = tiny_judge.judge(Article.create(title=a.title, text=a.text))
+    assert (from_string.title, from_string.p_fake, from_string.reasons) == (from_article.title, from_article.p_fake, from_article.reasons)
+    assert [v.p_fake for v in tiny_judge.judge_many([f"{a.title}\n{a.text}", a])][0] == from_article.p_fake
+    with pytest.raises(TypeError, match="judge takes an Article or a string of text, not bytes"):
+        tiny_judge.judge(b"bytes")
+
+
 def test_model_predict_proba_matches_judge(tiny_judge, tiny_articles):
     p = tiny_judge.predict_proba(tiny_articles)
     assert isinstance(p, np.ndarray) and p.shape == (len(tiny_articles),)

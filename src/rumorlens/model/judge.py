@@ -254,7 +254,7 @@ class Judge:
         are re-based to it (``RumorModel.rebase`` and ``threshold``)."""
         if prevalence is not None and not 0.0 < prevalence < 1.0:
             raise ValueError(f"prevalence must be between 0 and 1, got {prevalence}")
-        iterator = iter(articles)
+        iterator = map(as_article, articles)
         while batch := list(islice(iterator, batch_size)):
             yield from self._judge_batch(batch, text_only, explain, memory, prevalence)
 
@@ -353,6 +353,18 @@ class Judge:
             return [self._terms[cols[j]] for j in order if values[j] > MIN_TERM_CONTRIBUTION], []
         order = np.argsort(values)[:TOP_TERMS]
         return [], [self._terms[cols[j]] for j in order if values[j] < -MIN_TERM_CONTRIBUTION]
+
+
+def as_article(item: Article | str) -> Article:
+    """An ``Article``, or a string read as `echo TEXT | rumorlens check -` reads plain text (an
+    optional URL line, the headline, then the body): ``judge.judge("An insider claims…")`` works."""
+    if isinstance(item, Article):
+        return item
+    if isinstance(item, str):
+        from ..read.files import parse_plain_text
+
+        return parse_plain_text(item, "<text>", None, [])
+    raise TypeError(f"judge takes an Article or a string of text, not {type(item).__name__}; build one with Article.create(text=...)")
 
 
 def usable_share(share: float) -> float:
