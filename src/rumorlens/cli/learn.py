@@ -155,25 +155,22 @@ def restyle_stresses(judge, articles, text_only: bool, prevalence: float | None,
     return {how: {k: m[k] for k in keys} for how, m in stresses.items()}
 
 
-def metric(x: float) -> str:
-    """A metric to three places; an undefined one (NaN) as a dash, not "nan"."""
-    return f"{x:.3f}" if x == x else "—"
-
-
 def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> None:
+    from ..model.evaluate import format_metric
+
     headlines = f"; {r.headlines_only} of them headlines alone" if r.headlines_only else ""
     table = Table(title=f"{r.n} articles ({'text only' if r.text_only else 'with outlet'}{headlines})", show_header=True)
     for col in ("macro-F1", "F1 fake", "F1 real", "accuracy", "ROC AUC", "Brier", "ECE", "articles/s"):
         table.add_column(col, justify="right")
-    table.add_row(*(metric(x) for x in (r.macro_f1, r.f1_fake, r.f1_real, r.accuracy, r.roc_auc, r.brier, r.ece)), f"{r.articles_per_second:,.0f}")
+    table.add_row(*(format_metric(x) for x in (r.macro_f1, r.f1_fake, r.f1_real, r.accuracy, r.roc_auc, r.brier, r.ece)), f"{r.articles_per_second:,.0f}")
     console.print(table)
-    if r.confusion[0] == [0, 0] or r.confusion[1] == [0, 0]:  # ROC AUC and balanced F1 need both kinds
+    if r.one_class:
         console.print("only one class is labelled here, so ROC AUC and balanced macro-F1 are undefined (—)")
-    console.print(f"balanced macro-F1 (fakes and reals weighted equally): {metric(r.balanced_macro_f1)}")
+    console.print(f"balanced macro-F1 (fakes and reals weighted equally): {format_metric(r.balanced_macro_f1)}")
     console.print(f"share of fakes: {r.fake_share:.0%} by the labels, {r.estimated_fake_share:.0%} by the model's p_fake")
     if r.prevalence is not None:
         console.print(f"model re-based to {r.prevalence:.0%} fakes: cut at p_fake {r.threshold:.2f} "
-                      f"(macro-F1 at the training share's cut: {metric(r.macro_f1_training_share)})")
+                      f"(macro-F1 at the training share's cut: {format_metric(r.macro_f1_training_share)})")
     cm = Table(title="confusion matrix", show_header=True)
     cm.add_column("true \\ predicted")
     cm.add_column("fake", justify="right")
@@ -182,8 +179,8 @@ def print_evaluation(r, report: Path | None, stressed: dict | None = None) -> No
     cm.add_row("real", str(r.confusion[1][0]), str(r.confusion[1][1]))
     console.print(cm)
     for how, m in (stressed or {}).items():
-        console.print(f"stress test ({how}, written against each label): macro-F1 {metric(m['macro_f1_restyled'])}, "
-                      f"drop {m['drop']:+.3f}, ROC AUC {metric(m['roc_auc_restyled'])}")
+        console.print(f"stress test ({how}, written against each label): macro-F1 {format_metric(m['macro_f1_restyled'])}, "
+                      f"drop {m['drop']:+.3f}, ROC AUC {format_metric(m['roc_auc_restyled'])}")
     if report is not None:
         console.print(f"report written to {report}")
 

@@ -41,6 +41,11 @@ class Evaluation:
     calibration: list[dict] = field(default_factory=list)  # reliability bins
     per_outlet: list[dict] = field(default_factory=list)
 
+    @property
+    def one_class(self) -> bool:
+        """Only fakes or only real stories are labelled: ROC AUC and balanced macro-F1 are undefined."""
+        return [0, 0] in (list(self.confusion[0]), list(self.confusion[1]))
+
     def as_dict(self, full: bool = False) -> dict:
         d = {
             "n": self.n,
@@ -179,3 +184,8 @@ def per_outlet(articles: Sequence[Article], y: np.ndarray, pred: np.ndarray, min
         ix = np.array(idx)
         rows.append({"outlet": outlet, "n": len(idx), "n_fake": int(y[ix].sum()), "accuracy": float((pred[ix] == y[ix]).mean())})
     return sorted(rows, key=lambda r: (-r["n"], r["outlet"]))
+
+
+def format_metric(x: float) -> str:
+    """A metric to three places for people; an undefined one (NaN) as a dash, not "nan"."""
+    return f"{x:.3f}" if x == x else "—"

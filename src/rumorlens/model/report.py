@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, select_autoescape
 
-from .evaluate import Evaluation
+from .evaluate import Evaluation, format_metric
 
 _TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>rumorlens evaluation</title>
@@ -26,7 +26,7 @@ th{background:#f4f5f9} td.l,th.l{text-align:left} .cm td{font-size:1.3em;min-wid
 {% if r.prevalence is not none %}<p class="muted" data-testid="prevalence">p_fake re-based to {{ '%.0f' % (r.prevalence * 100) }}% fakes{{ ", estimated from the articles' own p_fake (labels unseen)" if r.prevalence_estimated else "" }}; macro-F1 at the training share's cut would be {{ '%.3f' % r.macro_f1_training_share }}.</p>{% endif %}
 <table><tr>{% for k in keys %}<th>{{ k }}</th>{% endfor %}</tr>
 <tr>{% for k in keys %}<td>{{ metrics[k] | metric if metrics[k] is float else metrics[k] }}</td>{% endfor %}</tr></table>
-{% if r.confusion[0] == [0, 0] or r.confusion[1] == [0, 0] %}<p class="muted">Only one class is labelled here, so ROC AUC is undefined (—).</p>{% endif %}
+{% if r.one_class %}<p class="muted">Only one class is labelled here, so ROC AUC is undefined (—).</p>{% endif %}
 
 <h2>Confusion matrix</h2>
 <table class="cm"><tr><th class="l">true \\ predicted</th><th>fake</th><th>real</th></tr>
@@ -69,7 +69,7 @@ KEYS = ("macro_f1", "f1_fake", "f1_real", "accuracy", "roc_auc", "brier", "ece",
 def render_report(result: Evaluation, model_version: str, stress: dict | None = None) -> str:
     """``stress``: ``evaluate --stress``'s results by test name (``macro_f1_restyled``, ``drop``...)."""
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["metric"] = lambda x: f"{x:.3f}" if x == x else "—"  # NaN (one class only): a dash
+    env.filters["metric"] = format_metric
     metrics = {k: getattr(result, k) for k in KEYS}
     return env.from_string(_TEMPLATE).render(r=result, keys=KEYS, metrics=metrics, model=model_version, stress=stress or {})
 
