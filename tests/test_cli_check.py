@@ -424,3 +424,18 @@ def test_check_headline_feed_judges_each_headline_and_warns_a_few_times(runner, 
     result = run(runner, "check", latin, "--json")
     assert result.exit_code == 0 and len(json_lines(result.stdout)) == 3
     assert stderr_lines(result) == [f"warning: {latin}: not valid UTF-8; read as Windows-1252, the usual older encoding of English text [RW001]"]
+
+
+def test_check_json_survives_nul_and_half_surrogate_escapes(runner, tmp_path):
+    """'\\ud800' without its pair in a JSONL record crashed `check --json` (and batch, ingest)
+    with a UnicodeEncodeError traceback; now it is U+FFFD, the good records around it unharmed."""
+    feed = tmp_path / "odd.jsonl"
+    feed.write_text(json.dumps({"id": "s1", "title": "Star \ud800 pregnant", "text": "An insider says\u0000 she is expecting \udfff."}) + "\n"
+                    + json.dumps({"id": "s2", "title": "Fine", "text": "She told People she is fine."}) + "\n", encoding="utf-8")
+    result = run(runner, "check", feed, "--json")
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    first, second = json_lines(result.stdout)
+    assert first["title"] == "Star \ufffd pregnant" and "says she is expecting \ufffd." in first["text"] and second["id"] == "s2"
+    for option in ([], ["--explain"]):
+        shown = run(runner, "check", feed, *option)
+        assert shown.exit_code == 0 and "Star \ufffd pregnant" in shown.stdout

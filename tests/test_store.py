@@ -81,6 +81,21 @@ def test_store_ingest_skips_known_ids_without_judging_them_again(store):
     assert judge.seen == ["a4"]
 
 
+def test_store_ingest_takes_nul_and_lone_surrogates_on_both_databases(store):
+    """A JSON record may carry \\u0000 or half a surrogate pair: PostgreSQL refused the NUL (and
+    with it the whole batch, as 'cannot open database'), and the half pair could not be written
+    as UTF-8 anywhere. Both arrive as text that stores and prints."""
+    from rumorlens.read.files import parse_jsonl
+
+    line = json.dumps({"id": "n1", "title": "Star \u0000pregnant \ud800", "text": "An insider says\u0000 she is expecting \udfff."})
+    [odd] = list(parse_jsonl(line + "\n", "feed.jsonl", []))
+    assert (odd.title, odd.text) == ("Star pregnant \ufffd", "An insider says she is expecting \ufffd.")
+    report = ingest(store, [odd, ARTS[0]], judge=HandJudge(), batch_size=10)
+    assert report.stored == 2 and report.failed == 0
+    assert store.article("n1")["title"] == "Star pregnant \ufffd"
+    assert json.dumps(store.article("n1"), ensure_ascii=False, default=str).encode("utf-8")
+
+
 def test_store_ingest_counts_repeats_across_batches_once(store):
     # a1 comes back in the next batch while the writer may still be committing the first
     report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)

@@ -58,6 +58,7 @@ class Article:
         """
         where = source or "<article>"
         warns = list(warnings)
+        text, title, url, author, id = (storable(v) if isinstance(v, str) else v for v in (text, title, url, author, id))
         if not isinstance(text, str) or not text.strip():
             if not (isinstance(title, str) and title.strip()):
                 raise InputError("RL007", where=where)
@@ -123,6 +124,19 @@ class Article:
         """Title and body as one string: what the model reads, and what signals point into
         (a headline-only article's once, so that each signal is found once)."""
         return f"{self.title}\n{self.text}" if self.title and not self.headline_only else self.text
+
+
+def storable(value: str) -> str:
+    """``value`` as text every output can hold. NUL never means anything in an article, and
+    PostgreSQL cannot store it (one such record failed a whole ingest batch there): dropped. A
+    lone surrogate (a JSON record's "\\ud800" without its pair) cannot be written as UTF-8 (it
+    crashed `check --json`, `ingest` and `batch`): U+FFFD instead, as a bad byte is."""
+    value = value.replace("\x00", "")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # through UTF-16: a split pair joins up, a lone half becomes U+FFFD
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def is_headline_only(title: str, text: str) -> bool:
