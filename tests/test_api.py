@@ -689,3 +689,19 @@ def test_api_workers_build_the_app_from_the_environment(monkeypatch, tmp_path, s
                       "accurate": "off", "store": "ok", "articles": 0}
     assert_error_shape(client.post("/v1/check?accurate=true", json=ARTICLE), 501, "RL079")
     assert_error_shape(client.post("/v1/articles", json=ARTICLE, headers=auth()), 403, "RL077")
+
+
+@pytest.mark.parametrize("body", [
+    b'{"text": "An insider says \\ud800 she is expecting.", "published": "\\udfff"}',
+    b'{"html": "<article><h1>Star expecting?</h1><p>An insider says \\ud800 she is expecting twins, sources close to her claim.</p>'
+    b'<p>Her representative did not respond to a request for comment on Friday, and the couple were seen in Los Angeles.</p></article>"}',
+    b'{"text": "Nothing \\u0000 odd here, she told People on the record."}',
+])
+def test_api_half_surrogates_and_nul_are_judged_not_a_500(write_client, body):
+    """JSON may carry '\\ud800' without its pair or '\\u0000'; they reached the response and the
+    store as they came, and crashed the request (500, UnicodeEncodeError). Now U+FFFD / dropped."""
+    for path, status in (("/v1/check", 200), ("/v1/articles", 201)):
+        resp = write_client.post(path, content=body, headers={**auth(), "content-type": "application/json"})
+        assert resp.status_code == status, resp.text
+        verdict = resp.json() if path == "/v1/check" else resp.json()["verdicts"][0]
+        assert "\x00" not in json.dumps(verdict) and "\\ud800" not in json.dumps(verdict)

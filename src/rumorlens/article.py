@@ -219,7 +219,7 @@ def normalise_published(value: object) -> str | None:
             return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         except (OverflowError, OSError, ValueError):
             return None
-    text = str(value).strip()
+    text = storable(str(value)).strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

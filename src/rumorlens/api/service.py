@@ -17,7 +17,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from ..article import Article, outlet_from_url
+from ..article import Article, outlet_from_url, storable
 from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
 from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, read_links, read_url
@@ -261,7 +261,7 @@ class Service:
         if text is not None and text.strip():
             return record_to_article(record, where, [])
         if html is not None and html.strip():
-            article = _first(read_bytes(html.encode("utf-8"), where, ".html", stem=id))
+            article = _first(read_bytes(storable(html).encode("utf-8"), where, ".html", stem=id))
             if title and not article.title:
                 article = dataclasses.replace(article, title=title.strip())
             if url:
