@@ -82,6 +82,7 @@ WARNINGS: dict[str, str] = {
     "RW004": "{where}: unknown label '{label}' ignored; use 'fake' or 'real'",
     "RW005": "{where}: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it",
     "RW006": "{where}: damaged {encoding} text; unreadable bytes were replaced with U+FFFD",
+    "RW007": "{where}: page is {size} characters of HTML without its scripts and styles; only the first {limit} are read",
 }
 
 
