@@ -13,6 +13,7 @@ from .errors import InputError, warning_text
 # Bounded so one hostile 20 MB line cannot stall a batch; real articles are far shorter
 # (the longest GossipCop article is 100k characters, the median 2k).
 MAX_TEXT_CHARS = 100_000
+MAX_TITLE_CHARS = 2_000  # as the REST API's schema allows
 
 
 @dataclass(frozen=True)
@@ -59,18 +60,21 @@ class Article:
         where = source or "<article>"
         warns = list(warnings)
         text, title, url, author, id = (storable(v) if isinstance(v, str) else v for v in (text, title, url, author, id))
+        title = (title or "").strip() if isinstance(title, str) else ""
+        if len(title) > MAX_TITLE_CHARS:  # a headline is a line; a 10 MB one cost seconds and 400 MB
+            warns.append(warning_text("RW008", where=where, size=len(title), limit=MAX_TITLE_CHARS))
+            title = title[:MAX_TITLE_CHARS].rstrip()
         if not isinstance(text, str) or not text.strip():
-            if not (isinstance(title, str) and title.strip()):
+            if not title:
                 raise InputError("RL007", where=where)
             # A headline without its body (FakeNewsNet's CSVs, headline feeds): judge what there
             # is, the headline as both title and body (the model ranks and calibrates it best that
             # way), and say so, because a headline alone is weaker ground than a story (model card).
             warns.append(warning_text("RW005", where=where))
-            text = title.strip()
+            text = title
         if len(text) > MAX_TEXT_CHARS:
             warns.append(warning_text("RW002", where=where, size=len(text), limit=MAX_TEXT_CHARS))
             text = text[:MAX_TEXT_CHARS]
-        title = (title or "").strip() if isinstance(title, str) else ""
         url = url.strip() if isinstance(url, str) and url.strip() else None
         norm_label = normalise_label(label)
         if label not in (None, "") and norm_label is None:

@@ -83,6 +83,7 @@ WARNINGS: dict[str, str] = {
     "RW005": "{where}: no article body, so only the headline is judged, which is less reliable; give the body as 'text' if you have it",
     "RW006": "{where}: damaged {encoding} text; unreadable bytes were replaced with U+FFFD",
     "RW007": "{where}: page is {size} characters of HTML without its scripts and styles; only the first {limit} are read",
+    "RW008": "{where}: title is {size} characters; only the first {limit} are kept",
 }
 
 

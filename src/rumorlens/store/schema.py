@@ -33,7 +33,7 @@ articles = Table(
     Column("author", Text),
     Column("known_label", String(8)),  # the label the record carried (source: label)
     Column("ingested_at", String(32), nullable=False),
-    # JSON list of the reading warnings (RW001-RW007) the article came with: its page says it was
+    # JSON list of the reading warnings (RW001-RW008) the article came with: its page says it was
     # truncated or decoded with replacements long after the check that read it (migration 2)
     Column("warnings", Text, nullable=False, default="[]", server_default="[]"),
 )
