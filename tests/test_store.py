@@ -96,6 +96,24 @@ def test_store_ingest_takes_nul_and_lone_surrogates_on_both_databases(store):
     assert json.dumps(store.article("n1"), ensure_ascii=False, default=str).encode("utf-8")
 
 
+def test_store_ingest_names_an_overlong_id_and_stores_the_rest_on_both_databases(store):
+    """A 10,000-character id (or a URL whose host is longer than any host can be) made
+    PostgreSQL refuse the whole batch, good records too, as 'cannot open database'."""
+    from rumorlens.read.files import parse_jsonl
+
+    lines = "".join(json.dumps(r) + "\n" for r in [
+        {"id": "x" * 10_000, "text": "An insider says so."},
+        {"id": "h1", "text": "A source says so.", "url": "http://" + "a" * 300 + ".com/story"},
+        {"id": "ok", "text": "She told People so."},
+    ])
+    items = list(parse_jsonl(lines, "feed.jsonl", []))
+    assert str(items[0]) == ("feed.jsonl:1: field 'id' is invalid (10000 characters; at most 200); "
+                             "give a shorter id, or none for a content hash [RL009]")
+    assert items[1].outlet is None
+    report = ingest(store, items[1:], judge=HandJudge(), batch_size=10)
+    assert report.stored == 2 and {r["id"] for r in store.rows()} == {"h1", "ok"}
+
+
 def test_store_ingest_counts_repeats_across_batches_once(store):
     # a1 comes back in the next batch while the writer may still be committing the first
     report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)

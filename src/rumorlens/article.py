@@ -14,6 +14,8 @@ from .errors import InputError, warning_text
 # (the longest GossipCop article is 100k characters, the median 2k).
 MAX_TEXT_CHARS = 100_000
 MAX_TITLE_CHARS = 2_000  # as the REST API's schema allows
+MAX_ID_CHARS = 200  # the store's key column, and the REST API's schema
+MAX_HOST_CHARS = 253  # DNS's limit on a host name
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class Article:
             warns.append(warning_text("RW004", where=where, label=label))
         if id is None or (isinstance(id, str) and not id.strip()):
             id = content_id(title, text)
+        elif len(str(id).strip()) > MAX_ID_CHARS:  # PostgreSQL refused it, and the whole batch with it
+            raise InputError("RL009", where=where, field="id", detail=f"{len(str(id).strip())} characters; at most {MAX_ID_CHARS}",
+                             fix="give a shorter id, or none for a content hash")
         return cls(
             id=str(id).strip(),
             text=text,
@@ -179,7 +184,7 @@ def outlet_from_url(url: str | None) -> str | None:
         host = urlsplit(candidate).hostname
     except ValueError:
         return None
-    if not host or "." not in host:
+    if not host or "." not in host or len(host) > MAX_HOST_CHARS:  # no real host name is longer
         return None
     host = host.lower().rstrip(".")
     if host.startswith("www."):
