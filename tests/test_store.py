@@ -278,6 +278,19 @@ def test_store_missing_directory_is_rl030(tmp_path):
                               "check the URL, that the server is running and that you may connect [RL030]")
 
 
+def test_store_a_refused_write_is_rl038_not_cannot_open():
+    """A server that was reached and refused a value must not send the user to check the server."""
+    from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+
+    from rumorlens.store.engine import translate
+
+    refused = translate(DataError("INSERT", {}, Exception("value too long for type character varying(200)")), "postgresql://db", False)
+    assert str(refused) == ("database postgresql://db refused a write (value too long for type character varying(200)); what was committed "
+                            "before it is kept; report this with the records if they look valid [RL038]")
+    assert translate(IntegrityError("INSERT", {}, Exception("duplicate key")), "postgresql://db", False).code == "RL038"
+    assert translate(OperationalError("connect", {}, Exception("connection refused")), "postgresql://db", False).code == "RL030"
+
+
 def test_store_unreachable_postgres_is_rl030():
     with pytest.raises(StoreError) as err:
         open_store("postgresql://rumorlens:secret@127.0.0.1:1/nothing")

@@ -45,6 +45,7 @@ ERRORS: dict[str, str] = {
     "RL035": "no {what} with id '{id}'; list them with `rumorlens {command}`",
     "RL036": "{where}: not a ClaimReview document ({detail}); give schema.org ClaimReview JSON-LD",
     "RL037": "PostgreSQL support needs psycopg; install it with `pip install 'rumorlens[pg]'`",
+    "RL038": "database {url} refused a write ({detail}); what was committed before it is kept; report this with the records if they look valid",
     # -- usage ----------------------------------------------------------------------------
     "RL040": "no input given; pass files, folders, URLs or - for stdin (see `rumorlens {command} --help`)",
     "RL041": "{name} needs the optional dependency {package}; install it with `pip install 'rumorlens[{extra}]'`",

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from ..errors import RumorlensError, StoreError
 
@@ -106,6 +106,10 @@ def translate(err: BaseException, display: str, is_sqlite: bool) -> RumorlensErr
             return StoreError("RL032", url=display, detail=detail)
         if "file is not a database" in low or "malformed" in low:
             return StoreError("RL030", url=display, detail="not a rumorlens SQLite database")
+    if isinstance(err, DBAPIError) and not isinstance(err, (OperationalError, InterfaceError)):
+        # The database was reached and refused what was written (a constraint, a value it cannot
+        # hold): "cannot open database" would send the user to check a server that is fine.
+        return StoreError("RL038", url=display, detail=detail)
     return StoreError("RL030", url=display, detail=detail)
 
 
