@@ -439,3 +439,34 @@ def test_check_json_survives_nul_and_half_surrogate_escapes(runner, tmp_path):
     for option in ([], ["--explain"]):
         shown = run(runner, "check", feed, *option)
         assert shown.exit_code == 0 and "Star \ufffd pregnant" in shown.stdout
+
+
+def test_check_a_live_feed_on_stdin_prints_each_verdict_as_its_record_arrives(tiny_model_dir):
+    """`tail -f feed.jsonl | rumorlens check - --json`: each verdict must come out while standard
+    input is still open (it used to wait for the end of input, holding all of it in memory), a bad
+    record is named as it passes, and the end of input ends the run."""
+    import select
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_MODEL": str(tiny_model_dir), "RUMORLENS_PROGRESS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "rumorlens", "check", "-", "--json", "--no-text"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        def next_line(stream, seconds=60):
+            ready, _, _ = select.select([stream], [], [], seconds)
+            assert ready, "nothing came out while the feed stayed open"
+            return stream.readline()
+
+        for i, text in enumerate(["A source close to the star says she is secretly engaged.", "She told People she is happy."]):
+            proc.stdin.write((json.dumps({"id": f"live-{i}", "text": text}) + "\n").encode())
+            proc.stdin.flush()
+            assert json.loads(next_line(proc.stdout))["id"] == f"live-{i}"  # out before the next record is sent
+        proc.stdin.write(b"{broken\n")
+        proc.stdin.flush()
+        assert next_line(proc.stderr).decode().startswith("error: <stdin>:3: invalid JSON (")
+        proc.stdin.write((json.dumps({"id": "live-3", "text": "An insider claims they split."}) + "\n").encode())
+        proc.stdin.flush()
+        assert json.loads(next_line(proc.stdout))["id"] == "live-3"
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 1  # one record failed
+    finally:
+        proc.kill()

@@ -593,3 +593,42 @@ def test_model_checking_does_not_import_scikit_learn(shipped_model_dir):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_ready_batches_lets_a_live_feed_through_and_keeps_full_batches_for_a_file():
+    """What `check -` batches by: a record that has arrived is judged without waiting for more,
+    a feed that is all there still comes 256 at a time, order is kept and a reading error is
+    raised after the records before it."""
+    import threading
+
+    from rumorlens.concurrency import ready_batches
+
+    import time
+
+    assert sum(ready_batches(iter(range(600)), 256), []) == list(range(600))
+    batches = ready_batches(iter(range(1000)), 256)
+    first = next(batches)
+    time.sleep(0.3)  # judging the first batch: meanwhile the reader fills up
+    assert 1 <= len(first) <= 256 and len(next(batches)) == 256
+
+    release = threading.Event()
+
+    def live():
+        yield "first"
+        release.wait(30)  # the feed stays open: nothing more until the first batch was seen
+        yield "second"
+
+    batches = ready_batches(live(), 256)
+    assert next(batches) == ["first"]
+    release.set()
+    assert list(batches) == [["second"]]
+
+    def broken():
+        yield 1
+        raise ValueError("disk gone")
+
+    seen = []
+    with pytest.raises(ValueError, match="disk gone"):
+        for batch in ready_batches(broken(), 256):
+            seen.extend(batch)
+    assert seen == [1]

@@ -1,12 +1,17 @@
-"""Running work on a pool while keeping the input's order and a bounded number of items ahead.
+"""Running work on a pool while keeping the input's order and a bounded number of items ahead,
+and batching a live stream without waiting for a batch to fill.
 
 ``Executor.map`` submits every item at once, so a long reading list would be fetched whole, and a
 big feed's partitions held whole, before the first result is used; ``in_order`` keeps at most
-``ahead`` items submitted beyond the one being waited for.
+``ahead`` items submitted beyond the one being waited for. ``ready_batches`` serves
+`tail -f feed.jsonl | rumorlens check -`: a fixed batch of 256 would hold a live feed's verdicts
+until 256 records had come.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
@@ -25,3 +30,47 @@ def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], ahead: in
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+class _Raised:
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+_END = object()
+
+
+def ready_batches(items: Iterable[T], max_size: int) -> Iterator[list[T]]:
+    """``items`` in lists, in order: each waits for one item, then takes whatever else has already
+    arrived, up to ``max_size``. A thread reads ``items`` ahead (at most ``2 * max_size``), so a
+    feed that is all there still comes in full batches, and a live one's record is let through
+    as soon as it arrives. An error raised while reading is raised here, after the items before it."""
+    ready: queue.Queue = queue.Queue(maxsize=2 * max_size)
+
+    def read() -> None:
+        try:
+            for item in items:
+                ready.put(item)
+        except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
+            ready.put(_Raised(error))
+        ready.put(_END)
+
+    threading.Thread(target=read, name="rumorlens-reader", daemon=True).start()
+    while True:
+        batch, last = [], ready.get()
+        while last is not _END and not isinstance(last, _Raised):
+            batch.append(last)
+            if len(batch) >= max_size:
+                last = None
+                break
+            try:
+                last = ready.get_nowait()
+            except queue.Empty:
+                last = None
+                break
+        if batch:
+            yield batch
+        if isinstance(last, _Raised):
+            raise last.error
+        if last is _END:
+            return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -175,14 +176,18 @@ def check(
         articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
         prevalence = auto_prevalence(judge, articles, text_only, quiet)
     said = SayAdapted(judge, quiet)
-    if prevalence is None:  # the training share unless the run clearly says otherwise; stdin may be a live feed
-        verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said, stream="-" in inputs)
+    live = "-" in inputs  # standard input may be a live feed: each verdict out as its record comes in
+    if prevalence is None:  # the training share unless the run clearly says otherwise
+        verdicts = judge.judge_adapting(articles, text_only=text_only, memory=memory, on_share=said, stream=live)
     else:
-        verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence)
+        verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence,
+                                    live=live)
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
         said.seen(verdict)
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
+            if live:
+                sys.stdout.flush()
         elif explain:
             print_explained(verdict)
         else:

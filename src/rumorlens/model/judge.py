@@ -13,6 +13,7 @@ import numpy as np
 from scipy import sparse
 
 from ..article import Article
+from ..concurrency import ready_batches
 from ..corpus.memory import Memory, OutletRecord, wilson_interval
 from ..errors import ModelError
 from ..signals import analyse
@@ -215,7 +216,7 @@ class Judge:
         if stream or len(head) > ADAPT_MAX_ARTICLES:
             if on_share is not None:
                 on_share(None, None)
-            yield from self.judge_many(chain(_drained(head), iterator), **options)
+            yield from self.judge_many(chain(_drained(head), iterator), live=stream, **options)
             return
         first = list(self.judge_many(head, **options))
         share = self.adapted_share(share_evidence(first))
@@ -246,8 +247,11 @@ class Judge:
         memory: Memory | None = None,
         batch_size: int = 256,
         prevalence: float | None = None,
+        live: bool = False,
     ) -> Iterator[Verdict]:
-        """Stream verdicts in input order; memory stays bounded by ``batch_size``.
+        """Stream verdicts in input order; memory stays bounded by ``batch_size``. ``live``: the
+        articles come from a live feed (standard input), so a batch is whatever has arrived,
+        never waiting for ``batch_size`` of them (``concurrency.ready_batches``).
 
         ``prevalence``: the share of fakes expected among these articles (a moderation queue
         of flagged stories is not the training data's ~21%); ``p_fake`` and the label's cut
@@ -255,7 +259,8 @@ class Judge:
         if prevalence is not None and not 0.0 < prevalence < 1.0:
             raise ValueError(f"prevalence must be between 0 and 1, got {prevalence}")
         iterator = map(as_article, articles)
-        while batch := list(islice(iterator, batch_size)):
+        batches = ready_batches(iterator, batch_size) if live else iter(lambda: list(islice(iterator, batch_size)), [])
+        for batch in batches:
             yield from self._judge_batch(batch, text_only, explain, memory, prevalence)
 
     def _judge_batch(self, batch: list[Article], text_only: bool, explain: bool, memory: Memory | None,

@@ -16,9 +16,9 @@ from pathlib import Path
 from ..article import Article
 from ..errors import InputError
 from .clean import clean_body, normalise_newlines, strip_furniture
-from .encoding import decode
 from .fetch import fetch_bytes, is_public_host, read_url
-from .files import Item, read_bytes, read_path, sniff_suffix
+from .files import Item, read_bytes, read_path
+from .stdin import read_stdin
 
 
 def _raise(err: InputError) -> None:
@@ -30,15 +30,7 @@ def iter_items(inputs: Iterable[str | Path], stdin=None) -> Iterator[Item]:
     for raw in inputs:
         spec = str(raw)
         if spec == "-":
-            stream = stdin if stdin is not None else sys.stdin.buffer
-            data = stream.read()
-            if isinstance(data, str):
-                data = data.encode("utf-8")
-            if not data.strip():
-                yield InputError("RL013", where="<stdin>")
-                continue
-            suffix = sniff_suffix(decode(data[:2000], "<stdin>")[0])
-            yield from read_bytes(data, "<stdin>", suffix, stem=None, fetch_links=True)
+            yield from read_stdin(stdin if stdin is not None else sys.stdin.buffer)
         elif spec.lower().startswith(("http://", "https://")):
             yield from read_url(spec)
         else:

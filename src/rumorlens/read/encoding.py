@@ -21,7 +21,7 @@ from __future__ import annotations
 import codecs
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 from ..errors import warning_text
@@ -118,8 +118,14 @@ def text_lines(fh: BinaryIO, where: str, warnings: list[str], max_line: int) -> 
     if wide:
         yield from _wide_lines(fh, wide, where, warnings, max_line)
         return
+    yield from decode_lines(iter(lambda: fh.readline(max_line), b""), where, warnings)
+
+
+def decode_lines(raw_lines: Iterable[bytes], where: str, warnings: list[str]) -> Iterator[str]:
+    """Byte lines (UTF-8, a mark allowed on the first) as text, each UTF-8 or else Windows-1252
+    with RW001 added to ``warnings`` once; for a stream that cannot seek (standard input)."""
     warned = False
-    for i, raw in enumerate(iter(lambda: fh.readline(max_line), b"")):
+    for i, raw in enumerate(raw_lines):
         if i == 0 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         line, guessed = decode_line(raw)
