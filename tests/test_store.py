@@ -114,6 +114,36 @@ def test_store_ingest_names_an_overlong_id_and_stores_the_rest_on_both_databases
     assert report.stored == 2 and {r["id"] for r in store.rows()} == {"h1", "ok"}
 
 
+def test_store_writers_racing_for_the_same_ids_each_succeed_and_store_them_once(store_url):
+    """Eight API workers (or parallel ingests) saving the same articles at once: some found the
+    ids new, then lost the insert to another writer, and failed (503) on both databases. Now a
+    writer that lost looks again, skips what the other stored, and succeeds."""
+    import threading
+
+    stores = [open_store(store_url) for _ in range(8)]
+    try:
+        for round_ in range(3):
+            pairs = [(art(f"r{round_}-{k}", f"Story {k}", f"An insider says story {k} is true."), None) for k in range(25)]
+            pairs = [(a, verdict_for(a, 0.7)) for a, _ in pairs]
+            start, results, errors = threading.Barrier(len(stores)), [], []
+
+            def write(s):
+                start.wait()
+                try:
+                    results.append(s.add(pairs))
+                except Exception as err:  # noqa: BLE001 - the test reports it
+                    errors.append(repr(err))
+
+            threads = [threading.Thread(target=write, args=(s,)) for s in stores]
+            [t.start() for t in threads]
+            [t.join(60) for t in threads]
+            assert errors == [] and sum(results) == 25, (errors, results)
+        assert len(stores[0].ids()) == 75
+    finally:
+        for s in stores:
+            s.close()
+
+
 def test_store_ingest_counts_repeats_across_batches_once(store):
     # a1 comes back in the next batch while the writer may still be committing the first
     report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
@@ -26,6 +27,7 @@ from .migrations import SCHEMA_VERSION, migrate
 
 LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
+WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 
 
 def now_iso() -> str:
@@ -81,8 +83,23 @@ class Store:
         pairs = list(pairs)
         if not pairs:
             return 0
+        with self._errors():
+            for attempt in range(WRITE_ATTEMPTS):
+                try:
+                    return self._add_once(pairs)
+                except (IntegrityError, OperationalError) as err:
+                    # Another writer (a second API worker, a parallel ingest) stored some of these
+                    # ids between this transaction's look and its insert: PostgreSQL says unique
+                    # violation, SQLite's snapshot is stale. Looking again skips what it stored.
+                    retryable = isinstance(err, IntegrityError) or "locked" in str(err).lower()
+                    if not retryable or attempt == WRITE_ATTEMPTS - 1:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
+        return 0  # not reached: the last attempt returns or raises
+
+    def _add_once(self, pairs: list[tuple[Article, Verdict | None]]) -> int:
         stamp = now_iso()
-        with self._errors(), self.engine.begin() as conn:
+        with self.engine.begin() as conn:
             existing = set()
             ids = [a.id for a, _ in pairs]
             for i in range(0, len(ids), 500):
