@@ -144,6 +144,45 @@ def test_store_writers_racing_for_the_same_ids_each_succeed_and_store_them_once(
             s.close()
 
 
+def test_store_concurrent_readers_of_stale_storylines_rebuild_them_once_without_colliding(store_url):
+    """Requests that find storylines stale at once (one server's threads, or several processes)
+    each rebuilt them, and on PostgreSQL the later rebuilds collided with the rows the first had
+    committed (503, duplicate key). Now they take turns, and the result is the one rebuild's."""
+    import threading
+
+    shared = open_store(store_url)
+    texts = ["Jennifer Aniston is pregnant with twins, an insider says, and Brad Pitt is thrilled.",
+             "Aniston pregnant with twins: a source close to Jennifer says Brad Pitt is thrilled.",
+             "Kim Kardashian told People she loves her new show and the premiere."]
+    ingest(shared, [art(f"s{i}", f"Story {i}", texts[i % 3], label="fake" if i % 3 < 2 else "real") for i in range(30)], judge=HandJudge())
+    expected = [sl.id for sl in shared.storylines()]
+    assert expected
+    others = [open_store(store_url) for _ in range(3)]  # as other processes would hold
+    try:
+        for _ in range(3):
+            with shared.engine.begin() as conn:
+                shared._set_meta(conn, "duplicates_stale", "1")
+                shared._set_meta(conn, "storylines_stale", "1")
+            readers = [shared] * 4 + others  # four threads of one server, three other processes
+            start, errors, seen = threading.Barrier(len(readers)), [], []
+
+            def read(s):
+                start.wait()
+                try:
+                    seen.append([sl.id for sl in s.storylines()])
+                except Exception as err:  # noqa: BLE001 - the test reports it
+                    errors.append(repr(err))
+
+            threads = [threading.Thread(target=read, args=(s,)) for s in readers]
+            [t.start() for t in threads]
+            [t.join(120) for t in threads]
+            assert errors == [] and len(seen) == len(readers)
+            assert [sl.id for sl in shared.storylines()] == expected
+    finally:
+        for s in [shared, *others]:
+            s.close()
+
+
 def test_store_ingest_counts_repeats_across_batches_once(store):
     # a1 comes back in the next batch while the writer may still be committing the first
     report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)

@@ -8,11 +8,12 @@ base tables when an ingest has made them stale, so ingest stays fast and views s
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -28,6 +29,7 @@ from .migrations import SCHEMA_VERSION, migrate
 LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
+DERIVED_VIEWS_LOCK = 0x72756D6F  # PostgreSQL advisory lock key for rewriting duplicates and storylines ('rumo')
 
 
 def now_iso() -> str:
@@ -46,6 +48,7 @@ class Store:
         self.schema_version = SCHEMA_VERSION
         self._cache: dict[str, object] = {}
         self._checked_at = 0.0
+        self._refreshing = threading.Lock()  # one rebuild of the derived views at a time per process
 
     # -- plumbing ---------------------------------------------------------------------------
     def _errors(self):
@@ -247,6 +250,16 @@ class Store:
         Two flags, because the scorecard needs only duplicates (seconds) while storylines take
         longer; ``outlets`` and the Judge's outlet record should not wait for clustering.
         """
+        if not (force or self._get_meta("duplicates_stale") == "1" or (storylines and self._get_meta("storylines_stale") == "1")):
+            return False
+        # Eight requests finding the views stale at once rebuilt them eight times, and on
+        # PostgreSQL the later rebuilds inserted rows the first had just committed (503). One
+        # rebuild at a time: in this process a lock, after which the flags are read again (the
+        # waiters find the work done); across processes a transaction lock in the database.
+        with self._refreshing:
+            return self._refresh(force, storylines)
+
+    def _refresh(self, force: bool, storylines: bool) -> bool:
         from ..corpus.duplicates import find_duplicates
         from ..corpus.storylines import build_storylines
 
@@ -258,6 +271,7 @@ class Store:
         if do_dups:
             dups = find_duplicates(rows)
             with self._errors(), self.engine.begin() as conn:
+                self._lock_derived_views(conn)
                 conn.execute(delete(schema.duplicates))
                 if dups:
                     conn.execute(insert(schema.duplicates), [
@@ -268,6 +282,7 @@ class Store:
         if do_stories:
             stories = build_storylines(rows, dups)
             with self._errors(), self.engine.begin() as conn:
+                self._lock_derived_views(conn)
                 conn.execute(delete(schema.storyline_members))
                 conn.execute(delete(schema.storylines))
                 if stories:
@@ -278,6 +293,13 @@ class Store:
                 self._set_meta(conn, "storylines_stale", "0")
         self._cache.clear()
         return True
+
+    def _lock_derived_views(self, conn) -> None:
+        """PostgreSQL: hold a transaction lock while a derived view is rewritten, so a second
+        process's rewrite waits for this one and then replaces its rows instead of colliding with
+        them. SQLite needs none: its writers already take turns."""
+        if not self.is_sqlite:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DERIVED_VIEWS_LOCK})
 
     def _read_duplicates(self) -> dict[str, tuple[str, float]]:
         with self._errors(), self.engine.connect() as conn:
