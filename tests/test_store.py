@@ -183,6 +183,33 @@ def test_store_concurrent_readers_of_stale_storylines_rebuild_them_once_without_
             s.close()
 
 
+def test_store_opened_new_by_several_processes_at_once_is_made_once(tmp_path):
+    """`serve --workers 2` on a new database: both workers found no tables, both created them,
+    and one failed to start (SQLite: 'table already exists'; PostgreSQL: a duplicate key in its
+    catalogue). Six openers at once now all open it, on both databases."""
+    import threading
+
+    urls = [str(tmp_path / f"new{i}.db") for i in range(3)]
+    if os.environ.get("RUMORLENS_TEST_PG"):
+        urls += [fresh_pg_url() for _ in range(2)]
+    for url in urls:
+        start, errors, opened = threading.Barrier(6), [], []
+
+        def open_one():
+            start.wait()
+            try:
+                s = open_store(url)
+                opened.append(s.schema_version)
+                s.close()
+            except Exception as err:  # noqa: BLE001 - the test reports it
+                errors.append(repr(err))
+
+        threads = [threading.Thread(target=open_one) for _ in range(6)]
+        [t.start() for t in threads]
+        [t.join(60) for t in threads]
+        assert errors == [] and opened == [SCHEMA_VERSION] * 6, url
+
+
 def test_store_ingest_counts_repeats_across_batches_once(store):
     # a1 comes back in the next batch while the writer may still be committing the first
     report = ingest(store, ARTS + [ARTS[0], ARTS[1]], judge=HandJudge(), batch_size=2)

@@ -42,8 +42,18 @@ def current_version(conn: Connection) -> int:
     return conn.execute(select(func.coalesce(func.max(schema.migrations_table.c.version), 0))).scalar_one()
 
 
+MIGRATION_LOCK = 0x726C6D67  # PostgreSQL advisory lock key while migrating ('rlmg')
+
+
 def migrate(conn: Connection, url: str) -> int:
-    """Bring the schema up to ``SCHEMA_VERSION``; return the version found before."""
+    """Bring the schema up to ``SCHEMA_VERSION``; return the version found before.
+
+    Two processes opening a new database at once (`serve --workers 2`, or `serve` beside an
+    `ingest`) both found no tables and both created them, and one failed to start. On PostgreSQL
+    a transaction lock makes the second wait and then find the schema made; SQLite's second
+    writer is told it lost (``opening_raced``), and ``Store`` opens it again."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
     schema.migrations_table.create(conn, checkfirst=True)
     found = current_version(conn)
     if found > SCHEMA_VERSION:
@@ -54,3 +64,11 @@ def migrate(conn: Connection, url: str) -> int:
             conn.execute(schema.migrations_table.insert().values(
                 version=version, name=name, applied_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")))
     return found
+
+
+def opening_raced(err: BaseException) -> bool:
+    """Whether a failed migration lost a race to another process creating the same schema:
+    SQLite says the table already exists, the version is already recorded, or (its read
+    snapshot gone stale, which its busy timeout does not wait out) that it is locked."""
+    message = str(err)
+    return "already exists" in message or "rumorlens_migrations" in message or "locked" in message

@@ -20,16 +20,23 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..verdict import Verdict
 from . import schema
-from .engine import db_errors, make_engine, resolve_url
-from .migrations import SCHEMA_VERSION, migrate
+from .engine import db_errors, lock_timeout, make_engine, resolve_url
+from .migrations import SCHEMA_VERSION, migrate, opening_raced
 
 LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
+OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
 DERIVED_VIEWS_LOCK = 0x72756D6F  # PostgreSQL advisory lock key for rewriting duplicates and storylines ('rumo')
+
+
+def waited_out(started: float) -> bool:
+    """Whether a 'locked' error came after waiting the whole lock timeout: another process holds
+    the database (RL031, say so now), not a stale read that a second look gets past at once."""
+    return time.monotonic() - started >= 0.9 * lock_timeout()
 
 
 def now_iso() -> str:
@@ -43,8 +50,16 @@ class Store:
         sa_url, self.display_url, self.path = resolve_url(url)
         self.is_sqlite = self.path is not None
         self.engine = make_engine(sa_url, self.display_url, self.path)
-        with self._errors(), self.engine.begin() as conn:
-            self.schema_found = migrate(conn, self.display_url)
+        for attempt in range(OPEN_ATTEMPTS):
+            started = time.monotonic()
+            try:
+                with self._errors(), self.engine.begin() as conn:
+                    self.schema_found = migrate(conn, self.display_url)
+                break
+            except StoreError as err:  # another process made the schema a moment ago: open it again
+                if not opening_raced(err) or waited_out(started) or attempt == OPEN_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
         self.schema_version = SCHEMA_VERSION
         self._cache: dict[str, object] = {}
         self._checked_at = 0.0
@@ -88,13 +103,14 @@ class Store:
             return 0
         with self._errors():
             for attempt in range(WRITE_ATTEMPTS):
+                started = time.monotonic()
                 try:
                     return self._add_once(pairs)
                 except (IntegrityError, OperationalError) as err:
                     # Another writer (a second API worker, a parallel ingest) stored some of these
                     # ids between this transaction's look and its insert: PostgreSQL says unique
                     # violation, SQLite's snapshot is stale. Looking again skips what it stored.
-                    retryable = isinstance(err, IntegrityError) or "locked" in str(err).lower()
+                    retryable = isinstance(err, IntegrityError) or ("locked" in str(err).lower() and not waited_out(started))
                     if not retryable or attempt == WRITE_ATTEMPTS - 1:
                         raise
                     time.sleep(0.05 * (attempt + 1))
