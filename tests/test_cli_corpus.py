@@ -126,6 +126,24 @@ def test_cli_stats_stories_outlets_export(runner, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.strip() == "error: invalid value for --format: 'xml'; use jsonl or csv [RL042]"
 
 
+def test_cli_export_csv_never_hands_a_spreadsheet_a_formula_and_reads_back_as_stored(runner, tmp_path):
+    """A scraped headline '=HYPERLINK(...)' exported as CSV would run in the journalist's Excel:
+    such cells start with a quote mark there (OWASP), and reading the CSV back takes it off."""
+    db = str(tmp_path / "c.db")
+    hostile = {"id": "h1", "title": '=HYPERLINK("http://evil.example","click")', "text": "-5 reasons the insider story is false.",
+               "url": "https://example.com/x", "label": "fake"}
+    plain = {"id": "p1", "title": "Star Opens Up", "text": "She told People so.", "label": "real"}
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, [hostile, plain])), "--db", db]).exit_code == 0
+    out = tmp_path / "corpus.csv"
+    assert runner.invoke(app, ["export", "--db", db, "--format", "csv", "--out", str(out)]).exit_code == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert rows["h1"]["title"] == "'" + hostile["title"] and rows["h1"]["text"] == "'" + hostile["text"]
+    assert rows["p1"]["title"] == "Star Opens Up"  # nothing else is touched
+    assert not any(str(v).startswith(("=", "+", "-", "@")) for r in rows.values() for v in r.values())
+    back = {v["id"]: v for v in map(json.loads, runner.invoke(app, ["check", str(out), "--json"]).stdout.splitlines())}
+    assert back["h1"]["title"] == hostile["title"] and back["h1"]["text"].endswith(hostile["text"])
+
+
 def test_cli_claimreview_round_trip(runner, tmp_path):
     db1, db2 = str(tmp_path / "one.db"), str(tmp_path / "two.db")
     runner.invoke(app, ["ingest", str(feed(tmp_path, RECORDS)), "--db", db1])

@@ -268,6 +268,7 @@ def export(
       rumorlens export --format csv --out corpus.csv
     """
     from ..errors import UsageError
+    from ..read.files import to_spreadsheet
 
     if fmt not in ("jsonl", "csv"):
         raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use jsonl or csv"))
@@ -280,7 +281,8 @@ def export(
         for row in store.iter_export():
             n += 1
             if fmt == "csv":
-                writer.writerow(row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])})
+                cells = row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])}
+                writer.writerow({k: to_spreadsheet(v) for k, v in cells.items()})
             else:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     if json_out and out is not None:

@@ -278,6 +278,22 @@ CSV_SUFFIXES = (".csv", ".tsv")
 CSV_DELIMITERS = ",;\t|"
 
 
+# A cell a spreadsheet would run as a formula starts with one of these. `export --format csv`
+# writes such a cell with a quote mark first (a headline "=HYPERLINK(...)" from an untrusted page
+# must not run in the journalist's Excel), and reading CSV takes that mark off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def to_spreadsheet(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never runs (OWASP's CSV injection advice)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def from_spreadsheet(value: object) -> object:
+    """``to_spreadsheet`` undone, so an exported corpus reads back as it was stored."""
+    return value[1:] if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
+
+
 def csv_records(lines: Iterable[str]) -> csv.DictReader:
     """A ``DictReader`` split on the delimiter its header line uses most: Excel writes ``;`` in
     many locales, ``.tsv`` files and spreadsheets' "tab-separated" exports use tabs."""
@@ -299,7 +315,7 @@ def csv_rows(lines: Iterable[str], where: str) -> Iterator[tuple[str, dict] | In
     reader.fieldnames = columns
     rows = 0
     for rows, row in enumerate(reader, start=1):
-        yield f"{where}:{reader.line_num}", {k: (v if v != "" else None) for k, v in row.items() if k}
+        yield f"{where}:{reader.line_num}", {k: (from_spreadsheet(v) if v != "" else None) for k, v in row.items() if k}
     if not rows:
         yield InputError("RL002", where=where)
 
