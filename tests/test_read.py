@@ -766,6 +766,18 @@ def test_read_url_public_only_refuses_private_address_literals_however_written(h
     assert exc.value.code == "RL015"
 
 
+def test_read_url_public_only_checks_the_address_it_connected_to(http_server, monkeypatch):
+    """DNS rebinding: the host resolves to a public address when checked and to a private one when
+    fetched. The connection's own address is checked too, before the body is read."""
+    import rumorlens.read.fetch as fetch
+
+    monkeypatch.setattr(fetch, "is_public_host", lambda host: True)  # the resolver lied once
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(f"{http_server}/story", public_only=True)
+    assert exc.value.code == "RL015" and "(127.0.0.1)" in str(exc.value)
+    assert fetch_bytes(f"{http_server}/story")[0]  # without public_only (the CLI), loopback is fine
+
+
 @pytest.mark.parametrize("url, detail", [("http://[::1", "not a valid URL: Invalid IPv6 URL"), ("http://example.com:port/", "not a valid URL: Invalid port: 'port'")])
 def test_read_malformed_url_is_one_coded_error_not_a_traceback(url, detail):
     arts, problems, _ = collect([url])

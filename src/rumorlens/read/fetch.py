@@ -42,6 +42,20 @@ def is_public_host(host: str) -> bool:
     return all(_public(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos)
 
 
+def _peer_is_public(resp) -> bool:
+    """Whether the address the response actually came from is public. A host can resolve to a
+    public address when checked and to a private one a moment later (DNS rebinding), so the
+    connection itself is checked before a byte of the body is read."""
+    stream = resp.extensions.get("network_stream")
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not peer:
+        return True  # no socket to ask (a mocked transport): the host check stands
+    try:
+        return _public(ipaddress.ip_address(str(peer[0]).split("%")[0]))
+    except ValueError:
+        return False
+
+
 def _public(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
         addr = addr.ipv4_mapped
@@ -66,6 +80,8 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                 raise InputError("RL015", where=url, host=host)
             try:
                 with client.stream("GET", current) as resp:
+                    if public_only and not _peer_is_public(resp):  # DNS answered otherwise this time
+                        raise InputError("RL015", where=url, host=host)
                     if resp.is_redirect and resp.headers.get("location"):
                         current = urljoin(current, resp.headers["location"])
                         continue
