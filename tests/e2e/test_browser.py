@@ -170,3 +170,25 @@ def test_e2e_private_url_shows_a_coded_error(page):
     alert = page.get_by_test_id("form-error")
     assert "RL015" in alert.inner_text() and "url:2 (http://10.0.0.1/story)" in alert.inner_text()
     assert page.input_value("#url").splitlines()[1:] == ["http://10.0.0.1/story", "http://169.254.169.254/latest/meta-data/"]
+
+
+def test_e2e_dashboard_pages_carry_a_content_policy_that_blocks_nothing_of_ours(page):
+    """Every dashboard page says: only our own script and styles, no framing, no referrer. The
+    pages must still work under it: no policy violation on any of them (an inline style would be
+    one), and the outlet table still sorts (our script runs)."""
+    violations = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in ("/", "/articles", "/articles/000_d4b59b942a8b90cb", "/stories", "/outlets?min_n=3", "/nope"):
+        resp = page.goto(path)
+        policy = resp.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert resp.headers.get("x-content-type-options") == "nosniff" and resp.headers.get("referrer-policy") == "no-referrer"
+    page.goto("/outlets?min_n=3")
+    page.locator("#scorecard thead th", has_text="Stories").click()
+    assert page.locator("#scorecard thead th", has_text="Stories").get_attribute("aria-sort") == "ascending"
+    page.goto("/")
+    page.fill("#text", "A source close to the star says she is secretly engaged.")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    assert page.locator(".meter-value").first.is_visible()
+    assert violations == []

@@ -12,7 +12,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..errors import UsageError
 from .deps import JudgeLike, StoreLike
-from .errors import BodyLimit, install_error_handlers
+from .errors import BodyLimit, SecurityHeaders, install_error_handlers
 from .service import MAX_BODY_BYTES, Service
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -46,6 +46,7 @@ def create_app(
     app.state.templates = make_templates()
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=max_body)
+    app.add_middleware(SecurityHeaders)
 
     from ..web.views import router as web_router
     from .routes import router as api_router
