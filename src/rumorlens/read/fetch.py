@@ -87,7 +87,8 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                         continue
                     if resp.status_code >= 400:
                         raise InputError("RL010", where=url, detail=f"HTTP {resp.status_code}")
-                    declared = int(resp.headers.get("content-length") or 0) if (resp.headers.get("content-length") or "0").isdigit() else 0
+                    length = resp.headers.get("content-length", "").strip()
+                    declared = int(length) if length.isdigit() else 0  # a garbled header is no promise: the cap below holds
                     if declared > max_bytes:
                         raise InputError("RL014", where=url, limit=max_bytes)
                     chunks, size = [], 0
