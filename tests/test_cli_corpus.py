@@ -273,3 +273,28 @@ def test_cli_ingest_survives_kill_9_and_rerun_completes(tiny_model_dir, tmp_path
     with open_store(db) as s:
         assert s.count() == 4000
         assert len(set(s.ids())) == 4000
+
+
+def test_cli_ingest_a_live_feed_on_stdin_stores_each_record_as_it_arrives(tiny_model_dir, tmp_path):
+    """`tail -f feed.jsonl | rumorlens ingest -`: a record is in the store while the feed is still
+    open (it waited for 500 records, or the end of input), and the end of input ends the run."""
+    db = tmp_path / "live.db"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"), "RUMORLENS_MODEL": str(tiny_model_dir),
+           "RUMORLENS_PROGRESS": "0"}
+    proc = subprocess.Popen([sys.executable, "-m", "rumorlens", "ingest", "-", "--db", str(db), "--json"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        for i in range(2):
+            proc.stdin.write((json.dumps({"id": f"live-{i}", "text": "A source close to the star says she is engaged."}) + "\n").encode())
+            proc.stdin.flush()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if db.exists() and len(open_store(db).ids()) == i + 1:
+                    break
+                time.sleep(0.2)
+            assert len(open_store(db).ids()) == i + 1, "the record was not stored while the feed stayed open"
+        proc.stdin.close()
+        assert proc.wait(timeout=60) == 0
+        assert json.loads(proc.stdout.read().decode().splitlines()[-1])["stored"] == 2
+    finally:
+        proc.kill()

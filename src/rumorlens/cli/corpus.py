@@ -63,7 +63,8 @@ def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: s
             err_console.print(f"stored {report.stored} (skipped {report.skipped_duplicates} duplicates)", markup=False)
 
     with progress_bar(f"Ingesting into {store.display_url}", enabled=show) as advance, _store_errors():
-        report = ingest(store, read(outcome), judge=judge, text_only=text_only, batch_size=batch_size, on_batch=on_batch)
+        report = ingest(store, read(outcome), judge=judge, text_only=text_only, batch_size=batch_size, on_batch=on_batch,
+                        live="-" in inputs)  # a feed on standard input is stored as it comes
     report.failed = outcome.failed
     if json_out:
         print_json(report.as_dict() | {"db": store.display_url})

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from itertools import islice
 
 from ..article import Article
+from ..concurrency import ready_batches
 from ..verdict import Verdict
 from .store import Store
 
@@ -51,13 +52,16 @@ def ingest(
     text_only: bool = False,
     batch_size: int = 500,
     on_batch: Callable[[IngestReport, int], None] | None = None,
+    live: bool = False,
 ) -> IngestReport:
     """Judge (when a judge is given) and store ``articles``; return the counts.
 
     ``on_batch(report, n_in_batch)`` is called after each committed batch. Articles already in
     the store (same id; ids default to a normalised content hash) are skipped without judging.
     One writer thread commits batch k while this thread judges batch k+1: SQLite and the
-    database drivers release the GIL while writing, so the two overlap.
+    database drivers release the GIL while writing, so the two overlap. ``live`` (a feed on
+    standard input): a batch is whatever has arrived, committed before more is read, so a record
+    is stored when it comes, not when 500 more have (``concurrency.ready_batches``).
     """
     report = IngestReport()
     pending: tuple[Future, int, int] | None = None
@@ -71,7 +75,7 @@ def ingest(
             on_batch(report, n_batch)
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rumorlens-writer") as writer:
-        for batch in _batches(articles, batch_size):
+        for batch in ready_batches(articles, batch_size) if live else _batches(articles, batch_size):
             known = store.existing_ids([a.id for a in batch])
             fresh: list[Article] = []
             seen: set[str] = set()
@@ -85,6 +89,9 @@ def ingest(
             if pending is not None:
                 finish(pending)
             pending = (writer.submit(store.add, list(zip(fresh, verdicts))), len(fresh), len(batch))
+            if live:  # stored now, not when the next records arrive
+                finish(pending)
+                pending = None
         if pending is not None:
             finish(pending)
     return report
