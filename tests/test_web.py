@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
@@ -314,6 +315,20 @@ def test_web_upload_of_excel_csv_in_windows_1252_or_utf16_keeps_its_quotes(read_
     assert "excel.csv: not valid UTF-8; read as Windows-1252" in resp.text and "\ufffd" not in resp.text
     resp = read_client.post("/check", files={"file": ("unicode.csv", csv.encode("utf-16"), "text/csv")})
     assert resp.status_code == 200 and "Star “Heartbroken”" in resp.text and 'data-testid="warnings"' not in resp.text
+
+
+def test_web_upload_of_a_parquet_file_checks_every_row_and_names_a_damaged_one(read_client):
+    """A dataframe saved with to_parquet is checked row by row, as `check day.parquet` does; a
+    file that is not Parquet is one coded error on the form."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    buffer = io.BytesIO()
+    pq.write_table(pa.Table.from_pylist([{"headline": "One", "content": "A source says one thing."},
+                                         {"headline": "Two", "content": "Kim Kardashian told People on the record that all is well."}]), buffer)
+    resp = read_client.post("/check", files={"file": ("day.parquet", buffer.getvalue(), "application/octet-stream")})
+    assert resp.status_code == 200 and "2 articles checked" in resp.text and resp.text.count('class="meter"') == 2
+    bad = read_client.post("/check", files={"file": ("day.parquet", b"PAR1 not parquet", "application/octet-stream")})
+    assert bad.status_code == 422 and "RL084" in bad.text and "day.parquet: could not read Parquet file" in bad.text
 
 
 def test_web_upload_of_a_link_list_is_refused_not_fetched_by_the_server(read_client):

@@ -70,7 +70,7 @@ ERRORS: dict[str, str] = {
     "RL073": "method {method} is not allowed on {path}; use {allowed}",
     "RL074": "internal error while handling {path} ({detail}); this is a bug, please report it",
     "RL075": "no {what} with id '{id}'; list them at {listing}",
-    "RL076": "uploaded file '{name}' has unsupported type; upload a .txt, .html, .jsonl, .json or .csv file",
+    "RL076": "uploaded file '{name}' has unsupported type; upload a .txt, .html, .jsonl, .json, .csv or .parquet file",
     "RL077": "write routes are disabled: this server was started with --read-only",
     "RL078": "this server has no database; start it with `rumorlens serve --db URL` to store and browse articles",
     "RL079": "this server does not offer the accurate mode: {detail}; drop the accurate option for the fast check, or have the server's operator fix that",

@@ -337,6 +337,9 @@ def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None, fe
     of links is fetched link by link when ``fetch_links`` (files and stdin on the command line);
     elsewhere (uploads to the server, a fetched page) it is RL017, never fetched from there.
     ``charset``: the one a fetched page's server declared (``encoding.decode`` says when it counts)."""
+    if suffix.lower() == PARQUET_SUFFIX:  # binary by design: an upload of a dataframe
+        yield from parquet_records(Path(where), data)
+        return
     if looks_binary(data):
         yield InputError("RL003", where=where)
         return
@@ -466,10 +469,12 @@ def _stream_records(path: Path) -> Iterator[Item]:
             yield labelled(item, label)
 
 
-def parquet_records(path: Path) -> Iterator[Item]:
-    """A Parquet file's rows, read as JSONL records are (``batch`` reads them the same way)."""
+def parquet_records(path: Path, data: bytes | None = None) -> Iterator[Item]:
+    """A Parquet file's rows, read as JSONL records are (``batch`` reads them the same way);
+    ``data``: the file's bytes when it is an upload, not on disk (``path`` then only names it)."""
     label, warnings = feed_label(path), []
-    for row in parquet_rows(path, has_article_column):
+    source = io.BytesIO(data) if data is not None else path
+    for row in parquet_rows(source, has_article_column, where=str(path)):
         if isinstance(row, InputError):
             yield row
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import InputError
 
@@ -18,23 +19,25 @@ PARQUET_SUFFIX = ".parquet"
 ROWS_PER_READ = 2048
 
 
-def parquet_rows(path: Path, has_article_column) -> Iterator[tuple[str, str] | InputError]:
+def parquet_rows(source: Path | BinaryIO, has_article_column, where: str | None = None) -> Iterator[tuple[str, str] | InputError]:
     """``(file:row N, JSON object string)`` for every row, or one coded error for the file:
     RL041 without pyarrow, RL084 if it is not readable Parquet, RL080 if no column holds an
-    article (``has_article_column`` decides, as for a CSV header)."""
+    article (``has_article_column`` decides, as for a CSV header). ``source`` may be an open
+    binary file (an upload to the dashboard), then named by ``where``."""
+    name = where or str(source)
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        yield InputError("RL041", name=f"{path}: reading Parquet", package="pyarrow", extra="parquet")
+        yield InputError("RL041", name=f"{name}: reading Parquet", package="pyarrow", extra="parquet")
         return
     try:
-        pf = pq.ParquetFile(path)
+        pf = pq.ParquetFile(source)
     except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for a damaged file
-        yield InputError("RL084", where=str(path), detail=f"{type(exc).__name__}: {exc}")
+        yield InputError("RL084", where=name, detail=f"{type(exc).__name__}: {exc}")
         return
     names = [n.lower() for n in pf.schema_arrow.names]
     if not has_article_column(names):
-        yield InputError("RL080", where=str(path), columns=", ".join(names) or "none")
+        yield InputError("RL080", where=name, columns=", ".join(names) or "none")
         return
     n = 0
     try:
@@ -42,6 +45,6 @@ def parquet_rows(path: Path, has_article_column) -> Iterator[tuple[str, str] | I
             for row in batch.to_pylist():
                 n += 1
                 record = {k.lower(): v for k, v in row.items()}
-                yield f"{path}:row {n}", json.dumps(record, ensure_ascii=False, default=str)
+                yield f"{name}:row {n}", json.dumps(record, ensure_ascii=False, default=str)
     except Exception as exc:  # noqa: BLE001 - a damaged row group: the rows read before it stand
-        yield InputError("RL084", where=f"{path}:row {n + 1}", detail=f"{type(exc).__name__}: {exc}")
+        yield InputError("RL084", where=f"{name}:row {n + 1}", detail=f"{type(exc).__name__}: {exc}")
