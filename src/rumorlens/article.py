@@ -61,7 +61,7 @@ class Article:
         """
         where = source or "<article>"
         warns = list(warnings)
-        text, title, url, author, id = (storable(v) if isinstance(v, str) else v for v in (text, title, url, author, id))
+        text, title, url, author, id, published = (storable(v) if isinstance(v, str) else v for v in (text, title, url, author, id, published))
         title = (title or "").strip() if isinstance(title, str) else ""
         if len(title) > MAX_TITLE_CHARS:  # a headline is a line; a 10 MB one cost seconds and 400 MB
             warns.append(warning_text("RW008", where=where, size=len(title), limit=MAX_TITLE_CHARS))
@@ -228,7 +228,7 @@ def normalise_published(value: object) -> str | None:
             return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         except (OverflowError, OSError, ValueError):
             return None
-    text = storable(str(value)).strip()
+    text = str(value).strip()
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -47,30 +47,24 @@ def ready_batches(items: Iterable[T], max_size: int) -> Iterator[list[T]]:
     as soon as it arrives. An error raised while reading is raised here, after the items before it."""
     ready: queue.Queue = queue.Queue(maxsize=2 * max_size)
 
-    def read() -> None:
+    def read() -> None:  # ends with exactly one of _END or _Raised
         try:
             for item in items:
                 ready.put(item)
         except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
             ready.put(_Raised(error))
-        ready.put(_END)
+        else:
+            ready.put(_END)
 
     threading.Thread(target=read, name="rumorlens-reader", daemon=True).start()
-    while True:
-        batch, last = [], ready.get()
-        while last is not _END and not isinstance(last, _Raised):
-            batch.append(last)
-            if len(batch) >= max_size:
-                last = None
-                break
-            try:
-                last = ready.get_nowait()
-            except queue.Empty:
-                last = None
-                break
+    end = None  # _END, or the _Raised the reader stopped with
+    while end is None:
+        batch = [ready.get()]  # wait for one
+        while len(batch) < max_size and not ready.empty():  # then take what has come
+            batch.append(ready.get_nowait())
+        if batch[-1] is _END or isinstance(batch[-1], _Raised):
+            end = batch.pop()
         if batch:
             yield batch
-        if isinstance(last, _Raised):
-            raise last.error
-        if last is _END:
-            return
+    if isinstance(end, _Raised):
+        raise end.error

@@ -16,7 +16,7 @@ from ..verdict import Verdict
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, ReadOnly, Service, judging_options
+from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, ReadOnly, Service, fetches_url, judging_options
 
 router = APIRouter()
 
@@ -109,7 +109,7 @@ async def check_list(data: list, options: dict, service: Service) -> JSONRespons
         mode = " with accurate=true" if options.get("accurate") else ""
         detail = "the list is empty; send at least one article" if not data else f"{len(data)} articles in one request{mode}; send at most {limit}"
         raise RequestError("RL070", field="body", detail=detail)
-    fetches = sum(1 for item in data if isinstance(item, dict) and item.get("url") and not (item.get("text") or item.get("html")))
+    fetches = sum(1 for item in data if isinstance(item, dict) and fetches_url(item))
     if fetches > MAX_FETCHES_PER_REQUEST:
         raise RequestError("RL070", field="body", detail=f"{fetches} articles to fetch by url; send at most {MAX_FETCHES_PER_REQUEST} a request, or their text")
     results: list = [None] * len(data)

@@ -58,6 +58,17 @@ MAX_ARTICLES_PER_POST = 1000
 MAX_FETCHES_PER_REQUEST = 10  # URLs one request (a list sent to /v1/check, the dashboard's URL box) may have fetched
 
 
+def given(value: object) -> bool:
+    """A request field with something in it."""
+    return isinstance(value, str) and bool(value.strip())
+
+
+def fetches_url(fields: dict[str, Any]) -> bool:
+    """Whether a check request has the server fetch its ``url``: no text or html to judge
+    (``Service.article_from_fields``; a list's fetches are capped before any is read)."""
+    return given(fields.get("url")) and not given(fields.get("text")) and not given(fields.get("html"))
+
+
 def judging_options(text_only: bool = False, prevalence: float | str | None = None, accurate: bool = False) -> dict[str, Any]:
     """The options a request chose, leaving out defaults (see ``Service.judge_article``);
     ``prevalence`` is a share or "auto" (a list's own estimate, ``Service.check_many``)."""
@@ -258,19 +269,19 @@ class Service:
         """
         fields = {"id": id, "title": title, "text": text, "url": url, "published": published, "label": label, "author": author}
         record = {k: v for k, v in fields.items() if v is not None}
-        if text is not None and text.strip():
+        if given(text):
             return record_to_article(record, where, [])
-        if html is not None and html.strip():
+        if given(html):
             article = _first(read_bytes(storable(html).encode("utf-8"), where, ".html", stem=id))
             if title and not article.title:
                 article = dataclasses.replace(article, title=title.strip())
             if url:
                 article = dataclasses.replace(article, url=url, outlet=outlet_from_url(url))
             return article
-        if url is not None and url.strip():
+        if given(url):  # what fetches_url tells a list's limit ahead of reading
             # public_only: the server must never be steered into its own network (SSRF).
             return _first(read_url(url.strip(), public_only=True))
-        if title is not None and title.strip():
+        if given(title):
             return record_to_article(record, where, [])
         raise InputError("RL053")
 

@@ -135,12 +135,14 @@ def _stream_jsonl(path: Path) -> Iterator[RawRow]:
         return
     seen = False
     warnings: list[str] = []  # RW001 once the feed turns out not to be UTF-8, as check says it
+    said = None  # those warnings as JSON, encoded once, not once per row
     with path.open("rb") as f:
         for n, line in enumerate(text_lines(f, str(path), warnings, MAX_LINE_BYTES), start=1):
             if not line.strip():
                 continue
             seen = True
-            yield RawRow(f"{path}:{n}", line, json.dumps(warnings) if warnings else None)
+            said = said or (json.dumps(warnings) if warnings else None)
+            yield RawRow(f"{path}:{n}", line, said)
     if not seen:
         yield error_row(InputError("RL002", where=str(path)))
 
@@ -150,12 +152,14 @@ def _stream_csv(path: Path) -> Iterator[RawRow]:
         yield bad
         return
     warnings: list[str] = []
+    said = None
     with path.open("rb") as f:
         for row in csv_rows(text_lines(f, str(path), warnings, MAX_LINE_BYTES), str(path)):  # check's CSV reading
             if isinstance(row, InputError):
                 yield error_row(row)
             else:
-                yield RawRow(row[0], json.dumps(row[1], ensure_ascii=False), json.dumps(warnings) if warnings else None)
+                said = said or (json.dumps(warnings) if warnings else None)
+                yield RawRow(row[0], json.dumps(row[1], ensure_ascii=False), said)
 
 
 def _stream_parquet(path: Path) -> Iterator[RawRow]:

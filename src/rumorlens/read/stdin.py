@@ -32,16 +32,17 @@ def read_stdin(stream: BinaryIO) -> Iterator[Item]:
     if not any(line.strip() for line in head):
         yield InputError("RL013", where=WHERE)
         return
-    first = head[-1]
-    suffix = sniff_suffix(decode(first[:MAX_LINE_BYTES], WHERE)[0])
-    if suffix in FEED_SUFFIXES and not wide_bom(head[0]):
+    if wide_bom(head[0]):  # UTF-16/32: its byte lines are not its lines, so it is read whole
+        data = b"".join(itertools.chain(head, lines))
+        yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:2000], WHERE)[0]), stem=None, fetch_links=True)
+        return
+    suffix = sniff_suffix(decode(head[-1], WHERE)[0])
+    if suffix in FEED_SUFFIXES:
         warnings: list[str] = []
         text = decode_lines(itertools.chain(head, lines), WHERE, warnings)
         yield from FEED_SUFFIXES[suffix](text, WHERE, warnings)
         return
-    data = b"".join(itertools.chain(head, lines))
-    suffix = sniff_suffix(decode(data[:2000], WHERE)[0])  # a UTF-16 feed is sniffed whole
-    yield from read_bytes(data, WHERE, suffix, stem=None, fetch_links=True)
+    yield from read_bytes(b"".join(itertools.chain(head, lines)), WHERE, suffix, stem=None, fetch_links=True)
 
 
 def _byte_lines(stream) -> Iterator[bytes]:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
+from typing import TypeVar
 
 from sqlalchemy import delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -20,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
-from ..errors import NotFound, StoreError
+from ..errors import NotFound
 from ..verdict import Verdict
 from . import schema
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
@@ -31,12 +32,24 @@ FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other pr
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
 DERIVED_VIEWS_LOCK = 0x72756D6F  # PostgreSQL advisory lock key for rewriting duplicates and storylines ('rumo')
+T = TypeVar("T")
 
 
-def waited_out(started: float) -> bool:
-    """Whether a 'locked' error came after waiting the whole lock timeout: another process holds
-    the database (RL031, say so now), not a stale read that a second look gets past at once."""
-    return time.monotonic() - started >= 0.9 * lock_timeout()
+def retrying(work: Callable[[], T], attempts: int, raced: Callable[[BaseException], bool]) -> T:
+    """``work()``, run again after a short pause while it loses a race to another writer
+    (``raced`` says which errors those are). A 'locked' error that came after waiting the whole
+    lock timeout is another process holding the database, not a stale read a second look gets
+    past at once: raised straight away (RL031)."""
+    for attempt in range(attempts):
+        started = time.monotonic()
+        try:
+            return work()
+        except (IntegrityError, OperationalError) as err:
+            held = "locked" in str(err).lower() and time.monotonic() - started >= 0.9 * lock_timeout()
+            if held or not raced(err) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("attempts must be at least 1")
 
 
 def now_iso() -> str:
@@ -50,22 +63,18 @@ class Store:
         sa_url, self.display_url, self.path = resolve_url(url)
         self.is_sqlite = self.path is not None
         self.engine = make_engine(sa_url, self.display_url, self.path)
-        for attempt in range(OPEN_ATTEMPTS):
-            started = time.monotonic()
-            try:
-                with self._errors(), self.engine.begin() as conn:
-                    self.schema_found = migrate(conn, self.display_url)
-                break
-            except StoreError as err:  # another process made the schema a moment ago: open it again
-                if not opening_raced(err) or waited_out(started) or attempt == OPEN_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        with self._errors():  # another process may have made the schema a moment ago: open it again
+            self.schema_found = retrying(self._migrate, OPEN_ATTEMPTS, opening_raced)
         self.schema_version = SCHEMA_VERSION
         self._cache: dict[str, object] = {}
         self._checked_at = 0.0
         self._refreshing = threading.Lock()  # one rebuild of the derived views at a time per process
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _migrate(self) -> int:
+        with self.engine.begin() as conn:
+            return migrate(conn, self.display_url)
+
     def _errors(self):
         return db_errors(self.display_url, self.is_sqlite)
 
@@ -101,20 +110,12 @@ class Store:
         pairs = list(pairs)
         if not pairs:
             return 0
+        # Another writer (a second API worker, a parallel ingest) may store some of these ids
+        # between this transaction's look and its insert: PostgreSQL says unique violation,
+        # SQLite that its snapshot is stale ('locked'). Looking again skips what it stored.
         with self._errors():
-            for attempt in range(WRITE_ATTEMPTS):
-                started = time.monotonic()
-                try:
-                    return self._add_once(pairs)
-                except (IntegrityError, OperationalError) as err:
-                    # Another writer (a second API worker, a parallel ingest) stored some of these
-                    # ids between this transaction's look and its insert: PostgreSQL says unique
-                    # violation, SQLite's snapshot is stale. Looking again skips what it stored.
-                    retryable = isinstance(err, IntegrityError) or ("locked" in str(err).lower() and not waited_out(started))
-                    if not retryable or attempt == WRITE_ATTEMPTS - 1:
-                        raise
-                    time.sleep(0.05 * (attempt + 1))
-        return 0  # not reached: the last attempt returns or raises
+            return retrying(lambda: self._add_once(pairs), WRITE_ATTEMPTS,
+                            lambda err: isinstance(err, IntegrityError) or "locked" in str(err).lower())
 
     def _add_once(self, pairs: list[tuple[Article, Verdict | None]]) -> int:
         stamp = now_iso()
