@@ -462,7 +462,8 @@ def _mock_web(monkeypatch, routes: dict[str, httpx.Response], seen: list[str]):
         return routes.get(str(request.url), httpx.Response(404))
 
     real_client = httpx.Client
-    monkeypatch.setattr(httpx, "Client", lambda *a, **kw: real_client(*a, transport=httpx.MockTransport(handler), **kw))
+    # the mock stands in for the network, in place of the pinned transport that would dial it
+    monkeypatch.setattr(httpx, "Client", lambda *a, **kw: real_client(*a, **{**kw, "transport": httpx.MockTransport(handler)}))
 
 
 def test_api_check_refuses_redirect_into_metadata_range(read_client, monkeypatch):

@@ -630,6 +630,8 @@ LEGACY_PAGE = (
 
 
 class _Handler(BaseHTTPRequestHandler):
+    requested: list[str] = []  # every path asked for, so a test can say a request never arrived
+
     def log_message(self, *args):  # keep test output clean
         pass
 
@@ -642,6 +644,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
+        self.requested.append(self.path)
         if self.path == "/story":
             self._send(PAGE_HTML.encode(), "text/html; charset=utf-8")
         elif self.path == "/plain":
@@ -766,12 +769,36 @@ def test_read_url_public_only_refuses_private_address_literals_however_written(h
     assert exc.value.code == "RL015"
 
 
+def test_read_url_public_only_dials_the_address_it_vetted_so_rebinding_never_reaches_a_private_one(http_server, monkeypatch):
+    """DNS rebinding: a host answers "public" when checked and "loopback" a moment later. The
+    request must not reach the private address at all (a blind request can still do harm), so the
+    connection is made to the address that was vetted, never to a second answer."""
+    port = http_server.rsplit(":", 1)[1]
+    real = socket.getaddrinfo
+    answers = iter(["93.184.216.34"] + ["127.0.0.1"] * 5)  # public once, then the server's own network
+
+    def rebinding(host, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers), int(port)))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    with pytest.raises(InputError) as exc:
+        fetch_bytes(f"http://rebind.test:{port}/story?rebound", public_only=True)
+    assert exc.value.code == "RL015"
+    assert str(exc.value).startswith(f"http://rebind.test:{port}/story?rebound: refusing to fetch a private, loopback or link-local address (rebind.test at 127.0.0.1)")
+    assert "/story?rebound" not in _Handler.requested
+
+
 def test_read_url_public_only_checks_the_address_it_connected_to(http_server, monkeypatch):
-    """DNS rebinding: the host resolves to a public address when checked and to a private one when
-    fetched. The connection's own address is checked too, before the body is read."""
+    """The second line: should the connection ever be made elsewhere than the vetted address (the
+    pinned transport bypassed), the connection's own address is checked before the body is read."""
+    import httpx
+
     import rumorlens.read.fetch as fetch
 
     monkeypatch.setattr(fetch, "is_public_host", lambda host: True)  # the resolver lied once
+    monkeypatch.setattr(fetch, "_public_transport", httpx.HTTPTransport)  # and the connection resolved again
     with pytest.raises(InputError) as exc:
         fetch_bytes(f"{http_server}/story", public_only=True)
     assert exc.value.code == "RL015" and "(127.0.0.1)" in str(exc.value)

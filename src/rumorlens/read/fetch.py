@@ -3,6 +3,8 @@
 ``public_only=True`` (what the REST API uses) refuses hosts that resolve to loopback, private,
 link-local, multicast or reserved addresses - including cloud metadata at 169.254.169.254 - and
 checks again after every redirect, so a public URL cannot bounce the server into its own network.
+The connection is made to the very address that was vetted (``_PublicNetwork``), so a host whose
+DNS answers "public" to the check and "private" a moment later (rebinding) gets no request at all.
 """
 
 from __future__ import annotations
@@ -36,16 +38,52 @@ def is_public_host(host: str) -> bool:
     if literal is not None:
         return _public(literal)
     try:
-        infos = socket.getaddrinfo(host, None)
+        return _first_private(_resolve(host)) is None
     except (socket.gaierror, UnicodeError):
         return True  # unresolvable: the fetch itself will fail with a clear message
-    return all(_public(ipaddress.ip_address(info[4][0].split("%")[0])) for info in infos)
+
+
+def _resolve(host: str, port: int | None = None) -> list[str]:
+    return list(dict.fromkeys(info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
+
+
+def _first_private(addresses: list[str]) -> str | None:
+    return next((a for a in addresses if not _public(ipaddress.ip_address(a.split("%")[0]))), None)
+
+
+def _public_transport():
+    """An httpx transport that resolves each host itself and connects only to the public address
+    it vetted. Checking a name and then letting the connection resolve it again leaves a gap a
+    rebinding DNS server can use, and by the time the connection's address can be checked, the
+    request has already reached the private address."""
+    import httpcore  # httpx's connection layer
+    import httpx
+
+    class PublicNetwork(httpcore.SyncBackend):
+        def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            try:
+                addresses = _resolve(host, port)
+            except (socket.gaierror, UnicodeError) as exc:
+                raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from None
+            private = _first_private(addresses)
+            if private is not None:
+                raise InputError("RL015", where=host, host=host if private == host else f"{host} at {private}")
+            failure = None
+            for address in addresses:
+                try:
+                    return super().connect_tcp(address, port, timeout, local_address, socket_options)
+                except httpcore.ConnectError as exc:  # that address is down: try the next one
+                    failure = exc
+            raise failure
+
+    transport = httpx.HTTPTransport()
+    transport._pool._network_backend = PublicNetwork()  # httpcore's backend hook, which httpx does not pass through
+    return transport
 
 
 def _peer_is_public(resp) -> bool:
-    """Whether the address the response actually came from is public. A host can resolve to a
-    public address when checked and to a private one a moment later (DNS rebinding), so the
-    connection itself is checked before a byte of the body is read."""
+    """Whether the address the response actually came from is public: a second line behind the
+    pinned transport, should httpx ever stop using the backend it was given."""
     stream = resp.extensions.get("network_stream")
     peer = stream.get_extra_info("server_addr") if stream is not None else None
     if not peer:
@@ -67,7 +105,10 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
     import httpx
 
     current = url
-    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}) as client:
+    # Public-only fetches connect directly (no proxy from the environment): the address vetted
+    # must be the address dialled.
+    pinned = {"transport": _public_transport(), "trust_env": False} if public_only else {}
+    with httpx.Client(timeout=timeout, follow_redirects=False, headers={"User-Agent": USER_AGENT}, **pinned) as client:
         for _ in range(MAX_REDIRECTS + 1):
             try:
                 parts = urlsplit(current)
@@ -80,7 +121,7 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                 raise InputError("RL015", where=url, host=host)
             try:
                 with client.stream("GET", current) as resp:
-                    if public_only and not _peer_is_public(resp):  # DNS answered otherwise this time
+                    if public_only and not _peer_is_public(resp):  # a second line behind the pinned transport
                         raise InputError("RL015", where=url, host=host)
                     if resp.is_redirect and resp.headers.get("location"):
                         current = urljoin(current, resp.headers["location"])
@@ -98,6 +139,11 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
                             raise InputError("RL014", where=url, limit=max_bytes)
                         chunks.append(chunk)
                     return b"".join(chunks), str(resp.url), resp.headers.get("content-type", "")
+            except InputError as exc:
+                if exc.code != "RL015":
+                    raise
+                # refused by the pinned transport, which knows only the host: name the URL as the check above does
+                raise InputError("RL015", where=url, host=exc.fields["host"]) from None
             except httpx.TimeoutException:
                 raise InputError("RL010", where=url, detail=f"timed out after {timeout:g} s") from None
             except httpx.InvalidURL as exc:
