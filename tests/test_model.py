@@ -632,3 +632,33 @@ def test_ready_batches_lets_a_live_feed_through_and_keeps_full_batches_for_a_fil
         for batch in ready_batches(broken(), 256):
             seen.extend(batch)
     assert seen == [1]
+
+
+def test_ready_batches_stops_its_reader_when_the_caller_stops_early():
+    """A library caller who takes one batch of `judge_many(live=True)` and walks away: the reader
+    thread must not stay blocked on a full queue for the life of the process, and the source's
+    own cleanup (closing its file) must run."""
+    import threading
+    import time
+
+    from rumorlens.concurrency import ready_batches
+
+    closed = threading.Event()
+
+    def endless():
+        try:
+            n = 0
+            while True:
+                n += 1
+                yield n
+        finally:
+            closed.set()
+
+    batches = ready_batches(endless(), 8)
+    assert next(batches) and any(t.name == "rumorlens-reader" for t in threading.enumerate())
+    batches.close()  # what garbage collection does to an abandoned generator
+    assert closed.wait(5), "the source was never closed"
+    deadline = time.monotonic() + 5
+    while any(t.name == "rumorlens-reader" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(t.name == "rumorlens-reader" for t in threading.enumerate()), "the reader thread is still blocked"

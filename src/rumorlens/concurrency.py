@@ -44,27 +44,47 @@ def ready_batches(items: Iterable[T], max_size: int) -> Iterator[list[T]]:
     """``items`` in lists, in order: each waits for one item, then takes whatever else has already
     arrived, up to ``max_size``. A thread reads ``items`` ahead (at most ``2 * max_size``), so a
     feed that is all there still comes in full batches, and a live one's record is let through
-    as soon as it arrives. An error raised while reading is raised here, after the items before it."""
+    as soon as it arrives. An error raised while reading is raised here, after the items before it.
+    A consumer that stops early (a library caller who breaks out of the loop) stops the reader
+    too, which closes ``items``, instead of leaving it blocked on a full queue for good."""
     ready: queue.Queue = queue.Queue(maxsize=2 * max_size)
+    gone = threading.Event()  # the consumer has stopped asking
 
-    def read() -> None:  # ends with exactly one of _END or _Raised
+    def hand_over(thing) -> bool:
+        while not gone.is_set():
+            try:
+                ready.put(thing, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:  # ends with exactly one of _END or _Raised, unless the consumer has gone
+        source = iter(items)
         try:
-            for item in items:
-                ready.put(item)
+            for item in source:
+                if not hand_over(item):
+                    break
+            else:
+                hand_over(_END)
         except BaseException as error:  # noqa: BLE001 - handed to the consumer, raised there
-            ready.put(_Raised(error))
-        else:
-            ready.put(_END)
+            hand_over(_Raised(error))
+        finally:
+            if gone.is_set() and hasattr(source, "close"):
+                source.close()  # a generator's own cleanup (open files) runs now, not at exit
 
     threading.Thread(target=read, name="rumorlens-reader", daemon=True).start()
     end = None  # _END, or the _Raised the reader stopped with
-    while end is None:
-        batch = [ready.get()]  # wait for one
-        while len(batch) < max_size and not ready.empty():  # then take what has come
-            batch.append(ready.get_nowait())
-        if batch[-1] is _END or isinstance(batch[-1], _Raised):
-            end = batch.pop()
-        if batch:
-            yield batch
+    try:
+        while end is None:
+            batch = [ready.get()]  # wait for one
+            while len(batch) < max_size and not ready.empty():  # then take what has come
+                batch.append(ready.get_nowait())
+            if batch[-1] is _END or isinstance(batch[-1], _Raised):
+                end = batch.pop()
+            if batch:
+                yield batch
+    finally:
+        gone.set()
     if isinstance(end, _Raised):
         raise end.error
