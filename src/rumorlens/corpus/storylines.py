@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .text import body_people, display_name, fold, lead, people, principal_people
+from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, principal_people
 
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
@@ -149,15 +149,17 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     return list(groups.values()), ppl, X, vec
 
 
-def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=None) -> tuple[str, list[str]]:
+def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=None, leads: list[str] = ()) -> tuple[str, list[str]]:
+    """A storyline's title and the people it shows; ``leads`` are its stories' folded headlines
+    and leads, in which a three-word name must be seen whole."""
     counts: Counter = Counter()
     shown: dict[str, str] = {}
     for i in group:
         for k, d in ppl[i].items():
             counts[k] += 1
             shown.setdefault(k, display_name(d))
-    top_people = [k for k, c in counts.most_common() if c >= max(2, len(group) // 2)][:2] or [k for k, _ in counts.most_common(1)]
-    names = [shown[k] for k in top_people]
+    named = _three_word_names(counts, shown, leads)
+    names = [d for d, c in named if c >= max(2, len(group) // 2)][:2] or [named[0][0]]
     name_tokens = {t for k in counts for t in k.split()}
     keywords: list[str] = []
     if X is not None:
@@ -174,7 +176,39 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=Non
             if len(keywords) == 2:
                 break
     head = " & ".join(names) if names else "Untitled"
-    return (f"{head}: {', '.join(keywords)}" if keywords else head), [shown[k] for k, _ in counts.most_common(6)]
+    return (f"{head}: {', '.join(keywords)}" if keywords else head), [d for d, _ in named[:6]]
+
+
+def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) -> list[tuple[str, int]]:
+    """People to show, most mentioned first, with a three-word name put back together: the pair
+    finder sees "Millie Bobby Brown" as "Millie Bobby" and "Bobby Brown", which a storyline would
+    otherwise be titled "Millie Bobby & Bobby Brown" by. Two pairs that chain on a shared word,
+    are found in about as many stories (within 20%), and whose three words stand together in
+    most of the stories (``leads``, folded) are one name; "Khloe Kardashian" and "Kardashian
+    West" (from Kim's) are not."""
+    ranked = counts.most_common()
+    used: set[str] = set()
+    out = []
+    for key, n in ranked:
+        if key in used:
+            continue
+        used.add(key)
+        first, *_, last = key.split()
+        for other, m in ranked:
+            if other in used or min(n, m) < 0.8 * max(n, m):
+                continue
+            o_first, *_, o_last = other.split()
+            if last == o_first or o_last == first:
+                head, tail = (key, other) if last == o_first else (other, key)
+                whole = f"{head} {tail.split(' ', 1)[1]}"
+                if 2 * sum(whole in lead for lead in leads) < min(n, m):
+                    continue
+                used.add(other)
+                out.append((f"{shown[head]} {shown[tail].split(' ', 1)[1]}", max(n, m)))
+                break
+        else:
+            out.append((shown[key], n))
+    return out
 
 
 def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] | None = None,
@@ -207,7 +241,8 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
              for r in everyone),
             key=lambda e: (e["date"] is None, e["date"] or "", e["article_id"]))
         dates = [e["date"] for e in timeline if e["date"]]
-        title, names = _title(group, ppl, X, vocab, background)
+        leads = [fold(lead(r.get("title"), r.get("text"), 2 * LEAD_CHARS)) for r in members]  # where people are found
+        title, names = _title(group, ppl, X, vocab, background, leads)
         labelled = [r for r in members if r.get("final_label")]
         out.append(Storyline(
             id=storyline_id(e["article_id"] for e in timeline),

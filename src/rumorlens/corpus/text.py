@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -35,8 +36,19 @@ NOT_NAME = {
     "inc", "co", "ltd", "llc", "corp", "net", "com", "red", "carpet", "met", "gala", "super", "bowl",
     "american", "idol", "voice", "bachelor", "bachelorette", "island", "dancing", "stars", "game",
     "thrones", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
+    "castle", "bros", "website",
 }
-_STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME
+
+
+def _learnt_not_names() -> frozenset[str]:
+    """Words learnt from a real NER model to be (almost) never part of a person's name in
+    celebrity news ("palace", "lies", "subscribe"): see bench/people.py, which writes the file."""
+    lines = (Path(__file__).with_name("not_names.txt").read_text(encoding="utf-8")).splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+LEARNT_NOT_NAMES = _learnt_not_names()
+_STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME | LEARNT_NOT_NAMES
 # "KardashianTo", "FaceTimes": words glued together by a lost space or brand names, not names.
 # Real names with inner capitals start with one of these (McConaughey, DeGeneres, LeBron).
 _CAMEL = re.compile(r"^[^\W\d_][a-z]+[A-Z]")
@@ -65,15 +77,20 @@ _CAPITAL_RUN = re.compile(r"(?<![^\W\d_])[^\W\d_a-z][\w'’‘\-]*(?:[ \u00a0][^
 
 def _name_pairs(text: str) -> list[tuple[str, str]]:
     """(key, display) for each adjacent capitalised word pair that looks like a name."""
+    return [(key, display) for key, display, _, _ in name_pair_spans(text)]
+
+
+def name_pair_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """(key, display, start, end) for each adjacent capitalised word pair that looks like a name."""
     out = []
     for run in _CAPITAL_RUN.finditer(text):
-        out += _pairs_in(run.group(0))
+        out += [(k, d, run.start() + a, run.start() + b) for k, d, a, b in _pairs_in(run.group(0))]
     return out
 
 
-def _pairs_in(text: str) -> list[tuple[str, str]]:
+def _pairs_in(text: str) -> list[tuple[str, str, int, int]]:
     out = []
-    prev: tuple[str, str, int] | None = None  # (clean word, folded, end offset)
+    prev: tuple[str, str, int, int] | None = None  # (clean word, folded, start, end offset)
     for m in _WORD.finditer(text):
         word = m.group(0)
         if not word[0].isupper():  # cheap reject first: most words are lowercase
@@ -82,12 +99,10 @@ def _pairs_in(text: str) -> list[tuple[str, str]]:
         raw = _POSSESSIVE.sub("", word).strip("-'’‘")
         key = fold(raw)
         ok = len(raw) > 1 and not raw.isupper() and key not in _STOP and not (_CAMEL.match(raw) and not raw.startswith(_CAMEL_OK))
-        if ok and prev is not None and text[prev[2] : m.start()] in (" ", "\u00a0"):
-            out.append((f"{prev[1]} {key}", f"{prev[0]} {raw}"))
+        if ok and prev is not None and text[prev[3] : m.start()] in (" ", "\u00a0"):
+            out.append((f"{prev[1]} {key}", f"{prev[0]} {raw}", prev[2], m.end()))
         # A possessive ends a name ("Odom's mistresses"), so it cannot start the next pair.
-        prev = (raw, key, m.end()) if ok and not _POSSESSIVE.search(m.group(0)) else None
-        if ok and _POSSESSIVE.search(m.group(0)):
-            prev = None
+        prev = (raw, key, m.start(), m.end()) if ok and not _POSSESSIVE.search(m.group(0)) else None
     return out
 
 
