@@ -585,7 +585,44 @@ def test_api_search_filters(read_client):
     assert read_client.get("/v1/articles", params={"limit": 2}).json()["count"] == 2
 
 
-@pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=abc", "limit"), ("label=maybe", "label")])
+def walk(client, first: str, key: str) -> tuple[list[dict], list[dict]]:
+    """Every item of a listing, following each page's `next` link; and the pages' envelopes."""
+    items, pages, url = [], [], first
+    while url:
+        body = client.get(url).json()
+        pages.append({k: v for k, v in body.items() if k != key})
+        items += body[key]
+        url = body["next"]
+    return items, pages
+
+
+def test_api_search_pages_through_every_match_with_next_links(read_client):
+    """A corpus bigger than one page: following `next` gives every match once, in order, with
+    the filters kept; `total` says how many in all and the last page has no `next`."""
+    everything = read_client.get("/v1/articles?limit=1000").json()
+    assert everything["total"] == everything["count"] and everything["next"] is None
+    items, pages = walk(read_client, "/v1/articles?limit=37", "articles")
+    assert [a["id"] for a in items] == [a["id"] for a in everything["articles"]]
+    assert [p["offset"] for p in pages] == list(range(0, everything["total"], 37))
+    assert all(p["total"] == everything["total"] for p in pages) and pages[-1]["next"] is None
+    fakes = read_client.get("/v1/articles", params={"label": "fake", "limit": 1000}).json()
+    items, pages = walk(read_client, "/v1/articles?label=fake&limit=5", "articles")
+    assert [a["id"] for a in items] == [a["id"] for a in fakes["articles"]] and len(pages) > 1
+    assert all("label=fake" in p["next"] for p in pages[:-1])
+    past = read_client.get("/v1/articles", params={"offset": 100_000}).json()
+    assert past["count"] == 0 and past["total"] == everything["total"] and past["next"] is None
+
+
+def test_api_stories_page_by_size(read_client):
+    everything = read_client.get("/v1/stories?limit=1000").json()
+    items, pages = walk(read_client, "/v1/stories?limit=1", "stories")
+    assert [s["id"] for s in items] == [s["id"] for s in everything["stories"]] and len(pages) == everything["total"]
+    big = read_client.get("/v1/stories", params={"min_size": 3}).json()
+    assert big["total"] == sum(s["n"] >= 3 for s in everything["stories"]) and all(s["n"] >= 3 for s in big["stories"])
+    assert_error_shape(read_client.get("/v1/stories?min_size=1"), 422, "RL070")
+
+
+@pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=abc", "limit"), ("label=maybe", "label"), ("offset=-1", "offset")])
 def test_api_search_bad_query_names_the_parameter(read_client, query, field):
     body = assert_error_shape(read_client.get(f"/v1/articles?{query}"), 422, "RL070")
     assert body["errors"][0]["field"] == field

@@ -144,6 +144,28 @@ def test_store_writers_racing_for_the_same_ids_each_succeed_and_store_them_once(
             s.close()
 
 
+def test_store_storylines_come_a_page_at_a_time_largest_first(store_url):
+    store = open_store(store_url)
+    sagas = {
+        "ab": ("Jennifer Aniston and Brad Pitt", "are expecting twins, an insider claims, and the couple is thrilled about the pregnancy", 4),
+        "kk": ("Kim Kardashian and Kanye West", "are heading for a divorce after months of fights over the ranch, a source says", 3),
+        "ts": ("Taylor Swift and Joe Alwyn", "are secretly engaged and planning a summer wedding in London, friends say", 2),
+    }
+    arts = [art(f"{key}{i}", f"{who} news {i}", f"{who} {what}. Story number {i} from outlet {i}.", label="fake")
+            for key, (who, what, n) in sagas.items() for i in range(n)]
+    try:
+        ingest(store, arts, judge=HandJudge())
+        everything = store.storylines()
+        assert [sl.n for sl in everything] == [4, 3, 2]
+        assert [sl.id for sl in store.storylines(limit=2)] == [sl.id for sl in everything[:2]]
+        assert [sl.id for sl in store.storylines(limit=2, offset=2)] == [everything[2].id]
+        assert store.storylines(offset=3) == [] and store.storylines(limit=0) == []
+        assert store.count_storylines() == 3 and store.count_storylines(min_size=3) == 2
+        assert [sl.n for sl in store.storylines(min_size=3, limit=1, offset=1)] == [3]
+    finally:
+        store.close()
+
+
 def test_store_concurrent_readers_of_stale_storylines_rebuild_them_once_without_colliding(store_url):
     """Requests that find storylines stale at once (one server's threads, or several processes)
     each rebuilt them, and on PostgreSQL the later rebuilds collided with the rows the first had
@@ -327,6 +349,11 @@ def test_store_search_filters_in_the_database(store):
     assert ids(label="fake") == ["a1", "a5", "a3"] and ids(label="real") == ["a4", "a2"]
     assert ids(q="insider", outlet="radaronline.com", label="fake") == ["a1", "a5"]
     assert ids(limit=2) == ["a4", "a2"] and ids(limit=0) == []
+    # pages: offset skips, count says how many match in all pages, with the same filters
+    assert ids(limit=2, offset=2) == ["a1", "a5"] and ids(limit=2, offset=4) == ["a3"] and ids(offset=9) == []
+    assert ids(label="fake", limit=1, offset=1) == ["a5"]
+    assert store.count() == 5 and store.count(q="insider") == 3 and store.count(q="insider", outlet="radaronline.com", label="fake") == 2
+    assert store.count(q="nothing like it") == 0
     row = store.search(q="gala")[0]
     assert row["final_label"] == "real" and row["label_source"] == "label" and row["p_fake"] == pytest.approx(0.9)
     assert len(row["text"]) <= 600  # lists carry the lead, not the whole body

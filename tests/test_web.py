@@ -353,6 +353,29 @@ def test_web_article_page_shows_verdict_and_storyline(read_client):
     assert "Near-duplicates" in html
 
 
+def test_web_articles_and_stories_pages_page_through_a_big_corpus(read_client, monkeypatch):
+    """More articles than one page holds: a range, a Next link that keeps the filters, and the
+    second page starts where the first ended; past the end says how many there are."""
+    import rumorlens.web.views as views
+
+    total = read_client.get("/v1/articles", params={"limit": 1}).json()["total"]
+    first = read_client.get("/articles", headers=HTML).text
+    assert f'data-testid="page-range">1–200 of {total}<' in first and 'rel="prev"' not in first
+    second = read_client.get(re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&"), headers=HTML).text
+    assert f'data-testid="page-range">201–{total} of {total}<' in second and 'rel="next"' not in second
+    assert second.count("<tr>") == total - 200 + 1  # the rows and the header
+    fakes = read_client.get("/v1/articles", params={"label": "fake", "limit": 1}).json()["total"]
+    monkeypatch.setattr(views, "ARTICLES_PER_PAGE", 3)
+    html = read_client.get("/articles?label=fake", headers=HTML).text
+    assert f"1–3 of {fakes}<" in html and 'href="/articles?label=fake&amp;offset=3"' in html
+    past = read_client.get("/articles?label=fake&offset=100000", headers=HTML).text
+    assert f"No articles on this page: {fakes} in all." in past
+    stories = read_client.get("/v1/stories", params={"limit": 1}).json()["total"]
+    monkeypatch.setattr(views, "STORIES_PER_PAGE", 1)
+    html = read_client.get("/stories?offset=0", headers=HTML).text
+    assert f"1–1 of {stories}<" in html and html.count('class="card story-card"') == 1
+
+
 def test_web_stories_pages_show_timeline(read_client):
     html = read_client.get("/stories", headers=HTML).text
     story_id = re.search(r'href="/stories/([^"]+)"', html).group(1)

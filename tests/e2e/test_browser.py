@@ -102,6 +102,14 @@ def test_e2e_hostile_text_never_runs(page):
 
 
 def test_e2e_article_story_and_outlet_pages(page):
+    page.goto("/articles")  # more articles than a page holds: a range and a Next link
+    first_range = page.get_by_test_id("page-range").first.inner_text()
+    assert first_range.startswith("1–200 of ")
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url(re.compile(r".*offset=200"))
+    total = int(first_range.rsplit(" ", 1)[1].replace(",", ""))
+    assert page.get_by_test_id("page-range").first.inner_text() == f"201–{total} of {total}"
+    assert page.locator("table.grid tbody tr").count() == total - 200
     page.goto("/articles?q=lamar+odom")
     rows = page.locator("table.grid tbody tr")
     assert rows.count() >= 5

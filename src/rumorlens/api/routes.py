@@ -16,7 +16,7 @@ from ..verdict import Verdict
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, ReadOnly, Service, fetches_url, judging_options
+from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, Page, ReadOnly, Service, fetches_url, judging_options
 
 router = APIRouter()
 
@@ -173,16 +173,24 @@ async def add_articles(
     )
 
 
-@router.get("/v1/articles", tags=["articles"], summary="Search stored articles")
+def paged(request: Request, key: str, page: Page) -> dict:
+    """A listing's JSON: this page's items, the total, and the link to the next page (null on
+    the last) with the same filters."""
+    return {"ok": True, "count": len(page.items), "total": page.total, "offset": page.offset,
+            "next": page.link(request.url, page.next_offset), key: page.items}
+
+
+@router.get("/v1/articles", tags=["articles"], summary="Search stored articles, a page at a time")
 async def search_articles(
+    request: Request,
     q: str | None = Query(None, max_length=500, description="words in the title or text"),
     outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
     label: Literal["fake", "real"] | None = Query(None, description="final label: known, else judged"),
     limit: int = Query(50, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000, description="skip this many (the previous page's `next` link sets it)"),
     service: Service = Depends(get_service),
 ):
-    rows = await run_in_threadpool(service.search, q, outlet, label, limit)
-    return {"ok": True, "count": len(rows), "articles": rows}
+    return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset))
 
 
 @router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")
@@ -190,10 +198,15 @@ async def get_article(article_id: str, service: Service = Depends(get_service)):
     return await run_in_threadpool(service.article, article_id)
 
 
-@router.get("/v1/stories", tags=["stories"], summary="Storylines: articles about the same story")
-async def list_stories(service: Service = Depends(get_service)):
-    stories = await run_in_threadpool(service.stories)
-    return {"ok": True, "count": len(stories), "stories": stories}
+@router.get("/v1/stories", tags=["stories"], summary="Storylines: articles about the same story, largest first, a page at a time")
+async def list_stories(
+    request: Request,
+    min_size: int = Query(2, ge=2, le=100_000, description="only storylines of at least this many distinct stories"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0, le=10_000_000, description="skip this many (the previous page's `next` link sets it)"),
+    service: Service = Depends(get_service),
+):
+    return paged(request, "stories", await run_in_threadpool(service.stories, min_size, limit, offset))
 
 
 @router.get("/v1/stories/{story_id}", tags=["stories"], summary="One storyline with its articles in date order")

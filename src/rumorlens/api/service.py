@@ -31,6 +31,33 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet")
 
 
+@dataclasses.dataclass
+class Page:
+    """One page of a long listing (stored articles, storylines) and where it sits in the whole."""
+
+    items: list[dict]
+    total: int  # in all pages
+    offset: int
+    limit: int
+
+    @property
+    def next_offset(self) -> int | None:
+        end = self.offset + len(self.items)
+        return end if self.items and end < self.total else None
+
+    @property
+    def previous_offset(self) -> int | None:
+        return max(0, self.offset - self.limit) if self.offset > 0 else None
+
+    def link(self, url, offset: int | None) -> str | None:
+        """The page at ``offset`` of the listing at ``url`` (a request's URL, its filters kept),
+        as a path: right behind a proxy too. None when there is no such page."""
+        if offset is None:
+            return None
+        url = url.include_query_params(offset=offset)
+        return f"{url.path}?{url.query}"
+
+
 class ReadOnly(RumorlensError):
     status = 403
 
@@ -390,16 +417,22 @@ class Service:
         record["near_duplicates"] = self._near_duplicates(id)
         return record
 
-    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50) -> list[dict]:
-        """Stored articles matching every given filter, newest first.
+    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
+               offset: int = 0) -> Page:
+        """One page of the stored articles matching every given filter, newest first.
 
         ``q`` matches case-insensitively in the title or text; ``label`` is the final label (the
         known one if the article carried it, else the judged one).
         """
-        return [summary_row(r) for r in self._need_store().search(q, outlet, label, limit)]
+        store = self._need_store()
+        rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset)]
+        return Page(rows, store.count(q, outlet, label), offset, limit)
 
-    def stories(self) -> list[dict]:
-        return [story_dict(s) for s in self._need_store().storylines()]
+    def stories(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> Page:
+        """One page of the storylines of at least ``min_size`` stories, largest first."""
+        store = self._need_store()
+        found = [story_dict(s) for s in store.storylines(min_size, limit, offset)]
+        return Page(found, store.count_storylines(min_size), offset, limit if limit is not None else len(found))
 
     def story(self, id: str) -> dict:
         store = self._need_store()

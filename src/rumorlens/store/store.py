@@ -207,33 +207,47 @@ class Store:
             self._cache["rows"] = out
         return out
 
-    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50) -> list[dict]:
-        """Articles matching every given filter, newest first, as ``rows(with_text=False)`` rows.
+    def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
+               offset: int = 0) -> list[dict]:
+        """Articles matching every given filter, newest first, as ``rows(with_text=False)`` rows;
+        ``offset`` skips that many for the next page (``count`` says how many match in all).
 
         The filters run in the database (a team's PostgreSQL may hold millions of articles; the
         server must not pull every text to find a word): ``q`` case-insensitively in the title
         or text (``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
         (the known one if the article carried it, else the latest judged one)."""
         a, lv = schema.articles, self._latest_verdicts()
-        final = func.coalesce(a.c.known_label, lv.c.label)
         cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
                 lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at,
                 func.substr(a.c.text, 1, LEAD_CHARS).label("text")]
-        query = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id))
+        query = self._matching(select(*cols), lv, q, outlet, label)
+        # published is ISO text: NULLs (no date) sort after every date on both databases
+        query = query.order_by(func.coalesce(a.c.published, "").desc(), a.c.id.desc()).limit(max(0, int(limit))).offset(max(0, int(offset)))
+        with self._errors(), self.engine.connect() as conn:
+            out = [dict(r._mapping) for r in conn.execute(query)]
+        for r in out:
+            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
+        return out
+
+    def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None) -> int:
+        """How many articles ``search`` with these filters finds in all pages."""
+        lv = self._latest_verdicts()
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(self._matching(select(func.count()), lv, q, outlet, label)).scalar_one()
+
+    @staticmethod
+    def _matching(query, lv, q: str | None, outlet: str | None, label: str | None):
+        """``query`` over articles joined to their latest verdicts, filtered as ``search`` says."""
+        a = schema.articles
+        query = query.select_from(a.outerjoin(lv, lv.c.article_id == a.c.id))
         if needle := (q or "").strip().lower():
             query = query.where(or_(func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True),
                                     func.lower(a.c.text).contains(needle, autoescape=True)))
         if outlet and outlet.strip():
             query = query.where(a.c.outlet == outlet.strip().lower())
         if label:
-            query = query.where(final == label)
-        # published is ISO text: NULLs (no date) sort after every date on both databases
-        query = query.order_by(func.coalesce(a.c.published, "").desc(), a.c.id.desc()).limit(max(0, int(limit)))
-        with self._errors(), self.engine.connect() as conn:
-            out = [dict(r._mapping) for r in conn.execute(query)]
-        for r in out:
-            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
-        return out
+            query = query.where(func.coalesce(a.c.known_label, lv.c.label) == label)
+        return query
 
     def article(self, article_id: str) -> dict:
         """One stored article with its verdicts and signals; NotFound (RL035) if absent."""
@@ -326,14 +340,22 @@ class Store:
         self.refresh(storylines=False)
         return self._read_duplicates()
 
-    def storylines(self, min_size: int = 2) -> list:
+    def storylines(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> list:
+        """Storylines of at least ``min_size`` stories, largest first; ``limit`` and ``offset``
+        take one page of them (``count_storylines`` says how many there are in all)."""
         from ..corpus.storylines import Storyline
 
         self.refresh()
         q = select(schema.storylines.c.data).where(schema.storylines.c.n >= min_size).order_by(
             schema.storylines.c.n.desc(), schema.storylines.c.last_seen.desc(), schema.storylines.c.id)
+        q = q.limit(None if limit is None else max(0, int(limit))).offset(max(0, int(offset)))
         with self._errors(), self.engine.connect() as conn:
             return [Storyline.from_dict(json.loads(d)) for d in conn.execute(q).scalars()]
+
+    def count_storylines(self, min_size: int = 2) -> int:
+        self.refresh()
+        with self._errors(), self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(schema.storylines).where(schema.storylines.c.n >= min_size)).scalar_one()
 
     def storyline(self, storyline_id: str):
         from ..corpus.storylines import Storyline

@@ -17,6 +17,9 @@ from ..read.files import link_list
 from ..verdict import Verdict
 
 router = APIRouter(include_in_schema=False)
+# A page of a listing: enough to scan, small enough to render at once on a 15k-article corpus.
+ARTICLES_PER_PAGE = 200
+STORIES_PER_PAGE = 100
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -117,10 +120,11 @@ async def articles_page(
     q: str = Query("", max_length=500),
     outlet: str = Query("", max_length=253),
     label: Literal["", "fake", "real"] = Query(""),
+    offset: int = Query(0, ge=0, le=10_000_000),
     service: Service = Depends(get_service),
 ):
-    rows = await run_in_threadpool(service.search, q, outlet, label or None, 200)
-    return page(request, "articles.html", nav="articles", rows=rows, q=q, outlet=outlet, label=label)
+    found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset)
+    return page(request, "articles.html", nav="articles", rows=found.items, listing=found, q=q, outlet=outlet, label=label)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -130,9 +134,9 @@ async def article_page(request: Request, article_id: str, service: Service = Dep
 
 
 @router.get("/stories", response_class=HTMLResponse)
-async def stories_page(request: Request, service: Service = Depends(get_service)):
-    stories = await run_in_threadpool(service.stories)
-    return page(request, "stories.html", nav="stories", stories=stories)
+async def stories_page(request: Request, offset: int = Query(0, ge=0, le=10_000_000), service: Service = Depends(get_service)):
+    found = await run_in_threadpool(service.stories, 2, STORIES_PER_PAGE, offset)
+    return page(request, "stories.html", nav="stories", stories=found.items, listing=found)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
