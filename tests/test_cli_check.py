@@ -211,7 +211,7 @@ def test_check_every_bad_input_is_one_line_and_good_ones_are_judged(runner, tmp_
         f"error: {bad / 'nocol.csv'}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]",
         f"error: {bad / 'notobject.json'}[0]: expected a JSON object with a 'text' field, got a number; wrap each article in an object [RL006]",
         f"error: {missing}: no such file or directory; check the path [RL001]",
-        f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet, or gzipped feeds); add some or point at another folder [RL004]",
+        f"error: {empty_dir}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet .rss .atom .xml, or gzipped feeds); add some or point at another folder [RL004]",
     ]
 
 
@@ -470,3 +470,16 @@ def test_check_a_live_feed_on_stdin_prints_each_verdict_as_its_record_arrives(ti
         assert proc.wait(timeout=60) == 1  # one record failed
     finally:
         proc.kill()
+
+
+def test_check_an_rss_feed_judges_each_item_and_exits_1_for_the_empty_one(runner, tmp_path):
+    from test_read import RSS
+
+    feed = tmp_path / "celeb.rss"
+    feed.write_text(RSS, encoding="utf-8")
+    result = run(runner, "check", feed, "--json")
+    assert result.exit_code == 1
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows][0] == "celebnews-1001" and len(rows) == 2
+    assert rows[1]["warnings"] and "[RW009]" in rows[1]["warnings"][0]
+    assert f"error: {feed}#3: feed item has no title and no description or content; nothing to check [RL019]" in result.stderr

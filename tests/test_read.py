@@ -308,7 +308,7 @@ def test_read_gzipped_feeds_stream_with_labels_and_a_damaged_one_keeps_its_good_
     _, problems, _ = collect([tmp_path / "plain.jsonl.gz", tmp_path / "story.txt.gz", tmp_path / "data.pkl"])
     assert problems[0].endswith("[RL016]")
     assert problems[1:] == [
-        f"{tmp_path / 'story.txt.gz'}: unsupported file type '.txt.gz'; use .txt, .html, .json, .jsonl, .csv, .tsv or .parquet (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]",
+        f"{tmp_path / 'story.txt.gz'}: unsupported file type '.txt.gz'; use .txt, .html, .json, .jsonl, .csv, .tsv, .parquet or an RSS/Atom feed (.rss, .atom, .xml); feeds may be gzipped: .jsonl.gz, .csv.gz [RL011]",
         # a pickle (SheepDog ships its splits so) could run code if loaded: never read
         f"{tmp_path / 'data.pkl'}: looks like a binary file, not text, HTML, JSON or CSV; give a text-based article file [RL003]"]
 
@@ -459,7 +459,7 @@ def good_file(tmp_path: Path) -> Path:
         ("badtext.json", b'{"text": 12}', "{f}: field 'text' is invalid (expected a string, got int); put the article body in 'text' as a string [RL009]"),
         ("feed.csv", b"author,summary\nA,B\n", "{f}: CSV has no 'text' column and no 'title' column (columns: author, summary); name the article-body column 'text' [RL008]"),
         ("broken.json", b'{"text": "x",', "{f}:1: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"),
-        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl, .csv, .tsv or .parquet (feeds may be gzipped: .jsonl.gz, .csv.gz) [RL011]"),
+        ("doc.pdf", b"%PDF-1.4 text", "{f}: unsupported file type '.pdf'; use .txt, .html, .json, .jsonl, .csv, .tsv, .parquet or an RSS/Atom feed (.rss, .atom, .xml); feeds may be gzipped: .jsonl.gz, .csv.gz [RL011]"),
     ],
 )
 def test_read_bad_file_is_one_coded_error_and_others_still_read(tmp_path, name, content, message):
@@ -482,7 +482,7 @@ def test_read_empty_directory_is_rl004(tmp_path):
     empty.mkdir()
     (empty / "ignored.pdf").write_bytes(b"%PDF")
     _, problems, _ = collect([empty])
-    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet, or gzipped feeds); add some or point at another folder [RL004]"]
+    assert problems == [f"{empty}: directory holds no readable article files (.txt .html .htm .json .jsonl .csv .tsv .parquet .rss .atom .xml, or gzipped feeds); add some or point at another folder [RL004]"]
 
 
 def test_read_jsonl_broken_line_names_file_and_line_and_keeps_good_lines(tmp_path):
@@ -942,3 +942,121 @@ def test_read_stdin_feed_is_read_line_by_line_not_whole():
     (a,) = list(read_stdin(story))
     assert a.title == "Star Secretly Engaged" and "ring is huge" in a.text
     assert [str(e) for e in read_stdin(Pipe([b"\n", b"  \n"]))] == ["<stdin>: standard input is empty; pipe an article in, e.g. `cat article.txt | rumorlens check -` [RL013]"]
+
+
+# -- RSS and Atom feeds ----------------------------------------------------------------------
+
+STORY_HTML = (
+    "<p>Jennifer Aniston is pregnant with twins, a source close to the star claims.</p>"
+    "<p>“She is over the moon,” the insider told the magazine. Her rep did not respond to a request for comment, "
+    "and no one close to the actress has spoken on the record about the rumoured pregnancy so far.</p>"
+    "<p>Aniston, 50, has long been the subject of such reports, none of which has ever turned out to be true, "
+    "and her publicist has denied several of them in the past.</p>"
+)
+RSS = f"""<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Celeb News</title><link>https://www.celebnews.example/</link>
+<item><title>Jennifer Aniston &amp; the twins</title><link>https://www.celebnews.example/aniston-twins</link>
+<guid isPermaLink="false">celebnews-1001</guid><dc:creator>Jo Writer</dc:creator>
+<pubDate>Mon, 03 Dec 2018 10:00:00 -0500</pubDate>
+<description>Short teaser.</description><content:encoded><![CDATA[{STORY_HTML}]]></content:encoded></item>
+<item><title>Taylor Swift announces a stadium tour</title><link>https://www.celebnews.example/swift-tour</link>
+<description>&lt;p&gt;Taylor Swift told Billboard on Monday that her tour begins in May.&lt;/p&gt;</description></item>
+<item><title></title><description></description></item>
+</channel></rss>"""
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Gossip</title>
+<entry><title type="html">Kim &amp;amp; Kanye split?</title><id>tag:gossip.example,2018:42</id>
+<link rel="alternate" href="https://gossip.example/kim-kanye"/><updated>2018-06-01T12:30:00Z</updated>
+<author><name>Ann Onymous</name></author>
+<content type="html">&lt;p&gt;Kim Kardashian and Kanye West are headed for divorce, an insider says.&lt;br&gt;Neither has commented.&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def test_read_rss_feed_items_are_articles_with_their_links_dates_and_full_text(tmp_path):
+    f = tmp_path / "celeb.rss"
+    f.write_text(RSS, encoding="utf-8")
+    arts, problems, warnings = collect([f])
+    full, teaser = arts
+    assert full.title == "Jennifer Aniston & the twins" and full.id == "celebnews-1001"
+    assert full.url == "https://www.celebnews.example/aniston-twins" and full.outlet == "celebnews.example"
+    assert full.published == "2018-12-03T15:00:00Z" and full.author == "Jo Writer"
+    # the content, not the teaser, and paragraphs kept apart
+    assert full.text.startswith("Jennifer Aniston is pregnant with twins") and full.text.count("\n\n") == 2
+    assert "“She is over the moon,” the insider told" in full.text and full.source == f"{f}#1"
+    assert teaser.text == "Taylor Swift told Billboard on Monday that her tour begins in May."
+    assert teaser.id.startswith("sha1-")  # no guid: the content hash, as for any record without an id
+    assert warnings == [f"{f}#2: the feed gives only a 66-character summary of this story, and that is what was judged; "
+                        "check the story itself for a surer verdict: https://www.celebnews.example/swift-tour [RW009]"]
+    assert problems == [f"{f}#3: feed item has no title and no description or content; nothing to check [RL019]"]
+    verdicts = Judge.load().judge_many(arts)
+    assert [v.label for v in verdicts] == ["fake", "real"]
+
+
+def test_read_atom_feed_and_a_feed_piped_in_or_saved_as_xml(tmp_path):
+    f = tmp_path / "gossip.atom"
+    f.write_text(ATOM, encoding="utf-8")
+    (kim,), problems, _ = collect([f])
+    assert problems == [] and kim.title == "Kim & Kanye split?" and kim.url == "https://gossip.example/kim-kanye"
+    assert kim.text == "Kim Kardashian and Kanye West are headed for divorce, an insider says.\nNeither has commented."
+    assert kim.published == "2018-06-01T12:30:00Z" and kim.author == "Ann Onymous" and kim.id == "tag:gossip.example,2018:42"
+    arts, problems, _ = collect(["-"], stdin=io.BytesIO(RSS.encode()))  # the XML declaration alone on line 1
+    assert [a.source for a in arts] == ["<stdin>#1", "<stdin>#2"] and len(problems) == 1
+    x = tmp_path / "feed.xml"
+    x.write_text(ATOM, encoding="utf-8")
+    assert [a.title for a in collect([x])[0]] == ["Kim & Kanye split?"]
+
+
+def test_read_xml_that_is_not_a_feed_is_rl018_given_and_skipped_in_a_folder(tmp_path):
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "sitemap.xml").write_text('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>', encoding="utf-8")
+    (folder / "news.xml").write_text(ATOM, encoding="utf-8")
+    arts, problems, _ = collect([folder])
+    assert [a.title for a in arts] == ["Kim & Kanye split?"] and problems == []
+    arts, problems, _ = collect([folder / "sitemap.xml"])
+    assert arts == [] and problems == [
+        f"{folder / 'sitemap.xml'}: not an RSS or Atom feed with items (it has no <item> or <entry>); give the feed's XML "
+        "(a channel of <item>s or <entry>s), or save one article and pass it [RL018]"
+    ]
+
+
+def test_read_feed_xml_bomb_is_refused_not_expanded(tmp_path):
+    """Entities defined in terms of each other ("billion laughs") would expand to gigabytes."""
+    levels = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    bomb = f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY l0 "lol">{levels}]><rss version="2.0"><channel><item><title>&l9;</title><description>x</description></item></channel></rss>'
+    f = tmp_path / "bomb.rss"
+    f.write_text(bomb, encoding="utf-8")
+    start = time.perf_counter()
+    arts, problems, _ = collect([f])
+    assert time.perf_counter() - start < 10
+    assert all(len(a.title or "") < 1000 for a in arts), "an entity was expanded"
+
+
+def test_read_feed_fetched_from_its_url_whatever_type_the_site_says(tmp_path, monkeypatch):
+    served = {"/feed": (RSS.encode(), "application/rss+xml"), "/feed-as-html": (ATOM.encode(), "text/html; charset=utf-8")}
+
+    class Feeds(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            body, ctype = served[self.path]
+            self.send_response(200)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = _QuietServer(("127.0.0.1", 0), Feeds)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        arts, problems, _ = collect([f"{base}/feed", f"{base}/feed-as-html"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [a.title for a in arts] == ["Jennifer Aniston & the twins", "Taylor Swift announces a stadium tour", "Kim & Kanye split?"]
+    assert arts[0].url == "https://www.celebnews.example/aniston-twins" and arts[0].source == f"{base}/feed#1"
+    assert problems == [f"{base}/feed#3: feed item has no title and no description or content; nothing to check [RL019]"]

@@ -287,6 +287,16 @@ def test_web_upload_csv_and_json_check_every_article(read_client):
     assert resp.status_code == 200 and "2 articles checked" in resp.text and 'data-testid="warnings"' not in resp.text
 
 
+def test_web_upload_of_an_rss_feed_checks_each_item_and_names_the_empty_one(read_client):
+    from test_read import RSS
+
+    resp = read_client.post("/check", files={"file": ("celeb.rss", RSS.encode(), "application/rss+xml")})
+    assert resp.status_code == 200 and "2 articles checked" in resp.text and resp.text.count('class="meter"') == 2
+    problems = re.search(r'data-testid="problems">(.*?)</div>', resp.text, re.S).group(1)
+    assert "celeb.rss#3: feed item has no title" in problems
+    assert "celeb.rss#2: the feed gives only a 66-character summary" in resp.text  # RW009 on the teaser's verdict
+
+
 def test_web_upload_of_more_than_1000_articles_is_refused_on_the_form(read_client):
     """10 MB of headlines would be ~100,000 verdicts on one page: the form says to split the file
     or use the command line, as POST /v1/articles caps its lists at 1,000."""

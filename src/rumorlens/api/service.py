@@ -28,7 +28,7 @@ from .errors import RequestError
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet")
+UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet", ".rss", ".atom", ".xml")
 
 
 @dataclasses.dataclass

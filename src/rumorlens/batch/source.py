@@ -35,7 +35,7 @@ from ..read.files import (
 )
 
 STREAMED_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".tsv", ".parquet"}
-BATCH_SUFFIXES = (SUPPORTED - {""}) | STREAMED_SUFFIXES
+BATCH_SUFFIXES = (SUPPORTED - {"", ".xml"}) | STREAMED_SUFFIXES  # an .xml file only if it is a feed (is_readable_file)
 ARTICLE_FIELDS = ("id", "title", "text", "url", "published", "label", "author")
 
 

@@ -135,8 +135,8 @@ def check(
     """Judge articles: fake or real, p_fake, a 0-10 truth rating, and the reasons why.
 
     Reads plain text (optional URL line, title, body), HTML, .json/.jsonl/.csv/.tsv feeds
-    (gzipped too: .jsonl.gz), folders (recursively), URLs (or a file listing them) and - for
-    stdin; a feed of headlines alone is judged on them (RW005). Bad records are reported on
+    (gzipped too: .jsonl.gz), .parquet, RSS/Atom feeds (each item), folders (recursively), URLs
+    (or a file listing them) and - for stdin; a feed of headlines alone is judged on them (RW005). Bad records are reported on
     stderr as one line each and the rest are still judged (exit 1 if any failed, 2 for usage
     errors).
 
@@ -153,6 +153,8 @@ def check(
       curl -s https://example.com/story | rumorlens check - --text-only
 
       rumorlens check links.txt          # one URL per line: each page fetched and judged
+
+      rumorlens check https://www.example.com/celebrity/feed/   # every item of a site's RSS feed
 
       rumorlens check flagged-queue.jsonl --prevalence 0.5 --json
 

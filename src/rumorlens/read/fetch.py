@@ -19,6 +19,7 @@ from ..concurrency import in_order
 from ..errors import InputError
 from .encoding import declared_charset
 from .files import Item, read_bytes
+from .syndication import looks_like_feed
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_S = 10.0
@@ -163,6 +164,8 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
     suffix = ".html" if "html" in ctype or not ctype else ".txt"
     if "json" in ctype:
         suffix = ".json"
+    elif "rss" in ctype or "atom" in ctype or ("xml" in ctype and "html" not in ctype) or looks_like_feed(body[:4096].decode("utf-8", "replace")):
+        suffix = ".rss"  # a site's feed: every item is a story (sites serve feeds as text/xml, even text/html)
     for item in read_bytes(body, url, suffix, charset=declared_charset(ctype, body)):
         if not isinstance(item, InputError) and not item.url:
             from dataclasses import replace

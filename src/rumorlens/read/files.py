@@ -22,13 +22,14 @@ from ..errors import InputError, warning_text
 from .clean import clean_body, normalise_newlines, strip_furniture
 from .encoding import declared_charset, decode, text_lines, wide_bom
 from .parquet import PARQUET_SUFFIX, parquet_rows
+from .syndication import SYNDICATION_SUFFIXES, looks_like_feed, parse_syndication
 
 Item = Article | InputError
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 RECORD_SUFFIXES = {".jsonl", ".ndjson", ".json", ".csv", ".tsv"}
-SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | {PARQUET_SUFFIX}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES | SYNDICATION_SUFFIXES | {PARQUET_SUFFIX}
 # A CSV cell can legitimately hold a whole article; the stdlib default (128 KiB) is too small.
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -343,6 +344,9 @@ def read_bytes(data: bytes, where: str, suffix: str, stem: str | None = None, fe
     if looks_binary(data):
         yield InputError("RL003", where=where)
         return
+    if suffix.lower() in SYNDICATION_SUFFIXES:  # XML says its own encoding: the feed reader decodes it
+        yield from parse_syndication(data, where, [])
+        return
     if charset is None and suffix.lower() in HTML_SUFFIXES:
         charset = declared_charset(head=data)  # <meta charset>: a saved page says what it is in
     text, warnings = decode(data, where, charset)
@@ -386,6 +390,8 @@ def sniff_suffix(text_start: str) -> str:
     s = text_start.lstrip()
     if re.match(r"(<!doctype html|<html|<article|<body)", s, re.I):
         return ".html"
+    if looks_like_feed(s):
+        return ".rss"
     if s.startswith("["):
         return ".json"
     if s.startswith("{"):
@@ -427,8 +433,19 @@ def format_suffix(path: Path) -> str:
 
 
 def is_readable_file(path: Path) -> bool:
-    """Whether a folder's file is one rumorlens reads: a supported suffix, or a gzipped feed."""
-    return format_suffix(path) in (STREAMED_SUFFIXES if is_gzipped(path) else SUPPORTED - {""})
+    """Whether a folder's file is one rumorlens reads: a supported suffix, or a gzipped feed.
+    An ``.xml`` file counts only when it opens as an RSS or Atom feed: a folder's sitemap or
+    settings file is not an article to report as unreadable."""
+    suffix = format_suffix(path)
+    if is_gzipped(path):
+        return suffix in STREAMED_SUFFIXES
+    if suffix == ".xml":
+        try:
+            with path.open("rb") as f:
+                return looks_like_feed(f.read(4096).decode("utf-8", "replace"))
+        except OSError:
+            return False
+    return suffix in SUPPORTED - {""}
 
 
 # The longest line read in one piece: a gzipped feed can unpack a few megabytes into one endless

@@ -18,7 +18,7 @@ from .encoding import decode, decode_lines, wide_bom
 from .files import MAX_LINE_BYTES, Item, parse_csv, parse_jsonl, read_bytes, sniff_suffix
 
 WHERE = "<stdin>"
-FEED_SUFFIXES = {".jsonl": parse_jsonl, ".csv": parse_csv}
+STREAMED = {".jsonl": parse_jsonl, ".csv": parse_csv}
 
 
 def read_stdin(stream: BinaryIO) -> Iterator[Item]:
@@ -36,11 +36,16 @@ def read_stdin(stream: BinaryIO) -> Iterator[Item]:
         data = b"".join(itertools.chain(head, lines))
         yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:2000], WHERE)[0]), stem=None, fetch_links=True)
         return
-    suffix = sniff_suffix(decode(head[-1], WHERE)[0])
-    if suffix in FEED_SUFFIXES:
+    first = decode(head[-1], WHERE)[0]
+    if first.lstrip().startswith("<"):  # markup is read whole anyway: tell HTML from an RSS feed by more than a line
+        data = b"".join(itertools.chain(head, lines))
+        yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:4096], WHERE)[0]), stem=None, fetch_links=True)
+        return
+    suffix = sniff_suffix(first)
+    if suffix in STREAMED:
         warnings: list[str] = []
         text = decode_lines(itertools.chain(head, lines), WHERE, warnings)
-        yield from FEED_SUFFIXES[suffix](text, WHERE, warnings)
+        yield from STREAMED[suffix](text, WHERE, warnings)
         return
     yield from read_bytes(b"".join(itertools.chain(head, lines)), WHERE, suffix, stem=None, fetch_links=True)
 
