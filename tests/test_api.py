@@ -486,6 +486,18 @@ def test_api_check_fetches_public_url(read_client, monkeypatch):
     assert resp.json()["outlet"] == "news.public.test"
 
 
+def test_api_check_of_a_feed_url_says_it_is_a_feed_not_one_verdict_for_its_first_item(read_client, monkeypatch):
+    """A verdict on a feed's first item would pass for the feed's; the REST check of one URL says
+    what it was given instead, and where every item is judged."""
+    from test_read import RSS
+
+    _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=RSS.encode(), headers={"content-type": "application/rss+xml"})}, [])
+    body = assert_error_shape(read_client.post("/v1/check", json={"url": "http://news.public.test/feed"}), 422, "RL054")
+    assert body["error"].startswith("request: http://news.public.test/feed is an RSS or Atom feed of several stories, not one article")
+    got = read_client.post("/v1/check", json=[{"url": "http://news.public.test/feed"}, {"text": "A source says so."}]).json()
+    assert [e["code"] for e in got["errors"]] == ["RL054"] and len(got["verdicts"]) == 2 and got["verdicts"][0] is None
+
+
 # -- POST /v1/articles -------------------------------------------------------------------------------
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}, {"Authorization": "Basic " + TOKEN}])
 def test_api_add_articles_needs_bearer_token(write_client, headers):

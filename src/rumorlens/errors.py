@@ -57,6 +57,7 @@ ERRORS: dict[str, str] = {
     "RL051": "missing or wrong bearer token; send 'Authorization: Bearer <RUMORLENS_TOKEN>'",
     "RL052": "request body is larger than {limit} bytes",
     "RL053": "give one of 'text', 'html', 'url' or at least a 'title'",
+    "RL054": "{where}: {url} is an RSS or Atom feed of several stories, not one article; check each item's link, or give the feed to the dashboard's URL box or `rumorlens check`, which judge every item",
     # -- batch (scale-out) ----------------------------------------------------------------
     "RL080": "{where}: Parquet file has no 'text' column and no 'title' column (columns: {columns}); name the article-body column 'text'",
     "RL081": "{out} holds a batch run with different settings ({detail}); use another --out or delete it to start over",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import itertools
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -307,7 +308,10 @@ class Service:
             return article
         if given(url):  # what fetches_url tells a list's limit ahead of reading
             # public_only: the server must never be steered into its own network (SSRF).
-            return _first(read_url(url.strip(), public_only=True))
+            found = list(itertools.islice(read_url(url.strip(), public_only=True), 2))
+            if len(found) > 1:  # a feed: one verdict for its first item would pass for the feed's
+                raise InputError("RL054", where=where, url=url.strip())
+            return _first(found)
         if given(title):
             return record_to_article(record, where, [])
         raise InputError("RL053")
