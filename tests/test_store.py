@@ -260,7 +260,7 @@ def test_store_records_schema_version_in_migrations_table(store_url):
 def test_store_keeps_the_warnings_an_article_was_read_with(store):
     """A stored article's page says it was truncated or decoded with replacements (RW001-RW005)
     long after the check that read it; export carries them too."""
-    from rumorlens.api.service import stored_verdict
+    from rumorlens.store.records import stored_verdict
 
     long = art("long", "Long story", "An insider speaks. " * 10)
     long = dataclasses.replace(long, warnings=("feed.jsonl:7: text is 250000 characters; only the first 100000 are judged [RW002]",))
@@ -277,7 +277,7 @@ def test_store_keeps_the_warnings_an_article_was_read_with(store):
 def test_store_opens_a_database_from_before_it_kept_warnings(store_url):
     """A version-1 database (no warnings column) is migrated in place: its articles read back
     without warnings (a headline alone still says so), new ones keep theirs."""
-    from rumorlens.api.service import stored_verdict
+    from rumorlens.store.records import stored_verdict
 
     s = open_store(store_url)
     s.add([(a, verdict_for(a, 0.3)) for a in ARTS[:2]] + [(art("oldhead", "Star Secretly Married", ""), None)])

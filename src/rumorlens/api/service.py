@@ -10,7 +10,6 @@ import asyncio
 import dataclasses
 import gc
 import itertools
-import json
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,13 +18,14 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url, storable
-from ..errors import InputError, NotFound, RumorlensError, message_code, warning_text
+from ..errors import InputError, NotFound, RumorlensError
 from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, read_links, read_url
 from ..read.files import read_bytes, record_to_article
-from ..verdict import Signal, Verdict, truth_rating
+from ..verdict import Verdict
 from .batcher import JudgeBatcher
 from .errors import RequestError
+from ..store.records import article_record, plain, story_dict, summary_row
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -108,21 +108,6 @@ def judging_options(text_only: bool = False, prevalence: float | str | None = No
     if accurate:
         options["accurate"] = True
     return options
-
-
-def plain(obj: Any) -> Any:
-    """A store return value (dataclass, object with ``as_dict``, dict) as plain JSON data."""
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        return obj
-    if isinstance(obj, dict):
-        return {k: plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [plain(v) for v in obj]
-    if hasattr(obj, "as_dict"):
-        return plain(obj.as_dict())
-    if dataclasses.is_dataclass(obj):
-        return plain(dataclasses.asdict(obj))
-    return str(obj)
 
 
 class Service:
@@ -411,15 +396,10 @@ class Service:
 
     def article(self, id: str) -> dict:
         """A stored article as its verdict dict (text included), plus storyline and near-duplicates."""
-        store = self._need_store()
         try:
-            stored = store.article(id)
+            return article_record(self._need_store(), id)
         except NotFound:
             raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
-        record = stored_verdict(stored)
-        record["storyline"] = self._storyline_of(id)
-        record["near_duplicates"] = self._near_duplicates(id)
-        return record
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
                offset: int = 0) -> Page:
@@ -457,94 +437,6 @@ class Service:
         card = self._need_store().scorecard(min_n=min_n)
         return [plain(o) for o in card.outlets]
 
-    # -- adapting store values ---------------------------------------------------------------
-    def _storyline_of(self, article_id: str) -> dict | None:
-        for s in self.store.storylines():
-            d = story_dict(s)
-            if article_id in d["article_ids"]:
-                return d
-        return None
-
-    def _near_duplicates(self, article_id: str) -> list[dict]:
-        """Articles the store found to be near-copies of this one, in either direction."""
-        dups = self.store.duplicates()
-        pairs = []
-        if article_id in dups:
-            other, sim = dups[article_id]
-            pairs.append((other, sim))
-        pairs += [(k, sim) for k, (other, sim) in dups.items() if other == article_id]
-        if not pairs:
-            return []
-        by_id = {r["id"]: r for r in self.store.rows()}
-        out = []
-        for other, sim in sorted(pairs, key=lambda p: -p[1]):
-            if other in by_id:
-                out.append({**summary_row(by_id[other]), "similarity": round(float(sim), 3)})
-        return out
-
-
-def stored_verdict(stored: dict) -> dict:
-    """``Store.article(id)`` (article row + verdict rows + signal rows) as a ``Verdict`` dict.
-
-    The latest verdict wins; its signals are the rows with the same model version. ``text`` is
-    title + newline + body (a headline stored without a body: the headline once), the string the
-    signal offsets point into. ``warnings`` are those the article was read with; a headline
-    judged alone says so (RW005) even if it was stored before the store kept warnings.
-    """
-    article = Article(id=stored["id"], text=stored.get("text") or "", title=stored.get("title") or "")
-    title, text = article.title, article.full_text
-    warnings = tuple(json.loads(stored.get("warnings") or "[]"))
-    if article.headline_only and not any(message_code(w) == "RW005" for w in warnings):
-        warnings += (warning_text("RW005", where=article.id),)
-    verdicts = stored.get("verdicts") or []
-    if not verdicts:
-        return {
-            "id": stored["id"], "title": title, "outlet": stored.get("outlet"), "url": stored.get("url"),
-            "published": stored.get("published"), "label": None, "p_fake": None, "truth_rating": None,
-            "signals": [], "reasons": [], "model_version": None, "text_only": False,
-            "known_label": stored.get("known_label"), "warnings": list(warnings), "text": text,
-        }
-    latest = verdicts[-1]
-    seen, signals = set(), []
-    for s in stored.get("signals") or []:
-        key = (s.get("kind"), s.get("start"), s.get("end"), s.get("text"))
-        if s.get("model_version") != latest.get("model_version") or key in seen:
-            continue
-        seen.add(key)
-        signals.append(Signal.from_dict({k: v for k, v in s.items() if k != "model_version"}))
-    verdict = Verdict(
-        id=stored["id"], label=latest["label"], p_fake=float(latest["p_fake"]), signals=tuple(signals),
-        reasons=tuple(latest.get("reasons") or ()), model_version=latest.get("model_version") or "",
-        text=text, title=title, outlet=stored.get("outlet"), url=stored.get("url"),
-        published=stored.get("published"), known_label=stored.get("known_label"),
-        text_only=bool(latest.get("text_only")), warnings=warnings,
-    )
-    out = verdict.as_dict()
-    if latest.get("truth_rating") is not None:  # as judged: the meter depends on the model's threshold
-        out["truth_rating"] = int(latest["truth_rating"])
-    return out
-
-
-def summary_row(r: dict) -> dict:
-    """A ``Store.rows()`` row as the short article summary list views show."""
-    p = r.get("p_fake")
-    return {
-        "id": r["id"], "title": r.get("title") or "", "outlet": r.get("outlet"), "url": r.get("url"),
-        "published": r.get("published"), "label": r.get("label"),
-        "p_fake": None if p is None else round(float(p), 4),
-        # The stored rating: the meter depends on the threshold of the model that judged it.
-        "truth_rating": r.get("truth_rating") if r.get("truth_rating") is not None else (None if p is None else truth_rating(p)),
-        "known_label": r.get("known_label"), "final_label": r.get("final_label"),
-        "model_version": r.get("model_version"),
-    }
-
-
-def story_dict(story: Any) -> dict:
-    d = plain(story)
-    d["id"] = str(d.get("id"))
-    d["article_ids"] = list(d.get("article_ids") or [])
-    d.setdefault("n", len(d["article_ids"]))
-    return d
 
 
 def _first(items: Iterable[Article | InputError]) -> Article:

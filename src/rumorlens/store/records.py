@@ -1,0 +1,140 @@
+"""Stored rows as the records every view shows: the REST API, the dashboard and the CLI.
+
+A stored article comes back as the verdict it was given (the same dict ``check --json``
+prints), with the storyline it belongs to and its near-duplicates; a listing row as a short
+summary. One place, so `rumorlens articles ID --json` and `GET /v1/articles/{id}` agree.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+from ..article import Article
+from ..errors import message_code, warning_text
+from ..verdict import Signal, Verdict, truth_rating
+
+
+def plain(obj: Any) -> Any:
+    """A store return value (dataclass, object with ``as_dict``, dict) as plain JSON data."""
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if hasattr(obj, "as_dict"):
+        return plain(obj.as_dict())
+    if dataclasses.is_dataclass(obj):
+        return plain(dataclasses.asdict(obj))
+    return str(obj)
+
+
+def story_dict(story: Any) -> dict:
+    d = plain(story)
+    d["id"] = str(d.get("id"))
+    d["article_ids"] = list(d.get("article_ids") or [])
+    d.setdefault("n", len(d["article_ids"]))
+    return d
+
+
+def summary_row(r: dict) -> dict:
+    """A ``Store.rows()`` or ``Store.search`` row as the short article summary listings show."""
+    p = r.get("p_fake")
+    return {
+        "id": r["id"], "title": r.get("title") or "", "outlet": r.get("outlet"), "url": r.get("url"),
+        "published": r.get("published"), "label": r.get("label"),
+        "p_fake": None if p is None else round(float(p), 4),
+        # The stored rating: the meter depends on the threshold of the model that judged it.
+        "truth_rating": r.get("truth_rating") if r.get("truth_rating") is not None else (None if p is None else truth_rating(p)),
+        "known_label": r.get("known_label"), "final_label": r.get("final_label"),
+        "model_version": r.get("model_version"),
+    }
+
+
+def stored_verdict(stored: dict) -> dict:
+    """``Store.article(id)`` (article row + verdict rows + signal rows) as a ``Verdict`` dict.
+
+    The latest verdict wins; its signals are the rows with the same model version. ``text`` is
+    title + newline + body (a headline stored without a body: the headline once), the string the
+    signal offsets point into. ``warnings`` are those the article was read with; a headline
+    judged alone says so (RW005) even if it was stored before the store kept warnings.
+    """
+    verdict = verdict_from_stored(stored)
+    if verdict is None:
+        article = Article(id=stored["id"], text=stored.get("text") or "", title=stored.get("title") or "")
+        return {
+            "id": stored["id"], "title": article.title, "outlet": stored.get("outlet"), "url": stored.get("url"),
+            "published": stored.get("published"), "label": None, "p_fake": None, "truth_rating": None,
+            "signals": [], "reasons": [], "model_version": None, "text_only": False,
+            "known_label": stored.get("known_label"), "warnings": list(_warnings(stored, article)), "text": article.full_text,
+        }
+    out = verdict.as_dict()
+    latest = stored["verdicts"][-1]
+    if latest.get("truth_rating") is not None:  # as judged: the meter depends on the model's threshold
+        out["truth_rating"] = int(latest["truth_rating"])
+    return out
+
+
+def verdict_from_stored(stored: dict) -> Verdict | None:
+    """The latest ``Verdict`` a stored article was given, or None if it was never judged."""
+    verdicts = stored.get("verdicts") or []
+    if not verdicts:
+        return None
+    article = Article(id=stored["id"], text=stored.get("text") or "", title=stored.get("title") or "")
+    latest = verdicts[-1]
+    seen, signals = set(), []
+    for s in stored.get("signals") or []:
+        key = (s.get("kind"), s.get("start"), s.get("end"), s.get("text"))
+        if s.get("model_version") != latest.get("model_version") or key in seen:
+            continue
+        seen.add(key)
+        signals.append(Signal.from_dict({k: v for k, v in s.items() if k != "model_version"}))
+    return Verdict(
+        id=stored["id"], label=latest["label"], p_fake=float(latest["p_fake"]), signals=tuple(signals),
+        reasons=tuple(latest.get("reasons") or ()), model_version=latest.get("model_version") or "",
+        text=article.full_text, title=article.title, outlet=stored.get("outlet"), url=stored.get("url"),
+        published=stored.get("published"), known_label=stored.get("known_label"),
+        text_only=bool(latest.get("text_only")), warnings=_warnings(stored, article),
+    )
+
+
+def _warnings(stored: dict, article: Article) -> tuple[str, ...]:
+    warnings = tuple(json.loads(stored.get("warnings") or "[]"))
+    if article.headline_only and not any(message_code(w) == "RW005" for w in warnings):
+        warnings += (warning_text("RW005", where=article.id),)
+    return warnings
+
+
+def storyline_of(store, article_id: str) -> dict | None:
+    """The storyline the stored article belongs to, if any."""
+    for s in store.storylines():
+        d = story_dict(s)
+        if article_id in d["article_ids"]:
+            return d
+    return None
+
+
+def near_duplicates(store, article_id: str) -> list[dict]:
+    """Articles the store found to be near-copies of this one, in either direction, closest first."""
+    dups = store.duplicates()
+    pairs = []
+    if article_id in dups:
+        other, sim = dups[article_id]
+        pairs.append((other, sim))
+    pairs += [(k, sim) for k, (other, sim) in dups.items() if other == article_id]
+    if not pairs:
+        return []
+    by_id = {r["id"]: r for r in store.rows()}
+    return [{**summary_row(by_id[other]), "similarity": round(float(sim), 3)}
+            for other, sim in sorted(pairs, key=lambda p: -p[1]) if other in by_id]
+
+
+def article_record(store, article_id: str) -> dict:
+    """A stored article as its verdict dict (text included), plus its storyline and
+    near-duplicates; ``NotFound`` (RL035) if the store does not hold it."""
+    record = stored_verdict(store.article(article_id))
+    record["storyline"] = storyline_of(store, article_id)
+    record["near_duplicates"] = near_duplicates(store, article_id)
+    return record
