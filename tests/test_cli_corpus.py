@@ -126,6 +126,44 @@ def test_cli_stats_stories_outlets_export(runner, tmp_path):
     assert bad.exit_code == 2 and bad.stderr.strip() == "error: invalid value for --format: 'xml'; use jsonl or csv [RL042]"
 
 
+def test_cli_articles_searches_the_store_a_page_at_a_time_and_shows_one_as_the_api_does(runner, tmp_path, tiny_model_dir):
+    db = str(tmp_path / "c.db")
+    runner.invoke(app, ["ingest", str(SEEDS), str(feed(tmp_path, RECORDS)), "--db", db])
+
+    def listed(*args):
+        result = runner.invoke(app, ["articles", "--db", db, "--json", *args])
+        assert result.exit_code == 0, result.output
+        return [json.loads(x) for x in result.stdout.splitlines()]
+
+    everything = listed("--limit", "100")
+    assert len(everything) == 8 and [r["id"] for r in everything[:2]] == ["r2", "r1"]  # newest first
+    assert [r["id"] for r in listed("--limit", "3", "--offset", "3")] == [r["id"] for r in everything[3:6]]
+    lamar = listed("--search", "LAMAR ODOM")
+    assert {"r1", "r2"} <= {r["id"] for r in lamar} and all(r["id"] in ("r1", "r2") or r["id"].startswith("00") for r in lamar)
+    assert [r["id"] for r in listed("--outlet", "people.com")] == ["r2"]
+    assert [r["id"] for r in listed("--search", "lamar", "--label", "real", "--outlet", "people.com")] == ["r2"]
+    table = runner.invoke(app, ["articles", "--db", db, "--limit", "2"]).stdout
+    assert "1-2 of 8 stored articles, newest first" in table and "next page: --offset 2" in table
+
+    one = runner.invoke(app, ["articles", "r1", "--db", db, "--json"])
+    record = json.loads(one.stdout)
+    assert record["id"] == "r1" and record["known_label"] == "fake" and "Khloe" in record["text"]
+    assert {"storyline", "near_duplicates", "signals", "reasons", "p_fake"} <= set(record)
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+    from rumorlens.model.judge import Judge
+
+    with open_store(db) as store, TestClient(create_app(store=store, judge=Judge.load(tiny_model_dir), read_only=True)) as client:
+        assert client.get("/v1/articles/r1").json() == record, "the CLI shows what the REST API serves"
+    shown = runner.invoke(app, ["articles", "r1", "--db", db, "--explain"])
+    assert shown.exit_code == 0 and "p_fake" in shown.stdout and "legend:" in shown.stdout and "Khloe" in shown.stdout
+    missing = runner.invoke(app, ["articles", "nope", "--db", db])
+    assert missing.exit_code == 2 and missing.stderr.strip() == "error: no article with id 'nope'; list them with `rumorlens articles` [RL035]"
+    bad = runner.invoke(app, ["articles", "--db", db, "--label", "maybe"])
+    assert bad.exit_code == 2 and bad.stderr.strip() == "error: invalid value for --label: 'maybe'; use fake or real [RL042]"
+
+
 def test_cli_export_csv_never_hands_a_spreadsheet_a_formula_and_reads_back_as_stored(runner, tmp_path):
     """A scraped headline '=HYPERLINK(...)' exported as CSV would run in the journalist's Excel:
     such cells start with a quote mark there (OWASP), and reading the CSV back takes it off."""
@@ -174,7 +212,7 @@ def test_cli_import_claims_rejects_non_claimreview(runner, tmp_path):
                                      "'ClaimReview'); give schema.org ClaimReview JSON-LD [RL036]")
 
 
-@pytest.mark.parametrize("command", [["stats"], ["stories"], ["outlets"], ["export"], ["export-claims"]])
+@pytest.mark.parametrize("command", [["stats"], ["articles"], ["stories"], ["outlets"], ["export"], ["export-claims"]])
 def test_cli_bad_database_url_is_one_line(runner, command):
     result = runner.invoke(app, command + ["--db", "mysql://root@localhost/x"])
     assert result.exit_code == 2

@@ -24,6 +24,7 @@ from test_store_helpers import (  # noqa: F401
 
 from rumorlens.errors import StoreError, message_code
 from rumorlens.store import SCHEMA_VERSION, ingest, open_store
+from rumorlens.store.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -162,6 +163,39 @@ def test_store_storylines_come_a_page_at_a_time_largest_first(store_url):
         assert store.storylines(offset=3) == [] and store.storylines(limit=0) == []
         assert store.count_storylines() == 3 and store.count_storylines(min_size=3) == 2
         assert [sl.n for sl in store.storylines(min_size=3, limit=1, offset=1)] == [3]
+    finally:
+        store.close()
+
+
+def test_store_storylines_drawn_by_an_older_rumorlens_are_regrouped_once_or_kept_where_it_may_not_write(store_url, monkeypatch):
+    """Upgrading changes how storylines are drawn (people who are places, before); a store grouped
+    by the older version is regrouped when it next shows them, not left with the old titles until
+    the next ingest. A server that may not write keeps serving the old ones instead of failing."""
+    import rumorlens.corpus.storylines as storylines
+    from rumorlens.errors import StoreError
+
+    store = open_store(store_url)
+    try:
+        texts = ["Jennifer Aniston is pregnant with twins, an insider says, and Brad Pitt is thrilled.",
+                 "Aniston pregnant with twins: a source close to Jennifer says Brad Pitt is thrilled."]
+        ingest(store, [art(f"v{i}", f"Story {i}", texts[i % 2], label="fake") for i in range(4)], judge=HandJudge())
+        first = [sl.as_dict() for sl in store.storylines()]
+        assert first and store._get_meta("storylines_version") == storylines.STORYLINES_VERSION
+        built = []
+        real_build = storylines.build_storylines
+        monkeypatch.setattr(storylines, "build_storylines", lambda *a, **k: built.append(1) or real_build(*a, **k))
+        assert [sl.as_dict() for sl in store.storylines()] == first and built == [], "up to date: not regrouped"
+        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "99")  # what an upgrade does
+        assert [sl.as_dict() for sl in store.storylines()] == first and built == [1]
+        assert store._get_meta("storylines_version") == "99"
+        store.storylines()
+        assert built == [1], "regrouped once"
+
+        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "100")
+        monkeypatch.setattr(Store, "_write_storylines", lambda self, stories: (_ for _ in ()).throw(StoreError("RL038", url="db", detail="permission denied")))
+        assert [sl.as_dict() for sl in store.storylines()] == first and built == [1, 1]
+        store.storylines()
+        assert built == [1, 1], "a store it may not write is not regrouped on every read"
     finally:
         store.close()
 

@@ -1,4 +1,4 @@
-"""Corpus commands: ingest, stats, stories, outlets, export, import-claims, export-claims."""
+"""Corpus commands: ingest, stats, articles, stories, outlets, export, import-claims, export-claims."""
 
 from __future__ import annotations
 
@@ -150,6 +150,82 @@ def _fmt_rate(x: float | None) -> str:
 
 
 @app.command()
+def articles(
+    article_id: str = typer.Argument(None, help="Show this stored article: its verdict, reasons, storyline and near-duplicates."),
+    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (case-insensitive)."),
+    outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
+    label: str = typer.Option(None, "--label", help="Only articles whose final label (known, else judged) is fake or real."),
+    limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many, newest first."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first (the next page)."),
+    explain: bool = typer.Option(False, "--explain", help="With an id: also print the text with each signal's words highlighted."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one article per line, or the one asked for (as GET /v1/articles/{id})."),
+) -> None:
+    """Search the stored articles, or show one with the verdict it was given.
+
+    Examples:
+
+      rumorlens articles --search pregnant --label fake
+
+      rumorlens articles --outlet hollywoodlife.com --limit 20 --offset 20
+
+      rumorlens articles gossipcop-1000240645 --explain
+
+      rumorlens articles --search "lamar odom" --json | jq -r .id
+    """
+    from ..store.records import article_record, summary_row, verdict_from_stored
+
+    if label is not None and label not in ("fake", "real"):
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
+    store = _open(db)
+    if article_id:
+        with errors_as_exit(EXIT_USAGE):
+            record = article_record(store, article_id)
+            stored = store.article(article_id)
+        if json_out:
+            print_json(record)
+            return
+        _print_stored(record, verdict_from_stored(stored), explain)
+        return
+    with _store_errors():
+        rows = store.search(search, outlet, label, limit, offset)
+        total = store.count(search, outlet, label)
+    if json_out:
+        for r in rows:
+            print_json(summary_row(r))
+        return
+    shown = f"{offset + 1}-{offset + len(rows)} of {total}" if rows else f"none of {total} on this page" if total else "no"
+    table = _table([("id", 22), ("date", 10), ("outlet", 18), ("p_fake", 6), ("label", 12)], "title",
+                   title=f"{shown} stored articles" + (" matching" if search or outlet or label else "") + ", newest first")
+    for r in rows:
+        final = r.get("final_label") or "?"
+        table.add_row(r["id"], (r.get("published") or "?")[:10], r.get("outlet") or "",
+                      "-" if r.get("p_fake") is None else f"{r['p_fake']:.2f}",
+                      f"{final} ({'label' if r.get('known_label') else 'model'})", r.get("title") or "")
+    console.print(table)
+    if offset + len(rows) < total:
+        console.print(f"next page: --offset {offset + len(rows)}", markup=False, style="dim")
+
+
+def _print_stored(record: dict, verdict, explain: bool) -> None:
+    from .render import print_explained, print_verdict
+
+    if verdict is None:
+        console.print(f"{record['title'] or record['id']} ({record['id']}): stored, never judged", markup=False)
+    elif explain:
+        print_explained(verdict)
+    else:
+        print_verdict(verdict)
+    if record.get("storyline"):
+        s = record["storyline"]
+        console.print(f"storyline: {s['title']}  ({s['id']}, {s['n']} stories; rumorlens stories {s['id']})", markup=False)
+    for d in record.get("near_duplicates") or []:
+        console.print(f"near-duplicate: {d['id']} ({d.get('outlet') or '?'}, similarity {d['similarity']:.2f}) {d.get('title') or ''}", markup=False)
+
+
+@app.command()
 def stories(
     storyline_id: str = typer.Argument(None, help="Show this storyline (id or unique prefix) with its timeline."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
@@ -187,13 +263,13 @@ def stories(
         console.print(table)
         return
     with _store_errors():
-        found = store.storylines(min_size=min_size)
-    shown = found[:limit] if limit else found
+        shown = store.storylines(min_size=min_size, limit=limit or None)
+        total = store.count_storylines(min_size) if limit else len(shown)
     if json_out:
         for s in shown:
             print_json(s.as_dict())
         return
-    table = _table([("id", 12), ("n", 3), ("fake", 4), ("first", 10), ("last", 10)], "title", title=f"{len(found)} storylines")
+    table = _table([("id", 12), ("n", 3), ("fake", 4), ("first", 10), ("last", 10)], "title", title=f"{total} storylines")
     for s in shown:
         table.add_row(s.id, str(s.n), _fmt_rate(s.share_fake), (s.first_seen or "?")[:10], (s.last_seen or "?")[:10], s.title)
     console.print(table)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..verdict import Verdict
 from . import schema
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
@@ -69,6 +69,7 @@ class Store:
         self._cache: dict[str, object] = {}
         self._checked_at = 0.0
         self._refreshing = threading.Lock()  # one rebuild of the derived views at a time per process
+        self._old_storylines_kept = False  # drawn by an older rumorlens, and this process may not regroup them
 
     # -- plumbing ---------------------------------------------------------------------------
     def _migrate(self) -> int:
@@ -155,10 +156,6 @@ class Store:
             return conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == key)).scalar()
 
     # -- reading ----------------------------------------------------------------------------
-    def count(self) -> int:
-        with self._errors(), self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(schema.articles)).scalar_one()
-
     def ids(self) -> list[str]:
         with self._errors(), self.engine.connect() as conn:
             return list(conn.execute(select(schema.articles.c.id).order_by(schema.articles.c.id)).scalars())
@@ -230,10 +227,12 @@ class Store:
         return out
 
     def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None) -> int:
-        """How many articles ``search`` with these filters finds in all pages."""
-        lv = self._latest_verdicts()
+        """How many articles the store holds, or ``search`` with these filters finds in all pages."""
+        query = select(func.count()).select_from(schema.articles)
+        if (q or "").strip() or (outlet or "").strip() or label:
+            query = self._matching(select(func.count()), self._latest_verdicts(), q, outlet, label)
         with self._errors(), self.engine.connect() as conn:
-            return conn.execute(self._matching(select(func.count()), lv, q, outlet, label)).scalar_one()
+            return conn.execute(query).scalar_one()
 
     @staticmethod
     def _matching(query, lv, q: str | None, outlet: str | None, label: str | None):
@@ -254,7 +253,7 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()
             if row is None:
-                raise NotFound("RL035", what="article", id=article_id, command="export")
+                raise NotFound("RL035", what="article", id=article_id, command="articles")
             out = dict(row._mapping)
             out["verdicts"] = [dict(v._mapping) | {"reasons": json.loads(v.reasons)} for v in conn.execute(
                 select(schema.verdicts).where(schema.verdicts.c.article_id == article_id).order_by(schema.verdicts.c.created_at))]
@@ -281,7 +280,7 @@ class Store:
         Two flags, because the scorecard needs only duplicates (seconds) while storylines take
         longer; ``outlets`` and the Judge's outlet record should not wait for clustering.
         """
-        if not (force or self._get_meta("duplicates_stale") == "1" or (storylines and self._get_meta("storylines_stale") == "1")):
+        if not (force or self._get_meta("duplicates_stale") == "1" or (storylines and self._storylines_stale())):
             return False
         # Eight requests finding the views stale at once rebuilt them eight times, and on
         # PostgreSQL the later rebuilds inserted rows the first had just committed (503). One
@@ -295,7 +294,7 @@ class Store:
         from ..corpus.storylines import build_storylines
 
         do_dups = force or self._get_meta("duplicates_stale") == "1"
-        do_stories = storylines and (force or self._get_meta("storylines_stale") == "1")
+        do_stories = storylines and (force or self._storylines_stale())
         if not (do_dups or do_stories):
             return False
         rows = self.rows()
@@ -311,19 +310,42 @@ class Store:
         else:
             dups = self._read_duplicates()
         if do_stories:
+            outdated_only = not (force or self._get_meta("storylines_stale") == "1")
             stories = build_storylines(rows, dups)
-            with self._errors(), self.engine.begin() as conn:
-                self._lock_derived_views(conn)
-                conn.execute(delete(schema.storyline_members))
-                conn.execute(delete(schema.storylines))
-                if stories:
-                    conn.execute(insert(schema.storylines), [
-                        {"id": s.id, "title": s.title, "data": json.dumps(s.as_dict()), "n": s.n, "last_seen": s.last_seen} for s in stories])
-                    conn.execute(insert(schema.storyline_members), [
-                        {"storyline_id": s.id, "article_id": aid} for s in stories for aid in s.article_ids])
-                self._set_meta(conn, "storylines_stale", "0")
+            try:
+                self._write_storylines(stories)
+            except StoreError as err:
+                if not (outdated_only and err.code in ("RL032", "RL038")):
+                    raise
+                # Drawn by an older rumorlens, in a database this process may not write (a
+                # read-only server): those storylines still serve; a writer regroups them.
+                self._old_storylines_kept = True
         self._cache.clear()
         return True
+
+    def _write_storylines(self, stories) -> None:
+        from ..corpus.storylines import STORYLINES_VERSION
+
+        with self._errors(), self.engine.begin() as conn:
+            self._lock_derived_views(conn)
+            conn.execute(delete(schema.storyline_members))
+            conn.execute(delete(schema.storylines))
+            if stories:
+                conn.execute(insert(schema.storylines), [
+                    {"id": s.id, "title": s.title, "data": json.dumps(s.as_dict()), "n": s.n, "last_seen": s.last_seen} for s in stories])
+                conn.execute(insert(schema.storyline_members), [
+                    {"storyline_id": s.id, "article_id": aid} for s in stories for aid in s.article_ids])
+            self._set_meta(conn, "storylines_stale", "0")
+            self._set_meta(conn, "storylines_version", STORYLINES_VERSION)
+
+    def _storylines_stale(self) -> bool:
+        """An ingest since the last grouping, or a grouping drawn by an older rumorlens (unless
+        this process found it may not regroup them)."""
+        from ..corpus.storylines import STORYLINES_VERSION
+
+        if self._get_meta("storylines_stale") == "1":
+            return True
+        return not self._old_storylines_kept and self._get_meta("storylines_version") != STORYLINES_VERSION
 
     def _lock_derived_views(self, conn) -> None:
         """PostgreSQL: hold a transaction lock while a derived view is rewritten, so a second
