@@ -22,10 +22,10 @@ from ..errors import InputError, NotFound, RumorlensError
 from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, read_links, read_url
 from ..read.files import read_bytes, record_to_article
+from ..store.records import article_record, plain, story_dict, summary_row
 from ..verdict import Verdict
 from .batcher import JudgeBatcher
 from .errors import RequestError
-from ..store.records import article_record, plain, story_dict, summary_row
 from .deps import JudgeLike, StoreLike
 
 MAX_BODY_BYTES = 10 * 1024 * 1024

@@ -136,9 +136,9 @@ def check(
 
     Reads plain text (optional URL line, title, body), HTML, .json/.jsonl/.csv/.tsv feeds
     (gzipped too: .jsonl.gz), .parquet, RSS/Atom feeds (each item), folders (recursively), URLs
-    (or a file listing them) and - for stdin; a feed of headlines alone is judged on them (RW005). Bad records are reported on
-    stderr as one line each and the rest are still judged (exit 1 if any failed, 2 for usage
-    errors).
+    (or a file listing them) and - for stdin; a feed of headlines alone is judged on them
+    (RW005). Bad records are reported on stderr as one line each and the rest are still judged
+    (exit 1 if any failed, 2 for usage errors).
 
     Examples:
 

@@ -182,8 +182,8 @@ def articles(
     store = _open(db)
     if article_id:
         with errors_as_exit(EXIT_USAGE):
-            record = article_record(store, article_id)
             stored = store.article(article_id)
+            record = article_record(store, article_id, stored)
         if json_out:
             print_json(record)
             return

@@ -162,7 +162,7 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=Non
             counts[k] += 1
             shown.setdefault(k, display_name(d))
     named = _three_word_names(counts, shown, leads)
-    names = [d for d, c in named if c >= max(2, len(group) // 2)][:2] or [named[0][0]]
+    names = [d for d, c in named if c >= max(2, len(group) // 2)][:2] or [d for d, _ in named[:1]]
     name_tokens = {t for k in counts for t in k.split()}
     keywords: list[str] = []
     if X is not None:

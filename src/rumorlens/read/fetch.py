@@ -3,8 +3,8 @@
 ``public_only=True`` (what the REST API uses) refuses hosts that resolve to loopback, private,
 link-local, multicast or reserved addresses - including cloud metadata at 169.254.169.254 - and
 checks again after every redirect, so a public URL cannot bounce the server into its own network.
-The connection is made to the very address that was vetted (``_PublicNetwork``), so a host whose
-DNS answers "public" to the check and "private" a moment later (rebinding) gets no request at all.
+The connection is made to the very address that was vetted (``_public_transport``), so a host
+whose DNS answers "public" to the check and "private" a moment later (rebinding) gets no request.
 """
 
 from __future__ import annotations
@@ -164,8 +164,8 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
     suffix = ".html" if "html" in ctype or not ctype else ".txt"
     if "json" in ctype:
         suffix = ".json"
-    elif "rss" in ctype or "atom" in ctype or ("xml" in ctype and "html" not in ctype) or looks_like_feed(body[:4096].decode("utf-8", "replace")):
-        suffix = ".rss"  # a site's feed: every item is a story (sites serve feeds as text/xml, even text/html)
+    elif _is_feed(ctype, body):
+        suffix = ".rss"  # a site's feed: every item is a story
     for item in read_bytes(body, url, suffix, charset=declared_charset(ctype, body)):
         if not isinstance(item, InputError) and not item.url:
             from dataclasses import replace
@@ -174,6 +174,14 @@ def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
 
             item = replace(item, url=final_url, outlet=outlet_from_url(final_url))
         yield item
+
+
+def _is_feed(content_type: str, body: bytes) -> bool:
+    """RSS or Atom by its content type, or by its first tag: sites serve feeds as text/xml, as
+    text/html, even as text/plain."""
+    if "rss" in content_type or "atom" in content_type or ("xml" in content_type and "html" not in content_type):
+        return True
+    return looks_like_feed(body[:4096].decode("utf-8", "replace"))
 
 
 def read_links(links: list[tuple[int, str]], where: str, workers: int = LINK_WORKERS, public_only: bool = False) -> Iterator[Item]:

@@ -131,10 +131,11 @@ def near_duplicates(store, article_id: str) -> list[dict]:
             for other, sim in sorted(pairs, key=lambda p: -p[1]) if other in by_id]
 
 
-def article_record(store, article_id: str) -> dict:
+def article_record(store, article_id: str, stored: dict | None = None) -> dict:
     """A stored article as its verdict dict (text included), plus its storyline and
-    near-duplicates; ``NotFound`` (RL035) if the store does not hold it."""
-    record = stored_verdict(store.article(article_id))
+    near-duplicates; ``NotFound`` (RL035) if the store does not hold it. ``stored``: the
+    article as ``store.article`` gave it, if already read."""
+    record = stored_verdict(stored if stored is not None else store.article(article_id))
     record["storyline"] = storyline_of(store, article_id)
     record["near_duplicates"] = near_duplicates(store, article_id)
     return record
