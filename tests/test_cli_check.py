@@ -483,3 +483,18 @@ def test_check_an_rss_feed_judges_each_item_and_exits_1_for_the_empty_one(runner
     assert [r["id"] for r in rows][0] == "celebnews-1001" and len(rows) == 2
     assert rows[1]["warnings"] and "[RW009]" in rows[1]["warnings"][0]
     assert f"error: {feed}#3: feed item has no title and no description or content; nothing to check [RL019]" in result.stderr
+
+
+def test_check_on_the_terminal_ends_a_run_of_many_with_a_tally(runner, tmp_path, article_file):
+    """Fifty panels scroll past; the last line says how many were fake and how many could not be read."""
+    feed = tmp_path / "two.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "An insider claims the singer is secretly pregnant."}) + "\n"
+                    + json.dumps({"id": "b", "text": "The singer told People on Monday that her tour begins in May."}) + "\n")
+    result = run(runner, "check", article_file, feed, tmp_path / "missing.txt")
+    assert result.exit_code == 1
+    last = result.stdout.strip().splitlines()[-1]
+    fake = result.stdout.count("verdict FAKE")
+    assert last == f"3 articles checked: {fake} likely fake, {3 - fake} likely real; 1 could not be read (named above on stderr)"
+    one = run(runner, "check", article_file)
+    assert "articles checked" not in one.stdout and "article checked" not in one.stdout  # one panel needs no tally
+    assert "checked:" not in run(runner, "check", feed, "--json").stdout  # JSON lines stay JSON lines

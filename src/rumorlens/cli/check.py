@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import EXIT_USAGE, Outcome, err_console, errors_as_exit, print_json, stdout_is_terminal, track, usage
+from .common import EXIT_USAGE, Outcome, console, err_console, errors_as_exit, print_json, stdout_is_terminal, track, usage
 from .render import print_explained, print_verdict
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
@@ -184,8 +184,10 @@ def check(
     else:
         verdicts = judge.judge_many(articles, text_only=text_only, memory=memory, prevalence=None if prevalence == "train" else prevalence,
                                     live=live)
+    tally = {"fake": 0, "real": 0}
     for verdict in track(verdicts, "Checking", enabled=None if json_out and not stdout_is_terminal() else False):
         said.seen(verdict)
+        tally[verdict.label] = tally.get(verdict.label, 0) + 1
         if json_out:
             print_json(verdict.as_dict(include_text=not no_text))
             if live:
@@ -195,4 +197,15 @@ def check(
         else:
             print_verdict(verdict)
     said.done()
+    if not json_out and (sum(tally.values()) > 1 or outcome.failed):
+        console.print(summary_line(tally, outcome.failed), markup=False)
     raise typer.Exit(outcome.exit_code)
+
+
+def summary_line(tally: dict[str, int], failed: int) -> str:
+    """The last line of a terminal run over many articles: what a reader scrolls back for."""
+    n = sum(tally.values())
+    line = f"{n} article{'s' if n != 1 else ''} checked: {tally['fake']} likely fake, {tally['real']} likely real"
+    if failed:
+        line += f"; {failed} could not be read (named above on stderr)"
+    return line
