@@ -67,7 +67,7 @@ ERRORS: dict[str, str] = {
     "RL085": "the {engine} engine failed ({detail}); check --master and the cluster logs (for processes: memory, or fewer --rows-per-partition), then re-run with the same --out to resume",
     "RL086": "cannot write batch output {out} ({detail}); choose a writable --out directory",
     # -- service: REST API and dashboard (RL070-RL079) ------------------------------------
-    "RL070": "field '{field}' is invalid: {detail}; fix the request body (schemas at /docs)",
+    "RL070": "field '{field}' is invalid: {detail}; fix the request (schemas at /docs)",
     "RL071": "request body is not valid JSON ({detail}); send a JSON object with 'Content-Type: application/json'",
     "RL072": "nothing at {path}; the API lives under /v1 (see /docs) and the dashboard at /",
     "RL073": "method {method} is not allowed on {path}; use {allowed}",
