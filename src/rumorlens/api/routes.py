@@ -16,7 +16,7 @@ from ..verdict import Verdict
 from .deps import get_service
 from .errors import RequestError, validation_errors
 from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, Page, ReadOnly, Service, fetches_url, judging_options
+from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Page, ReadOnly, Service, fetches_url, judging_options
 
 router = APIRouter()
 
@@ -187,7 +187,7 @@ async def search_articles(
     outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
     label: Literal["fake", "real"] | None = Query(None, description="final label: known, else judged"),
     limit: int = Query(50, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=10_000_000, description="skip this many (the previous page's `next` link sets it)"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (the previous page's `next` link sets it)"),
     service: Service = Depends(get_service),
 ):
     return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset))
@@ -203,7 +203,7 @@ async def list_stories(
     request: Request,
     min_size: int = Query(2, ge=2, le=100_000, description="only storylines of at least this many distinct stories"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=10_000_000, description="skip this many (the previous page's `next` link sets it)"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (the previous page's `next` link sets it)"),
     service: Service = Depends(get_service),
 ):
     return paged(request, "stories", await run_in_threadpool(service.stories, min_size, limit, offset))

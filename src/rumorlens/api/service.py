@@ -32,6 +32,9 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet", ".rss", ".atom", ".xml")
 
 
+MAX_OFFSET = 10_000_000  # the furthest a listing's page may start (a query parameter's bound)
+
+
 @dataclasses.dataclass
 class Page:
     """One page of a long listing (stored articles, storylines) and where it sits in the whole."""

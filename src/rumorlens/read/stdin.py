@@ -32,22 +32,18 @@ def read_stdin(stream: BinaryIO) -> Iterator[Item]:
     if not any(line.strip() for line in head):
         yield InputError("RL013", where=WHERE)
         return
-    if wide_bom(head[0]):  # UTF-16/32: its byte lines are not its lines, so it is read whole
-        data = b"".join(itertools.chain(head, lines))
-        yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:2000], WHERE)[0]), stem=None, fetch_links=True)
-        return
-    first = decode(head[-1], WHERE)[0]
-    if first.lstrip().startswith("<"):  # markup is read whole anyway: tell HTML from an RSS feed by more than a line
-        data = b"".join(itertools.chain(head, lines))
-        yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:4096], WHERE)[0]), stem=None, fetch_links=True)
-        return
-    suffix = sniff_suffix(first)
-    if suffix in STREAMED:
-        warnings: list[str] = []
-        text = decode_lines(itertools.chain(head, lines), WHERE, warnings)
-        yield from STREAMED[suffix](text, WHERE, warnings)
-        return
-    yield from read_bytes(b"".join(itertools.chain(head, lines)), WHERE, suffix, stem=None, fetch_links=True)
+    # UTF-16/32 is read whole: its byte lines are not its lines
+    if not wide_bom(head[0]):
+        suffix = sniff_suffix(decode(head[-1], WHERE)[0])
+        if suffix in STREAMED:
+            warnings: list[str] = []
+            text = decode_lines(itertools.chain(head, lines), WHERE, warnings)
+            yield from STREAMED[suffix](text, WHERE, warnings)
+            return
+    # One document (HTML, an RSS feed, a JSON array, a story, a list of links), sniffed on more
+    # than its first line: an RSS feed's first line may be its XML declaration alone.
+    data = b"".join(itertools.chain(head, lines))
+    yield from read_bytes(data, WHERE, sniff_suffix(decode(data[:4096], WHERE)[0]), stem=None, fetch_links=True)
 
 
 def _byte_lines(stream) -> Iterator[bytes]:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator
 from html import unescape
 
-from ..article import Article
+from ..article import MAX_ID_CHARS, Article
 from ..errors import InputError, warning_text
 from .clean import clean_body
 
@@ -68,7 +68,7 @@ def entry_to_article(entry, where: str, warnings: list[str]) -> Article:
         title=title,
         url=link,
         # the feed's own id for the item (a "guid"), when short enough to be one of ours
-        id=guid if isinstance(guid, str) and 0 < len(guid) <= 200 else None,
+        id=guid if isinstance(guid, str) and 0 < len(guid) <= MAX_ID_CHARS else None,
         published=_iso(entry.get("published_parsed") or entry.get("updated_parsed")),
         author=entry.get("author") or None,
         source=where,

@@ -280,7 +280,7 @@ class Store:
         Two flags, because the scorecard needs only duplicates (seconds) while storylines take
         longer; ``outlets`` and the Judge's outlet record should not wait for clustering.
         """
-        if not (force or self._get_meta("duplicates_stale") == "1" or (storylines and self._storylines_stale())):
+        if not (force or self._get_meta("duplicates_stale") == "1" or (storylines and self._storylines_stale() is not None)):
             return False
         # Eight requests finding the views stale at once rebuilt them eight times, and on
         # PostgreSQL the later rebuilds inserted rows the first had just committed (503). One
@@ -294,7 +294,8 @@ class Store:
         from ..corpus.storylines import build_storylines
 
         do_dups = force or self._get_meta("duplicates_stale") == "1"
-        do_stories = storylines and (force or self._storylines_stale())
+        stale = self._storylines_stale() if storylines and not force else None
+        do_stories = storylines and (force or stale is not None)
         if not (do_dups or do_stories):
             return False
         rows = self.rows()
@@ -310,12 +311,11 @@ class Store:
         else:
             dups = self._read_duplicates()
         if do_stories:
-            outdated_only = not (force or self._get_meta("storylines_stale") == "1")
             stories = build_storylines(rows, dups)
             try:
                 self._write_storylines(stories)
             except StoreError as err:
-                if not (outdated_only and err.code in ("RL032", "RL038")):
+                if not (stale == "outdated" and err.code in ("RL032", "RL038")):
                     raise
                 # Drawn by an older rumorlens, in a database this process may not write (a
                 # read-only server): those storylines still serve; a writer regroups them.
@@ -338,14 +338,17 @@ class Store:
             self._set_meta(conn, "storylines_stale", "0")
             self._set_meta(conn, "storylines_version", STORYLINES_VERSION)
 
-    def _storylines_stale(self) -> bool:
-        """An ingest since the last grouping, or a grouping drawn by an older rumorlens (unless
-        this process found it may not regroup them)."""
+    def _storylines_stale(self) -> str | None:
+        """Why the storylines must be drawn again: "ingested" (articles came since the last
+        grouping), "outdated" (an older rumorlens drew them, and this process has not found it
+        may not regroup them), or None."""
         from ..corpus.storylines import STORYLINES_VERSION
 
         if self._get_meta("storylines_stale") == "1":
-            return True
-        return not self._old_storylines_kept and self._get_meta("storylines_version") != STORYLINES_VERSION
+            return "ingested"
+        if not self._old_storylines_kept and self._get_meta("storylines_version") != STORYLINES_VERSION:
+            return "outdated"
+        return None
 
     def _lock_derived_views(self, conn) -> None:
         """PostgreSQL: hold a transaction lock while a derived view is rewritten, so a second

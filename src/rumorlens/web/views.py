@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import get_service
 from ..api.errors import RequestError
-from ..api.service import MAX_FETCHES_PER_REQUEST, Service, judging_options
+from ..api.service import MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Service, judging_options
 from ..errors import InputError, RumorlensError
 from ..read.files import link_list
 from ..verdict import Verdict
@@ -120,11 +120,11 @@ async def articles_page(
     q: str = Query("", max_length=500),
     outlet: str = Query("", max_length=253),
     label: Literal["", "fake", "real"] = Query(""),
-    offset: int = Query(0, ge=0, le=10_000_000),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     service: Service = Depends(get_service),
 ):
     found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset)
-    return page(request, "articles.html", nav="articles", rows=found.items, listing=found, q=q, outlet=outlet, label=label)
+    return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -134,9 +134,9 @@ async def article_page(request: Request, article_id: str, service: Service = Dep
 
 
 @router.get("/stories", response_class=HTMLResponse)
-async def stories_page(request: Request, offset: int = Query(0, ge=0, le=10_000_000), service: Service = Depends(get_service)):
+async def stories_page(request: Request, offset: int = Query(0, ge=0, le=MAX_OFFSET), service: Service = Depends(get_service)):
     found = await run_in_threadpool(service.stories, 2, STORIES_PER_PAGE, offset)
-    return page(request, "stories.html", nav="stories", stories=found.items, listing=found)
+    return page(request, "stories.html", nav="stories", listing=found)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
