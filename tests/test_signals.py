@@ -175,6 +175,24 @@ def test_signals_on_record_quote_before_quote():
     assert q and q[0].speaker == "Kanye West" and q[0].outlet == "Vanity Fair"
 
 
+def test_signals_named_speaker_is_the_person_not_their_role_or_the_next_sentence():
+    # the reason names the person, and its span starts at the name
+    text = 'Title\nActor George Takei tweeted: “Don Rickles, you were the best.”'
+    q = of_kind(text, "on_record_quote")
+    assert [(x.speaker, x.text) for x in q] == [("George Takei", "George Takei tweeted")]
+    # a full stop ends the speaker: 'says Hart. Little Fires Everywhere' is Hart's quote
+    text = "Title\n“She is a champion of new voices,” says Hart. Little Fires Everywhere sold out."
+    assert [x.speaker for x in of_kind(text, "on_record_quote")] == ["Hart"]
+    # an organisation's statement stays on the record under its own name
+    text = "Title\n“We look forward to welcoming her,” Kensington Palace added."
+    assert [x.speaker for x in of_kind(text, "on_record_quote")] == ["Kensington Palace"]
+    # page furniture and a gerund are not speakers
+    text = "Title\n“There is nothing more liberating.” Article continues below."
+    assert "on_record_quote" not in kinds(text)
+    text = "Title\n“It is not my choice.” Having said that, the actor left."
+    assert "on_record_quote" not in kinds(text)
+
+
 def test_signals_on_record_quote_inverted_and_role():
     inverted = of_kind("Title\n“We are thrilled,” said Blake Shelton.", "on_record_quote")
     assert inverted and inverted[0].speaker == "Blake Shelton"
@@ -411,6 +429,14 @@ def test_signals_pronoun_said_is_on_record_when_someone_is_named():
     assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Wilmer Valderrama"]
     # with no person named at all, a pronoun quote without an outlet is not on the record
     text = "Title\nThe Real Housewives Of Beverly Hills finale aired on Sunday. “It was fun,” she said."
+    assert "on_record_quote" not in kinds(text)
+    # a show, a film or a headline's words are not who "she" is (words learnt from spaCy's NER,
+    # bench/people.py): the speaker is the person named before them, or nobody
+    text = "Title\nNicole Kidman won for Big Little Lies. “I am so proud,” she said."
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Nicole Kidman"]
+    text = "Becca Kufrin Is Engaged\nThe finale aired on Monday. “I am so happy,” she said."
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Becca Kufrin"]
+    text = "Title\nThe first season of Stranger Things Returns was a hit. “We loved it,” she said."
     assert "on_record_quote" not in kinds(text)
     # straight after an unnamed source's quote, "she" may be the source: not on the record
     text = ("Title\nA source says Kim Kardashian is sad. “She is crying,” the source said. "

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+from ..signals.lexicon import LEARNT_NOT_NAMES
 
 LEAD_CHARS = 600
 
@@ -40,14 +41,6 @@ NOT_NAME = {
 }
 
 
-def _learnt_not_names() -> frozenset[str]:
-    """Words learnt from a real NER model to be (almost) never part of a person's name in
-    celebrity news ("palace", "lies", "subscribe"): see bench/people.py, which writes the file."""
-    lines = (Path(__file__).with_name("not_names.txt").read_text(encoding="utf-8")).splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
-
-
-LEARNT_NOT_NAMES = _learnt_not_names()
 _STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME | LEARNT_NOT_NAMES
 # "KardashianTo", "FaceTimes": words glued together by a lost space or brand names, not names.
 # Real names with inner capitals start with one of these (McConaughey, DeGeneres, LeBron).

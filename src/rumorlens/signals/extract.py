@@ -160,7 +160,8 @@ _NOT_NAMES = frozenset(
     Sources Source Insiders Insider Fans Friends Everyone Nobody Somebody Someone What Who
     Why How Where There Here Which While After Before Though Although Because Since Instead
     Or Nor For With Without From By To Of Not No Yes Mr Mrs Ms You Your My Me Us Oh Well
-    Photos Photo Video Watch Read More Related Click Advertisement Reports Report Rumors""".split()
+    Photos Photo Video Watch Read More Related Click Advertisement Reports Report Rumors
+    Article Having Speaking Adding Asked Talking Writing""".split()
 )
 
 # ``"...," NAME said [to OUTLET]`` and ``"...," said NAME``
@@ -317,14 +318,37 @@ _NOT_NAME_START = frozenset(
 )
 
 
+def _not_in_name(token: str) -> bool:
+    """A word that is not part of a person's name: a show's, a place's or an ordinary word, or
+    a possessive ("Grey’s Anatomy")."""
+    if token in _NOT_PERSON_WORDS or token.endswith(("’s", "'s", "’", "'")):
+        return True
+    word = token.rstrip(".,").lower()
+    return word in _FUNCTION_WORDS or word in L.LEARNT_NOT_NAMES
+
+
+# Lower-case words a Title Case headline puts between names ("Becca Kufrin Is Engaged").
+_FUNCTION_WORDS = frozenset(w.lower() for w in _NOT_NAMES) | frozenset(
+    "is are was were be been being has have had says said gets got does did do can could would during into".split()
+)
+
+
 def _person(name: str | None) -> str | None:
-    """``name`` if it can be a person's full name, without a leading role word; else None."""
-    toks = (name or "").split()
-    while toks and toks[0] in _NOT_NAME_START:
-        toks.pop(0)
-    if len(toks) < 2 or any(t in _NOT_PERSON_WORDS or t.endswith(("’s", "'s", "’", "'")) for t in toks):
-        return None
-    return " ".join(toks)
+    """The last full name in ``name`` (a capitalised run), without a leading role word; else
+    None. Words that are never in a name split the run, so "Big Little Lies" and "Says She
+    Wants Kids" name nobody and "Becca Kufrin Is Engaged" names Becca Kufrin."""
+    best: list[str] = []
+    part: list[str] = []
+    for token in [*(name or "").split(), "."]:
+        if token != "." and not _not_in_name(token):
+            part.append(token)
+            continue
+        while part and part[0] in _NOT_NAME_START:
+            part.pop(0)
+        if len(part) >= 2:
+            best = part
+        part = []
+    return " ".join(best) or None
 
 
 def _recent_person(text: str, lo: int, hi: int) -> str | None:
@@ -398,6 +422,18 @@ def _clean_name(name: str) -> str | None:
     if _outlet_of(name):
         return None
     return name or None
+
+
+def _named_speaker(name: str) -> str | None:
+    """A named quote's speaker as a reader should see it: cut at a sentence end ('…," says
+    Hart. Little Fires Everywhere' is Hart's), without a leading role, place or ordinary word
+    while a full name remains ("Actor George Takei", "Hubby Eric Decker"). Organisations stay
+    whole: "Kensington Palace added" is on the record."""
+    speaker = _clean_name(_SENTENCE_IN_NAME.split(name)[0])
+    toks = speaker.split() if speaker else []
+    while len(toks) > 2 and (toks[0] in _NOT_NAME_START or _not_in_name(toks[0])):
+        toks.pop(0)
+    return " ".join(toks) or None
 
 
 def _rep_speaker(phrase: str) -> str:
@@ -644,7 +680,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                                 note + (f" via {outlet}" if outlet else ""), speaker=who, outlet=outlet))
                     quote_spans.append((a_start, a_end))
                 continue
-            speaker = _clean_name(name)
+            speaker = _named_speaker(name)
             if speaker and g == "name" and not name.startswith(speaker):
                 a_start += name.find(speaker.split()[0])  # "But Twitter confirmed" -> "Twitter confirmed"
         if not speaker:
@@ -716,7 +752,7 @@ def _pre_quote(text, k, anon_spans, quote_spans, spans, stats, append) -> None:
         speaker = _rep_speaker(name)
         stats["rep"] += 1
     else:
-        speaker = _clean_name(name)
+        speaker = _named_speaker(name)
         if speaker and not name.startswith(speaker):
             st += name.find(speaker.split()[0])
     if not speaker or speaker.split()[0] in _PRONOUNS:

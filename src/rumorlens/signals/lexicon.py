@@ -7,6 +7,8 @@ nothing at scan time.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 # -- anonymous sourcing ----------------------------------------------------------------------
 # Nouns for unnamed people a claim can rest on ("a source", "an insider", "a family friend").
 ANON_NOUNS = (
@@ -237,3 +239,15 @@ TABLOID_OUTLETS = frozenset(
         "The Sun", "Daily Mirror", "Daily Star", "Who", "Hello!",
     }
 )
+
+
+# -- people's names ----------------------------------------------------------------------------
+def _learnt_not_names() -> frozenset[str]:
+    """Words learnt from a real NER model to be (almost) never part of a person's name in
+    celebrity news ("palace", "lies", "subscribe"): bench/people.py writes the file."""
+    lines = Path(__file__).with_name("not_names.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+# Lower case. The quote finder's speaker guesses and the corpus's people pairs both use it.
+LEARNT_NOT_NAMES = _learnt_not_names()
