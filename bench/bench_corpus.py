@@ -1,12 +1,14 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all three
+    PYTHONPATH=src python bench/bench_corpus.py                 # all four
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
 cluster  seconds to rebuild near-duplicates + storylines for train + dev (~15k articles).
 debunks  ingest train (known labels), then for each dev article: share with a match above the
          threshold, and how often the best match's label equals the dev article's label.
+paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), by offset and by
+         `after` (the previous page's last id), at the top, the middle and the end, and a search.
 """
 
 from __future__ import annotations
@@ -81,16 +83,45 @@ def bench_debunks(tmp: Path) -> dict:
             "seconds": round(time.perf_counter() - t0, 2)}
 
 
+def bench_paging(tmp: Path) -> dict:
+    from rumorlens.read import read_articles
+    from rumorlens.store import open_store
+
+    store = open_store(tmp / "paging.db")
+    store.add((a, None) for a in read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    everything = [r["id"] for r in store.search(limit=10**6)]
+
+    def ms(**kw) -> float:
+        best = float("inf")
+        for _ in range(5):  # the best of five: the first run warms the page cache
+            t0 = time.perf_counter()
+            store.search(limit=50, **kw)
+            if "after" in kw:  # the API also says where the page starts
+                store.count(q=kw.get("q"), through=kw["after"])
+            best = min(best, time.perf_counter() - t0)
+        return round(best * 1000, 1)
+
+    out = {"articles": len(everything), "first_page_ms": ms()}
+    for at in (len(everything) // 2, len(everything) - 50):
+        out[f"offset_{at}_ms"] = ms(offset=at)
+        out[f"after_{at}_ms"] = ms(after=everything[at - 1])
+    found = [r["id"] for r in store.search(q="pregnant", limit=10**6)]
+    out |= {"search_pregnant": len(found), "search_offset_1000_ms": ms(q="pregnant", offset=1000),
+            "search_after_1000_ms": ms(q="pregnant", after=found[999])}
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster and/or debunks (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks and/or paging (default: all)")
     args = parser.parse_args(argv)
-    names = args.what or ["ingest", "cluster", "debunks"]
-    if unknown := set(names) - {"ingest", "cluster", "debunks"}:
+    benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging}
+    names = args.what or list(benches)
+    if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
-            result = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks}[name](Path(tmp))
+            result = benches[name](Path(tmp))
             print(json.dumps({"bench": name, **result}), flush=True)
 
 

@@ -616,6 +616,8 @@ def test_api_search_pages_through_every_match_with_next_links(read_client):
     items, pages = walk(read_client, "/v1/articles?limit=37", "articles")
     assert [a["id"] for a in items] == [a["id"] for a in everything["articles"]]
     assert [p["offset"] for p in pages] == list(range(0, everything["total"], 37))
+    # each next page starts after the last article shown, so pages stay put while articles arrive
+    assert all(p["next"] == f"/v1/articles?limit=37&after={a['id']}" for p, a in zip(pages, items[36::37]))
     assert all(p["total"] == everything["total"] for p in pages) and pages[-1]["next"] is None
     fakes = read_client.get("/v1/articles", params={"label": "fake", "limit": 1000}).json()
     items, pages = walk(read_client, "/v1/articles?label=fake&limit=5", "articles")
@@ -632,6 +634,27 @@ def test_api_stories_page_by_size(read_client):
     big = read_client.get("/v1/stories", params={"min_size": 3}).json()
     assert big["total"] == sum(s["n"] >= 3 for s in everything["stories"]) and all(s["n"] >= 3 for s in big["stories"])
     assert_error_shape(read_client.get("/v1/stories?min_size=1"), 422, "RL070")
+
+
+def test_api_search_next_page_stays_put_while_articles_are_added(write_client):
+    """A team's store keeps growing while someone pages through it: the next page starts right
+    after the last article they saw, where an offset would show it again."""
+    client = write_client
+    post = lambda i, day: client.post("/v1/articles", headers=auth(), json={  # noqa: E731
+        "id": f"s{i}", "title": f"Story {i}", "text": "A source says the couple split. " * 5, "published": f"2018-01-{day:02d}"})
+    for i in range(1, 6):
+        assert post(i, 10 + i).status_code == 201
+    first = client.get("/v1/articles?limit=2").json()
+    assert [a["id"] for a in first["articles"]] == ["s5", "s4"] and first["next"] == "/v1/articles?limit=2&after=s4"
+    assert post(6, 28).status_code == 201  # newest of all: lands on the first page
+    second = client.get(first["next"]).json()
+    assert [a["id"] for a in second["articles"]] == ["s3", "s2"] and second["offset"] == 3 and second["total"] == 6
+    assert [a["id"] for a in client.get("/v1/articles?limit=2&offset=2").json()["articles"]] == ["s4", "s3"]
+    gone = assert_error_shape(client.get("/v1/articles?after=no-such-id"), 422, "RL070")
+    assert gone["error"] == ("field 'after' is invalid: no stored article has the id 'no-such-id'; start from the first page; "
+                             "fix the request (schemas at /docs)")
+    both = assert_error_shape(client.get("/v1/articles?after=s4&offset=2"), 422, "RL070")
+    assert both["error"].startswith("field 'offset' is invalid: give offset or after, not both")
 
 
 @pytest.mark.parametrize("query, field", [("limit=0", "limit"), ("limit=abc", "limit"), ("label=maybe", "label"), ("offset=-1", "offset")])

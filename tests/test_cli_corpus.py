@@ -143,7 +143,15 @@ def test_cli_articles_searches_the_store_a_page_at_a_time_and_shows_one_as_the_a
     assert [r["id"] for r in listed("--outlet", "people.com")] == ["r2"]
     assert [r["id"] for r in listed("--search", "lamar", "--label", "real", "--outlet", "people.com")] == ["r2"]
     table = runner.invoke(app, ["articles", "--db", db, "--limit", "2"]).stdout
-    assert "1-2 of 8 stored articles, newest first" in table and "next page: --offset 2" in table
+    assert "1-2 of 8 stored articles, newest first" in table and f"next page: --after {everything[1]['id']}" in table
+    # the next page starts right after the id the last one ended with, and says where it is
+    assert [r["id"] for r in listed("--limit", "3", "--after", everything[1]["id"])] == [r["id"] for r in everything[2:5]]
+    table = runner.invoke(app, ["articles", "--db", db, "--limit", "2", "--after", everything[1]["id"]]).stdout
+    assert "3-4 of 8 stored articles" in table and f"next page: --after {everything[3]['id']}" in table
+    missing = runner.invoke(app, ["articles", "--db", db, "--after", "no-such-id"])
+    assert missing.exit_code == 2 and "no article with id 'no-such-id'" in missing.stderr and "[RL035]" in missing.stderr
+    both = runner.invoke(app, ["articles", "--db", db, "--after", "r1", "--offset", "2"])
+    assert both.exit_code == 2 and "[RL042]" in both.stderr
 
     one = runner.invoke(app, ["articles", "r1", "--db", db, "--json"])
     record = json.loads(one.stdout)

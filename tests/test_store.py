@@ -22,7 +22,7 @@ from test_store_helpers import (  # noqa: F401
     verdict_for,
 )
 
-from rumorlens.errors import StoreError, message_code
+from rumorlens.errors import NotFound, StoreError, message_code
 from rumorlens.store import SCHEMA_VERSION, ingest, open_store
 from rumorlens.store.store import Store
 
@@ -388,6 +388,17 @@ def test_store_search_filters_in_the_database(store):
     assert ids(label="fake", limit=1, offset=1) == ["a5"]
     assert store.count() == 5 and store.count(q="insider") == 3 and store.count(q="insider", outlet="radaronline.com", label="fake") == 2
     assert store.count(q="nothing like it") == 0
+    # or right after an article (the last of the previous page), and count says where that starts
+    assert ids(limit=2, after="a2") == ["a1", "a5"] and ids(after="a5") == ["a3"] and ids(after="a3") == []
+    assert ids(label="fake", after="a1") == ["a5", "a3"] and store.count(label="fake", through="a1") == 1
+    assert store.count(through="a2") == 2 and store.count(through="a3") == 5
+    with pytest.raises(NotFound) as missing:
+        store.search(after="no-such-article")
+    assert missing.value.code == "RL035"
+    # an article added above the page someone is on ([a1, a5] at offset 2) does not shift their
+    # next page: after a5 comes a3, where offset 4 now shows a5 again
+    store.add([(a, verdict_for(a, 0.5)) for a in [art("a6", "Newest", "A new story.", "https://people.com/a6", None, 1530000000)]])
+    assert ids(after="a5", limit=2) == ["a3"] and ids(offset=4, limit=2) == ["a5", "a3"]
     row = store.search(q="gala")[0]
     assert row["final_label"] == "real" and row["label_source"] == "label" and row["p_fake"] == pytest.approx(0.9)
     assert len(row["text"]) <= 600  # lists carry the lead, not the whole body

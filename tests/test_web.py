@@ -377,7 +377,11 @@ def test_web_articles_and_stories_pages_page_through_a_big_corpus(read_client, m
     fakes = read_client.get("/v1/articles", params={"label": "fake", "limit": 1}).json()["total"]
     monkeypatch.setattr(views, "ARTICLES_PER_PAGE", 3)
     html = read_client.get("/articles?label=fake", headers=HTML).text
-    assert f"1–3 of {fakes}<" in html and 'href="/articles?label=fake&amp;offset=3"' in html
+    first_ids = re.findall(r'href="/articles/([^"]+)"', html)
+    assert f"1–3 of {fakes}<" in html and f'rel="next" href="/articles?label=fake&amp;after={first_ids[-1]}"' in html
+    page2 = read_client.get(f"/articles?label=fake&after={first_ids[-1]}", headers=HTML).text
+    assert f"4–6 of {fakes}<" in page2 and 'rel="prev" href="/articles?label=fake&amp;offset=0"' in page2
+    assert not set(re.findall(r'href="/articles/([^"]+)"', page2)) & set(first_ids)
     past = read_client.get("/articles?label=fake&offset=100000", headers=HTML).text
     assert f"No articles on this page: {fakes} in all." in past
     stories = read_client.get("/v1/stories", params={"limit": 1}).json()["total"]

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from ..article import MAX_ID_CHARS
 from ..errors import AuthError
 from ..verdict import Verdict
 from .deps import get_service
@@ -177,7 +178,7 @@ def paged(request: Request, key: str, page: Page) -> dict:
     """A listing's JSON: this page's items, the total, and the link to the next page (null on
     the last) with the same filters."""
     return {"ok": True, "count": len(page.items), "total": page.total, "offset": page.offset,
-            "next": page.link(request.url, page.next_offset), key: page.items}
+            "next": page.next_link(request.url), key: page.items}
 
 
 @router.get("/v1/articles", tags=["articles"], summary="Search stored articles, a page at a time")
@@ -187,10 +188,13 @@ async def search_articles(
     outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
     label: Literal["fake", "real"] | None = Query(None, description="final label: known, else judged"),
     limit: int = Query(50, ge=1, le=1000),
-    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (the previous page's `next` link sets it)"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many"),
+    after: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS,
+                              description="start right after this article id (the previous page's `next` link sets it): "
+                                          "the page stays put while articles are added, where an offset would shift"),
     service: Service = Depends(get_service),
 ):
-    return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset))
+    return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset, after))
 
 
 @router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")

@@ -43,6 +43,9 @@ class Page:
     total: int  # in all pages
     offset: int
     limit: int
+    # The next page starts after this page's last item, named by its id, not at an offset:
+    # articles checked while someone pages through then do not shift what they see next.
+    keyed: bool = False
 
     @property
     def next_offset(self) -> int | None:
@@ -53,12 +56,22 @@ class Page:
     def previous_offset(self) -> int | None:
         return max(0, self.offset - self.limit) if self.offset > 0 else None
 
-    def link(self, url, offset: int | None) -> str | None:
-        """The page at ``offset`` of the listing at ``url`` (a request's URL, its filters kept),
-        as a path: right behind a proxy too. None when there is no such page."""
-        if offset is None:
+    def next_link(self, url) -> str | None:
+        """The next page of the listing at ``url`` (a request's URL, its filters kept), as a
+        path: right behind a proxy too. None on the last page."""
+        if self.next_offset is None:
             return None
-        url = url.include_query_params(offset=offset)
+        return self._link(url, after=self.items[-1]["id"]) if self.keyed else self._link(url, offset=self.next_offset)
+
+    def previous_link(self, url) -> str | None:
+        return None if self.previous_offset is None else self._link(url, offset=self.previous_offset)
+
+    def first_link(self, url) -> str:
+        return self._link(url, offset=0)
+
+    @staticmethod
+    def _link(url, **where) -> str:
+        url = url.remove_query_params(["offset", "after"]).include_query_params(**where)
         return f"{url.path}?{url.query}"
 
 
@@ -405,15 +418,22 @@ class Service:
             raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
-               offset: int = 0) -> Page:
-        """One page of the stored articles matching every given filter, newest first.
+               offset: int = 0, after: str | None = None) -> Page:
+        """One page of the stored articles matching every given filter, newest first, from
+        ``offset`` or right after the article ``after`` (the previous page's last).
 
         ``q`` matches case-insensitively in the title or text; ``label`` is the final label (the
         known one if the article carried it, else the judged one).
         """
         store = self._need_store()
-        rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset)]
-        return Page(rows, store.count(q, outlet, label), offset, limit)
+        if after is not None and offset:
+            raise RequestError("RL070", field="offset", detail="give offset or after, not both")
+        try:
+            rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset, after=after)]
+            offset = offset if after is None else store.count(q, outlet, label, through=after)
+        except NotFound:
+            raise RequestError("RL070", field="after", detail=f"no stored article has the id '{after}'; start from the first page") from None
+        return Page(rows, store.count(q, outlet, label), offset, limit, keyed=True)
 
     def stories(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> Page:
         """One page of the storylines of at least ``min_size`` stories, largest first."""

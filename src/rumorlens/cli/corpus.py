@@ -156,7 +156,8 @@ def articles(
     outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
     label: str = typer.Option(None, "--label", help="Only articles whose final label (known, else judged) is fake or real."),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many, newest first."),
-    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first (the next page)."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
+    after: str = typer.Option(None, "--after", help="Start right after this article id (the next page: the last id shown). Unlike --offset, pages stay put while articles are added."),
     explain: bool = typer.Option(False, "--explain", help="With an id: also print the text with each signal's words highlighted."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="JSON: one article per line, or the one asked for (as GET /v1/articles/{id})."),
@@ -167,7 +168,7 @@ def articles(
 
       rumorlens articles --search pregnant --label fake
 
-      rumorlens articles --outlet hollywoodlife.com --limit 20 --offset 20
+      rumorlens articles --outlet hollywoodlife.com --limit 20 --after gossipcop-1000240645
 
       rumorlens articles gossipcop-1000240645 --explain
 
@@ -179,6 +180,10 @@ def articles(
         from ..errors import UsageError
 
         raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
+    if after is not None and (offset or article_id):
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--after", detail="it pages through a listing; give it without an id or --offset"))
     store = _open(db)
     if article_id:
         with errors_as_exit(EXIT_USAGE):
@@ -189,8 +194,10 @@ def articles(
             return
         _print_stored(record, verdict_from_stored(stored), explain)
         return
-    with _store_errors():
-        rows = store.search(search, outlet, label, limit, offset)
+    with _store_errors():  # and --after an id the store does not hold (RL035)
+        if after is not None:
+            offset = store.count(search, outlet, label, through=after)
+        rows = store.search(search, outlet, label, limit, after=after) if after is not None else store.search(search, outlet, label, limit, offset)
         total = store.count(search, outlet, label)
     if json_out:
         for r in rows:
@@ -206,7 +213,7 @@ def articles(
                       f"{final} ({'label' if r.get('known_label') else 'model'})", r.get("title") or "")
     console.print(table)
     if offset + len(rows) < total:
-        console.print(f"next page: --offset {offset + len(rows)}", markup=False, style="dim")
+        console.print(f"next page: --after {rows[-1]['id']}", markup=False, style="dim")
 
 
 def _print_stored(record: dict, verdict, explain: bool) -> None:

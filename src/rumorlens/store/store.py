@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from sqlalchemy import delete, func, insert, or_, select, text, update
+from sqlalchemy import and_, delete, func, insert, not_, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -205,9 +205,11 @@ class Store:
         return out
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
-               offset: int = 0) -> list[dict]:
+               offset: int = 0, after: str | None = None) -> list[dict]:
         """Articles matching every given filter, newest first, as ``rows(with_text=False)`` rows;
         ``offset`` skips that many for the next page (``count`` says how many match in all).
+        ``after`` (an article id: the last of the previous page) starts right after that article
+        instead, so a page stays put while articles are added; NotFound (RL035) if no such article.
 
         The filters run in the database (a team's PostgreSQL may hold millions of articles; the
         server must not pull every text to find a word): ``q`` case-insensitively in the title
@@ -218,21 +220,44 @@ class Store:
                 lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at,
                 func.substr(a.c.text, 1, LEAD_CHARS).label("text")]
         query = self._matching(select(*cols), lv, q, outlet, label)
-        # published is ISO text: NULLs (no date) sort after every date on both databases
-        query = query.order_by(func.coalesce(a.c.published, "").desc(), a.c.id.desc()).limit(max(0, int(limit))).offset(max(0, int(offset)))
         with self._errors(), self.engine.connect() as conn:
+            if after is not None:
+                query = query.where(self._older_than(conn, after))
+            query = query.order_by(*self._newest_first()).limit(max(0, int(limit))).offset(max(0, int(offset)))
             out = [dict(r._mapping) for r in conn.execute(query)]
         for r in out:
             r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
         return out
 
-    def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None) -> int:
-        """How many articles the store holds, or ``search`` with these filters finds in all pages."""
+    def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None,
+              through: str | None = None) -> int:
+        """How many articles the store holds, or ``search`` with these filters finds in all pages;
+        with ``through`` (an article id), how many of those come before it or are it: where the
+        page ``search(after=through)`` starts."""
         query = select(func.count()).select_from(schema.articles)
-        if (q or "").strip() or (outlet or "").strip() or label:
+        if (q or "").strip() or (outlet or "").strip() or label or through is not None:
             query = self._matching(select(func.count()), self._latest_verdicts(), q, outlet, label)
         with self._errors(), self.engine.connect() as conn:
+            if through is not None:
+                query = query.where(not_(self._older_than(conn, through)))
             return conn.execute(query).scalar_one()
+
+    @staticmethod
+    def _newest_first():
+        """The listing's order: published (ISO text) newest first, undated last on both
+        databases, then id so that every article has one place."""
+        a = schema.articles
+        return func.coalesce(a.c.published, "").desc(), a.c.id.desc()
+
+    @staticmethod
+    def _older_than(conn, article_id: str):
+        """A condition: after article ``article_id`` in the listing's order."""
+        a = schema.articles
+        published = conn.execute(select(a.c.published).where(a.c.id == article_id)).first()
+        if published is None:
+            raise NotFound("RL035", what="article", id=article_id, command="articles")
+        key, date = func.coalesce(a.c.published, ""), published[0] or ""
+        return or_(key < date, and_(key == date, a.c.id < article_id))
 
     @staticmethod
     def _matching(query, lv, q: str | None, outlet: str | None, label: str | None):

@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from ..api.deps import get_service
 from ..api.errors import RequestError
 from ..api.service import MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Service, judging_options
+from ..article import MAX_ID_CHARS
 from ..errors import InputError, RumorlensError
 from ..read.files import link_list
 from ..verdict import Verdict
@@ -121,9 +122,10 @@ async def articles_page(
     outlet: str = Query("", max_length=253),
     label: Literal["", "fake", "real"] = Query(""),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
+    after: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS),
     service: Service = Depends(get_service),
 ):
-    found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset)
+    found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset, after)
     return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label)
 
 
