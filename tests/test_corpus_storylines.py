@@ -45,6 +45,14 @@ def test_corpus_people_keeps_names_that_are_also_words_or_places():
                                           "rose mcgowan", "asia argento", "paris hilton", "stormy daniels"}
 
 
+def test_corpus_people_whose_first_name_is_a_stop_word():
+    """"Will" and "Bill" start names (the Bill Cosby trial was one storyline nobody was in), but
+    a modal "Will" in a Title Case headline does not join the next word to a name."""
+    text = "Will Smith hugged Bill Cosby's lawyer. Later Bill Cosby and Will Ferrell spoke."
+    assert set(people("News", text)) == {"will smith", "bill cosby", "will ferrell"}
+    assert set(people("Kim Will Divorce Kanye West", "Kim Kardashian and Kanye West were seen.")) == {"kim kardashian", "kanye west"}
+
+
 def test_corpus_principal_people_resolves_first_names_in_titles():
     found = people(None, "Kris Jenner loves Lamar Odom. Khloe Kardashian is not amused.")
     assert principal_people("Kris Jenner Still 'Loves' Lamar Odom But She's Standing Behind Khloe", found) == [

@@ -20,8 +20,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, principal_people
 
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
-# shows them: 2 = people no longer include places and shows, three-word names shown whole.
-STORYLINES_VERSION = "2"
+# shows them: 2 = people no longer include places and shows, three-word names shown whole;
+# 3 = "Will Smith" and "Bill Cosby" are people (their first names are stop words).
+STORYLINES_VERSION = "3"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.

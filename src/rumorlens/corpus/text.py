@@ -42,6 +42,9 @@ NOT_NAME = {
 
 
 _STOP = set(ENGLISH_STOP_WORDS) | NOT_NAME | LEARNT_NOT_NAMES
+# Given names that are also stop words: a name's first word when a name word follows ("Will
+# Smith", "Bill Cosby"), never its second ("Kim Will Divorce" needs "Will Divorce" in a body).
+GIVEN_NAMES_IN_STOP = frozenset({"will", "bill"})
 # "KardashianTo", "FaceTimes": words glued together by a lost space or brand names, not names.
 # Real names with inner capitals start with one of these (McConaughey, DeGeneres, LeBron).
 _CAMEL = re.compile(r"^[^\W\d_][a-z]+[A-Z]")
@@ -95,7 +98,8 @@ def _pairs_in(text: str) -> list[tuple[str, str, int, int]]:
         if ok and prev is not None and text[prev[3] : m.start()] in (" ", "\u00a0"):
             out.append((f"{prev[1]} {key}", f"{prev[0]} {raw}", prev[2], m.end()))
         # A possessive ends a name ("Odom's mistresses"), so it cannot start the next pair.
-        prev = (raw, key, m.start(), m.end()) if ok and not _POSSESSIVE.search(m.group(0)) else None
+        starts = ok or (key in GIVEN_NAMES_IN_STOP and word[1:].islower())
+        prev = (raw, key, m.start(), m.end()) if starts and not _POSSESSIVE.search(m.group(0)) else None
     return out
 
 
