@@ -498,3 +498,48 @@ def test_check_on_the_terminal_ends_a_run_of_many_with_a_tally(runner, tmp_path,
     one = run(runner, "check", article_file)
     assert "articles checked" not in one.stdout and "article checked" not in one.stdout  # one panel needs no tally
     assert "checked:" not in run(runner, "check", feed, "--json").stdout  # JSON lines stay JSON lines
+
+
+def test_cli_check_and_ingest_fetch_stories_of_a_teaser_feed(runner, tmp_path):
+    """`--fetch-stories`: a teaser-only feed item is judged (and stored) on the page it links to,
+    served by a real local HTTP server; without it, on the teaser, with RW009 on stderr."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    page = ("<html><body><article><h1>Singer denies split</h1><p>" + "A source close to the singer claims the couple split. " * 4
+            + "</p><p>“We are very happy,” she told People on Friday, and her rep called the report false.</p></article></body></html>")
+
+    class Page(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(page.encode())))
+            self.end_headers()
+            self.wfile.write(page.encode())
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    link = f"http://127.0.0.1:{server.server_address[1]}/singer"
+    feed = tmp_path / "teasers.rss"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Singer splits?</title>'
+                    f"<link>{link}</link><guid>item-1</guid><description>The singer and her husband have split.</description>"
+                    "</item></channel></rss>", encoding="utf-8")
+    try:
+        plain = runner.invoke(app, ["check", str(feed), "--json"])
+        fetched = runner.invoke(app, ["check", str(feed), "--json", "--fetch-stories"])
+        stored = runner.invoke(app, ["ingest", str(feed), "--fetch-stories", "--db", str(tmp_path / "s.db"), "--json"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert plain.exit_code == 0 and "[RW009]" in plain.stderr
+    assert json.loads(plain.stdout)["text"] == "Singer splits?\nThe singer and her husband have split."
+    assert fetched.exit_code == 0 and fetched.stderr == ""
+    verdict = json.loads(fetched.stdout)
+    assert verdict["id"] == "item-1" and verdict["title"] == "Singer splits?" and "she told People on Friday" in verdict["text"]
+    assert any(s["kind"] == "on_record_quote" for s in verdict["signals"]) and verdict["warnings"] == []
+    assert stored.exit_code == 0, stored.output
+    article = runner.invoke(app, ["articles", "item-1", "--db", str(tmp_path / "s.db"), "--json"])
+    assert "told People on Friday" in json.loads(article.stdout)["text"]

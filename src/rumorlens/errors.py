@@ -89,6 +89,7 @@ WARNINGS: dict[str, str] = {
     "RW007": "{where}: page is {size} characters of HTML without its scripts and styles; only the first {limit} are read",
     "RW008": "{where}: title is {size} characters; only the first {limit} are kept",
     "RW009": "{where}: the feed gives only a {size}-character summary of this story, and that is what was judged; check the story itself for a surer verdict: {link}",
+    "RW010": "{where}: the feed gives only a {size}-character summary of this story, and the story at {link} could not be read ({detail}), so the summary was judged; save the page and check the file for a surer verdict",
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import EXIT_USAGE, Outcome, console, err_console, errors_as_exit, print_json, stdout_is_terminal, track, usage
+from .common import EXIT_USAGE, FETCH_STORIES_HELP, Outcome, console, err_console, errors_as_exit, print_json, stdout_is_terminal, track, usage
 from .render import print_explained, print_verdict
 
 MODEL_HELP = "Model directory (default: $RUMORLENS_MODEL or the shipped model)."
@@ -131,6 +131,7 @@ def check(
     db: str = typer.Option(None, "--db", help="A rumorlens store to use for outlet records and known debunks."),
     no_text: bool = typer.Option(False, "--no-text", help="With --json: leave the article text out of each verdict."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print warnings."),
+    fetch_stories: bool = typer.Option(False, "--fetch-stories", help=FETCH_STORIES_HELP),
 ) -> None:
     """Judge articles: fake or real, p_fake, a 0-10 truth rating, and the reasons why.
 
@@ -156,6 +157,8 @@ def check(
 
       rumorlens check https://www.example.com/celebrity/feed/   # every item of a site's RSS feed
 
+      rumorlens check saved-feed.rss --fetch-stories   # each teaser-only item judged on its story
+
       rumorlens check flagged-queue.jsonl --prevalence 0.5 --json
 
       rumorlens check other-collection.jsonl --prevalence auto --json
@@ -173,7 +176,7 @@ def check(
     outcome = Outcome(quiet_warnings=quiet, more_warnings_hint="each verdict lists its own under 'warnings' (--json), and -q hides all warnings")
     from ..read import read_articles
 
-    articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
+    articles = read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning, fetch_stories=fetch_stories)
     if prevalence == "auto":
         articles = list(articles)  # read once, scored twice: to estimate the share, then to judge
         prevalence = auto_prevalence(judge, articles, text_only, quiet)

@@ -21,6 +21,11 @@ from ..errors import RumorlensError, message_code
 
 T = TypeVar("T")
 
+FETCH_STORIES_HELP = (
+    "A feed item that is only a summary (RW009): fetch the story it links to and judge that, under the item's id "
+    "(a few links at a time); a link that cannot be read leaves the summary judged (RW010)."
+)
+
 console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from .app import app
 from .common import (
     EXIT_USAGE,
+    FETCH_STORIES_HELP,
     Outcome,
     console,
     err_console,
@@ -84,6 +85,7 @@ def ingest(
     batch_size: int = typer.Option(500, "--batch-size", min=1, help="Articles per committed transaction."),
     accurate: bool = typer.Option(False, "--accurate", help="Judge with the fine-tuned reader stacked on, as `check --accurate` "
                                   "(about 40 times slower; pip install 'rumorlens[accurate]')."),
+    fetch_stories: bool = typer.Option(False, "--fetch-stories", help=FETCH_STORIES_HELP),
 ) -> None:
     """Judge articles and store them with their verdicts and signals.
 
@@ -101,11 +103,13 @@ def ingest(
       RUMORLENS_DB=corpus.db rumorlens ingest https://example.com/story
 
       rumorlens ingest flagged.jsonl --accurate
+
+      rumorlens ingest https://www.example.com/celebrity/feed/ --fetch-stories
     """
     from ..read import read_articles
 
     def read(outcome):
-        return read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning)
+        return read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning, fetch_stories=fetch_stories)
 
     _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest", accurate)
 

@@ -42,11 +42,19 @@ def read_articles(
     on_problem: Callable[[InputError], None] = _raise,
     on_warning: Callable[[str], None] | None = None,
     stdin=None,
+    fetch_stories: bool = False,
 ) -> Iterator[Article]:
-    """Yield the readable articles; report each unreadable record to ``on_problem``."""
+    """Yield the readable articles; report each unreadable record to ``on_problem``.
+    ``fetch_stories``: a feed item that is only a summary is judged on the story it links to
+    (``read/stories.py``)."""
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
-    for item in iter_items(inputs, stdin=stdin):
+    items = iter_items(inputs, stdin=stdin)
+    if fetch_stories:
+        from .stories import fetch_stories as fetched
+
+        items = fetched(items)
+    for item in items:
         if isinstance(item, InputError):
             on_problem(item)
             continue
