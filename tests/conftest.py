@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -174,3 +177,33 @@ def dev_path() -> Path:
     if not DEV.is_file():
         pytest.fail(f"dev split missing: {DEV} (tests expect ../shared beside the repo)")
     return DEV
+
+
+@contextmanager
+def serving(pages: dict[str, tuple[bytes, str]]):
+    """A real HTTP server on 127.0.0.1 for the length of the block, answering each path of
+    ``pages`` with its ``(body, content type)`` and anything else with a 404. Yields its base
+    URL and the list of paths asked for, so a test can say a request never arrived."""
+    requested: list[str] = []
+
+    class Pages(BaseHTTPRequestHandler):
+        def log_message(self, *args):  # keep test output clean
+            pass
+
+        def do_GET(self):
+            requested.append(self.path)
+            body, ctype = pages.get(self.path, (b"not here", "text/plain"))
+            self.send_response(200 if self.path in pages else 404)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requested
+    finally:
+        server.shutdown()
+        server.server_close()

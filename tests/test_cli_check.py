@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, TINY_ARTICLES
+from conftest import REPO, TINY_ARTICLES, serving
 from rumorlens.cli import app
 from rumorlens.verdict import SIGNAL_KINDS
 
@@ -503,37 +503,16 @@ def test_check_on_the_terminal_ends_a_run_of_many_with_a_tally(runner, tmp_path,
 def test_cli_check_and_ingest_fetch_stories_of_a_teaser_feed(runner, tmp_path):
     """`--fetch-stories`: a teaser-only feed item is judged (and stored) on the page it links to,
     served by a real local HTTP server; without it, on the teaser, with RW009 on stderr."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
     page = ("<html><body><article><h1>Singer denies split</h1><p>" + "A source close to the singer claims the couple split. " * 4
             + "</p><p>“We are very happy,” she told People on Friday, and her rep called the report false.</p></article></body></html>")
-
-    class Page(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(page.encode())))
-            self.end_headers()
-            self.wfile.write(page.encode())
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    link = f"http://127.0.0.1:{server.server_address[1]}/singer"
     feed = tmp_path / "teasers.rss"
-    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Singer splits?</title>'
-                    f"<link>{link}</link><guid>item-1</guid><description>The singer and her husband have split.</description>"
-                    "</item></channel></rss>", encoding="utf-8")
-    try:
+    with serving({"/singer": (page.encode(), "text/html; charset=utf-8")}) as (base, _):
+        feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title>Singer splits?</title>'
+                        f"<link>{base}/singer</link><guid>item-1</guid><description>The singer and her husband have split.</description>"
+                        "</item></channel></rss>", encoding="utf-8")
         plain = runner.invoke(app, ["check", str(feed), "--json"])
         fetched = runner.invoke(app, ["check", str(feed), "--json", "--fetch-stories"])
         stored = runner.invoke(app, ["ingest", str(feed), "--fetch-stories", "--db", str(tmp_path / "s.db"), "--json"])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert plain.exit_code == 0 and "[RW009]" in plain.stderr
     assert json.loads(plain.stdout)["text"] == "Singer splits?\nThe singer and her husband have split."
     assert fetched.exit_code == 0 and fetched.stderr == ""

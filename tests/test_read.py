@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import serving
 from rumorlens.article import MAX_TEXT_CHARS
 from rumorlens.errors import InputError, message_code
 from rumorlens.model.judge import Judge
@@ -1036,27 +1037,8 @@ def test_read_feed_xml_bomb_is_refused_not_expanded(tmp_path):
 
 def test_read_feed_fetched_from_its_url_whatever_type_the_site_says(tmp_path, monkeypatch):
     served = {"/feed": (RSS.encode(), "application/rss+xml"), "/feed-as-html": (ATOM.encode(), "text/html; charset=utf-8")}
-
-    class Feeds(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            body, ctype = served[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = _QuietServer(("127.0.0.1", 0), Feeds)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with serving(served) as (base, _):
         arts, problems, _ = collect([f"{base}/feed", f"{base}/feed-as-html"])
-    finally:
-        server.shutdown()
-        server.server_close()
     assert [a.title for a in arts] == ["Jennifer Aniston & the twins", "Taylor Swift announces a stadium tour", "Kim & Kanye split?"]
     assert arts[0].url == "https://www.celebnews.example/aniston-twins" and arts[0].source == f"{base}/feed#1"
     assert problems == [f"{base}/feed#3: feed item has no title and no description or content; nothing to check [RL019]"]
@@ -1067,44 +1049,22 @@ def test_read_feed_with_fetch_stories_judges_each_teaser_on_the_story_it_links_t
     (a real local server), under the item's own id, headline and date; an item with its full
     story is not fetched; a link that fails or a page thinner than the teaser leaves the teaser
     judged, with RW010 saying why, and the rest of the feed goes on."""
-    requested: list[str] = []
     story = "<html><head><title>Page title</title></head><body><article>" + STORY_HTML + "</article></body></html>"
     served = {"/aniston": (story.encode(), "text/html; charset=utf-8"),
               "/paywall": (b"<html><body><p>Subscribe.</p></body></html>", "text/html")}
-
-    class Pages(BaseHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            requested.append(self.path)
-            body, ctype = served.get(self.path, (b"not here", "text/plain"))
-            self.send_response(200 if self.path in served else 404)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = _QuietServer(("127.0.0.1", 0), Pages)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     teaser = "Jennifer Aniston is said to be expecting twins."
-
-    def item(path, guid, body):
-        return (f"<item><title>Aniston item {guid}</title><link>{base}{path}</link><guid isPermaLink=\"false\">{guid}</guid>"
-                f"<pubDate>Mon, 03 Dec 2018 10:00:00 -0500</pubDate><description>{body}</description></item>")
-
     full = "<![CDATA[" + STORY_HTML + "]]>"
     feed = tmp_path / "teasers.rss"
-    feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
-                    + item("/aniston", "t-1", teaser) + item("/gone", "t-2", teaser) + item("/paywall", "t-3", teaser)
-                    + item("/never-fetched", "t-4", full) + "</channel></rss>", encoding="utf-8")
-    try:
-        problems, warnings = [], []
+    problems, warnings = [], []
+    with serving(served) as (base, requested):
+        def item(path, guid, body):
+            return (f"<item><title>Aniston item {guid}</title><link>{base}{path}</link><guid isPermaLink=\"false\">{guid}</guid>"
+                    f"<pubDate>Mon, 03 Dec 2018 10:00:00 -0500</pubDate><description>{body}</description></item>")
+
+        feed.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+                        + item("/aniston", "t-1", teaser) + item("/gone", "t-2", teaser) + item("/paywall", "t-3", teaser)
+                        + item("/never-fetched", "t-4", full) + "</channel></rss>", encoding="utf-8")
         arts = list(read_articles([feed], on_problem=problems.append, on_warning=warnings.append, fetch_stories=True))
-    finally:
-        server.shutdown()
-        server.server_close()
     assert problems == [] and [a.id for a in arts] == ["t-1", "t-2", "t-3", "t-4"]
     fetched, gone, paywall, whole = arts
     assert fetched.text.startswith("Jennifer Aniston is pregnant with twins") and "the insider told" in fetched.text

@@ -199,9 +199,9 @@ def articles(
         _print_stored(record, verdict_from_stored(stored), explain)
         return
     with _store_errors():  # and --after an id the store does not hold (RL035)
-        if after is not None:
+        rows = store.search(search, outlet, label, limit, offset, after=after)
+        if after is not None:  # where the page starts, for "21-40 of 332"
             offset = store.count(search, outlet, label, through=after)
-        rows = store.search(search, outlet, label, limit, after=after) if after is not None else store.search(search, outlet, label, limit, offset)
         total = store.count(search, outlet, label)
     if json_out:
         for r in rows:

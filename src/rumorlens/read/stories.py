@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from ..article import Article
 from ..concurrency import in_order
@@ -59,8 +60,6 @@ def story_of(item: Item, public_only: bool = False) -> Item:
 
 def _teaser(item: Article, why: str) -> Article:
     """The teaser, still judged, its RW009 turned into RW010 saying why the story was not read."""
-    from dataclasses import replace
-
     warnings = tuple(
         warning_text("RW010", where=item.source or item.id, size=len(item.text), link=item.url, detail=why)
         if message_code(w) == "RW009" else w

@@ -8,6 +8,7 @@ mark, a determiner, a first-letter trie) and context checks run only on the few 
 from __future__ import annotations
 
 import re
+from itertools import groupby
 
 from ..verdict import SIGNAL_KINDS, Signal
 from . import lexicon as L
@@ -318,6 +319,12 @@ _NOT_NAME_START = frozenset(
 )
 
 
+# Lower-case words a Title Case headline puts between names ("Becca Kufrin Is Engaged").
+_FUNCTION_WORDS = frozenset(w.lower() for w in _NOT_NAMES) | frozenset(
+    "is are was were be been being has have had says said gets got does did do can could would during into".split()
+)
+
+
 def _not_in_name(token: str) -> bool:
     """A word that is not part of a person's name: a show's, a place's or an ordinary word, or
     a possessive ("Grey’s Anatomy")."""
@@ -327,28 +334,17 @@ def _not_in_name(token: str) -> bool:
     return word in _FUNCTION_WORDS or word in L.LEARNT_NOT_NAMES
 
 
-# Lower-case words a Title Case headline puts between names ("Becca Kufrin Is Engaged").
-_FUNCTION_WORDS = frozenset(w.lower() for w in _NOT_NAMES) | frozenset(
-    "is are was were be been being has have had says said gets got does did do can could would during into".split()
-)
-
-
 def _person(name: str | None) -> str | None:
     """The last full name in ``name`` (a capitalised run), without a leading role word; else
     None. Words that are never in a name split the run, so "Big Little Lies" and "Says She
     Wants Kids" name nobody and "Becca Kufrin Is Engaged" names Becca Kufrin."""
-    best: list[str] = []
-    part: list[str] = []
-    for token in [*(name or "").split(), "."]:
-        if token != "." and not _not_in_name(token):
-            part.append(token)
-            continue
-        while part and part[0] in _NOT_NAME_START:
-            part.pop(0)
-        if len(part) >= 2:
-            best = part
-        part = []
-    return " ".join(best) or None
+    runs = [list(words) for in_name, words in groupby((name or "").split(), key=lambda t: not _not_in_name(t)) if in_name]
+    for words in reversed(runs):
+        while words and words[0] in _NOT_NAME_START:
+            words.pop(0)
+        if len(words) >= 2:
+            return " ".join(words)
+    return None
 
 
 def _recent_person(text: str, lo: int, hi: int) -> str | None:
