@@ -297,6 +297,48 @@ def test_web_upload_of_an_rss_feed_checks_each_item_and_names_the_empty_one(read
     assert "celeb.rss#2: the feed gives only a 66-character summary" in resp.text  # RW009 on the teaser's verdict
 
 
+def _teaser_feed(*links: str) -> bytes:
+    items = "".join(f"<item><title>Teaser {i}</title><link>{link}</link><guid>teaser-{i}</guid>"
+                    f"<description>The singer and her husband have split, fans fear.</description></item>"
+                    for i, link in enumerate(links, start=1))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'.encode()
+
+
+def test_web_url_box_reads_a_feed_and_fetches_its_teasers_stories_when_asked(read_client, monkeypatch):
+    """A feed's link in the URL box is every item of the feed (it was RL054, which told the user
+    to give the feed to the URL box); with "fetch each teaser's story" ticked, each teaser's link
+    is fetched from public addresses only, up to the server's bound, and its story judged."""
+    import httpx
+    from test_api import _mock_web
+
+    from rumorlens.api import service as service_module
+
+    seen: list[str] = []
+    story = _story_page("Singer denies split", "“We are very happy,” she told People on Friday; her rep called the report false.")
+    feed = _teaser_feed("http://news.public.test/one", "http://news.public.test/two", "http://10.0.0.1/three")
+    _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=feed, headers={"content-type": "application/rss+xml"}),
+                            "http://news.public.test/one": httpx.Response(200, html=story),
+                            "http://news.public.test/two": httpx.Response(200, html=story)}, seen)
+    plain = read_client.post("/check", data={"url": "http://news.public.test/feed"})
+    assert plain.status_code == 200 and "3 articles checked" in plain.text and plain.text.count("[RW009]") == 3
+    assert seen == ["http://news.public.test/feed"]
+    seen.clear()
+    monkeypatch.setattr(service_module, "MAX_STORY_FETCHES", 3)
+    fetched = read_client.post("/check", data={"url": "http://news.public.test/feed", "fetch_stories": "true"})
+    assert fetched.status_code == 200 and "3 articles checked" in fetched.text
+    assert fetched.text.count(" on Friday") >= 2 and plain.text.count(" on Friday") == 0 and "[RW009]" not in fetched.text
+    assert "10.0.0.1" not in "".join(seen) and "could not be read" in fetched.text and "[RW010]" in fetched.text
+    assert sorted(seen) == ["http://news.public.test/feed", "http://news.public.test/one", "http://news.public.test/two"]
+    seen.clear()  # past the bound, teasers stay teasers
+    monkeypatch.setattr(service_module, "MAX_STORY_FETCHES", 1)
+    bounded = read_client.post("/check", data={"url": "http://news.public.test/feed", "fetch_stories": "true"})
+    assert seen == ["http://news.public.test/feed", "http://news.public.test/one"] and bounded.text.count("[RW009]") == 2
+    # an uploaded feed too
+    seen.clear()
+    upload = read_client.post("/check", data={"fetch_stories": "true"}, files={"file": ("teasers.rss", feed, "application/rss+xml")})
+    assert upload.status_code == 200 and sorted(seen) == ["http://news.public.test/one"]
+
+
 def test_web_upload_of_more_than_1000_articles_is_refused_on_the_form(read_client):
     """10 MB of headlines would be ~100,000 verdicts on one page: the form says to split the file
     or use the command line, as POST /v1/articles caps its lists at 1,000."""

@@ -21,7 +21,8 @@ from ..article import Article, outlet_from_url, storable
 from ..errors import InputError, NotFound, RumorlensError
 from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, read_links, read_url
-from ..read.files import read_bytes, record_to_article
+from ..read.files import Item, read_bytes, record_to_article
+from ..read.stories import fetch_stories
 from ..store.records import article_record, plain, story_dict, summary_row
 from ..verdict import Verdict
 from .batcher import JudgeBatcher
@@ -33,6 +34,7 @@ UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".json", ".csv", ".parquet
 
 
 MAX_OFFSET = 10_000_000  # the furthest a listing's page may start (a query parameter's bound)
+MAX_STORY_FETCHES = 50  # teaser-only feed items whose stories one dashboard request may fetch
 
 
 @dataclasses.dataclass
@@ -347,13 +349,22 @@ class Service:
                 raise RequestError("RL070", field="prevalence", detail=str(exc)) from None
         return self.judge_in_place(read_items, options), options.get("prevalence")
 
-    def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None) -> list[Verdict | RumorlensError]:
+    def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None,
+                    fetch_stories: bool = False) -> list[Verdict | RumorlensError]:
         """The dashboard's URL box, read as `check links.txt` reads a reading list
         (``read_links``: each link fetched, from public addresses only, a few at a time, a failing
-        one named by its line), then judged in place."""
+        one named by its line), then judged in place. A feed's link gives each of its items;
+        ``fetch_stories``: as ``check --fetch-stories``, for at most ``MAX_STORY_FETCHES`` teasers."""
         options = options or {}
         self._accurate_ready(options)
-        return self.judge_in_place(list(read_links(links, "url", public_only=True)), options)
+        return self.judge_in_place(list(self._stories(read_links(links, "url", public_only=True), fetch_stories)), options)
+
+    @staticmethod
+    def _stories(items: Iterable[Item], fetch: bool) -> Iterable[Item]:
+        """``items``, with each teaser-only feed item's story fetched when asked (public
+        addresses only, and a bounded number: one request must not make the server fetch a
+        thousand pages)."""
+        return fetch_stories(items, public_only=True, limit=MAX_STORY_FETCHES) if fetch else items
 
     def _accurate_ready(self, options: dict[str, Any]) -> None:
         """RL079 now, before anything is read or fetched, where the accurate mode is asked for
@@ -367,7 +378,8 @@ class Service:
         verdicts = iter(self.judge_articles(articles, **options) if articles else [])
         return [next(verdicts) if isinstance(a, Article) else a for a in items]
 
-    def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None) -> list[Verdict | InputError]:
+    def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None,
+                     fetch_stories: bool = False) -> list[Verdict | InputError]:
         """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file, in order: a
         record that cannot be read is its error in its place (``feed.jsonl:3: …``), and never
         stops the others. The file's type, and more articles than a page shows, raise."""
@@ -390,7 +402,7 @@ class Service:
                 raise InputError("RL009", where=name, field="file",
                                  detail=f"the dashboard checks at most {MAX_ARTICLES_PER_POST} articles per upload",
                                  fix="split the file, or run `rumorlens check FILE` or `rumorlens batch` for more")
-        return self.judge_in_place(items, options)
+        return self.judge_in_place(list(self._stories(items, fetch_stories)), options)
 
     # -- writes ----------------------------------------------------------------------------
     def save(self, articles: list[Article], **options: Any) -> tuple[list[Verdict], int]:

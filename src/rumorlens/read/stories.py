@@ -23,10 +23,22 @@ from .fetch import LINK_WORKERS, read_url
 from .files import Item
 
 
-def fetch_stories(items: Iterable[Item], workers: int = LINK_WORKERS, public_only: bool = False) -> Iterator[Item]:
-    """``items`` in order, each summary-only feed item replaced by the story at its link."""
+def fetch_stories(items: Iterable[Item], workers: int = LINK_WORKERS, public_only: bool = False,
+                  limit: int | None = None) -> Iterator[Item]:
+    """``items`` in order, each summary-only feed item replaced by the story at its link; with
+    ``limit``, only the first that many (the rest stay summaries, RW009): a server's bound on
+    the fetches one request may cause. ``public_only`` as for ``read_url``."""
+    fetches = 0
+
+    def job(item: Item) -> tuple[Item, bool]:  # run in the items' order, so the first ones are fetched
+        nonlocal fetches
+        fetch = is_summary(item) and (limit is None or fetches < limit)
+        fetches += fetch
+        return item, fetch
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        yield from in_order(pool, lambda item: story_of(item, public_only), items, ahead=2 * workers)
+        yield from in_order(pool, lambda todo: story_of(todo[0], public_only) if todo[1] else todo[0],
+                            map(job, items), ahead=2 * workers)
 
 
 def is_summary(item: Item) -> bool:

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import get_service
 from ..api.errors import RequestError
-from ..api.service import MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Service, judging_options
+from ..api.service import MAX_FETCHES_PER_REQUEST, MAX_OFFSET, MAX_STORY_FETCHES, Service, judging_options
 from ..article import MAX_ID_CHARS
 from ..errors import InputError, RumorlensError
 from ..read.files import link_list
@@ -26,6 +26,7 @@ STORIES_PER_PAGE = 100
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     service: Service = request.app.state.service
     context.setdefault("has_store", service.store is not None)
+    context.setdefault("max_story_fetches", MAX_STORY_FETCHES)  # the check form's "fetch each teaser's story"
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
@@ -60,21 +61,24 @@ async def check_submit(
     text_only: bool = Form(False),
     prevalence_pct: str = Form(""),
     accurate: bool = Form(False),
+    fetch_stories: bool = Form(False),
     service: Service = Depends(get_service),
 ):
-    form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate}
+    form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate,
+            "fetch_stories": fetch_stories}
     problems: list[RumorlensError] = []  # records of an upload, links of the URL box, that could not be checked
     try:
         options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
         links = url_box_links(url)
+        pasted = bool(title.strip() or text.strip())
         if file is not None and file.filename:
             data = await file.read()
-            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_upload, file.filename, data, options))
-        elif len(links) > 1:
-            if title.strip() or text.strip():
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_upload, file.filename, data, options, fetch_stories))
+        elif len(links) > 1 or (links and not pasted):  # links alone: each fetched, a feed's items each judged
+            if pasted:
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
-            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_links, links, options))
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_links, links, options, fetch_stories))
         else:
             verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
                                               url=links[0][1] if links else None)
