@@ -53,6 +53,20 @@ def test_corpus_people_whose_first_name_is_a_stop_word():
     assert set(people("Kim Will Divorce Kanye West", "Kim Kardashian and Kanye West were seen.")) == {"kim kardashian", "kanye west"}
 
 
+def test_corpus_people_with_one_word_stage_names():
+    """Beyoncé and Jay-Z were nobody to a finder of name pairs; now they are people, written as
+    names are ("usher" the verb is not Usher), not a second person inside a full name found
+    ("Oprah" of "Oprah Winfrey"), and not a word inside another ("Sia" in "Asia Argento")."""
+    text = "Beyoncé and Jay-Z renewed their vows; Oprah Winfrey and Asia Argento came to usher guests in."
+    assert people("Oprah Praises Beyonce", text) == {"beyonce": "Beyoncé", "jay-z": "Jay-Z", "oprah winfrey": "Oprah Winfrey",
+                                                      "asia argento": "Asia Argento"}
+    assert principal_people("Asia Argento Speaks Out", people("News", text)) == ["asia argento"]
+    rows = [row(f"r{i}", "Rihanna and Chris Brown back together?", f"Rihanna and Chris Brown were seen together again {w}, a source says.")
+            for i, w in enumerate(["in Paris", "at a club", "on a yacht"])]
+    (story,) = build_storylines(rows)
+    assert story.title.startswith(("Rihanna & Chris Brown", "Chris Brown & Rihanna")) and story.n == 3
+
+
 def test_corpus_principal_people_resolves_first_names_in_titles():
     found = people(None, "Kris Jenner loves Lamar Odom. Khloe Kardashian is not amused.")
     assert principal_people("Kris Jenner Still 'Loves' Lamar Odom But She's Standing Behind Khloe", found) == [

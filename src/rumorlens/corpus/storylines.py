@@ -21,7 +21,8 @@ from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, pri
 
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;
-# 3 = "Will Smith" and "Bill Cosby" are people (their first names are stop words).
+# 3 = "Will Smith" and "Bill Cosby" are people (their first names are stop words), and so are
+# one-word stage names ("Beyoncé", "Rihanna").
 STORYLINES_VERSION = "3"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
@@ -164,7 +165,8 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=Non
             shown.setdefault(k, display_name(d))
     named = _three_word_names(counts, shown, leads)
     names = [d for d, c in named if c >= max(2, len(group) // 2)][:2] or [d for d, _ in named[:1]]
-    name_tokens = {t for k in counts for t in k.split()}
+    # the words of every name as shown, so "jay" (Jay-Z) and "lady" (Lady Gaga) are not keywords
+    name_tokens = {t for k in counts for t in fold(shown[k]).replace("-", " ").split()}
     keywords: list[str] = []
     if X is not None:
         # Distinctive, not just frequent: the group's mean weight minus the corpus mean, so
@@ -197,9 +199,12 @@ def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) 
         if key in used:
             continue
         used.add(key)
+        if " " not in key:  # a one-word stage name ("Rihanna") joins no other
+            out.append((shown[key], n))
+            continue
         first, *_, last = key.split()
         for other, m in ranked:
-            if other in used or min(n, m) < 0.8 * max(n, m):
+            if other in used or " " not in other or min(n, m) < 0.8 * max(n, m):
                 continue
             o_first, *_, o_last = other.split()
             if last == o_first or o_last == first:
