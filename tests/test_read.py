@@ -1081,3 +1081,22 @@ def test_read_feed_with_fetch_stories_judges_each_teaser_on_the_story_it_links_t
     # without the option nothing is fetched and each teaser says so (RW009)
     arts, _, warnings = collect([feed])
     assert [a.text for a in arts[:3]] == [teaser] * 3 and len(warnings) == 3 and all(w.endswith("[RW009]") for w in warnings)
+
+
+def test_fetch_stories_lets_a_live_feed_through_as_its_records_arrive():
+    """`tail -f feed.jsonl | rumorlens check - --fetch-stories`: records that are not teasers
+    pass as they come, not after the next eight have arrived."""
+    from rumorlens.article import Article
+    from rumorlens.read.stories import fetch_stories
+
+    produced: list[int] = []
+
+    def live():
+        for i in range(20):
+            produced.append(i)
+            yield Article.create(text=f"Story {i} in full, as a record of a live feed.", id=f"s{i}")
+
+    stream = fetch_stories(live())
+    for n in range(3):
+        assert next(stream).id == f"s{n}" and len(produced) == n + 1
+    assert [a.id for a in stream] == [f"s{i}" for i in range(3, 20)]

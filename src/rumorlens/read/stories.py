@@ -12,12 +12,12 @@ judged, and its warning says why (RW010). Nothing else a feed or file holds is f
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 
 from ..article import Article
-from ..concurrency import in_order
 from ..errors import InputError, message_code, warning_text
 from .fetch import LINK_WORKERS, read_url
 from .files import Item
@@ -27,18 +27,33 @@ def fetch_stories(items: Iterable[Item], workers: int = LINK_WORKERS, public_onl
                   limit: int | None = None) -> Iterator[Item]:
     """``items`` in order, each summary-only feed item replaced by the story at its link; with
     ``limit``, only the first that many (the rest stay summaries, RW009): a server's bound on
-    the fetches one request may cause. ``public_only`` as for ``read_url``."""
+    the fetches one request may cause. ``public_only`` as for ``read_url``.
+
+    Anything else passes straight through when no fetch is ahead of it, so a live feed on
+    standard input (``tail -f feed.jsonl | rumorlens check - --fetch-stories``) still gets each
+    verdict as its record arrives."""
     fetches = 0
-
-    def job(item: Item) -> tuple[Item, bool]:  # run in the items' order, so the first ones are fetched
-        nonlocal fetches
-        fetch = is_summary(item) and (limit is None or fetches < limit)
-        fetches += fetch
-        return item, fetch
-
+    ahead = 2 * workers
+    pending: deque[Future] = deque()  # in the items' order: fetches, and what came after them
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        yield from in_order(pool, lambda todo: story_of(todo[0], public_only) if todo[1] else todo[0],
-                            map(job, items), ahead=2 * workers)
+        for item in items:
+            if is_summary(item) and (limit is None or fetches < limit):
+                fetches += 1
+                pending.append(pool.submit(story_of, item, public_only))
+            elif pending:
+                pending.append(_ready(item))
+            else:
+                yield item
+            while pending and (len(pending) > ahead or pending[0].done()):
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _ready(item: Item) -> Future:
+    done: Future = Future()
+    done.set_result(item)
+    return done
 
 
 def is_summary(item: Item) -> bool:
