@@ -21,15 +21,31 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], ahead: int) -> Iterator[R]:
-    """``fn(item)`` for every item, run on ``pool``, yielded in the items' order."""
+def in_order(pool: Executor, fn: Callable[[T], R], items: Iterable[T], ahead: int,
+             wanted: Callable[[T], bool] | None = None) -> Iterator[R | T]:
+    """``fn(item)`` for every item, run on ``pool``, yielded in the items' order, each as soon as
+    it and everything before it are done. With ``wanted``, an item it turns down is not sent to
+    the pool and comes back as it is, in its place: straight away when nothing is ahead of it,
+    so a live stream with little to do stays live."""
     pending: deque[Future] = deque()
     for item in items:
-        pending.append(pool.submit(fn, item))
-        if len(pending) > ahead:
+        if wanted is None or wanted(item):
+            pending.append(pool.submit(fn, item))
+        elif pending:
+            pending.append(_done(item))
+        else:
+            yield item
+            continue
+        while pending and (len(pending) > ahead or pending[0].done()):
             yield pending.popleft().result()
     while pending:
         yield pending.popleft().result()
+
+
+def _done(item: T) -> Future:
+    future: Future = Future()
+    future.set_result(item)
+    return future
 
 
 class _Raised:

@@ -178,15 +178,12 @@ def articles(
 
       rumorlens articles --search "lamar odom" --json | jq -r .id
     """
+    from ..errors import UsageError
     from ..store.records import article_record, summary_row, verdict_from_stored
 
     if label is not None and label not in ("fake", "real"):
-        from ..errors import UsageError
-
         raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
     if after is not None and (offset or article_id):
-        from ..errors import UsageError
-
         raise usage(UsageError("RL042", option="--after", detail="it pages through a listing; give it without an id or --offset"))
     store = _open(db)
     if article_id:

@@ -12,12 +12,12 @@ judged, and its warning says why (RW010). Nothing else a feed or file holds is f
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from ..article import Article
+from ..concurrency import in_order
 from ..errors import InputError, message_code, warning_text
 from .fetch import LINK_WORKERS, read_url
 from .files import Item
@@ -33,27 +33,15 @@ def fetch_stories(items: Iterable[Item], workers: int = LINK_WORKERS, public_onl
     standard input (``tail -f feed.jsonl | rumorlens check - --fetch-stories``) still gets each
     verdict as its record arrives."""
     fetches = 0
-    ahead = 2 * workers
-    pending: deque[Future] = deque()  # in the items' order: fetches, and what came after them
+
+    def wanted(item: Item) -> bool:  # asked in the items' order, so the first teasers are fetched
+        nonlocal fetches
+        fetch = is_summary(item) and (limit is None or fetches < limit)
+        fetches += fetch
+        return fetch
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for item in items:
-            if is_summary(item) and (limit is None or fetches < limit):
-                fetches += 1
-                pending.append(pool.submit(story_of, item, public_only))
-            elif pending:
-                pending.append(_ready(item))
-            else:
-                yield item
-            while pending and (len(pending) > ahead or pending[0].done()):
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-
-
-def _ready(item: Item) -> Future:
-    done: Future = Future()
-    done.set_result(item)
-    return done
+        yield from in_order(pool, lambda item: _story_of(item, public_only), items, ahead=2 * workers, wanted=wanted)
 
 
 def is_summary(item: Item) -> bool:
@@ -61,10 +49,8 @@ def is_summary(item: Item) -> bool:
     return isinstance(item, Article) and bool(item.url) and any(message_code(w) == "RW009" for w in item.warnings)
 
 
-def story_of(item: Item, public_only: bool = False) -> Item:
-    """The story a summary-only feed item links to, as that item; anything else as it is."""
-    if not is_summary(item):
-        return item
+def _story_of(item: Article, public_only: bool = False) -> Article:
+    """The story a summary-only feed item (``is_summary``) links to, as that item."""
     page = next(iter(read_url(item.url, public_only=public_only)), None)
     if isinstance(page, InputError):
         why = page.fields.get("detail") or page.message.split(": ", 1)[-1].split(";")[0]

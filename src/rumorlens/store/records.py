@@ -109,11 +109,8 @@ def _warnings(stored: dict, article: Article) -> tuple[str, ...]:
 
 def storyline_of(store, article_id: str) -> dict | None:
     """The storyline the stored article belongs to, if any."""
-    for s in store.storylines():
-        d = story_dict(s)
-        if article_id in d["article_ids"]:
-            return d
-    return None
+    found = store.storyline_of(article_id)
+    return None if found is None else story_dict(found)
 
 
 def near_duplicates(store, article_id: str) -> list[dict]:

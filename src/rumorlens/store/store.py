@@ -402,6 +402,18 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             return [Storyline.from_dict(json.loads(d)) for d in conn.execute(q).scalars()]
 
+    def storyline_of(self, article_id: str):
+        """The storyline an article belongs to, or None: one indexed lookup in the members table
+        instead of reading every storyline."""
+        from ..corpus.storylines import Storyline
+
+        self.refresh()
+        s, m = schema.storylines, schema.storyline_members
+        query = select(s.c.data).select_from(s.join(m, m.c.storyline_id == s.c.id)).where(m.c.article_id == article_id)
+        with self._errors(), self.engine.connect() as conn:
+            data = conn.execute(query.limit(1)).scalar()
+        return None if data is None else Storyline.from_dict(json.loads(data))
+
     def count_storylines(self, min_size: int = 2) -> int:
         self.refresh()
         with self._errors(), self.engine.connect() as conn:
