@@ -8,7 +8,8 @@ cluster  seconds to rebuild near-duplicates + storylines for train + dev (~15k a
 debunks  ingest train (known labels), then for each dev article: share with a match above the
          threshold, and how often the best match's label equals the dev article's label.
 paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), by offset and by
-         `after` (the previous page's last id), at the top, the middle and the end, and a search.
+         `after` (the previous page's last id), at the top, the middle and the end, and a search;
+         and for finding one stored article's storyline (what its page shows).
 """
 
 from __future__ import annotations
@@ -108,6 +109,14 @@ def bench_paging(tmp: Path) -> dict:
     found = [r["id"] for r in store.search(q="pregnant", limit=10**6)]
     out |= {"search_pregnant": len(found), "search_offset_1000_ms": ms(q="pregnant", offset=1000),
             "search_after_1000_ms": ms(q="pregnant", after=found[999])}
+    # one stored article's storyline, for 100 articles: the first of the 50 largest storylines
+    # and 50 others (most in none)
+    from rumorlens.store.records import storyline_of
+
+    asked = [s.article_ids[0] for s in store.storylines(limit=50)] + everything[:50]
+    t0 = time.perf_counter()
+    hits = sum(storyline_of(store, article_id) is not None for article_id in asked)
+    out |= {"storyline_of_ms": round((time.perf_counter() - t0) * 1000 / len(asked), 2), "storyline_of_found": hits}
     return out
 
 
