@@ -536,6 +536,48 @@ def test_api_a_stored_headline_reads_back_as_judged_alone(write_client):
     assert story["warnings"] == [] and story["text"] == f"{ARTICLE['title']}\n{ARTICLE['text']}"
 
 
+# -- POST /v1/articles/{id}/rulings -------------------------------------------------------------------
+def test_api_a_ruling_becomes_the_final_label_and_keeps_the_history(write_client):
+    """A fact-checker's ruling: needs the token, is the article's final label in the listing's
+    filter and on the article, and a second one is the one in force."""
+    write_client.post("/v1/articles", json=[{**ARTICLE, "id": "jen-1", "label": "fake"}, {**ANOTHER, "id": "other"}], headers=auth())
+    for headers in ({}, {"Authorization": "Bearer wrong"}):
+        assert_error_shape(write_client.post("/v1/articles/jen-1/rulings", json={"label": "real"}, headers=headers), 401, "RL051")
+    assert write_client.get("/v1/articles/jen-1").json()["rulings"] == [], "nothing may be ruled without the token"
+    resp = write_client.post("/v1/articles/jen-1/rulings", json={"label": "real", "note": "Her rep confirmed it to us", "by": "Jane D."}, headers=auth())
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["ok"] is True and body["id"] == "jen-1" and body["final_label"] == "real"
+    assert {k: body["ruling"][k] for k in ("label", "note", "reviewer")} == {"label": "real", "note": "Her rep confirmed it to us", "reviewer": "Jane D."}
+    got = write_client.get("/v1/articles/jen-1").json()
+    assert (got["known_label"], got["final_label"], got["label_source"]) == ("fake", "real", "ruling")
+    assert got["label"] in ("fake", "real") and got["p_fake"] is not None  # the model's verdict is still there, as judged
+    listed = write_client.get("/v1/articles?label=real").json()["articles"]
+    assert [(a["id"], a["ruling"], a["label_source"]) for a in listed if a["id"] == "jen-1"] == [("jen-1", "real", "ruling")]
+    assert "jen-1" not in [a["id"] for a in write_client.get("/v1/articles?label=fake").json()["articles"]]
+    write_client.post("/v1/articles/jen-1/rulings", json={"label": "fake"}, headers=auth())
+    got = write_client.get("/v1/articles/jen-1").json()
+    assert [r["label"] for r in got["rulings"]] == ["real", "fake"] and got["final_label"] == "fake"
+
+
+@pytest.mark.parametrize("body, field", [({"label": "maybe"}, "label"), ({}, "label"), ({"label": "fake", "verdict": "x"}, "verdict"),
+                                         ({"label": "fake", "note": "x" * 2001}, "note"), ({"label": "fake", "by": "y" * 201}, "by")])
+def test_api_a_ruling_that_cannot_be_kept_is_422_naming_the_field(write_client, body, field):
+    write_client.post("/v1/articles", json={**ARTICLE, "id": "jen-1"}, headers=auth())
+    err = assert_error_shape(write_client.post("/v1/articles/jen-1/rulings", json=body, headers=auth()), 422, "RL070")
+    assert err["errors"][0]["field"] == field
+    assert write_client.get("/v1/articles/jen-1").json()["rulings"] == []
+
+
+def test_api_a_ruling_on_an_unknown_article_is_404_and_read_only_servers_take_none(write_client, judge, seeded_store):
+    body = assert_error_shape(write_client.post("/v1/articles/nope/rulings", json={"label": "fake"}, headers=auth()), 404, "RL075")
+    assert body["error"] == "no article with id 'nope'; list them at /v1/articles"
+    some_id = seeded_store.search(limit=1)[0]["id"]
+    client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
+    assert_error_shape(client.post(f"/v1/articles/{some_id}/rulings", json={"label": "fake"}, headers=auth()), 403, "RL077")
+    assert seeded_store.article(some_id)["rulings"] == []
+
+
 def test_api_add_a_list_of_articles(write_client):
     items = [{"id": f"a{i}", "title": f"Story {i}", "text": f"A source says story number {i} is true."} for i in range(3)]
     resp = write_client.post("/v1/articles", json=items, headers=auth())

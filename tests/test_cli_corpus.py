@@ -211,6 +211,50 @@ def test_cli_claimreview_round_trip(runner, tmp_path):
         assert a["known_label"] == b["label"]  # the exported verdict comes back as a known label
 
 
+def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carries(runner, tmp_path):
+    """`rule` makes the call the article's final label: `articles` shows it and its history,
+    the listing filter follows it, `export` writes it, `export-claims` publishes it as the review,
+    and an exported file ingested elsewhere keeps it as the known label. Bad input is one line, exit 2."""
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, RECORDS)), "--db", db]).exit_code == 0
+    done = runner.invoke(app, ["rule", "r1", "REAL", "--note", "Her rep confirmed it to us", "--by", "Jane D.", "--db", db])
+    assert done.exit_code == 0 and done.stdout.strip() == f"ruled r1 real by Jane D. -> {db}"
+    again = runner.invoke(app, ["rule", "r3", "fake", "-n", "Invented: no tour was announced", "--db", db, "--json"])
+    got = json.loads(again.stdout)
+    assert again.exit_code == 0 and (got["id"], got["final_label"], got["ruling"]["label"], got["ruling"]["reviewer"]) == ("r3", "fake", "fake", None)
+    shown = runner.invoke(app, ["articles", "r1", "--db", db]).stdout
+    assert "ruled real by Jane D. on " in shown and ": Her rep confirmed it to us" in shown and "final label: real (the latest ruling)" in shown
+    listed = runner.invoke(app, ["articles", "--label", "real", "--db", db], env={"COLUMNS": "200"}).stdout
+    assert "real (ruling)" in listed and "r1" in listed and "r3" not in listed
+    record = json.loads(runner.invoke(app, ["articles", "r1", "--db", db, "--json"]).stdout)
+    assert (record["final_label"], record["label_source"], [r["note"] for r in record["rulings"]]) == ("real", "ruling", ["Her rep confirmed it to us"])
+    assert json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)["ruled"] == 2
+
+    out = tmp_path / "corpus.csv"
+    assert runner.invoke(app, ["export", "--db", db, "--format", "csv", "--out", str(out)]).exit_code == 0
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
+    assert {k: rows["r1"][k] for k in ("known_label", "ruling", "ruling_note", "ruled_by", "final_label")} == {
+        "known_label": "fake", "ruling": "real", "ruling_note": "Her rep confirmed it to us", "ruled_by": "Jane D.", "final_label": "real"}
+    reviews = {r["identifier"]: r for r in json.loads(runner.invoke(app, ["export-claims", "--format", "claimreview", "--db", db]).stdout)}
+    assert reviews["r1"]["reviewRating"]["ratingValue"] == 10 and reviews["r1"]["reviewRating"]["alternateName"] == "True"
+    assert reviews["r1"]["reviewBody"] == "Her rep confirmed it to us" and reviews["r1"]["rumorlens"]["ruled_by"] == "Jane D."
+    assert reviews["r3"]["reviewRating"]["ratingValue"] == 0 and reviews["r3"]["reviewRating"]["alternateName"] == "False"
+    assert reviews["r2"]["rumorlens"]["ruling"] is None and reviews["r2"]["reviewBody"]  # the model's reasons, as before
+    jsonl = tmp_path / "corpus.jsonl"
+    assert runner.invoke(app, ["export", "--db", db, "--out", str(jsonl)]).exit_code == 0
+    other = str(tmp_path / "team.db")
+    assert runner.invoke(app, ["ingest", str(jsonl), "--db", other]).exit_code == 0
+    moved = {r["id"]: r["known_label"] for r in open_store(other).iter_export()}
+    assert moved == {"r1": "real", "r2": "real", "r3": "fake"}
+
+    for args, line in ((["rule", "nope", "fake"], "error: no article with id 'nope'; list them with `rumorlens articles` [RL035]"),
+                       (["rule", "r1", "maybe"], "error: invalid value for LABEL: 'maybe'; use fake or real [RL042]"),
+                       (["rule", "r1", "fake", "--note", "x" * 2001], "error: invalid value for --note: 2,001 characters; keep it to 2,000 [RL042]")):
+        bad = runner.invoke(app, [*args, "--db", db])
+        assert bad.exit_code == 2 and bad.stderr.strip() == line
+    assert [r["label"] for r in open_store(db).article("r1")["rulings"]] == ["real"]
+
+
 def test_cli_import_claims_rejects_non_claimreview(runner, tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps([{"@type": "NewsArticle", "headline": "hi"}]))

@@ -102,3 +102,8 @@ def test_corpus_store_is_a_memory_for_the_judge(store, tiny_judge):
     verdict = tiny_judge.judge(query, memory=store)
     notes = [s.note or s.text for s in verdict.signals if s.kind == "debunk_match"]
     assert any("Jennifer Aniston pregnant with twins, insider claims" in n for n in notes), verdict.signals
+    # a fact-checker rules the model-judged d2 fake: the next check says so
+    store.rule("d2", "fake", "Her rep denied it")
+    verdict = tiny_judge.judge(query, memory=store)
+    notes = [s.note for s in verdict.signals if s.kind == "debunk_match"]
+    assert notes[0].startswith("Matches a story ruled fake by a fact-checker: Jennifer Aniston pregnant with twins (blog.com, 2017-03-02)")

@@ -22,7 +22,7 @@ from test_store_helpers import (  # noqa: F401
     verdict_for,
 )
 
-from rumorlens.errors import NotFound, StoreError, message_code
+from rumorlens.errors import NotFound, StoreError, UsageError, message_code
 from rumorlens.store import SCHEMA_VERSION, ingest, open_store
 from rumorlens.store.store import Store
 
@@ -535,3 +535,92 @@ def test_store_postgres_and_sqlite_give_the_same_rows(tmp_path):
     assert json.dumps(pg.article("a1")["signals"]) == json.dumps(lite.article("a1")["signals"])
     pg.close()
     lite.close()
+
+
+def test_store_a_ruling_is_the_final_label_everywhere_and_the_older_ones_stay(store):
+    """A fact-checker's ruling outranks the record's label and the model's verdict in every
+    view (listings, filters, scorecard, debunk matches, export); ruling again changes the call
+    and keeps the first as history. Both databases."""
+    store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
+    # a1 carried "fake" and was judged fake; a3 was only judged (fake)
+    first = store.rule("a1", "Real", "  The rep confirmed it to us on the record.  ", "Jane D.")
+    assert {k: first[k] for k in ("label", "note", "reviewer")} == {"label": "real", "note": "The rep confirmed it to us on the record.", "reviewer": "Jane D."}
+    store.rule("a3", "real")
+    rows = {r["id"]: r for r in store.rows()}
+    assert (rows["a1"]["final_label"], rows["a1"]["label_source"], rows["a1"]["ruled_by"]) == ("real", "ruling", "Jane D.")
+    assert (rows["a3"]["final_label"], rows["a3"]["label_source"]) == ("real", "ruling")
+    assert (rows["a2"]["final_label"], rows["a2"]["label_source"]) == ("real", "label")
+    assert [r["id"] for r in store.search(label="fake")] == [] and store.count(label="real") == 3
+    assert store.search(q="khloe")[0]["ruling"] == "real"
+    assert store.stats()["ruled"] == 2
+    radar = store.scorecard(min_n=1).get("radaronline.com")
+    assert (radar.n_fake, radar.n_known) == (0, 1)  # a ruling is a person's label
+    match = store.debunk_matches(art("q", "Khloe Kardashian pregnant again", "An insider says Khloe Kardashian is pregnant."))[0]
+    assert (match.article_id, match.label, match.label_source) == ("a1", "real", "ruling")
+    assert match.labelled() == "ruled real by a fact-checker"
+    exported = {r["id"]: r for r in store.iter_export()}
+    assert {k: exported["a1"][k] for k in ("known_label", "label", "ruling", "ruling_note", "ruled_by", "final_label")} == {
+        "known_label": "fake", "label": "fake", "ruling": "real", "ruling_note": "The rep confirmed it to us on the record.",
+        "ruled_by": "Jane D.", "final_label": "real"}
+    assert exported["a2"]["ruling"] is None and exported["a2"]["final_label"] == "real"
+
+    store.rule("a1", "fake", "The rep walked it back.")
+    history = store.article("a1")["rulings"]
+    assert [(r["label"], r["reviewer"]) for r in history] == [("real", "Jane D."), ("fake", None)]
+    assert {r["id"]: r["final_label"] for r in store.rows()}["a1"] == "fake"
+    assert [r["id"] for r in store.search(label="fake")] == ["a1"]
+
+
+def test_store_refuses_a_ruling_it_cannot_keep_and_stores_nothing(store):
+    store.add([(ARTS[0], verdict_for(ARTS[0], 0.9))])
+    with pytest.raises(NotFound) as missing:
+        store.rule("no-such-article", "fake")
+    assert missing.value.code == "RL035" and "no article with id 'no-such-article'" in str(missing.value)
+    for kwargs, detail in (({"label": "maybe"}, "invalid value for label: 'maybe'; use fake or real"),
+                           ({"label": "fake", "note": "x" * 2001}, "invalid value for note: 2001 characters; keep it to 2000"),
+                           ({"label": "fake", "reviewer": "y" * 201}, "invalid value for reviewer: 201 characters; keep it to 200")):
+        with pytest.raises(UsageError) as bad:
+            store.rule("a1", **kwargs)
+        assert str(bad.value) == f"{detail} [RL042]"
+    assert store.article("a1")["rulings"] == [] and store.stats()["ruled"] == 0
+
+
+def test_store_storylines_and_a_long_lived_reader_see_a_new_ruling(store_url, monkeypatch):
+    """A ruling from another process reaches a server's cached views within the freshness
+    window, and storylines are regrouped so their timelines show the ruled label."""
+    import time
+
+    from rumorlens.store import store as store_module
+
+    monkeypatch.setattr(store_module, "FRESHNESS_SECONDS", 0.1)
+    server = open_store(store_url)
+    twins = [art(f"t{i}", f"Jennifer Aniston pregnant with twins {w}", f"An insider says Jennifer Aniston is pregnant with twins {w}.",
+                 f"https://{o}/t{i}", None, 1500000000 + i) for i, (w, o) in enumerate((("again", "radaronline.com"), ("now", "intouchweekly.com")))]
+    server.add([(a, verdict_for(a, 0.9)) for a in twins])
+    story = server.storylines()[0]
+    assert {e["article_id"]: (e["label"], e["label_source"]) for e in story.timeline} == {"t0": ("fake", "model"), "t1": ("fake", "model")}
+    assert server.scorecard(min_n=1).get("radaronline.com").n_fake == 1
+    desk = open_store(store_url)  # a fact-checker's `rumorlens rule` in another process
+    desk.rule("t0", "real", "Confirmed by her publicist")
+    time.sleep(0.15)
+    assert server.scorecard(min_n=1).get("radaronline.com").n_fake == 0
+    story = server.storylines()[0]
+    assert {e["article_id"]: (e["label"], e["label_source"]) for e in story.timeline} == {"t0": ("real", "ruling"), "t1": ("fake", "model")}
+    desk.close()
+    server.close()
+
+
+def test_store_opens_a_database_from_before_rulings_and_rules_on_its_articles(store_url):
+    s = open_store(store_url)
+    s.add([(a, verdict_for(a, 0.3)) for a in ARTS[:2]])
+    with s.engine.begin() as conn:  # back to version 2, as a database written before migration 3
+        conn.execute(text("DROP TABLE rulings"))
+        conn.execute(text("DELETE FROM rumorlens_migrations WHERE version > 2"))
+    s.close()
+    s = open_store(store_url)
+    assert (s.schema_found, s.schema_version) == (2, SCHEMA_VERSION)
+    assert s.article("a1")["rulings"] == [] and {r["id"]: r["label_source"] for r in s.rows()} == {"a1": "label", "a2": "label"}
+    s.rule("a2", "fake", "Debunked by her rep")
+    assert s.search(label="fake")[0]["id"] in ("a1", "a2") and s.count(label="fake") == 2
+    s.close()
+

@@ -11,11 +11,15 @@ import pytest
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TEXT,
     HOSTILE_TITLE,
+    TOKEN,
     SlowReader,
     WithReader,
+    auth,
+    fresh_store,
     judge,
     read_client,
     seeded_store,
+    write_client,
 )
 from fastapi.testclient import TestClient
 from markupsafe import Markup
@@ -403,6 +407,41 @@ def test_web_article_page_shows_verdict_and_storyline(read_client):
     assert "Khloe" in html and "/10 truth rating" in html
     assert 'data-testid="storyline-link"' in html
     assert "Near-duplicates" in html
+
+
+def test_web_article_page_records_a_ruling_with_the_token_and_keeps_the_form_without_it(write_client):
+    """The ruling form: a wrong token is RL055 above the form, which keeps the ruling and note
+    (not the token) and records nothing; the right one records it and sends the browser back to
+    the page (303), where it is the final label. A hostile note is shown as text."""
+    write_client.post("/v1/articles", json={"id": "jen-1", "title": "Jennifer Aniston pregnant at 50?", "text": "A source says so.", "label": "fake"}, headers=auth())
+    page = write_client.get("/articles/jen-1", headers=HTML).text
+    assert 'data-testid="rule-form"' in page and "No ruling yet" in page and "the label the record carried" in page
+    note = 'Rep <script>alert("x")</script> confirmed it'
+    form = {"label": "real", "note": note, "by": "Jane D.", "token": "wrong"}
+    refused = write_client.post("/articles/jen-1/rulings", data=form, headers=HTML, follow_redirects=False)
+    assert refused.status_code == 401 and 'data-testid="rule-error"' in refused.text and "RL055" in refused.text
+    assert 'value="real" checked' in refused.text and "Jane D." in refused.text and "wrong" not in refused.text.split('id="token"')[1][:80]
+    no_live_markup(refused.text)
+    assert write_client.get("/v1/articles/jen-1").json()["rulings"] == []
+    done = write_client.post("/articles/jen-1/rulings", data={**form, "token": TOKEN}, headers=HTML, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/articles/jen-1#rulings"
+    page = write_client.get("/articles/jen-1", headers=HTML).text
+    assert 'data-testid="ruling"' in page and "ruled <strong>real</strong> by Jane D." in page and "in force" in page
+    assert re.search(r'data-testid="final-label">Final label: <span class="pill real">', page)
+    assert "&lt;script&gt;" in page
+    no_live_markup(page)
+    bad = write_client.post("/articles/jen-1/rulings", data={"label": "maybe", "token": TOKEN}, headers=HTML, follow_redirects=False)
+    assert bad.status_code == 422 and "RL070" in bad.text
+    assert [r["label"] for r in write_client.get("/v1/articles/jen-1").json()["rulings"]] == ["real"]
+    assert write_client.post("/articles/nope/rulings", data={"label": "fake", "token": TOKEN}, headers=HTML).status_code == 404
+
+
+def test_web_read_only_server_shows_rulings_but_no_form(judge, seeded_store):
+    some_id = seeded_store.search(limit=1)[0]["id"]
+    client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
+    page = client.get(f"/articles/{some_id}", headers=HTML).text
+    assert "Fact-checkers' rulings" in page and 'data-testid="rule-form"' not in page and "rumorlens rule" in page
+    assert client.post(f"/articles/{some_id}/rulings", data={"label": "fake", "token": TOKEN}, headers=HTML).status_code == 403
 
 
 def test_web_articles_and_stories_pages_page_through_a_big_corpus(read_client, monkeypatch):

@@ -58,6 +58,7 @@ ERRORS: dict[str, str] = {
     "RL052": "request body is larger than {limit} bytes",
     "RL053": "give one of 'text', 'html', 'url' or at least a 'title'",
     "RL054": "{where}: {url} is an RSS or Atom feed of several stories, not one article; check each item's link, or give the feed to the dashboard's URL box or `rumorlens check`, which judge every item",
+    "RL055": "the write token is missing or wrong; enter the token this server was started with (its RUMORLENS_TOKEN)",
     # -- batch (scale-out) ----------------------------------------------------------------
     "RL080": "{where}: Parquet file has no 'text' column and no 'title' column (columns: {columns}); name the article-body column 'text'",
     "RL081": "{out} holds a batch run with different settings ({detail}); use another --out or delete it to start over",

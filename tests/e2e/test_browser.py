@@ -154,6 +154,40 @@ def test_e2e_article_story_and_outlet_pages(page):
     assert page.dialogs == []
 
 
+def test_e2e_a_fact_checker_rules_on_a_stored_article(page, live_server):
+    """The ruling form on an article page: a wrong token is refused above the form, which keeps
+    what was typed; the right one records the ruling, which then shows as the final label."""
+    import httpx
+
+    from e2e.support import TOKEN
+
+    listing = httpx.get(live_server + "/v1/articles", params={"limit": 1000}).json()["articles"]
+    oldest = [a for a in listing if a["published"]][-1]  # a dev article no other test looks at
+    call = "real" if oldest["label"] == "fake" else "fake"  # overrule the model
+    page.goto(f"/articles/{oldest['id']}")
+    assert "No ruling yet" in page.locator("#rulings").inner_text()
+    page.locator("details.rule summary").click()
+    page.get_by_label(call.capitalize(), exact=True).check()
+    page.fill("#note", "Her rep told us <b>otherwise</b>")
+    page.fill("#by", "Jane D.")
+    page.fill("#token", "not-the-token")
+    page.get_by_role("button", name="Record ruling").click()
+    assert "RL055" in page.get_by_test_id("rule-error").inner_text()
+    assert page.input_value("#note") == "Her rep told us <b>otherwise</b>" and page.input_value("#token") == ""
+    assert page.get_by_label(call.capitalize(), exact=True).is_checked()
+    page.fill("#token", TOKEN)
+    page.get_by_role("button", name="Record ruling").click()
+    page.wait_for_url(re.compile(r".*/articles/.+#rulings$"))
+    ruling = page.get_by_test_id("ruling").first.inner_text()
+    assert f"ruled {call} by Jane D." in ruling and "in force" in ruling and "Her rep told us <b>otherwise</b>" in ruling
+    assert call in page.get_by_test_id("final-label").inner_text()
+    assert page.get_by_test_id("ruled-badge").is_visible()  # said at the top too, beside the model's verdict
+    shot(page, "05b-article-ruled")
+    stored = httpx.get(f"{live_server}/v1/articles/{oldest['id']}").json()
+    assert (stored["final_label"], stored["label_source"], stored["label"]) == (call, "ruling", oldest["label"])
+    assert page.dialogs == []
+
+
 def test_e2e_upload_a_jsonl_file(page, tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"title": "One", "text": "A source says one thing."}\n{"title": "Two", "text": "Kim told People on the record all is well."}\n')

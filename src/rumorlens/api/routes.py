@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 from typing import Annotated, Literal
 
@@ -16,8 +15,8 @@ from ..errors import AuthError
 from ..verdict import Verdict
 from .deps import get_service
 from .errors import RequestError, validation_errors
-from .schemas import ARTICLE, ARTICLE_LIST, CHECK, CheckRequest, one_or_many_schema
-from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Page, ReadOnly, Service, fetches_url, judging_options
+from .schemas import ARTICLE, ARTICLE_LIST, CHECK, RULING, CheckRequest, RulingIn, one_or_many_schema
+from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Page, Service, fetches_url, judging_options
 
 router = APIRouter()
 
@@ -50,14 +49,8 @@ def validate(data, adapter: TypeAdapter):
 
 
 def require_token(request: Request, service: Service = Depends(get_service)) -> None:
-    if service.read_only:
-        raise ReadOnly("RL077")
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    expected = service.token or ""
-    # compare_digest: a byte-by-byte comparison would leak the token through timing.
-    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise AuthError("RL051")
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    service.authorise(given if scheme.lower() == "bearer" else None, AuthError("RL051"))
 
 
 @router.get("/healthz", tags=["service"], summary="Is the server up? Model version and store status")
@@ -186,7 +179,7 @@ async def search_articles(
     request: Request,
     q: str | None = Query(None, max_length=500, description="words in the title or text"),
     outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
-    label: Literal["fake", "real"] | None = Query(None, description="final label: known, else judged"),
+    label: Literal["fake", "real"] | None = Query(None, description="final label: a fact-checker's ruling, else known, else judged"),
     limit: int = Query(50, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many"),
     after: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS,
@@ -200,6 +193,20 @@ async def search_articles(
 @router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")
 async def get_article(article_id: str, service: Service = Depends(get_service)):
     return await run_in_threadpool(service.article, article_id)
+
+
+@router.post(
+    "/v1/articles/{article_id}/rulings",
+    tags=["articles"],
+    status_code=201,
+    summary="Record a fact-checker's ruling on a stored article: its final label from then on (needs the bearer token)",
+    dependencies=[Depends(require_token)],
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RulingIn.model_json_schema()}}}},
+)
+async def rule_article(article_id: str, request: Request, service: Service = Depends(get_service)):
+    body = validate(await parse_json(request), RULING)
+    ruling = await run_in_threadpool(service.rule, article_id, body.label, body.note, body.by)
+    return JSONResponse({"ok": True, "id": article_id, "ruling": ruling, "final_label": ruling["label"]}, status_code=201)
 
 
 @router.get("/v1/stories", tags=["stories"], summary="Storylines: articles about the same story, largest first, a page at a time")

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from ..store.store import MAX_NOTE_CHARS, MAX_REVIEWER_CHARS
+
 
 class CheckRequest(BaseModel):
     """What to judge: pasted ``text`` (with an optional ``title``), a page's ``html``, or a public
@@ -29,9 +31,21 @@ class ArticleIn(CheckRequest):
     author: str | None = Field(default=None, max_length=500)
 
 
+class RulingIn(BaseModel):
+    """A fact-checker's ruling on a stored article: ``label`` fake or real, ``note`` saying what
+    was checked and found, ``by`` who ruled. It becomes the article's final label."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"label": "fake", "note": "Her rep told us the story is untrue", "by": "Jane D."}]})
+
+    label: Literal["fake", "real"]
+    note: str = Field(default="", max_length=MAX_NOTE_CHARS)
+    by: str | None = Field(default=None, max_length=MAX_REVIEWER_CHARS)
+
+
 CHECK = TypeAdapter(CheckRequest)
 ARTICLE = TypeAdapter(ArticleIn)
 ARTICLE_LIST = TypeAdapter(list[ArticleIn])
+RULING = TypeAdapter(RulingIn)
 
 
 def one_or_many_schema(model: type[BaseModel] = ArticleIn) -> dict:

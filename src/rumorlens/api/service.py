@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import gc
+import hmac
 import itertools
 import threading
 from collections.abc import Callable, Iterable
@@ -405,6 +406,17 @@ class Service:
         return self.judge_in_place(list(self._stories(items, fetch_stories)), options)
 
     # -- writes ----------------------------------------------------------------------------
+    def authorise(self, given: str | None, refusal: RumorlensError) -> None:
+        """Let a write through, or raise: ReadOnly (RL077) on a read-only server, else
+        ``refusal`` unless ``given`` is the server's token (the API's header says RL051, the
+        dashboard's form RL055)."""
+        if self.read_only:
+            raise ReadOnly("RL077")
+        expected = self.token or ""
+        # compare_digest: a byte-by-byte comparison would leak the token through timing.
+        if given is None or not expected or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+            raise refusal
+
     def save(self, articles: list[Article], **options: Any) -> tuple[list[Verdict], int]:
         """Judge and store articles; return the verdicts and how many articles were new.
         ``options``: ``text_only``, ``accurate`` (no ``prevalence``: stored verdicts keep the
@@ -415,6 +427,15 @@ class Service:
         verdicts = self.judge_articles(articles, **options)  # in batches: a POST may carry 1,000 articles
         added = store.add(list(zip(articles, verdicts)))
         return verdicts, int(added or 0)
+
+    def rule(self, id: str, label: str, note: str = "", by: str | None = None) -> dict:
+        """Record a fact-checker's ruling on a stored article; the ruling as stored."""
+        if self.read_only:
+            raise ReadOnly("RL077")
+        try:
+            return self._need_store().rule(id, label, note, by)
+        except NotFound:
+            raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
 
     # -- reads -----------------------------------------------------------------------------
     def _need_store(self) -> StoreLike:
@@ -434,8 +455,9 @@ class Service:
         """One page of the stored articles matching every given filter, newest first, from
         ``offset`` or right after the article ``after`` (the previous page's last).
 
-        ``q`` matches case-insensitively in the title or text; ``label`` is the final label (the
-        known one if the article carried it, else the judged one).
+        ``q`` matches case-insensitively in the title or text; ``label`` is the final label (a
+        fact-checker's latest ruling, else the known one if the article carried it, else the
+        judged one).
         """
         store = self._need_store()
         if after is not None and offset:

@@ -1,4 +1,4 @@
-"""Corpus commands: ingest, stats, articles, stories, outlets, export, import-claims, export-claims."""
+"""Corpus commands: ingest, stats, articles, rule, stories, outlets, export, import-claims, export-claims."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def stats(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the counts as JSON."),
 ) -> None:
-    """Count what the store holds: articles, outlets, storylines, labelled and judged.
+    """Count what the store holds: articles, outlets, storylines, labelled, ruled on and judged.
 
     Examples:
 
@@ -158,7 +158,7 @@ def articles(
     article_id: str = typer.Argument(None, help="Show this stored article: its verdict, reasons, storyline and near-duplicates."),
     search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (case-insensitive)."),
     outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
-    label: str = typer.Option(None, "--label", help="Only articles whose final label (known, else judged) is fake or real."),
+    label: str = typer.Option(None, "--label", help="Only articles whose final label (a ruling, else known, else judged) is fake or real."),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many, newest first."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
     after: str = typer.Option(None, "--after", help="Start right after this article id (the next page: the last id shown). Unlike --offset, pages stay put while articles are added."),
@@ -211,7 +211,7 @@ def articles(
         final = r.get("final_label") or "?"
         table.add_row(r["id"], (r.get("published") or "?")[:10], r.get("outlet") or "",
                       "-" if r.get("p_fake") is None else f"{r['p_fake']:.2f}",
-                      f"{final} ({'label' if r.get('known_label') else 'model'})", r.get("title") or "")
+                      f"{final} ({r.get('label_source') or 'model'})", r.get("title") or "")
     console.print(table)
     if offset + len(rows) < total:
         console.print(f"next page: --after {rows[-1]['id']}", markup=False, style="dim")
@@ -226,11 +226,58 @@ def _print_stored(record: dict, verdict, explain: bool) -> None:
         print_explained(verdict)
     else:
         print_verdict(verdict)
+    for r in record.get("rulings") or []:
+        by = f" by {r['reviewer']}" if r.get("reviewer") else ""
+        note = f": {r['note']}" if r.get("note") else ""
+        console.print(f"ruled {r['label']}{by} on {r['created_at'][:10]}{note}", markup=False)
+    if record.get("rulings"):
+        console.print(f"final label: {record['final_label']} (the latest ruling)", markup=False)
     if record.get("storyline"):
         s = record["storyline"]
         console.print(f"storyline: {s['title']}  ({s['id']}, {s['n']} stories; rumorlens stories {s['id']})", markup=False)
     for d in record.get("near_duplicates") or []:
         console.print(f"near-duplicate: {d['id']} ({d.get('outlet') or '?'}, similarity {d['similarity']:.2f}) {d.get('title') or ''}", markup=False)
+
+
+@app.command()
+def rule(
+    article_id: str = typer.Argument(..., help="The stored article to rule on (its id, as `rumorlens articles` lists it)."),
+    label: str = typer.Argument(..., help="Your ruling: fake or real.", show_default=False),
+    note: str = typer.Option("", "--note", "-n", help="Why, in a sentence: what you checked and found (at most 2,000 characters)."),
+    by: str = typer.Option(None, "--by", help="Who ruled (a name or a desk), kept with the ruling.", envvar="RUMORLENS_REVIEWER"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print the ruling and the article's final label as JSON."),
+) -> None:
+    """Record a fact-checker's ruling on a stored article: it was fake, or it was real.
+
+    The ruling is the article's final label from then on, above the label its record carried
+    and the model's verdict: in listings, the outlet scorecard, storylines, exports, and in the
+    debunk matches of later articles on the same claim ("Matches a story ruled fake by a
+    fact-checker"). Rule again to change the call; earlier rulings stay as the article's
+    history (`rumorlens articles ID`).
+
+    Examples:
+
+      rumorlens rule gossipcop-1000240645 fake --note "Her rep told us the story is untrue" --by "Jane D."
+
+      rumorlens rule gossipcop-1000240645 real --note "Confirmed by the couple on Instagram" --json
+    """
+    from ..errors import UsageError
+    from ..store.store import MAX_NOTE_CHARS, MAX_REVIEWER_CHARS
+
+    if label.strip().lower() not in ("fake", "real"):
+        raise usage(UsageError("RL042", option="LABEL", detail=f"'{label}'; use fake or real"))
+    for option, value, most in (("--note", note.strip(), MAX_NOTE_CHARS), ("--by", (by or "").strip(), MAX_REVIEWER_CHARS)):
+        if len(value) > most:
+            raise usage(UsageError("RL042", option=option, detail=f"{len(value):,} characters; keep it to {most:,}"))
+    store = _open(db)
+    with errors_as_exit(EXIT_USAGE):  # an unknown id (RL035), the database
+        ruling = store.rule(article_id, label, note, by)
+    if json_out:
+        print_json({"ok": True, "id": article_id, "ruling": ruling, "final_label": ruling["label"], "db": store.display_url})
+        return
+    console.print(f"ruled {article_id} {ruling['label']}" + (f" by {ruling['reviewer']}" if ruling["reviewer"] else "")
+                  + f" -> {store.display_url}", markup=False)
 
 
 @app.command()
@@ -319,7 +366,8 @@ def outlets(
 
 
 EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",
-                 "truth_rating", "model_version", "reasons", "warnings", "text"]
+                 "truth_rating", "model_version", "ruling", "ruling_note", "ruled_by", "ruled_at", "final_label",
+                 "reasons", "warnings", "text"]
 
 
 @contextmanager

@@ -130,8 +130,12 @@ def alternate_name(label: str, rating: int) -> str:
 
 
 def to_claimreview(row: dict, publisher: str = "rumorlens") -> dict:
-    """One exported article row (``Store.iter_export``) as ClaimReview JSON-LD."""
-    rating = row["truth_rating"]
+    """One exported article row (``Store.iter_export``) as ClaimReview JSON-LD. A fact-checker's
+    ruling is the review where there is one: rated 0 (fake) or 10 (real), its note the review
+    body; else the model's verdict with its truth rating and reasons."""
+    ruled = row.get("ruling")
+    label, rating = (ruled, 0 if ruled == "fake" else 10) if ruled else (row["label"], row["truth_rating"])
+    body = (row.get("ruling_note") or None) if ruled else (" ".join(row.get("reasons") or []) or None)
     item: dict = {"@type": "Claim"}
     if row.get("url"):
         item["appearance"] = [{"@type": "CreativeWork", "url": row["url"]}]
@@ -139,19 +143,23 @@ def to_claimreview(row: dict, publisher: str = "rumorlens") -> dict:
         item["datePublished"] = row["published"]
     if row.get("outlet"):
         item["author"] = {"@type": "Organization", "name": row["outlet"]}
-    return {
+    review = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "identifier": row["id"],
         "claimReviewed": row.get("title") or (row.get("text") or "")[:200],
         "itemReviewed": item,
         "author": {"@type": "Organization", "name": publisher},
-        "reviewBody": " ".join(row.get("reasons") or []) or None,
+        "reviewBody": body,
         "reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 10, "worstRating": 0,
-                         "alternateName": alternate_name(row["label"], rating)},
-        "rumorlens": {"p_fake": row.get("p_fake"), "model_version": row.get("model_version"), "known_label": row.get("known_label")},
+                         "alternateName": alternate_name(label, rating)},
+        "rumorlens": {"p_fake": row.get("p_fake"), "model_version": row.get("model_version"), "known_label": row.get("known_label"),
+                      "label": row.get("label"), "ruling": ruled, "ruled_by": row.get("ruled_by") if ruled else None},
     }
+    if ruled and row.get("ruled_at"):
+        review["datePublished"] = row["ruled_at"][:10]  # the day the review was made
+    return review
 
 
 def export_claimreviews(rows: Iterable[dict]) -> list[dict]:
-    return [to_claimreview(r) for r in rows if r.get("label")]
+    return [to_claimreview(r) for r in rows if r.get("label") or r.get("ruling")]

@@ -75,7 +75,7 @@ class DebunkIndex:
             found.append(DebunkMatch(
                 article_id=r["id"], title=r.get("title") or "", outlet=r.get("outlet"), published=r.get("published"),
                 label=r["final_label"], label_source=r.get("label_source") or "model", score=round(float(sims[i]), 4)))
-        found.sort(key=lambda m: (m.label_source != "label", -m.score, m.article_id))
+        found.sort(key=lambda m: (m.label_source == "model", -m.score, m.article_id))  # people's calls first
         return found[:limit]
 
 
@@ -93,4 +93,4 @@ def _lead(title: str | None, text: str | None) -> str:
 def describe(match: DebunkMatch) -> str:
     """The sentence a ``debunk_match`` signal carries."""
     where = ", ".join(x for x in (match.outlet, (match.published or "")[:10]) if x)
-    return f"Matches a story labelled {match.label}: {match.title}" + (f" ({where})" if where else "")
+    return f"Matches a story {match.labelled()}: {match.title}" + (f" ({where})" if where else "")

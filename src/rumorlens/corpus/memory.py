@@ -38,11 +38,18 @@ class DebunkMatch:
     outlet: str | None
     published: str | None
     label: str  # "fake" | "real"
-    label_source: str  # "label" (known) or "model"
+    label_source: str  # "ruling" (a fact-checker's, in the store), "label" (known) or "model"
     score: float  # similarity 0..1
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def labelled(self) -> str:
+        """How the matched story came by its label, in words: "ruled fake by a fact-checker",
+        "labelled fake" (its record said so), "judged fake" (the model did)."""
+        if self.label_source == "ruling":
+            return f"ruled {self.label} by a fact-checker"
+        return f"{'labelled' if self.label_source == 'label' else 'judged'} {self.label}"
 
 
 class Memory(Protocol):

@@ -1,7 +1,8 @@
 """Outlet scorecard: how often each outlet's checked stories were fake, with a Wilson interval.
 
-A story counts once: near-duplicates are skipped and the label is the known label when the
-record carried one (Gossip Cop's editors), else the model's verdict. Outlets with fewer than
+A story counts once: near-duplicates are skipped and the label is a fact-checker's ruling
+where one was made in the store, else the known label when the record carried one (Gossip Cop's
+editors), else the model's verdict. Outlets with fewer than
 ``min_n`` stories are listed as "too few articles" instead of being ranked, because a rate over
 three stories says nothing. Ranking is by the interval's upper bound, so an outlet must be
 reliably good, not just lucky on a small sample, to rank high.
@@ -30,7 +31,7 @@ class OutletScore:
     rank: int | None
     by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
     recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
-    n_known: int = 0  # how many labels came from the records rather than the model
+    n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -88,7 +89,7 @@ def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int
             ranked=n >= min_n,
             by_year={y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())},
             recent_fakes=[{"id": r["id"], "title": r.get("title") or "", "published": r.get("published")} for r in fakes],
-            n_known=sum(r.get("label_source") == "label" for r in items),
+            n_known=sum(r.get("label_source") in ("label", "ruling") for r in items),
         ))
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (s["ci_high"], s["fake_rate"], -s["n"], s["outlet"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["outlet"]))

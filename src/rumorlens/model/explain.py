@@ -39,8 +39,7 @@ def outlet_signal(record: OutletRecord) -> Signal:
 
 def debunk_signal(match: DebunkMatch) -> Signal:
     when = (match.published or "")[:10] or "undated"
-    source = "labelled" if match.label_source == "label" else "judged"
-    note = f"Matches a story {source} {match.label}: {match.title} ({match.outlet or 'unknown outlet'}, {when})"
+    note = f"Matches a story {match.labelled()}: {match.title} ({match.outlet or 'unknown outlet'}, {when})"
     weight = (1 if match.label == "fake" else -1) * round(float(match.score), 3)
     return Signal(kind="debunk_match", text=match.title, start=-1, end=-1, weight=weight, note=note, outlet=match.outlet)
 

@@ -201,7 +201,8 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     url, published = field(obj, "url"), field(obj, "published")
     label, verdict = field(obj, "label"), None
     if is_verdict_row(obj):
-        label, verdict = obj.get("known_label"), obj
+        # an exported row's fact-checker ruling (`rumorlens export`) outranks the label it carried
+        label, verdict = obj.get("ruling") or obj.get("known_label"), obj
         if title and isinstance(text, str) and text.startswith(title + "\n"):
             text = text[len(title) + 1 :]  # a verdict's text is the title, a newline, then the body
     return Article.create(

@@ -29,9 +29,14 @@ def _article_warnings(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE articles ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]'"))
 
 
+def _rulings(conn: Connection) -> None:
+    schema.rulings.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
     (2, "articles keep their reading warnings (RW001-RW005)", _article_warnings),
+    (3, "fact-checkers' rulings on stored articles", _rulings),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

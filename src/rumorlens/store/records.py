@@ -48,8 +48,8 @@ def summary_row(r: dict) -> dict:
         "p_fake": None if p is None else round(float(p), 4),
         # The stored rating: the meter depends on the threshold of the model that judged it.
         "truth_rating": r.get("truth_rating") if r.get("truth_rating") is not None else (None if p is None else truth_rating(p)),
-        "known_label": r.get("known_label"), "final_label": r.get("final_label"),
-        "model_version": r.get("model_version"),
+        "known_label": r.get("known_label"), "ruling": r.get("ruling"), "final_label": r.get("final_label"),
+        "label_source": r.get("label_source"), "model_version": r.get("model_version"),
     }
 
 
@@ -107,6 +107,16 @@ def _warnings(stored: dict, article: Article) -> tuple[str, ...]:
     return warnings
 
 
+def final_label(ruling: str | None, known_label: str | None, judged: str | None) -> tuple[str | None, str]:
+    """A stored article's final label and where it came from: a fact-checker's latest ruling,
+    else the label its record carried, else the model's latest verdict."""
+    if ruling:
+        return ruling, "ruling"
+    if known_label:
+        return known_label, "label"
+    return judged, "model"
+
+
 def storyline_of(store, article_id: str) -> dict | None:
     """The storyline the stored article belongs to, if any."""
     found = store.storyline_of(article_id)
@@ -129,10 +139,14 @@ def near_duplicates(store, article_id: str) -> list[dict]:
 
 
 def article_record(store, article_id: str, stored: dict | None = None) -> dict:
-    """A stored article as its verdict dict (text included), plus its storyline and
-    near-duplicates; ``NotFound`` (RL035) if the store does not hold it. ``stored``: the
+    """A stored article as its verdict dict (text included), plus the fact-checkers' rulings on
+    it, its final label, its storyline and near-duplicates; ``NotFound`` (RL035) if the store does not hold it. ``stored``: the
     article as ``store.article`` gave it, if already read."""
-    record = stored_verdict(stored if stored is not None else store.article(article_id))
+    stored = stored if stored is not None else store.article(article_id)
+    record = stored_verdict(stored)
+    record["rulings"] = list(stored.get("rulings") or [])  # oldest first; the last is the one in force
+    ruling = record["rulings"][-1]["label"] if record["rulings"] else None
+    record["final_label"], record["label_source"] = final_label(ruling, record.get("known_label"), record.get("label"))
     record["storyline"] = storyline_of(store, article_id)
     record["near_duplicates"] = near_duplicates(store, article_id)
     return record

@@ -68,6 +68,21 @@ signals = Table(
     Index("ix_signals_article", "article_id"),
 )
 
+# A fact-checker's ruling on a stored article (migration 3): the call a person made after
+# looking into it ("the rep told us it is untrue"). The newest ruling is the article's final
+# label, above the label its record carried and the model's verdict; older ones stay as history.
+rulings = Table(
+    "rulings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(8), nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("reviewer", String(200)),
+    Column("created_at", String(32), nullable=False),
+    Index("ix_rulings_article", "article_id"),
+)
+
 # Derived tables: rebuilt from the three above whenever they are stale (see ``meta``).
 duplicates = Table(
     "duplicates",

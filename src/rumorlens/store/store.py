@@ -26,6 +26,7 @@ from ..verdict import Verdict
 from . import schema
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
 from .migrations import SCHEMA_VERSION, migrate, opening_raced
+from .records import final_label
 
 LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
@@ -160,10 +161,15 @@ class Store:
         with self._errors(), self.engine.connect() as conn:
             return list(conn.execute(select(schema.articles.c.id).order_by(schema.articles.c.id)).scalars())
 
-    def _latest_verdicts(self):
-        """One verdict per article: the most recent one (a newer model may re-judge)."""
+    @staticmethod
+    def _latest_verdicts(only: Sequence[str] | None = None):
+        """One verdict per article: the most recent one (a newer model may re-judge). ``only``:
+        just these articles' (ranking every verdict in the store is most of a page's time)."""
         v = schema.verdicts
-        ranked = select(v, func.row_number().over(partition_by=v.c.article_id, order_by=v.c.created_at.desc()).label("rn")).subquery()
+        ranked = select(v, func.row_number().over(partition_by=v.c.article_id, order_by=v.c.created_at.desc()).label("rn"))
+        if only is not None:
+            ranked = ranked.where(v.c.article_id.in_(only))
+        ranked = ranked.subquery()
         return select(ranked).where(ranked.c.rn == 1).subquery()
 
     def _fresh_cache(self) -> dict[str, object]:
@@ -177,29 +183,53 @@ class Store:
         if "mark" in self._cache and now - self._checked_at < FRESHNESS_SECONDS:
             return self._cache
         self._checked_at = now
-        a, v = schema.articles, schema.verdicts
+        a, v, r = schema.articles, schema.verdicts, schema.rulings
         with self._errors(), self.engine.connect() as conn:
             mark = (conn.execute(select(func.count(), func.max(a.c.ingested_at))).one()[:],
                     conn.execute(select(func.count(), func.max(v.c.created_at))).one()[:],
+                    conn.execute(select(func.count(), func.max(r.c.id))).one()[:],
                     tuple(conn.execute(select(schema.meta.c.key, schema.meta.c.value).order_by(schema.meta.c.key))))
         if self._cache.get("mark") != mark:
             self._cache.clear()
             self._cache["mark"] = mark
         return self._cache
 
+    @staticmethod
+    def _latest_rulings(only: Sequence[str] | None = None):
+        """One ruling per ruled article: the newest (a fact-checker may change the call)."""
+        r = schema.rulings
+        order = (r.c.created_at.desc(), r.c.id.desc())
+        ranked = select(r, func.row_number().over(partition_by=r.c.article_id, order_by=order).label("rn"))
+        if only is not None:
+            ranked = ranked.where(r.c.article_id.in_(only))
+        ranked = ranked.subquery()
+        return select(ranked).where(ranked.c.rn == 1).subquery()
+
+    def _joined(self, only: Sequence[str] | None = None):
+        """Articles outer-joined to their latest verdict (``lv``) and latest ruling (``lr``)
+        (``only``: of just these articles)."""
+        a, lv, lr = schema.articles, self._latest_verdicts(only), self._latest_rulings(only)
+        return a.outerjoin(lv, lv.c.article_id == a.c.id).outerjoin(lr, lr.c.article_id == a.c.id), lv, lr
+
+    @staticmethod
+    def _listing_columns(lv, lr) -> list:
+        a = schema.articles
+        return [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
+                lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at,
+                lr.c.label.label("ruling"), lr.c.note.label("ruling_note"), lr.c.reviewer.label("ruled_by"),
+                lr.c.created_at.label("ruled_at")]
+
     def rows(self, with_text: bool = True) -> list[dict]:
-        """Every article with its latest verdict, as plain dicts: the input of corpus views."""
+        """Every article with its latest verdict and ruling, as plain dicts: the input of corpus views."""
         if with_text and "rows" in self._fresh_cache():
             return self._cache["rows"]  # type: ignore[return-value]
-        a, lv = schema.articles, self._latest_verdicts()
-        cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
-                a.c.warnings, lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at]
-        cols.append(a.c.text if with_text else func.substr(a.c.text, 1, LEAD_CHARS).label("text"))
-        q = select(*cols).select_from(a.outerjoin(lv, lv.c.article_id == a.c.id)).order_by(a.c.id)
+        a = schema.articles
+        joined, lv, lr = self._joined()
+        cols = self._listing_columns(lv, lr) + [a.c.warnings]
+        cols.append(a.c.text if with_text else self._lead())
+        q = select(*cols).select_from(joined).order_by(a.c.id)
         with self._errors(), self.engine.connect() as conn:
-            out = [dict(r._mapping) for r in conn.execute(q)]
-        for r in out:
-            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
+            out = _with_final_labels([dict(r._mapping) for r in conn.execute(q)])
         if with_text:
             self._cache["rows"] = out
         return out
@@ -214,29 +244,30 @@ class Store:
         The filters run in the database (a team's PostgreSQL may hold millions of articles; the
         server must not pull every text to find a word): ``q`` case-insensitively in the title
         or text (``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
-        (the known one if the article carried it, else the latest judged one)."""
-        a, lv = schema.articles, self._latest_verdicts()
-        cols = [a.c.id, a.c.title, a.c.url, a.c.outlet, a.c.published, a.c.author, a.c.known_label, a.c.ingested_at,
-                lv.c.label, lv.c.p_fake, lv.c.truth_rating, lv.c.model_version, lv.c.reasons, lv.c.created_at,
-                func.substr(a.c.text, 1, LEAD_CHARS).label("text")]
-        query = self._matching(select(*cols), lv, q, outlet, label)
+        (a fact-checker's latest ruling, else the label the article carried, else the latest
+        judged one)."""
+        joined, lv, lr = self._joined()
+        query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label)
         with self._errors(), self.engine.connect() as conn:
             if after is not None:
                 query = query.where(self._older_than(conn, after))
             query = query.order_by(*self._newest_first()).limit(max(0, int(limit))).offset(max(0, int(offset)))
-            out = [dict(r._mapping) for r in conn.execute(query)]
-        for r in out:
-            r["final_label"], r["label_source"] = (r["known_label"], "label") if r["known_label"] else (r["label"], "model")
-        return out
+            return _with_final_labels([dict(r._mapping) for r in conn.execute(query)])
+
+    @staticmethod
+    def _lead():
+        return func.substr(schema.articles.c.text, 1, LEAD_CHARS).label("text")
 
     def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None,
               through: str | None = None) -> int:
         """How many articles the store holds, or ``search`` with these filters finds in all pages;
         with ``through`` (an article id), how many of those come before it or are it: where the
         page ``search(after=through)`` starts."""
-        query = select(func.count()).select_from(schema.articles)
-        if (q or "").strip() or (outlet or "").strip() or label or through is not None:
-            query = self._matching(select(func.count()), self._latest_verdicts(), q, outlet, label)
+        if label:  # the final label needs each article's latest verdict and ruling
+            joined, lv, lr = self._joined()
+            query = self._matching(select(func.count()).select_from(joined), lv, lr, q, outlet, label)
+        else:  # words, outlet and place are the article's own: no joins to count them
+            query = self._matching(select(func.count()).select_from(schema.articles), None, None, q, outlet, None)
         with self._errors(), self.engine.connect() as conn:
             if through is not None:
                 query = query.where(not_(self._older_than(conn, through)))
@@ -260,17 +291,17 @@ class Store:
         return or_(key < date, and_(key == date, a.c.id < article_id))
 
     @staticmethod
-    def _matching(query, lv, q: str | None, outlet: str | None, label: str | None):
-        """``query`` over articles joined to their latest verdicts, filtered as ``search`` says."""
+    def _matching(query, lv, lr, q: str | None, outlet: str | None, label: str | None):
+        """``query`` over articles, filtered as ``search`` says; with a ``label``, over
+        ``_joined()`` articles (``lv``, ``lr``: its latest verdicts and rulings)."""
         a = schema.articles
-        query = query.select_from(a.outerjoin(lv, lv.c.article_id == a.c.id))
         if needle := (q or "").strip().lower():
             query = query.where(or_(func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True),
                                     func.lower(a.c.text).contains(needle, autoescape=True)))
         if outlet and outlet.strip():
             query = query.where(a.c.outlet == outlet.strip().lower())
         if label:
-            query = query.where(func.coalesce(a.c.known_label, lv.c.label) == label)
+            query = query.where(func.coalesce(lr.c.label, a.c.known_label, lv.c.label) == label)
         return query
 
     def article(self, article_id: str) -> dict:
@@ -284,7 +315,28 @@ class Store:
                 select(schema.verdicts).where(schema.verdicts.c.article_id == article_id).order_by(schema.verdicts.c.created_at))]
             out["signals"] = [{k: v for k, v in dict(s._mapping).items() if k not in ("id", "article_id")} for s in conn.execute(
                 select(schema.signals).where(schema.signals.c.article_id == article_id).order_by(schema.signals.c.id))]
+            out["rulings"] = [_ruling(r._mapping) for r in conn.execute(
+                select(schema.rulings).where(schema.rulings.c.article_id == article_id)
+                .order_by(schema.rulings.c.created_at, schema.rulings.c.id))]
         return out
+
+    def rule(self, article_id: str, label: str, note: str = "", reviewer: str | None = None) -> dict:
+        """Record a fact-checker's ruling on a stored article and return it as stored.
+
+        The newest ruling becomes the article's final label (above the label its record carried
+        and the model's verdict) everywhere: listings, the outlet scorecard, storylines, and the
+        debunk matches later articles get. Earlier rulings stay as the article's history.
+        NotFound (RL035) if the store does not hold the article; UsageError (RL042) for a label
+        other than fake or real, or a note or reviewer too long."""
+        label, note, reviewer = _checked_ruling(label, note, reviewer)
+        row = {"article_id": article_id, "label": label, "note": note, "reviewer": reviewer, "created_at": now_iso()}
+        with self._errors(), self.engine.begin() as conn:
+            if conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == article_id)).first() is None:
+                raise NotFound("RL035", what="article", id=article_id, command="articles")
+            row["id"] = conn.execute(insert(schema.rulings).values(**row)).inserted_primary_key[0]
+            self._set_meta(conn, "storylines_stale", "1")  # their timelines show each story's final label
+        self._cache.clear()
+        return _ruling(row)
 
     def iter_export(self) -> Iterator[dict]:
         """Articles with their latest verdict, for ``rumorlens export``."""
@@ -294,7 +346,11 @@ class Store:
                 "author": r["author"], "known_label": r["known_label"], "label": r["label"],
                 "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
                 "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
-                "model_version": r["model_version"], "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
+                "model_version": r["model_version"],
+                # a fact-checker's latest ruling, if any, and the label that wins
+                "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
+                "final_label": r["final_label"],
+                "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
                 "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
             }
 
@@ -451,6 +507,7 @@ class Store:
             "outlets": len({r["outlet"] for r in rows if r["outlet"]}),
             "stories": len(self.storylines()),
             "labelled": sum(1 for r in rows if r["known_label"]),
+            "ruled": sum(1 for r in rows if r["ruling"]),
             "judged_fake": sum(1 for r in rows if r["label"] == "fake"),
             "judged_real": sum(1 for r in rows if r["label"] == "real"),
             "duplicates": len(self.duplicates()),
@@ -492,3 +549,32 @@ def _signal_rows(article_id: str, v: Verdict) -> list[dict]:
     return [{"article_id": article_id, "model_version": v.model_version or "unknown", "kind": s.kind, "text": s.text,
              "start": s.start, "end": s.end, "weight": float(s.weight), "note": s.note or "", "speaker": s.speaker,
              "outlet": s.outlet} for s in v.signals]
+
+
+MAX_NOTE_CHARS = 2000  # a ruling's note: the reason in a sentence or a paragraph, not a report
+MAX_REVIEWER_CHARS = 200
+
+
+def _checked_ruling(label: str, note: str | None, reviewer: str | None) -> tuple[str, str, str | None]:
+    from ..errors import UsageError
+
+    label = (label or "").strip().lower()
+    if label not in ("fake", "real"):
+        raise UsageError("RL042", option="label", detail=f"'{label}'; use fake or real")
+    note, reviewer = (note or "").strip(), (reviewer or "").strip() or None
+    if len(note) > MAX_NOTE_CHARS:
+        raise UsageError("RL042", option="note", detail=f"{len(note)} characters; keep it to {MAX_NOTE_CHARS}")
+    if reviewer is not None and len(reviewer) > MAX_REVIEWER_CHARS:
+        raise UsageError("RL042", option="reviewer", detail=f"{len(reviewer)} characters; keep it to {MAX_REVIEWER_CHARS}")
+    return label, note, reviewer
+
+
+def _ruling(row) -> dict:
+    return {"id": row["id"], "label": row["label"], "note": row["note"] or "", "reviewer": row["reviewer"],
+            "created_at": row["created_at"]}
+
+
+def _with_final_labels(rows: list[dict]) -> list[dict]:
+    for r in rows:
+        r["final_label"], r["label_source"] = final_label(r["ruling"], r["known_label"], r["label"])
+    return rows

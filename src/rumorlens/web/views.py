@@ -4,17 +4,19 @@ user can fix are shown on the page they came from."""
 from __future__ import annotations
 
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from ..api.deps import get_service
 from ..api.errors import RequestError
 from ..api.service import MAX_FETCHES_PER_REQUEST, MAX_OFFSET, MAX_STORY_FETCHES, Service, judging_options
 from ..article import MAX_ID_CHARS
-from ..errors import InputError, RumorlensError
+from ..errors import AuthError, InputError, RumorlensError
 from ..read.files import link_list
+from ..store.store import MAX_NOTE_CHARS, MAX_REVIEWER_CHARS
 from ..verdict import Verdict
 
 router = APIRouter(include_in_schema=False)
@@ -136,7 +138,39 @@ async def articles_page(
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 async def article_page(request: Request, article_id: str, service: Service = Depends(get_service)):
     record = await run_in_threadpool(service.article, article_id)
-    return page(request, "article.html", nav="articles", v=record)
+    return article_view(request, service, record)
+
+
+def article_view(request: Request, service: Service, record: dict, status: int = 200, **context) -> HTMLResponse:
+    """A stored article's page; the ruling form only where this server takes writes."""
+    context.setdefault("rule_form", {})
+    return page(request, "article.html", status=status, nav="articles", v=record, can_rule=not service.read_only,
+                max_note=MAX_NOTE_CHARS, max_reviewer=MAX_REVIEWER_CHARS, **context)
+
+
+@router.post("/articles/{article_id}/rulings", response_class=HTMLResponse)
+async def rule_submit(
+    request: Request,
+    article_id: str,
+    label: str = Form(""),
+    note: str = Form(""),
+    by: str = Form(""),
+    token: str = Form(""),
+    service: Service = Depends(get_service),
+):
+    """A fact-checker's ruling from the article page: recorded, then back to the page (303, so a
+    reload does not post it again); a refusal is shown above the form, which keeps what was typed
+    except the token."""
+    try:
+        service.authorise(token, AuthError("RL055"))
+        if label not in ("fake", "real"):
+            raise RequestError("RL070", field="label", detail="choose fake or real")
+        await run_in_threadpool(service.rule, article_id, label, note, by or None)
+    except RumorlensError as err:
+        record = await run_in_threadpool(service.article, article_id)  # an unknown id: the 404 page
+        return article_view(request, service, record, status=err.status, rule_error=err,
+                            rule_form={"label": label, "note": note, "by": by})
+    return RedirectResponse(f"/articles/{quote(article_id, safe='')}#rulings", status_code=303)
 
 
 @router.get("/stories", response_class=HTMLResponse)
