@@ -1,6 +1,6 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all four
+    PYTHONPATH=src python bench/bench_corpus.py                 # all five
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
@@ -10,6 +10,8 @@ debunks  ingest train (known labels), then for each dev article: share with a ma
 paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), by offset and by
          `after` (the previous page's last id), at the top, the middle and the end, and a search;
          and for finding one stored article's storyline (what its page shows).
+paging-judged  the same on a store where every article was judged and 1,000 carry a
+         fact-checker's ruling, plus the first page of each final label and the time to rule.
 """
 
 from __future__ import annotations
@@ -90,17 +92,50 @@ def bench_paging(tmp: Path) -> dict:
 
     store = open_store(tmp / "paging.db")
     store.add((a, None) for a in read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    return page_times(store)
+
+
+def bench_paging_judged(tmp: Path) -> dict:
+    """As ``paging``, on a store as `ingest` leaves it (every article judged, signals kept) with
+    a fact-checker's ruling on 1,000 of them: listings then join each article's latest verdict
+    and ruling, and the label filter reads them."""
+    from rumorlens.model.judge import Judge
+    from rumorlens.read import read_articles
+    from rumorlens.store import ingest, open_store
+
+    store = open_store(tmp / "judged.db")
+    t0 = time.perf_counter()
+    ingest(store, read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]), judge=Judge.load())
+    ingest_s = time.perf_counter() - t0
+    ids = store.ids()
+    t0 = time.perf_counter()
+    for i, article_id in enumerate(ids[::15][:1000]):
+        store.rule(article_id, "fake" if i % 2 else "real", "bench ruling")
+    rule_ms = (time.perf_counter() - t0) * 1000 / 1000
+    out = {"ingest_s": round(ingest_s, 1), "rule_ms": round(rule_ms, 2)} | page_times(store)
+    for label in ("fake", "real"):
+        out[f"label_{label}_first_page_ms"] = best_ms(lambda: (store.search(label=label, limit=50), store.count(label=label)))
+    return out
+
+
+def best_ms(work) -> float:
+    best = float("inf")
+    for _ in range(5):  # the best of five: the first run warms the page cache
+        t0 = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - t0)
+    return round(best * 1000, 1)
+
+
+def page_times(store) -> dict:
     everything = [r["id"] for r in store.search(limit=10**6)]
 
     def ms(**kw) -> float:
-        best = float("inf")
-        for _ in range(5):  # the best of five: the first run warms the page cache
-            t0 = time.perf_counter()
+        def page():
             store.search(limit=50, **kw)
             if "after" in kw:  # the API also says where the page starts
                 store.count(q=kw.get("q"), through=kw["after"])
-            best = min(best, time.perf_counter() - t0)
-        return round(best * 1000, 1)
+        return best_ms(page)
 
     out = {"articles": len(everything), "first_page_ms": ms()}
     for at in (len(everything) // 2, len(everything) - 50):
@@ -122,9 +157,10 @@ def bench_paging(tmp: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks and/or paging (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging and/or paging-judged (default: all)")
     args = parser.parse_args(argv)
-    benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging}
+    benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging,
+               "paging-judged": bench_paging_judged}
     names = args.what or list(benches)
     if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")

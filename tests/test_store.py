@@ -624,3 +624,27 @@ def test_store_opens_a_database_from_before_rulings_and_rules_on_its_articles(st
     assert s.search(label="fake")[0]["id"] in ("a1", "a2") and s.count(label="fake") == 2
     s.close()
 
+
+def test_store_a_page_cut_first_and_read_by_id_is_the_page_of_the_full_join(store, monkeypatch):
+    """Listings cut the page from the articles, then read only its articles' latest verdicts and
+    rulings: the rows must be exactly those of ranking every verdict (re-judged articles, rulings
+    changed, undated articles and ties included)."""
+    from rumorlens.store import store as store_module
+
+    arts = [art(f"p{i:02d}", f"Story {i} insider" if i % 3 else f"Story {i}", f"Body {i}: an insider says so." if i % 2 else f"Body {i}.",
+                f"https://{'radaronline' if i % 4 else 'people'}.com/p{i}", None, None if i % 5 == 0 else 1500000000 + (i // 2) * 1000)
+            for i in range(30)]
+    store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1, "v1")) for a in arts])
+    store.add([(a, verdict_for(a, 0.3, "v2")) for a in arts[::3]])  # ignored: already stored
+    with store.engine.begin() as conn:  # a newer model re-judged some (as a re-run with another model stores)
+        conn.execute(text("INSERT INTO verdicts (article_id, model_version, label, p_fake, truth_rating, reasons, text_only, created_at) "
+                          "SELECT article_id, 'v2', 'real', 0.2, 8, '[]', 0, '2999-01-01T00:00:00.000000Z' FROM verdicts WHERE article_id LIKE 'p1%'"))
+    for i, call in ((3, "real"), (4, "fake"), (3, "fake")):
+        store.rule(f"p{i:02d}", call)
+    asks = [{}, {"limit": 7}, {"limit": 7, "offset": 7}, {"offset": 28}, {"q": "insider"}, {"outlet": "people.com"},
+            {"limit": 5, "after": "p10"}, {"q": "insider", "after": "p13", "limit": 4}]
+    two_steps = [store.search(**ask) for ask in asks]
+    monkeypatch.setattr(store_module, "PAGE_IN_TWO_STEPS", -1)  # every page by the full join
+    assert two_steps == [store.search(**ask) for ask in asks]
+    rows = {r["id"]: r for r in two_steps[0]}
+    assert (rows["p03"]["final_label"], rows["p11"]["model_version"], rows["p11"]["label"]) == ("fake", "v2", "real")
