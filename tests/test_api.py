@@ -560,6 +560,29 @@ def test_api_a_ruling_becomes_the_final_label_and_keeps_the_history(write_client
     assert [r["label"] for r in got["rulings"]] == ["real", "fake"] and got["final_label"] == "fake"
 
 
+def test_api_the_queue_of_unruled_articles_most_likely_fake_first_pages_by_offset(write_client):
+    items = [{"id": f"s{i}", "title": f"Story {i}", "text": t, "published": 1500000000 + i}
+             for i, t in enumerate(["Kim told People on the record all is well.", "An insider claims the couple secretly split, sources say.",
+                                    "A source close to the star says she is allegedly pregnant. Shocking!", "The premiere was on Monday, she told Variety."])]
+    write_client.post("/v1/articles", json=items, headers=auth())
+    judged = {a["id"]: a["p_fake"] for a in write_client.get("/v1/articles").json()["articles"]}
+    likeliest = max(judged, key=judged.get)
+    write_client.post(f"/v1/articles/{likeliest}/rulings", json={"label": "fake"}, headers=auth())
+    first = write_client.get("/v1/articles?ruled=false&sort=p_fake&limit=2").json()
+    rest = sorted((i for i in judged if i != likeliest), key=lambda i: -judged[i])
+    assert [a["id"] for a in first["articles"]] == rest[:2] and first["total"] == 3
+    assert first["next"] == "/v1/articles?ruled=false&sort=p_fake&limit=2&offset=2"  # by offset: a p_fake order has no "after"
+    second = write_client.get(first["next"]).json()
+    assert [a["id"] for a in second["articles"]] == rest[2:] and second["next"] is None
+    assert [a["id"] for a in write_client.get("/v1/articles?ruled=true").json()["articles"]] == [likeliest]
+    err = assert_error_shape(write_client.get(f"/v1/articles?sort=p_fake&after={rest[0]}"), 422, "RL070")
+    assert err["error"] == "field 'after' is invalid: it pages newest first; page a list sorted by p_fake with offset; fix the request (schemas at /docs)"
+    assert_error_shape(write_client.get("/v1/articles?sort=oldest"), 422, "RL070")
+    page = write_client.get("/articles?ruled=no&sort=p_fake", headers={"accept": "text/html"}).text
+    assert page.index(f"/articles/{rest[0]}") < page.index(f"/articles/{rest[1]}") and f"/articles/{likeliest}\"" not in page
+    assert '<option value="no" selected>' in page and '<option value="p_fake" selected>' in page
+
+
 @pytest.mark.parametrize("body, field", [({"label": "maybe"}, "label"), ({}, "label"), ({"label": "fake", "verdict": "x"}, "verdict"),
                                          ({"label": "fake", "note": "x" * 2001}, "note"), ({"label": "fake", "by": "y" * 201}, "by")])
 def test_api_a_ruling_that_cannot_be_kept_is_422_naming_the_field(write_client, body, field):

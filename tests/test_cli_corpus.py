@@ -247,9 +247,17 @@ def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carrie
     moved = {r["id"]: r["known_label"] for r in open_store(other).iter_export()}
     assert moved == {"r1": "real", "r2": "real", "r3": "fake"}
 
+    # the queue: what nobody has ruled on, most likely fake first, paged by offset
+    queue = runner.invoke(app, ["articles", "--unruled", "--sort", "p_fake", "--db", db], env={"COLUMNS": "200"})
+    assert queue.exit_code == 0 and "1-1 of 1 stored articles matching, most likely fake first" in queue.stdout and "r2" in queue.stdout
+    assert [json.loads(x)["id"] for x in runner.invoke(app, ["articles", "--ruled", "--db", db, "--json"]).stdout.splitlines()] == ["r1", "r3"]
+    paged = runner.invoke(app, ["articles", "--sort", "p_fake", "--limit", "1", "--db", db]).stdout
+    assert "next page: --offset 1" in paged
     for args, line in ((["rule", "nope", "fake"], "error: no article with id 'nope'; list them with `rumorlens articles` [RL035]"),
                        (["rule", "r1", "maybe"], "error: invalid value for LABEL: 'maybe'; use fake or real [RL042]"),
-                       (["rule", "r1", "fake", "--note", "x" * 2001], "error: invalid value for --note: 2,001 characters; keep it to 2,000 [RL042]")):
+                       (["rule", "r1", "fake", "--note", "x" * 2001], "error: invalid value for --note: 2,001 characters; keep it to 2,000 [RL042]"),
+                       (["articles", "--sort", "oldest"], "error: invalid value for --sort: 'oldest'; use newest or p_fake [RL042]"),
+                       (["articles", "--sort", "p_fake", "--after", "r1"], "error: invalid value for --after: it pages newest first; page a list sorted by p_fake with --offset [RL042]")):
         bad = runner.invoke(app, [*args, "--db", db])
         assert bad.exit_code == 2 and bad.stderr.strip() == line
     assert [r["label"] for r in open_store(db).article("r1")["rulings"]] == ["real"]

@@ -648,3 +648,26 @@ def test_store_a_page_cut_first_and_read_by_id_is_the_page_of_the_full_join(stor
     assert two_steps == [store.search(**ask) for ask in asks]
     rows = {r["id"]: r for r in two_steps[0]}
     assert (rows["p03"]["final_label"], rows["p11"]["model_version"], rows["p11"]["label"]) == ("fake", "v2", "real")
+
+
+def test_store_a_fact_checkers_queue_lists_the_likeliest_fakes_nobody_has_ruled_on(store):
+    """``ruled`` filters on whether anyone ruled; ``sort="p_fake"`` puts the likeliest fakes
+    first (never-judged last) and pages by offset; count agrees with every filter."""
+    arts = [art(f"q{i}", f"Story {i}", f"Body {i}, an insider says." if i % 2 else f"Body {i}.", None, None, 1500000000 + i) for i in range(6)]
+    store.add([(a, verdict_for(a, p)) for a, p in zip(arts, (0.2, 0.95, 0.5, 0.7, 0.1, 0.9))] + [(art("never", "Never judged", "Stored only."), None)])
+    store.rule("q1", "fake", "Rep denied it")
+
+    def ids(**kw):
+        return [r["id"] for r in store.search(**kw)]
+
+    assert ids(ruled=True) == ["q1"] and store.count(ruled=True) == 1
+    assert ids(ruled=False, sort="p_fake") == ["q5", "q3", "q2", "q0", "q4", "never"]
+    assert ids(ruled=False, sort="p_fake", limit=2, offset=2) == ["q2", "q0"] and store.count(ruled=False) == 6
+    assert ids(sort="p_fake", limit=2) == ["q1", "q5"]
+    assert ids(ruled=False, label="fake", sort="p_fake") == ["q5", "q3", "q2"] and store.count(ruled=False, label="fake") == 3
+    assert ids(ruled=False, q="insider") == ["q5", "q3"] and store.count(ruled=False, q="insider", through="q5") == 1
+    for kwargs, detail in (({"sort": "oldest"}, "invalid value for sort: 'oldest'; use newest or p_fake"),
+                           ({"sort": "p_fake", "after": "q5"}, "invalid value for after: it pages newest first; page a list sorted by p_fake with offset")):
+        with pytest.raises(UsageError) as bad:
+            store.search(**kwargs)
+        assert str(bad.value) == f"{detail} [RL042]"

@@ -185,6 +185,20 @@ def test_e2e_a_fact_checker_rules_on_a_stored_article(page, live_server):
     shot(page, "05b-article-ruled")
     stored = httpx.get(f"{live_server}/v1/articles/{oldest['id']}").json()
     assert (stored["final_label"], stored["label_source"], stored["label"]) == (call, "ruling", oldest["label"])
+    # the articles page: what has been ruled on, and the queue of the rest, likeliest fakes first
+    page.goto("/articles")
+    page.select_option("select[name=ruled]", "yes")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r".*ruled=yes.*"))
+    assert page.locator(f"table.grid tbody tr a[href='/articles/{oldest['id']}']").count() == 1
+    page.select_option("select[name=ruled]", "no")
+    page.select_option("select[name=sort]", "p_fake")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r".*sort=p_fake.*"))
+    shown = [float(x) for x in page.locator("table.grid tbody tr td:nth-child(4)").all_inner_texts() if x != "–"]
+    assert shown and shown == sorted(shown, reverse=True)
+    assert page.locator(f"table.grid tbody tr a[href='/articles/{oldest['id']}']").count() == 0
+    shot(page, "04b-articles-queue", full_page=False)
     assert page.dialogs == []
 
 

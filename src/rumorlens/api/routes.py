@@ -185,9 +185,12 @@ async def search_articles(
     after: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS,
                               description="start right after this article id (the previous page's `next` link sets it): "
                                           "the page stays put while articles are added, where an offset would shift"),
+    ruled: bool | None = Query(None, description="only articles a fact-checker has ruled on (true), or only those nobody has (false)"),
+    sort: Literal["newest", "p_fake"] = Query("newest", description="newest first, or most likely fake first (p_fake, by the latest "
+                                                                    "verdict; pages by offset): with ruled=false, a fact-checker's queue"),
     service: Service = Depends(get_service),
 ):
-    return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset, after))
+    return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset, after, ruled, sort))
 
 
 @router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")

@@ -451,23 +451,27 @@ class Service:
             raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
-               offset: int = 0, after: str | None = None) -> Page:
+               offset: int = 0, after: str | None = None, ruled: bool | None = None, sort: str = "newest") -> Page:
         """One page of the stored articles matching every given filter, newest first, from
         ``offset`` or right after the article ``after`` (the previous page's last).
 
         ``q`` matches case-insensitively in the title or text; ``label`` is the final label (a
         fact-checker's latest ruling, else the known one if the article carried it, else the
-        judged one).
+        judged one); ``ruled`` whether anyone has ruled on it. ``sort="p_fake"`` lists the most
+        likely fake first.
         """
         store = self._need_store()
         if after is not None and offset:
             raise RequestError("RL070", field="offset", detail="give offset or after, not both")
+        if after is not None and sort != "newest":
+            raise RequestError("RL070", field="after", detail="it pages newest first; page a list sorted by p_fake with offset")
         try:
-            rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset, after=after)]
-            offset = offset if after is None else store.count(q, outlet, label, through=after)
+            rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset, after=after, ruled=ruled, sort=sort)]
+            offset = offset if after is None else store.count(q, outlet, label, through=after, ruled=ruled)
         except NotFound:
             raise RequestError("RL070", field="after", detail=f"no stored article has the id '{after}'; start from the first page") from None
-        return Page(rows, store.count(q, outlet, label), offset, limit, keyed=True)
+        # newest first, the next page starts after the last article shown; by p_fake, at an offset
+        return Page(rows, store.count(q, outlet, label, ruled=ruled), offset, limit, keyed=sort == "newest")
 
     def stories(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> Page:
         """One page of the storylines of at least ``min_size`` stories, largest first."""

@@ -162,6 +162,8 @@ def articles(
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many, newest first."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many first."),
     after: str = typer.Option(None, "--after", help="Start right after this article id (the next page: the last id shown). Unlike --offset, pages stay put while articles are added."),
+    ruled: bool = typer.Option(None, "--ruled/--unruled", help="Only articles a fact-checker has ruled on (`rumorlens rule`), or only those nobody has.", show_default=False),
+    sort: str = typer.Option("newest", "--sort", help="newest (first) or p_fake (most likely fake first; pages by --offset). `--unruled --sort p_fake` is a fact-checker's queue."),
     explain: bool = typer.Option(False, "--explain", help="With an id: also print the text with each signal's words highlighted."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="JSON: one article per line, or the one asked for (as GET /v1/articles/{id})."),
@@ -177,6 +179,8 @@ def articles(
       rumorlens articles gossipcop-1000240645 --explain
 
       rumorlens articles --search "lamar odom" --json | jq -r .id
+
+      rumorlens articles --unruled --sort p_fake --limit 20
     """
     from ..errors import UsageError
     from ..store.records import article_record, summary_row, verdict_from_stored
@@ -185,6 +189,10 @@ def articles(
         raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
     if after is not None and (offset or article_id):
         raise usage(UsageError("RL042", option="--after", detail="it pages through a listing; give it without an id or --offset"))
+    if sort not in ("newest", "p_fake"):
+        raise usage(UsageError("RL042", option="--sort", detail=f"'{sort}'; use newest or p_fake"))
+    if after is not None and sort != "newest":
+        raise usage(UsageError("RL042", option="--after", detail="it pages newest first; page a list sorted by p_fake with --offset"))
     store = _open(db)
     if article_id:
         with errors_as_exit(EXIT_USAGE):
@@ -196,17 +204,18 @@ def articles(
         _print_stored(record, verdict_from_stored(stored), explain)
         return
     with _store_errors():  # and --after an id the store does not hold (RL035)
-        rows = store.search(search, outlet, label, limit, offset, after=after)
+        rows = store.search(search, outlet, label, limit, offset, after=after, ruled=ruled, sort=sort)
         if after is not None:  # where the page starts, for "21-40 of 332"
-            offset = store.count(search, outlet, label, through=after)
-        total = store.count(search, outlet, label)
+            offset = store.count(search, outlet, label, through=after, ruled=ruled)
+        total = store.count(search, outlet, label, ruled=ruled)
     if json_out:
         for r in rows:
             print_json(summary_row(r))
         return
     shown = f"{offset + 1}-{offset + len(rows)} of {total}" if rows else f"none of {total} on this page" if total else "no"
-    table = _table([("id", 22), ("date", 10), ("outlet", 18), ("p_fake", 6), ("label", 12)], "title",
-                   title=f"{shown} stored articles" + (" matching" if search or outlet or label else "") + ", newest first")
+    table = _table([("id", 22), ("date", 10), ("outlet", 18), ("p_fake", 6), ("label", 13)], "title",
+                   title=f"{shown} stored articles" + (" matching" if search or outlet or label or ruled is not None else "")
+                   + (", newest first" if sort == "newest" else ", most likely fake first"))
     for r in rows:
         final = r.get("final_label") or "?"
         table.add_row(r["id"], (r.get("published") or "?")[:10], r.get("outlet") or "",
@@ -214,7 +223,8 @@ def articles(
                       f"{final} ({r.get('label_source') or 'model'})", r.get("title") or "")
     console.print(table)
     if offset + len(rows) < total:
-        console.print(f"next page: --after {rows[-1]['id']}", markup=False, style="dim")
+        following = f"--after {rows[-1]['id']}" if sort == "newest" else f"--offset {offset + len(rows)}"
+        console.print(f"next page: {following}", markup=False, style="dim")
 
 
 def _print_stored(record: dict, verdict, explain: bool) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
-from ..errors import NotFound, StoreError
+from ..errors import NotFound, StoreError, UsageError
 from ..verdict import Verdict
 from . import schema
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
@@ -32,6 +32,7 @@ LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
+SORTS = ("newest", "p_fake")  # listing orders: newest first, or most likely fake first
 PAGE_IN_TWO_STEPS = 1000  # pages up to this size read their articles' verdicts by id (bound parameters)
 DERIVED_VIEWS_LOCK = 0x72756D6F  # PostgreSQL advisory lock key for rewriting duplicates and storylines ('rumo')
 T = TypeVar("T")
@@ -236,7 +237,7 @@ class Store:
         return out
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
-               offset: int = 0, after: str | None = None) -> list[dict]:
+               offset: int = 0, after: str | None = None, ruled: bool | None = None, sort: str = "newest") -> list[dict]:
         """Articles matching every given filter, newest first, as ``rows(with_text=False)`` rows;
         ``offset`` skips that many for the next page (``count`` says how many match in all).
         ``after`` (an article id: the last of the previous page) starts right after that article
@@ -246,22 +247,32 @@ class Store:
         server must not pull every text to find a word): ``q`` case-insensitively in the title
         or text (``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
         (a fact-checker's latest ruling, else the label the article carried, else the latest
-        judged one)."""
+        judged one), ``ruled`` on whether anyone has ruled on the article.
+
+        ``sort="p_fake"`` lists the articles most likely fake first (by their latest verdict,
+        never-judged ones last): with ``ruled=False``, a fact-checker's queue. It pages by
+        ``offset`` only (UsageError RL042 with ``after``)."""
         a = schema.articles
         limit, offset = max(0, int(limit)), max(0, int(offset))
+        if sort not in SORTS:
+            raise UsageError("RL042", option="sort", detail=f"'{sort}'; use {' or '.join(SORTS)}")
+        if after is not None and sort != "newest":
+            raise UsageError("RL042", option="after", detail="it pages newest first; page a list sorted by p_fake with offset")
         with self._errors(), self.engine.connect() as conn:
             where = [self._older_than(conn, after)] if after is not None else []
-            if not label and limit <= PAGE_IN_TWO_STEPS:
+            if not label and sort == "newest" and limit <= PAGE_IN_TWO_STEPS:
                 # Cut the page from the articles alone, then read the latest verdicts and rulings
                 # of just its articles: 4x faster than ranking every verdict in the store.
-                ids = self._matching(select(a.c.id), None, None, q, outlet, None).where(*where)
+                ids = self._matching(select(a.c.id), None, None, q, outlet, None, ruled).where(*where)
                 ids = list(conn.execute(ids.order_by(*self._newest_first()).limit(limit).offset(offset)).scalars())
                 joined, lv, lr = self._joined(only=ids)
                 query = select(*self._listing_columns(lv, lr), self._lead()).select_from(joined).where(a.c.id.in_(ids))
             else:  # the final label needs every article's latest verdict and ruling
                 joined, lv, lr = self._joined()
-                query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label)
+                query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label, ruled)
                 query = query.where(*where).limit(limit).offset(offset)
+                if sort == "p_fake":
+                    query = query.order_by(lv.c.p_fake.desc().nulls_last())
             return _with_final_labels([dict(r._mapping) for r in conn.execute(query.order_by(*self._newest_first()))])
 
     @staticmethod
@@ -269,15 +280,15 @@ class Store:
         return func.substr(schema.articles.c.text, 1, LEAD_CHARS).label("text")
 
     def count(self, q: str | None = None, outlet: str | None = None, label: str | None = None,
-              through: str | None = None) -> int:
+              through: str | None = None, ruled: bool | None = None) -> int:
         """How many articles the store holds, or ``search`` with these filters finds in all pages;
         with ``through`` (an article id), how many of those come before it or are it: where the
         page ``search(after=through)`` starts."""
         if label:  # the final label needs each article's latest verdict and ruling
             joined, lv, lr = self._joined()
-            query = self._matching(select(func.count()).select_from(joined), lv, lr, q, outlet, label)
-        else:  # words, outlet and place are the article's own: no joins to count them
-            query = self._matching(select(func.count()).select_from(schema.articles), None, None, q, outlet, None)
+            query = self._matching(select(func.count()).select_from(joined), lv, lr, q, outlet, label, ruled)
+        else:  # words, outlet, rulings and place are looked up by the article's id: no joins to count them
+            query = self._matching(select(func.count()).select_from(schema.articles), None, None, q, outlet, None, ruled)
         with self._errors(), self.engine.connect() as conn:
             if through is not None:
                 query = query.where(not_(self._older_than(conn, through)))
@@ -301,7 +312,7 @@ class Store:
         return or_(key < date, and_(key == date, a.c.id < article_id))
 
     @staticmethod
-    def _matching(query, lv, lr, q: str | None, outlet: str | None, label: str | None):
+    def _matching(query, lv, lr, q: str | None, outlet: str | None, label: str | None, ruled: bool | None = None):
         """``query`` over articles, filtered as ``search`` says; with a ``label``, over
         ``_joined()`` articles (``lv``, ``lr``: its latest verdicts and rulings)."""
         a = schema.articles
@@ -312,6 +323,9 @@ class Store:
             query = query.where(a.c.outlet == outlet.strip().lower())
         if label:
             query = query.where(func.coalesce(lr.c.label, a.c.known_label, lv.c.label) == label)
+        if ruled is not None:
+            has_ruling = a.c.id.in_(select(schema.rulings.c.article_id))
+            query = query.where(has_ruling if ruled else not_(has_ruling))
         return query
 
     def article(self, article_id: str) -> dict:
@@ -566,8 +580,6 @@ MAX_REVIEWER_CHARS = 200
 
 
 def _checked_ruling(label: str, note: str | None, reviewer: str | None) -> tuple[str, str, str | None]:
-    from ..errors import UsageError
-
     label = (label or "").strip().lower()
     if label not in ("fake", "real"):
         raise UsageError("RL042", option="label", detail=f"'{label}'; use fake or real")

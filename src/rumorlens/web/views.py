@@ -127,12 +127,15 @@ async def articles_page(
     q: str = Query("", max_length=500),
     outlet: str = Query("", max_length=253),
     label: Literal["", "fake", "real"] = Query(""),
+    ruled: Literal["", "yes", "no"] = Query(""),
+    sort: Literal["newest", "p_fake"] = Query("newest"),
     offset: int = Query(0, ge=0, le=MAX_OFFSET),
     after: str | None = Query(None, min_length=1, max_length=MAX_ID_CHARS),
     service: Service = Depends(get_service),
 ):
-    found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset, after)
-    return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label)
+    found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset, after,
+                                    {"yes": True, "no": False}.get(ruled), sort)
+    return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label, ruled=ruled, sort=sort)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
