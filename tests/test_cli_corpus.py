@@ -240,6 +240,8 @@ def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carrie
     assert reviews["r1"]["reviewBody"] == "Her rep confirmed it to us" and reviews["r1"]["rumorlens"]["ruled_by"] == "Jane D."
     assert reviews["r3"]["reviewRating"]["ratingValue"] == 0 and reviews["r3"]["reviewRating"]["alternateName"] == "False"
     assert reviews["r2"]["rumorlens"]["ruling"] is None and reviews["r2"]["reviewBody"]  # the model's reasons, as before
+    ruled_only = json.loads(runner.invoke(app, ["export-claims", "--ruled-only", "--db", db]).stdout)
+    assert [r["identifier"] for r in ruled_only] == [r["identifier"] for r in reviews.values() if r["rumorlens"]["ruling"]] == ["r1", "r3"]
     jsonl = tmp_path / "corpus.jsonl"
     assert runner.invoke(app, ["export", "--db", db, "--out", str(jsonl)]).exit_code == 0
     other = str(tmp_path / "team.db")

@@ -475,17 +475,19 @@ def export_claims(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
     json_out: bool = typer.Option(False, "--json", help="Accepted for symmetry: the output is JSON-LD either way."),
+    ruled_only: bool = typer.Option(False, "--ruled-only", help="Only the articles a fact-checker has ruled on (`rumorlens rule`): what people checked, not the model's leads."),
 ) -> None:
     """Publish stored verdicts as schema.org ClaimReview JSON-LD (a list).
 
     reviewRating.ratingValue is the truth rating (0 = fake .. 10 = true, bestRating 10,
-    worstRating 0) and alternateName "False", "Mostly false", "Mostly true" or "True".
+    worstRating 0) and alternateName "False", "Mostly false", "Mostly true" or "True". Where a
+    fact-checker ruled, the ruling is the review: 0 or 10, its note the review body.
 
     Examples:
 
       rumorlens export-claims --format claimreview > reviews.jsonld
 
-      rumorlens export-claims --out reviews.jsonld
+      rumorlens export-claims --ruled-only --out reviews.jsonld
     """
     from ..corpus.claimreview import export_claimreviews
     from ..errors import UsageError
@@ -494,7 +496,8 @@ def export_claims(
         raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use claimreview"))
     store = _open(db)
     with _store_errors():
-        reviews = export_claimreviews(store.iter_export())
+        rows = store.iter_export()
+        reviews = export_claimreviews(r for r in rows if r["ruling"] or not ruled_only)
     with _output(out) as handle:
         json.dump(reviews, handle, ensure_ascii=False, indent=1)
         handle.write("\n")
