@@ -67,6 +67,18 @@ def test_corpus_people_with_one_word_stage_names():
     assert story.title.startswith(("Rihanna & Chris Brown", "Chris Brown & Rihanna")) and story.n == 3
 
 
+def test_corpus_people_one_person_is_one_key_under_a_stage_name_or_a_full_name():
+    """"Oprah" and "Oprah Winfrey", "Beyoncé" and "Beyoncé Knowles" are the same person: stories
+    naming her either way share her storyline (two keys split it)."""
+    assert people("Oprah Talks Bread", "Oprah said she loves bread.") == {"oprah winfrey": "Oprah Winfrey"}
+    assert people("Beyonce Knowles Pregnant?", "Beyonce Knowles is expecting, a source says.") == {"beyonce": "Beyoncé"}
+    rows = [row("o1", "Oprah Winfrey to run for president?", "Oprah Winfrey is weighing a run for president, insiders say."),
+            row("o2", "Oprah for president in 2020?", "Oprah is weighing a run for president in 2020, friends say."),
+            row("o3", "Is Oprah running for president?", "Oprah Winfrey's friends say she is weighing a run for president.")]
+    (story,) = build_storylines(rows)
+    assert story.n == 3 and story.title.startswith("Oprah Winfrey")
+
+
 def test_corpus_principal_people_resolves_first_names_in_titles():
     found = people(None, "Kris Jenner loves Lamar Odom. Khloe Kardashian is not amused.")
     assert principal_people("Kris Jenner Still 'Loves' Lamar Odom But She's Standing Behind Khloe", found) == [

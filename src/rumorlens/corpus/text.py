@@ -116,6 +116,24 @@ MONONYMS = {
 }
 
 
+# One person under two keys: a stage name and a full name both turn up ("Oprah" in 29 train +
+# dev leads, "Oprah Winfrey" in 86; "Beyoncé Knowles" in 7 beside "Beyoncé" in 289), and two
+# keys split one person's storylines and debunk matches. Each becomes the key she is best known by.
+SAME_PERSON = {
+    "oprah": "oprah winfrey", "oprah gail": "oprah winfrey", "beyonce knowles": "beyonce", "beyonce knowles-carter": "beyonce",
+    "beyonce giselle": "beyonce", "adele adkins": "adele", "kesha rose": "kesha", "madonna louise": "madonna",
+}
+_SAME_PERSON_DISPLAY = {"oprah winfrey": "Oprah Winfrey"}
+
+
+def _one_key_per_person(found: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, shown in found.items():
+        same = SAME_PERSON.get(key, key)
+        out.setdefault(same, shown if same == key else _SAME_PERSON_DISPLAY.get(same) or MONONYMS[same])
+    return out
+
+
 def _mononyms(text: str) -> dict[str, str]:
     """The one-word stage names in ``text``, capitalised as names are ("Usher", not "usher")."""
     return {key: MONONYMS[key] for w in _SINGLE.findall(text) if w[:1].isupper() and (key := fold(w)) in MONONYMS}
@@ -130,7 +148,7 @@ def _without_covered_mononyms(found: dict[str, str]) -> dict[str, str]:
 
 def body_people(text: str | None) -> dict[str, str]:
     lead_text = (text or "")[: LEAD_CHARS * 2]
-    return _without_covered_mononyms(dict(_name_pairs(lead_text)) | _mononyms(lead_text))
+    return _one_key_per_person(_without_covered_mononyms(dict(_name_pairs(lead_text)) | _mononyms(lead_text)))
 
 
 def people(title: str | None, text: str | None, known: set[str] | None = None,
@@ -142,10 +160,10 @@ def people(title: str | None, text: str | None, known: set[str] | None = None,
     stage names (``MONONYMS``) count wherever they are.
     """
     found = dict(body) if body is not None else body_people(text)
-    for k, d in _name_pairs(title or ""):
+    for k, d in _one_key_per_person(dict(_name_pairs(title or ""))).items():
         if k in found or (known is not None and k in known):
             found.setdefault(k, d)
-    for k, d in _mononyms(title or "").items():
+    for k, d in _one_key_per_person(_mononyms(title or "")).items():
         found.setdefault(k, d)
     return _without_covered_mononyms(found)
 
