@@ -671,3 +671,28 @@ def test_store_a_fact_checkers_queue_lists_the_likeliest_fakes_nobody_has_ruled_
         with pytest.raises(UsageError) as bad:
             store.search(**kwargs)
         assert str(bad.value) == f"{detail} [RL042]"
+
+
+def test_store_an_articles_page_and_a_storylines_members_read_only_their_own_rows(store, monkeypatch):
+    """The article record (near-duplicates) and a storyline's members come from ``summaries``
+    of their ids, in the order asked, without reading every stored article and its text (a
+    team's PostgreSQL may hold millions: the first article page took 0.9 s on train + dev)."""
+    from rumorlens.api.service import Service
+    from rumorlens.store.records import article_record
+
+    split = ("Jennifer Aniston and Justin Theroux announced their separation in a joint statement on Thursday, saying they "
+             "had decided to part ways as a couple earlier this year and remain close friends. ") * 3
+    copies = [art("c0", "Jennifer Aniston and Justin Theroux split", split, "https://o0.com/c", None, 1500000000),
+              art("c1", "Jennifer Aniston and Justin Theroux split", split + "Read more.", "https://o1.com/c", None, 1500000001),
+              art("c2", "Jennifer Aniston, Justin Theroux separation", "Jennifer Aniston and Justin Theroux separation: the couple "
+                  "decided to part ways and remain friends, a statement said on Thursday.", "https://o2.com/c", None, 1500000002)]
+    store.add([(a, verdict_for(a, 0.8)) for a in copies + ARTS])
+    store.rule("c1", "real")
+    assert [r["id"] for r in store.summaries(["a2", "nope", "c1", "a1"])] == ["a2", "c1", "a1"]
+    assert store.summaries(["c1"])[0]["final_label"] == "real" and store.summaries([]) == []
+    assert store.duplicates() and store.storylines()  # drawn now; reading them is what is under test
+    monkeypatch.setattr(type(store), "rows", lambda *a, **k: pytest.fail("read every stored article"))
+    record = article_record(store, "c0")
+    assert [(d["id"], d["ruling"]) for d in record["near_duplicates"]] == [("c1", "real")]
+    story = Service(store=store, judge=None, token="t").story(record["storyline"]["id"])
+    assert [a["id"] for a in story["articles"]] == ["c0", "c1", "c2"]

@@ -7,7 +7,7 @@ fit these protocols; unit tests may pass a small stand-in judge.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from fastapi import Request
@@ -33,6 +33,8 @@ class StoreLike(Protocol):
     def rule(self, article_id: str, label: str, note: str = "", reviewer: str | None = None) -> dict: ...
 
     def rows(self, with_text: bool = True) -> list[dict]: ...
+
+    def summaries(self, ids: Sequence[str]) -> list[dict]: ...
 
     def search(self, q: str | None = None, outlet: str | None = None, label: str | None = None, limit: int = 50,
                offset: int = 0, after: str | None = None, ruled: bool | None = None, sort: str = "newest") -> list[dict]: ...

@@ -486,8 +486,7 @@ class Service:
         except NotFound:
             raise NotFoundHere("RL075", what="storyline", id=id, listing="/v1/stories") from None
         story = story_dict(found)
-        by_id = {r["id"]: r for r in store.rows()}
-        members = [summary_row(by_id[aid]) for aid in story["article_ids"] if aid in by_id]
+        members = [summary_row(r) for r in store.summaries(story["article_ids"])]
         members.sort(key=lambda r: (r.get("published") or "", r["id"]))
         story["articles"] = members
         return story

@@ -133,9 +133,9 @@ def near_duplicates(store, article_id: str) -> list[dict]:
     pairs += [(k, sim) for k, (other, sim) in dups.items() if other == article_id]
     if not pairs:
         return []
-    by_id = {r["id"]: r for r in store.rows()}
-    return [{**summary_row(by_id[other]), "similarity": round(float(sim), 3)}
-            for other, sim in sorted(pairs, key=lambda p: -p[1]) if other in by_id]
+    pairs.sort(key=lambda p: -p[1])
+    by_id = {r["id"]: r for r in store.summaries([other for other, _ in pairs])}
+    return [{**summary_row(by_id[other]), "similarity": round(float(sim), 3)} for other, sim in pairs if other in by_id]
 
 
 def article_record(store, article_id: str, stored: dict | None = None) -> dict:

@@ -33,7 +33,7 @@ FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other pr
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
 SORTS = ("newest", "p_fake")  # listing orders: newest first, or most likely fake first
-PAGE_IN_TWO_STEPS = 1000  # pages up to this size read their articles' verdicts by id (bound parameters)
+PAGE_IN_TWO_STEPS = 1000  # pages up to this size are cut first, then read by id; a bigger list (all of them) is one query
 DERIVED_VIEWS_LOCK = 0x72756D6F  # PostgreSQL advisory lock key for rewriting duplicates and storylines ('rumo')
 T = TypeVar("T")
 
@@ -265,8 +265,7 @@ class Store:
                 # of just its articles: 4x faster than ranking every verdict in the store.
                 ids = self._matching(select(a.c.id), None, None, q, outlet, None, ruled).where(*where)
                 ids = list(conn.execute(ids.order_by(*self._newest_first()).limit(limit).offset(offset)).scalars())
-                joined, lv, lr = self._joined(only=ids)
-                query = select(*self._listing_columns(lv, lr), self._lead()).select_from(joined).where(a.c.id.in_(ids))
+                return self._summaries(conn, ids)
             else:  # the final label needs every article's latest verdict and ruling
                 joined, lv, lr = self._joined()
                 query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label, ruled)
@@ -274,6 +273,22 @@ class Store:
                 if sort == "p_fake":
                     query = query.order_by(lv.c.p_fake.desc().nulls_last())
             return _with_final_labels([dict(r._mapping) for r in conn.execute(query.order_by(*self._newest_first()))])
+
+    def summaries(self, ids: Sequence[str]) -> list[dict]:
+        """The listing rows (as ``search`` gives them) of these articles, in the order given;
+        ids the store does not hold are left out. What an article's near-duplicates and a
+        storyline's members show, read without every article in the store."""
+        with self._errors(), self.engine.connect() as conn:
+            return self._summaries(conn, list(ids))
+
+    def _summaries(self, conn, ids: list[str]) -> list[dict]:
+        found: dict[str, dict] = {}
+        for i in range(0, len(ids), 500):  # bound parameters: three lists of ids a query
+            chunk = ids[i : i + 500]
+            joined, lv, lr = self._joined(only=chunk)
+            query = select(*self._listing_columns(lv, lr), self._lead()).select_from(joined).where(schema.articles.c.id.in_(chunk))
+            found.update((r["id"], r) for r in _with_final_labels([dict(r._mapping) for r in conn.execute(query)]))
+        return [found[i] for i in ids if i in found]
 
     @staticmethod
     def _lead():
