@@ -540,18 +540,17 @@ class Store:
         return cache[key]
 
     def stats(self) -> dict:
-        rows = self.rows(with_text=False)
+        """What the store holds, counted by the database (no article is read)."""
+        a, lv = schema.articles, self._latest_verdicts()
+        stories, duplicates = self.count_storylines(), len(self.duplicates())  # drawn first if stale
+        with self._errors(), self.engine.connect() as conn:
+            articles, outlets, labelled = conn.execute(select(func.count(), func.count(a.c.outlet.distinct()), func.count(a.c.known_label))).one()
+            ruled = conn.execute(select(func.count(schema.rulings.c.article_id.distinct()))).scalar_one()
+            judged = dict(conn.execute(select(lv.c.label, func.count()).group_by(lv.c.label)).all())
         return {
-            "articles": len(rows),
-            "outlets": len({r["outlet"] for r in rows if r["outlet"]}),
-            "stories": len(self.storylines()),
-            "labelled": sum(1 for r in rows if r["known_label"]),
-            "ruled": sum(1 for r in rows if r["ruling"]),
-            "judged_fake": sum(1 for r in rows if r["label"] == "fake"),
-            "judged_real": sum(1 for r in rows if r["label"] == "real"),
-            "duplicates": len(self.duplicates()),
-            "schema_version": self.schema_version,
-            "db": self.display_url,
+            "articles": articles, "outlets": outlets, "stories": stories, "labelled": labelled, "ruled": ruled,
+            "judged_fake": judged.get("fake", 0), "judged_real": judged.get("real", 0), "duplicates": duplicates,
+            "schema_version": self.schema_version, "db": self.display_url,
         }
 
     # -- the Memory protocol the Judge uses ------------------------------------------------------
