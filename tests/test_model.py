@@ -662,3 +662,21 @@ def test_ready_batches_stops_its_reader_when_the_caller_stops_early():
     while any(t.name == "rumorlens-reader" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(t.name == "rumorlens-reader" for t in threading.enumerate()), "the reader thread is still blocked"
+
+
+def test_reasons_call_gossip_cop_the_fact_checker_not_tabloid_reporting():
+    """Naming Gossip Cop weighs towards fake (its busts), but it is not a tabloid source: the
+    tabloids are named alone, and a bust by it that the article reports is said once."""
+    from rumorlens.model.explain import reasons_for
+    from rumorlens.verdict import Signal
+
+    in_touch = Signal("cited_outlet", "In Touch", 0, 8, 0.3, "cites tabloid In Touch Weekly", outlet="In Touch Weekly")
+    gossip_cop = Signal("cited_outlet", "Gossip Cop", 20, 30, 0.6, "cites Gossip Cop", outlet="Gossip Cop")
+    busted = Signal("denial", "Gossip Cop contested", 20, 40, 0.5, "Gossip Cop disputes the story", outlet="Gossip Cop")
+    reasons = reasons_for("fake", [in_touch, gossip_cop, busted])
+    assert "Leans on tabloid reporting: “In Touch Weekly”." in reasons
+    assert "Reports a denial or debunk: “Gossip Cop contested”." in reasons
+    assert not any("Names Gossip Cop" in r for r in reasons)
+    reasons = reasons_for("fake", [gossip_cop])
+    assert "Names Gossip Cop, the fact-checker that busted tabloid stories." in reasons
+    assert not any("tabloid reporting" in r or "established outlets" in r for r in reasons)

@@ -83,8 +83,14 @@ def reasons_for(
             real_side.append(f"The outlet has a good record: {record}.")
 
     cited = by_kind.get("cited_outlet", [])
+    # Gossip Cop is the fact-checker, not a tabloid: naming it weighs towards fake (its busts),
+    # and a reported debunk by it is already said above.
+    fact_checker = [c for c in cited if (c.outlet or "") == "Gossip Cop"]
+    cited = [c for c in cited if c not in fact_checker]
+    if fact_checker and not any((d.outlet or "") == "Gossip Cop" for d in by_kind.get("denial", [])):
+        fake_side.append("Names Gossip Cop, the fact-checker that busted tabloid stories.")
     tabloids = [c.outlet or c.text for c in cited if c.weight > 0]
-    others = [c.outlet or c.text for c in cited if c.weight <= 0 and (c.outlet or "") != "Gossip Cop"]
+    others = [c.outlet or c.text for c in cited if c.weight <= 0]
     if tabloids:
         fake_side.append(f"Leans on tabloid reporting: {_quote_list(tabloids, 3)}.")
     elif others:
