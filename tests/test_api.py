@@ -583,6 +583,23 @@ def test_api_the_queue_of_unruled_articles_most_likely_fake_first_pages_by_offse
     assert '<option value="no" selected>' in page and '<option value="p_fake" selected>' in page
 
 
+def test_api_delete_removes_a_stored_article_with_the_token_only(write_client, judge, seeded_store):
+    write_client.post("/v1/articles", json=[{**ARTICLE, "id": "jen-1"}, {**ANOTHER, "id": "other"}], headers=auth())
+    write_client.post("/v1/articles/jen-1/rulings", json={"label": "fake"}, headers=auth())
+    assert_error_shape(write_client.delete("/v1/articles/jen-1"), 401, "RL051")
+    assert write_client.get("/v1/articles/jen-1").status_code == 200, "nothing may be deleted without the token"
+    resp = write_client.delete("/v1/articles/jen-1", headers=auth())
+    assert resp.status_code == 200 and resp.json() == {"ok": True, "deleted": "jen-1"}
+    assert_error_shape(write_client.get("/v1/articles/jen-1"), 404, "RL075")
+    assert [a["id"] for a in write_client.get("/v1/articles").json()["articles"]] == ["other"]
+    body = assert_error_shape(write_client.delete("/v1/articles/jen-1", headers=auth()), 404, "RL075")
+    assert body["error"] == "no article with id 'jen-1'; list them at /v1/articles"
+    some_id = seeded_store.search(limit=1)[0]["id"]
+    client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
+    assert_error_shape(client.delete(f"/v1/articles/{some_id}", headers=auth()), 403, "RL077")
+    assert seeded_store.summaries([some_id])
+
+
 @pytest.mark.parametrize("body, field", [({"label": "maybe"}, "label"), ({}, "label"), ({"label": "fake", "verdict": "x"}, "verdict"),
                                          ({"label": "fake", "note": "x" * 2001}, "note"), ({"label": "fake", "by": "y" * 201}, "by")])
 def test_api_a_ruling_that_cannot_be_kept_is_422_naming_the_field(write_client, body, field):

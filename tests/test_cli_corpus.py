@@ -265,6 +265,22 @@ def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carrie
     assert [r["label"] for r in open_store(db).article("r1")["rulings"]] == ["real"]
 
 
+def test_cli_delete_removes_stored_articles_names_the_missing_and_asks_first(runner, tmp_path):
+    db = str(tmp_path / "c.db")
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, RECORDS)), "--db", db]).exit_code == 0
+    runner.invoke(app, ["rule", "r1", "real", "--db", db])
+    refused = runner.invoke(app, ["delete", "r1", "--db", db])  # not at a terminal: it cannot ask
+    assert refused.exit_code == 2 and refused.stderr.strip() == "error: invalid value for --yes: deleting asks first; give --yes when not at a terminal [RL042]"
+    done = runner.invoke(app, ["delete", "r1", "nope", "--yes", "--db", db])
+    assert done.exit_code == 1 and done.stdout.strip() == f"deleted 1 article(s), 1 not found -> {db}"
+    assert done.stderr.strip() == "error: no article with id 'nope'; list them with `rumorlens articles` [RL035]"
+    stats = json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)
+    assert (stats["articles"], stats["ruled"]) == (2, 0)
+    both = runner.invoke(app, ["delete", "r2", "r3", "-y", "--json", "--db", db])
+    assert both.exit_code == 0 and json.loads(both.stdout) == {"ok": True, "deleted": ["r2", "r3"], "missing": [], "db": db}
+    assert json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)["articles"] == 0
+
+
 def test_cli_import_claims_rejects_non_claimreview(runner, tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps([{"@type": "NewsArticle", "headline": "hi"}]))

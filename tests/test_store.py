@@ -696,3 +696,26 @@ def test_store_an_articles_page_and_a_storylines_members_read_only_their_own_row
     assert [(d["id"], d["ruling"]) for d in record["near_duplicates"]] == [("c1", "real")]
     story = Service(store=store, judge=None, token="t").story(record["storyline"]["id"])
     assert [a["id"] for a in story["articles"]] == ["c0", "c1", "c2"]
+
+
+def test_store_delete_removes_articles_with_all_that_is_stored_about_them(store):
+    """A takedown: the article, its verdicts, signals and rulings go in one transaction; the
+    near-duplicate and storyline views are drawn again without it; unknown ids are reported by
+    what comes back, and the rest of the store is untouched. Both databases."""
+    twins = [art(f"t{i}", "Jennifer Aniston pregnant with twins", f"An insider says Jennifer Aniston is pregnant with twins {w}.",
+                 f"https://o{i}.com/t", None, 1500000000 + i) for i, w in enumerate(("again", "now", "at last"))]
+    store.add([(a, verdict_for(a, 0.9)) for a in twins + ARTS])
+    store.rule("t1", "fake", "Rep denied it")
+    assert {"t0", "t1", "t2"} <= set(store.storylines()[0].article_ids)
+    assert store.delete(["t1", "nope", "t1", "a3"]) == ["t1", "a3"]
+    assert store.count() == 4 and store.stats()["ruled"] == 0
+    with pytest.raises(NotFound):
+        store.article("t1")
+    with store.engine.connect() as conn:
+        for table in ("verdicts", "signals", "rulings"):
+            assert conn.execute(text(f"SELECT COUNT(*) FROM {table} WHERE article_id IN ('t1', 'a3')")).scalar_one() == 0, table
+    assert "t1" not in store.storylines()[0].article_ids and set(store.storylines()[0].article_ids) == {"t0", "t2"}
+    assert store.summaries(["t0", "t1"])[0]["id"] == "t0" and len(store.summaries(["t0", "t1"])) == 1
+    assert store.delete(["nope"]) == [] and store.delete([]) == []
+    store.add([(twins[1], verdict_for(twins[1], 0.2))])  # stored again from scratch: no ruling, the new verdict
+    assert store.article("t1")["rulings"] == [] and store.search(q="at last")[0]["id"] == "t2"

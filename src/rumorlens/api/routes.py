@@ -198,6 +198,17 @@ async def get_article(article_id: str, service: Service = Depends(get_service)):
     return await run_in_threadpool(service.article, article_id)
 
 
+@router.delete(
+    "/v1/articles/{article_id}",
+    tags=["articles"],
+    summary="Remove a stored article with its verdicts, signals and rulings (needs the bearer token)",
+    dependencies=[Depends(require_token)],
+)
+async def delete_article(article_id: str, service: Service = Depends(get_service)):
+    await run_in_threadpool(service.delete, article_id)
+    return {"ok": True, "deleted": article_id}
+
+
 @router.post(
     "/v1/articles/{article_id}/rulings",
     tags=["articles"],

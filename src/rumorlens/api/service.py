@@ -437,6 +437,13 @@ class Service:
         except NotFound:
             raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
 
+    def delete(self, id: str) -> None:
+        """Remove a stored article with its verdicts, signals and rulings."""
+        if self.read_only:
+            raise ReadOnly("RL077")
+        if not self._need_store().delete([id]):
+            raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles")
+
     # -- reads -----------------------------------------------------------------------------
     def _need_store(self) -> StoreLike:
         if self.store is None:

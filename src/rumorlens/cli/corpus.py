@@ -1,4 +1,4 @@
-"""Corpus commands: ingest, stats, articles, rule, stories, outlets, export, import-claims, export-claims."""
+"""Corpus commands: ingest, stats, articles, rule, delete, stories, outlets, export, import-claims, export-claims."""
 
 from __future__ import annotations
 
@@ -288,6 +288,45 @@ def rule(
         return
     console.print(f"ruled {article_id} {ruling['label']}" + (f" by {ruling['reviewer']}" if ruling["reviewer"] else "")
                   + f" -> {store.display_url}", markup=False)
+
+
+@app.command()
+def delete(
+    article_ids: list[str] = typer.Argument(..., help="The stored articles to remove (ids, as `rumorlens articles` lists them).", show_default=False),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask first (needed when not run at a terminal)."),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="Print what was deleted and what was not there as JSON."),
+) -> None:
+    """Remove stored articles with their verdicts, signals and rulings.
+
+    For a takedown request, or a feed ingested by mistake. Storylines and near-duplicates are
+    drawn again the next time they are shown. An id the store does not hold is named on stderr
+    (RL035) and the others are still deleted; exit 1 then.
+
+    Examples:
+
+      rumorlens delete gossipcop-1000240645
+
+      rumorlens articles --outlet spam.example --json | jq -r .id | xargs rumorlens delete --yes
+    """
+    from ..errors import NotFound, UsageError
+
+    store = _open(db)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise usage(UsageError("RL042", option="--yes", detail="deleting asks first; give --yes when not at a terminal"))
+        if not typer.confirm(f"Delete {len(article_ids)} article(s) and all that is stored about them from {store.display_url}?"):
+            raise typer.Exit(EXIT_USAGE)
+    with _store_errors():
+        deleted = store.delete(article_ids)
+    missing = [i for i in dict.fromkeys(article_ids) if i not in set(deleted)]
+    for article_id in missing:
+        err_console.print(f"error: {NotFound('RL035', what='article', id=article_id, command='articles')}", markup=False)
+    if json_out:
+        print_json({"ok": not missing, "deleted": deleted, "missing": missing, "db": store.display_url})
+    else:
+        console.print(f"deleted {len(deleted)} article(s)" + (f", {len(missing)} not found" if missing else "") + f" -> {store.display_url}", markup=False)
+    raise typer.Exit(1 if missing else 0)
 
 
 @app.command()

@@ -377,6 +377,27 @@ class Store:
         self._cache.clear()
         return _ruling(row)
 
+    def delete(self, ids: Sequence[str]) -> list[str]:
+        """Remove these articles with everything stored about them (verdicts, signals, rulings)
+        in one transaction; return the ids that were stored, in the order given (the others were
+        not there). Near-duplicates and storylines are drawn again the next time they are shown.
+        For a takedown request, or a feed ingested by mistake."""
+        ids = list(dict.fromkeys(ids))
+        a = schema.articles
+        found: set[str] = set()
+        with self._errors(), self.engine.begin() as conn:
+            for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
+                chunk = ids[i : i + 500]
+                found.update(conn.execute(select(a.c.id).where(a.c.id.in_(chunk))).scalars())
+                for table in (schema.signals, schema.verdicts, schema.rulings):
+                    conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
+                conn.execute(delete(a).where(a.c.id.in_(chunk)))
+            if found:
+                self._set_meta(conn, "duplicates_stale", "1")
+                self._set_meta(conn, "storylines_stale", "1")
+        self._cache.clear()
+        return [i for i in ids if i in found]
+
     def iter_export(self) -> Iterator[dict]:
         """Articles with their latest verdict, for ``rumorlens export``."""
         for r in self.rows():
