@@ -281,6 +281,26 @@ def test_cli_delete_removes_stored_articles_names_the_missing_and_asks_first(run
     assert json.loads(runner.invoke(app, ["stats", "--db", db, "--json"]).stdout)["articles"] == 0
 
 
+@pytest.mark.parametrize("answer, kept", [("n", True), ("y", False)])
+def test_cli_delete_at_a_terminal_asks_first(tiny_model_dir, tmp_path, answer, kept):
+    """At a terminal `delete` asks; anything but yes keeps the article (exit 2)."""
+    import pty
+
+    db = str(tmp_path / "c.db")
+    env = {**os.environ, "RUMORLENS_MODEL": str(tiny_model_dir), "RUMORLENS_PROGRESS": "0"}
+    subprocess.run([sys.executable, "-m", "rumorlens", "ingest", str(feed(tmp_path, RECORDS)), "--db", db], env=env, check=True, capture_output=True)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "rumorlens", "delete", "r1", "--db", db], env=env, stdin=follower,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.write(leader, f"{answer}\n".encode())
+    out, _ = proc.communicate(timeout=60)
+    os.close(leader)
+    os.close(follower)
+    assert "Delete 1 article(s) and all that is stored about them" in out.decode()
+    assert proc.returncode == (2 if kept else 0)
+    assert ("r1" in open_store(db).ids()) is kept
+
+
 def test_cli_import_claims_rejects_non_claimreview(runner, tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps([{"@type": "NewsArticle", "headline": "hi"}]))
