@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -56,6 +56,17 @@ class Storyline:
     @classmethod
     def from_dict(cls, d: dict) -> Storyline:
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+def relabelled(story: Storyline, article_id: str, label: str, label_source: str, copies: set[str]) -> Storyline:
+    """``story`` with one member's final label changed (a fact-checker ruled on it): its
+    timeline entry, and the share of fakes over the members that are not near-copies of
+    another (``copies``), as grouping counts it. The people and wording that grouped the story
+    do not change, so nothing needs grouping again."""
+    timeline = [dict(e, label=label, label_source=label_source) if e["article_id"] == article_id else e for e in story.timeline]
+    labelled = [e for e in timeline if e["article_id"] not in copies and e.get("label")]
+    share = round(sum(e["label"] == "fake" for e in labelled) / len(labelled), 3) if labelled else 0.0
+    return replace(story, timeline=timeline, share_fake=share)
 
 
 def storyline_id(article_ids) -> str:

@@ -266,12 +266,12 @@ class Store:
                 ids = self._matching(select(a.c.id), None, None, q, outlet, None, ruled).where(*where)
                 ids = list(conn.execute(ids.order_by(*self._newest_first()).limit(limit).offset(offset)).scalars())
                 return self._summaries(conn, ids)
-            else:  # the final label needs every article's latest verdict and ruling
-                joined, lv, lr = self._joined()
-                query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label, ruled)
-                query = query.where(*where).limit(limit).offset(offset)
-                if sort == "p_fake":
-                    query = query.order_by(lv.c.p_fake.desc().nulls_last())
+            # a label filter needs every article's final label, and a p_fake order its verdict
+            joined, lv, lr = self._joined()
+            query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label, ruled)
+            query = query.where(*where).limit(limit).offset(offset)
+            if sort == "p_fake":
+                query = query.order_by(lv.c.p_fake.desc().nulls_last())
             return _with_final_labels([dict(r._mapping) for r in conn.execute(query.order_by(*self._newest_first()))])
 
     def summaries(self, ids: Sequence[str]) -> list[dict]:
@@ -373,9 +373,25 @@ class Store:
             if conn.execute(select(schema.articles.c.id).where(schema.articles.c.id == article_id)).first() is None:
                 raise NotFound("RL035", what="article", id=article_id, command="articles")
             row["id"] = conn.execute(insert(schema.rulings).values(**row)).inserted_primary_key[0]
-            self._set_meta(conn, "storylines_stale", "1")  # their timelines show each story's final label
+            self._relabel_storyline(conn, article_id, label, "ruling")
         self._cache.clear()
         return _ruling(row)
+
+    def _relabel_storyline(self, conn, article_id: str, label: str, label_source: str) -> None:
+        """Show a new final label in the timeline of the article's storyline, in place: grouping
+        all storylines again (7 s on train + dev) for one label would make the page after each
+        ruling wait for it."""
+        from ..corpus.storylines import Storyline, relabelled
+
+        s, m = schema.storylines, schema.storyline_members
+        found = conn.execute(select(s.c.id, s.c.data).select_from(s.join(m, m.c.storyline_id == s.c.id))
+                             .where(m.c.article_id == article_id)).first()
+        if found is None:
+            return
+        self._lock_derived_views(conn)
+        copies = set(conn.execute(select(schema.duplicates.c.article_id)).scalars())
+        story = relabelled(Storyline.from_dict(json.loads(found.data)), article_id, label, label_source, copies)
+        conn.execute(update(s).where(s.c.id == found.id).values(data=json.dumps(story.as_dict())))
 
     def delete(self, ids: Sequence[str]) -> list[str]:
         """Remove these articles with everything stored about them (verdicts, signals, rulings)
