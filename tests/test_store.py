@@ -192,7 +192,7 @@ def test_store_storylines_drawn_by_an_older_rumorlens_are_regrouped_once_or_kept
         assert built == [1], "regrouped once"
 
         monkeypatch.setattr(storylines, "STORYLINES_VERSION", "100")
-        monkeypatch.setattr(Store, "_write_storylines", lambda self, stories: (_ for _ in ()).throw(StoreError("RL038", url="db", detail="permission denied")))
+        monkeypatch.setattr(Store, "_write_storylines", lambda self, stories, mark: (_ for _ in ()).throw(StoreError("RL038", url="db", detail="permission denied")))
         assert [sl.as_dict() for sl in store.storylines()] == first and built == [1, 1]
         store.storylines()
         assert built == [1, 1], "a store it may not write is not regrouped on every read"
@@ -725,3 +725,57 @@ def test_store_delete_removes_articles_with_all_that_is_stored_about_them(store)
     assert store.delete(["nope"]) == [] and store.delete([]) == []
     store.add([(twins[1], verdict_for(twins[1], 0.2))])  # stored again from scratch: no ruling, the new verdict
     assert store.article("t1")["rulings"] == [] and store.search(q="at last")[0]["id"] == "t2"
+
+
+TWIN_TEXTS = ("An insider says Jennifer Aniston is pregnant with twins and thrilled about it.",
+              "Jennifer Aniston is expecting twins at last, a source close to the star claims.",
+              "Sources say Jennifer Aniston is pregnant with twins again, and her friends are happy.")
+
+
+def _twin_stories(n: int, start: int = 0) -> list:
+    """Different stories of one rumour: a storyline, not near-copies."""
+    return [art(f"w{i}", "Jennifer Aniston pregnant with twins?", TWIN_TEXTS[i], f"https://o{i}.com/w", None, 1500000000 + i)
+            for i in range(start, start + n)]
+
+
+def test_store_an_article_stored_while_views_are_drawn_is_grouped_on_the_next_read(store_url, monkeypatch):
+    """The stale mark is a writer's stamp: a rebuild that read the rows before another writer
+    stored an article must not clear the mark that writer set, or the article would stay out of
+    every storyline until the next ingest. Both databases."""
+    import rumorlens.corpus.storylines as storylines
+
+    store = open_store(store_url)
+    writer = open_store(store_url)  # another process's ingest
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(2)])
+    real_build = storylines.build_storylines
+    late = _twin_stories(1, start=2)[0]
+
+    def build_while_a_writer_stores(*args, **kwargs):
+        if not writer.existing_ids(["w2"]):
+            writer.add([(late, verdict_for(late, 0.9))])  # after the rows were read, before the views are written
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(storylines, "build_storylines", build_while_a_writer_stores)
+    assert store.refresh() is True
+    assert set(store.storylines()[0].article_ids) == {"w0", "w1", "w2"}, "the next read groups the late article"
+    assert store.refresh() is False
+    writer.close()
+    store.close()
+
+
+def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_drawn(store_url):
+    """In a server (``refresh_in_background``) a read after an ingest does not wait for the
+    grouping: it gets the storylines drawn last, and a thread draws the new ones, which the
+    reads after it get. A store never grouped is grouped before its first read."""
+    store = open_store(store_url)
+    store.refresh_in_background = True
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(2)])
+    assert set(store.storylines()[0].article_ids) == {"w0", "w1"}  # never drawn: drawn now, before the read
+    assert store._background is None
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=2)])
+    served = store.storylines()
+    assert set(served[0].article_ids) == {"w0", "w1"}, "the last drawn, not a wait for the new ones"
+    store._background.join(timeout=60)
+    assert set(store.storylines()[0].article_ids) == {"w0", "w1", "w2"}
+    assert store.refresh() is False
+    store.close()

@@ -21,6 +21,7 @@ def app_from_env() -> FastAPI:
     read_only = os.environ.get("RUMORLENS_READ_ONLY") == "1"
     judge = Judge.load(os.environ.get("RUMORLENS_MODEL") or None)
     store = open_store(os.environ.get("RUMORLENS_DB") or None)
+    store.refresh_in_background = True  # pages serve the views drawn last while new ones are drawn
     app = create_app(store=store, judge=judge, token=os.environ.get("RUMORLENS_TOKEN") or None, read_only=read_only,
                      accurate=os.environ.get("RUMORLENS_ACCURATE") != "0")
     app.state.service.warm_up()

@@ -58,6 +58,7 @@ def serve(
     try:
         judge = Judge.load(model)  # load now: a broken model should stop startup, not the first request
         store = open_store(db)
+        store.refresh_in_background = True  # pages serve the views drawn last while new ones are drawn
         application = create_app(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate)
         if workers == 1:
             application.state.service.warm_up()
