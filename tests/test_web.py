@@ -436,11 +436,39 @@ def test_web_article_page_records_a_ruling_with_the_token_and_keeps_the_form_wit
     assert write_client.post("/articles/nope/rulings", data={"label": "fake", "token": TOKEN}, headers=HTML).status_code == 404
 
 
+def test_web_check_form_saves_to_the_store_with_the_token_and_links_each_stored_page(write_client):
+    """"Save to the store" keeps what was checked (pasted text, an upload) with its verdicts, so a
+    fact-checker can rule on it from the dashboard; without the token (RL055) or with an expected
+    share (RL070) nothing is judged or stored, and the form keeps what was typed."""
+    text = "A source close to the couple says they secretly split months ago. Shocking!"
+    form = {"title": "Stars secretly split?", "text": text, "save": "true"}
+    refused = write_client.post("/check", data={**form, "token": "wrong"}, headers=HTML)
+    assert refused.status_code == 401 and "RL055" in refused.text and text in refused.text
+    assert 'id="save" name="save" type="checkbox" value="true" checked' in refused.text
+    shared = write_client.post("/check", data={**form, "token": TOKEN, "prevalence_pct": "50"}, headers=HTML)
+    assert shared.status_code == 422 and "prevalence_pct" in shared.text
+    assert write_client.get("/v1/articles").json()["total"] == 0
+    done = write_client.post("/check", data={**form, "token": TOKEN}, headers=HTML)
+    assert done.status_code == 200 and 'data-testid="saved"' in done.text
+    stored = write_client.get("/v1/articles").json()["articles"]
+    assert [a["title"] for a in stored] == ["Stars secretly split?"]
+    assert f'href="/articles/{stored[0]["id"]}" data-testid="stored-link"' in done.text
+    assert write_client.get(f"/articles/{stored[0]['id']}", headers=HTML).status_code == 200
+    upload = write_client.post("/check", data={"save": "true", "token": TOKEN}, headers=HTML, files={"file": (
+        "feed.jsonl", b'{"id": "u1", "title": "One", "text": "An insider says one thing."}\n{"id": "u2", "title": "Two", "text": "She told People all is well."}\n')})
+    assert upload.status_code == 200 and upload.text.count('data-testid="stored-link"') == 2
+    assert {"u1", "u2"} <= {a["id"] for a in write_client.get("/v1/articles").json()["articles"]}
+    plain = write_client.post("/check", data={"title": "Not kept", "text": "A source says so."}, headers=HTML)
+    assert plain.status_code == 200 and 'data-testid="stored-link"' not in plain.text
+    assert write_client.get("/v1/articles").json()["total"] == 3
+
+
 def test_web_read_only_server_shows_rulings_but_no_form(judge, seeded_store):
     some_id = seeded_store.search(limit=1)[0]["id"]
     client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
     page = client.get(f"/articles/{some_id}", headers=HTML).text
     assert "Fact-checkers' rulings" in page and 'data-testid="rule-form"' not in page and "rumorlens rule" in page
+    assert 'name="save"' not in client.get("/", headers=HTML).text  # nor a "save to the store" to check with
     assert client.post(f"/articles/{some_id}/rulings", data={"label": "fake", "token": TOKEN}, headers=HTML).status_code == 403
 
 

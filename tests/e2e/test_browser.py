@@ -202,6 +202,40 @@ def test_e2e_a_fact_checker_rules_on_a_stored_article(page, live_server):
     assert page.dialogs == []
 
 
+def test_e2e_check_save_and_rule_the_whole_fact_checkers_loop(page, live_server):
+    """Check a story on the dashboard, save it to the store, open its stored page, rule on it:
+    what a fact-checker does with a story a reader sent in, without the command line."""
+    import httpx
+
+    from e2e.support import TOKEN
+
+    page.goto("/")
+    page.fill("#title", "Singer secretly engaged to co-star, insider claims")
+    page.fill("#text", "An insider claims the singer is secretly engaged to her co-star. A source close to the pair says "
+                       "the ring cost a fortune. Her rep did not respond.")
+    page.locator("details.options summary").click()
+    page.check("#save")
+    page.fill("#check-token", TOKEN)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/check")
+    assert page.get_by_test_id("saved").is_visible()
+    page.get_by_test_id("stored-link").click()
+    page.wait_for_url(re.compile(r".*/articles/sha1-.+"))
+    article_id = page.url.rsplit("/", 1)[1]
+    assert "Singer secretly engaged" in page.locator("h1.article-title").inner_text()
+    page.locator("details.rule summary").click()
+    page.get_by_label("Fake", exact=True).check()
+    page.fill("#note", "Her rep told us there is no engagement")
+    page.fill("#token", TOKEN)
+    page.get_by_role("button", name="Record ruling").click()
+    page.wait_for_url(re.compile(r".*#rulings$"))
+    assert "ruled fake" in page.get_by_test_id("ruling").first.inner_text()
+    shot(page, "02b-saved-and-ruled", full_page=False)
+    stored = httpx.get(f"{live_server}/v1/articles/{article_id}").json()
+    assert (stored["final_label"], stored["rulings"][0]["note"]) == ("fake", "Her rep told us there is no engagement")
+    assert page.dialogs == []
+
+
 def test_e2e_upload_a_jsonl_file(page, tmp_path):
     feed = tmp_path / "feed.jsonl"
     feed.write_text('{"title": "One", "text": "A source says one thing."}\n{"title": "Two", "text": "Kim told People on the record all is well."}\n')

@@ -320,8 +320,9 @@ class Service:
             return record_to_article(record, where, [])
         raise InputError("RL053")
 
-    def check(self, options: dict[str, Any] | None = None, **fields: Any) -> Verdict:
-        return self.judge_article(self.article_from_fields(**fields), **(options or {}))
+    def check(self, options: dict[str, Any] | None = None, keep: bool = False, **fields: Any) -> Verdict:
+        """One article judged; ``keep``: stored with its verdict too (the dashboard's "save")."""
+        return self.judge_in_place([self.article_from_fields(**fields)], options or {}, keep)[0]  # type: ignore[return-value]
 
     def check_many(self, items: list[tuple[str, dict[str, Any]]], options: dict[str, Any] | None = None) -> tuple[list[Verdict | RumorlensError], float | None]:
         """Judge every ``(where, fields)`` of a list sent to ``POST /v1/check`` together, in
@@ -351,14 +352,14 @@ class Service:
         return self.judge_in_place(read_items, options), options.get("prevalence")
 
     def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None,
-                    fetch_stories: bool = False) -> list[Verdict | RumorlensError]:
+                    fetch_stories: bool = False, keep: bool = False) -> list[Verdict | RumorlensError]:
         """The dashboard's URL box, read as `check links.txt` reads a reading list
         (``read_links``: each link fetched, from public addresses only, a few at a time, a failing
         one named by its line), then judged in place. A feed's link gives each of its items;
         ``fetch_stories``: as ``check --fetch-stories``, for at most ``MAX_STORY_FETCHES`` teasers."""
         options = options or {}
         self._accurate_ready(options)
-        return self.judge_in_place(list(self._stories(read_links(links, "url", public_only=True), fetch_stories)), options)
+        return self.judge_in_place(list(self._stories(read_links(links, "url", public_only=True), fetch_stories)), options, keep)
 
     @staticmethod
     def _stories(items: Iterable[Item], fetch: bool) -> Iterable[Item]:
@@ -373,14 +374,22 @@ class Service:
         if options.get("accurate"):
             _ = self.accurate_judge
 
-    def judge_in_place(self, items: list[Article | RumorlensError], options: dict[str, Any]) -> list[Verdict | RumorlensError]:
-        """Each article's verdict in its place (judged together), each error left where it was."""
+    def judge_in_place(self, items: list[Article | RumorlensError], options: dict[str, Any],
+                       keep: bool = False) -> list[Verdict | RumorlensError]:
+        """Each article's verdict in its place (judged together), each error left where it was;
+        ``keep``: the articles stored with their verdicts (an article already stored keeps what
+        it had, as re-ingesting does)."""
         articles = [a for a in items if isinstance(a, Article)]
-        verdicts = iter(self.judge_articles(articles, **options) if articles else [])
+        judged = self.judge_articles(articles, **options) if articles else []
+        if keep and articles:
+            if self.read_only:
+                raise ReadOnly("RL077")
+            self._need_store().add(list(zip(articles, judged)))
+        verdicts = iter(judged)
         return [next(verdicts) if isinstance(a, Article) else a for a in items]
 
     def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None,
-                     fetch_stories: bool = False) -> list[Verdict | InputError]:
+                     fetch_stories: bool = False, keep: bool = False) -> list[Verdict | InputError]:
         """Judge every article in an uploaded .txt/.html/.jsonl/.json/.csv file, in order: a
         record that cannot be read is its error in its place (``feed.jsonl:3: …``), and never
         stops the others. The file's type, and more articles than a page shows, raise."""
@@ -403,7 +412,7 @@ class Service:
                 raise InputError("RL009", where=name, field="file",
                                  detail=f"the dashboard checks at most {MAX_ARTICLES_PER_POST} articles per upload",
                                  fix="split the file, or run `rumorlens check FILE` or `rumorlens batch` for more")
-        return self.judge_in_place(list(self._stories(items, fetch_stories)), options)
+        return self.judge_in_place(list(self._stories(items, fetch_stories)), options, keep)
 
     # -- writes ----------------------------------------------------------------------------
     def authorise(self, given: str | None, refusal: RumorlensError) -> None:

@@ -28,6 +28,7 @@ STORIES_PER_PAGE = 100
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
     service: Service = request.app.state.service
     context.setdefault("has_store", service.store is not None)
+    context.setdefault("can_save", service.store is not None and not service.read_only)  # the check form's "save to the store"
     context.setdefault("max_story_fetches", MAX_STORY_FETCHES)  # the check form's "fetch each teaser's story"
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
@@ -64,32 +65,41 @@ async def check_submit(
     prevalence_pct: str = Form(""),
     accurate: bool = Form(False),
     fetch_stories: bool = Form(False),
+    save: bool = Form(False),
+    token: str = Form(""),
     service: Service = Depends(get_service),
 ):
     form = {"title": title, "text": text, "url": url, "text_only": text_only, "prevalence_pct": prevalence_pct, "accurate": accurate,
-            "fetch_stories": fetch_stories}
+            "fetch_stories": fetch_stories, "save": save}
     problems: list[RumorlensError] = []  # records of an upload, links of the URL box, that could not be checked
     try:
+        if save:  # before anything is fetched or judged
+            if service.store is None:
+                raise RequestError("RL070", field="save", detail="this server has no store to save to")
+            service.authorise(token, AuthError("RL055"))  # and RL077 on a read-only server
+            if prevalence_pct.strip():
+                raise RequestError("RL070", field="prevalence_pct",
+                                   detail="leave it blank to save: stored verdicts keep the model's own share, as `rumorlens ingest` does")
         options = judging_options(text_only, prevalence_from_percent(prevalence_pct), accurate)
         links = url_box_links(url)
         pasted = bool(title.strip() or text.strip())
         if file is not None and file.filename:
             data = await file.read()
-            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_upload, file.filename, data, options, fetch_stories))
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_upload, file.filename, data, options, fetch_stories, save))
         elif len(links) > 1 or (links and not pasted):  # links alone: each fetched, a feed's items each judged
             if pasted:
                 raise InputError("RL009", where="form", field="url", detail="several links beside the article text",
                                  fix="give one link to name the text's outlet, or the links alone to fetch and check each")
-            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_links, links, options, fetch_stories))
+            verdicts, problems = judged_or_not(await run_in_threadpool(service.check_links, links, options, fetch_stories, save))
         else:
-            verdict = await run_in_threadpool(service.check, options, title=title or None, text=text or None,
+            verdict = await run_in_threadpool(service.check, options, save, title=title or None, text=text or None,
                                               url=links[0][1] if links else None)
             verdicts = [verdict]
     except RumorlensError as err:
         return page(request, "check.html", status=err.status, nav="check", form=form, error=err,
                     accurate_status=service.accurate_status())
     shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
-    return page(request, "verdict.html", nav="check", verdicts=shown, problems=problems)
+    return page(request, "verdict.html", nav="check", verdicts=shown, problems=problems, saved=save)
 
 
 def url_box_links(box: str) -> list[tuple[int, str]]:
