@@ -6,7 +6,8 @@
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
 cluster  seconds to rebuild near-duplicates + storylines for train + dev (~15k articles).
 debunks  ingest train (known labels), then for each dev article: share with a match above the
-         threshold, and how often the best match's label equals the dev article's label.
+         threshold, and how often the best match's label equals the dev article's label, band
+         by band of similarity beside how often the shipped model's verdict does.
 paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), by offset and by
          `after` (the previous page's last id), at the top, the middle and the end, and a search;
          and for finding one stored article's storyline (what its page shows).
@@ -73,17 +74,30 @@ def bench_debunks(tmp: Path) -> dict:
     t0 = time.perf_counter()
     index = DebunkIndex().fit(train)
     matched, agree, by_label = 0, 0, Counter()
+    bests = []
     for a in dev:
         found = index.matches(a, limit=1)
+        bests.append(found[0] if found else None)
         if found:
             matched += 1
             agree += found[0].label == a.label
             by_label[(a.label, found[0].label)] += 1
+    seconds = round(time.perf_counter() - t0, 2)
+    # Should a match vote? Against the shipped model's own verdict, band by band of similarity.
+    from rumorlens.model.judge import Judge
+
+    verdicts = list(Judge.load().judge_many(dev, explain=False))
+    bands = {}
+    for lo, hi in ((0.35, 0.5), (0.5, 0.65), (0.65, 0.8), (0.8, 1.01)):
+        inside = [(a, m, v) for a, m, v in zip(dev, bests, verdicts) if m is not None and lo <= m.score < hi]
+        bands[f"{lo}-{min(hi, 1.0)}"] = {"n": len(inside),
+                                         "match_agrees": round(sum(m.label == a.label for a, m, _ in inside) / len(inside), 3) if inside else None,
+                                         "model_agrees": round(sum(v.label == a.label for a, _, v in inside) / len(inside), 3) if inside else None}
     return {"dev": len(dev), "threshold": THRESHOLD, "matched": matched, "share_matched": round(matched / len(dev), 4),
             "label_agreement": round(agree / matched, 4) if matched else None,
             "dev_fake_share": round(sum(a.label == "fake" for a in dev) / len(dev), 4),
             "pairs": {f"{d}->{m}": n for (d, m), n in sorted(by_label.items())},
-            "seconds": round(time.perf_counter() - t0, 2)}
+            "by_similarity": bands, "seconds": seconds}
 
 
 def bench_paging(tmp: Path) -> dict:
