@@ -779,3 +779,28 @@ def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_dra
     assert set(store.storylines()[0].article_ids) == {"w0", "w1", "w2"}
     assert store.refresh() is False
     store.close()
+
+
+def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_built(store_url):
+    """A check in a server reads the debunk index and the outlet scorecard: after an article is
+    stored they are built again from every article (4.1 s on train + dev judged), and the check
+    gets the last ones meanwhile; the checks after the build see the new article."""
+    import threading
+    import time
+
+    store = open_store(store_url)
+    store.refresh_in_background = True
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1)])
+    query = art("q", "Jennifer Aniston pregnant with twins?", "Is Jennifer Aniston pregnant with twins? An insider says so.")
+    assert [m.article_id for m in store.debunk_matches(query)] == ["w0"]  # none built before: built now
+    assert store.scorecard(min_n=1).get("o0.com").n == 1
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=1)])
+    assert [m.article_id for m in store.debunk_matches(query)] == ["w0"], "the last index, not a wait for the next"
+    assert store.scorecard(min_n=1).get("o1.com") is None
+    deadline = time.monotonic() + 60
+    while store._building or any(t.name.startswith("rumorlens-") for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "the rebuild did not finish"
+        time.sleep(0.05)
+    assert {m.article_id for m in store.debunk_matches(query)} == {"w0", "w1"}
+    assert store.scorecard(min_n=1).get("o1.com").n == 1
+    store.close()

@@ -88,6 +88,9 @@ class Store:
         self.refresh_in_background = False
         self._background: threading.Thread | None = None
         self._retry_at = 0.0  # after a failed background rebuild, when to try again
+        self._last_views: dict[str, object] = {}  # the debunk index and scorecards built last (``_memory_view``)
+        self._building: set[str] = set()
+        self._building_lock = threading.Lock()
 
     # -- plumbing ---------------------------------------------------------------------------
     def _migrate(self) -> int:
@@ -635,13 +638,48 @@ class Store:
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard
 
-        key = f"scorecard:{min_n}"
-        if (card := self._fresh_cache().get(key)) is not None:  # fresh: no ingest since, so nothing is stale
-            return card
-        self._current_views(storylines=False)
-        card = build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
-        self._fresh_cache()[key] = card
-        return card
+        def build():
+            self._current_views(storylines=False)
+            return build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
+
+        return self._memory_view(f"scorecard:{min_n}", build)
+
+    def _memory_view(self, key: str, build: Callable[[], T]) -> T:
+        """A view built from every stored article that checks read (the debunk index, the
+        scorecard): cached until the articles change. Built now if there is none; in a server
+        (``refresh_in_background``), when articles changed since, the last one keeps serving
+        while a thread builds the next, so a check after each stored article does not wait
+        (4.1 s on train + dev judged)."""
+        if (view := self._fresh_cache().get(key)) is not None:  # .get: other threads may empty the cache
+            return view
+        last = self._last_views.get(key)
+        if last is None or not self.refresh_in_background:
+            return self._build_view(key, build)
+        with self._building_lock:
+            start = key not in self._building
+            self._building.add(key)
+        if start:
+            threading.Thread(target=self._build_view, args=(key, build, True), daemon=True, name=f"rumorlens-{key}").start()
+        return last
+
+    def _build_view(self, key: str, build: Callable[[], T], in_background: bool = False) -> T | None:
+        mark = self._fresh_cache().get("mark")
+        try:
+            view = build()
+        except Exception:  # noqa: BLE001 - in a thread: the last view keeps serving, the next check tries again
+            if not in_background:
+                raise
+            log.exception("rebuilding %s failed; the last one is served", key)
+            return None
+        finally:
+            if in_background:
+                with self._building_lock:
+                    self._building.discard(key)
+        self._last_views[key] = view
+        cache = self._fresh_cache()
+        if cache.get("mark") == mark:  # not built from rows that changed meanwhile: fresh
+            cache[key] = view
+        return view
 
     def stats(self) -> dict:
         """What the store holds, counted by the database (no article is read)."""
@@ -669,11 +707,8 @@ class Store:
     def debunk_matches_many(self, articles: list[Article], limit: int = 3) -> list[list[DebunkMatch]]:
         from ..corpus.debunks import DebunkIndex
 
-        cache = self._fresh_cache()
-        index = cache.get("debunks")
-        if index is None:
-            index = cache["debunks"] = DebunkIndex().fit(self.rows())
-        return index.matches_many(articles, limit=limit)  # type: ignore[union-attr]
+        index = self._memory_view("debunks", lambda: DebunkIndex().fit(self.rows()))
+        return index.matches_many(articles, limit=limit)
 
 
 def _article_row(a: Article, stamp: str) -> dict:
