@@ -1,6 +1,6 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all five
+    PYTHONPATH=src python bench/bench_corpus.py                 # all six
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
@@ -13,6 +13,8 @@ paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), 
          and for finding one stored article's storyline (what its page shows).
 paging-judged  the same on a store where every article was judged and 1,000 carry a
          fact-checker's ruling, plus the first page of each final label and the time to rule.
+writes   a check and an article page right after each of three POSTs of a new article, with
+         the derived views rebuilt in a thread (as `rumorlens serve` does) and rebuilt first.
 """
 
 from __future__ import annotations
@@ -132,6 +134,47 @@ def bench_paging_judged(tmp: Path) -> dict:
     return out
 
 
+def bench_writes(tmp: Path) -> dict:
+    """What a server's reader waits for after a write: train + dev judged into SQLite, then, in
+    the app (in-process client), a check and an article page right after each POST of a new
+    article; once as `rumorlens serve` runs (views rebuilt in a thread) and once rebuilding first."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from rumorlens.api import create_app
+    from rumorlens.model.judge import Judge
+    from rumorlens.read import read_articles
+    from rumorlens.store import ingest, open_store
+
+    judge = Judge.load()
+    base = tmp / "writes.db"
+    with open_store(base) as store:
+        ingest(store, read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]), judge=judge)
+        store.storylines(limit=1)
+    check = {"title": "Jennifer Aniston pregnant?", "text": "An insider says Jennifer Aniston is pregnant with twins."}
+    out = {}
+    for mode in ("in a thread", "first"):
+        shutil.copy(base, tmp / "w.db")
+        store = open_store(tmp / "w.db")
+        store.refresh_in_background = mode == "in a thread"
+        client = TestClient(create_app(store=store, judge=judge, token="bench"))
+        client.app.state.service.warm_up()
+        page_of = store.search(limit=1)[0]["id"]
+        checks, pages = [], []
+        for i in range(3):
+            client.post("/v1/articles", json={"id": f"new-{i}", "title": f"Singer {i} pregnant?", "text": f"A source says singer {i} is pregnant."},
+                        headers={"Authorization": "Bearer bench"})
+            for path, times in ((None, checks), (f"/articles/{page_of}", pages)):
+                t0 = time.perf_counter()
+                response = client.post("/v1/check", json=check) if path is None else client.get(path)
+                assert response.status_code == 200, response.text
+                times.append(round((time.perf_counter() - t0) * 1000, 1))
+        store.close()
+        out[mode] = {"check_after_post_ms": checks, "article_page_after_post_ms": pages}
+    return out
+
+
 def best_ms(work) -> float:
     best = float("inf")
     for _ in range(5):  # the best of five: the first run warms the page cache
@@ -171,10 +214,10 @@ def page_times(store) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging and/or paging-judged (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged and/or writes (default: all)")
     args = parser.parse_args(argv)
     benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging,
-               "paging-judged": bench_paging_judged}
+               "paging-judged": bench_paging_judged, "writes": bench_writes}
     names = args.what or list(benches)
     if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
