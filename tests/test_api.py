@@ -600,6 +600,29 @@ def test_api_delete_removes_a_stored_article_with_the_token_only(write_client, j
     assert seeded_store.summaries([some_id])
 
 
+def test_api_and_dashboard_serve_ids_with_slashes_hashes_and_spaces(write_client):
+    """A feed's own ids may be paths or URLs ("people/2018/khloe split?#2"): every route takes
+    them percent-encoded, and every dashboard link to an article encodes them."""
+    from urllib.parse import quote
+
+    odd = "people/2018/khloe split?#2"
+    write_client.post("/v1/articles", json=[{**ARTICLE, "id": odd}, {**ANOTHER, "id": "plain"}], headers=auth())
+    path = quote(odd, safe="")
+    assert write_client.get(f"/v1/articles/{path}").json()["id"] == odd
+    assert write_client.post(f"/v1/articles/{path}/rulings", json={"label": "real"}, headers=auth()).status_code == 201
+    assert write_client.get(f"/v1/articles/{path}").json()["final_label"] == "real"
+    listing = write_client.get("/articles", headers={"accept": "text/html"}).text
+    assert 'href="/articles/people/2018/khloe%20split%3F%232"' in listing
+    page = write_client.get("/articles/people/2018/khloe%20split%3F%232", headers={"accept": "text/html"})
+    assert page.status_code == 200 and 'action="/articles/people/2018/khloe%20split%3F%232/rulings"' in page.text
+    ruled = write_client.post("/articles/people/2018/khloe%20split%3F%232/rulings", data={"label": "fake", "token": TOKEN},
+                              headers={"accept": "text/html"}, follow_redirects=False)
+    assert ruled.status_code == 303 and ruled.headers["location"] == f"/articles/{path}#rulings"
+    assert write_client.get(ruled.headers["location"].split("#")[0], headers={"accept": "text/html"}).status_code == 200
+    assert write_client.delete(f"/v1/articles/{path}", headers=auth()).json() == {"ok": True, "deleted": odd}
+    assert [a["id"] for a in write_client.get("/v1/articles").json()["articles"]] == ["plain"]
+
+
 @pytest.mark.parametrize("body, field", [({"label": "maybe"}, "label"), ({}, "label"), ({"label": "fake", "verdict": "x"}, "verdict"),
                                          ({"label": "fake", "note": "x" * 2001}, "note"), ({"label": "fake", "by": "y" * 201}, "by")])
 def test_api_a_ruling_that_cannot_be_kept_is_422_naming_the_field(write_client, body, field):

@@ -193,13 +193,13 @@ async def search_articles(
     return paged(request, "articles", await run_in_threadpool(service.search, q, outlet, label, limit, offset, after, ruled, sort))
 
 
-@router.get("/v1/articles/{article_id}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")
+@router.get("/v1/articles/{article_id:path}", tags=["articles"], summary="One stored article with verdict, storyline and near-duplicates")
 async def get_article(article_id: str, service: Service = Depends(get_service)):
     return await run_in_threadpool(service.article, article_id)
 
 
 @router.delete(
-    "/v1/articles/{article_id}",
+    "/v1/articles/{article_id:path}",
     tags=["articles"],
     summary="Remove a stored article with its verdicts, signals and rulings (needs the bearer token)",
     dependencies=[Depends(require_token)],
@@ -210,7 +210,7 @@ async def delete_article(article_id: str, service: Service = Depends(get_service
 
 
 @router.post(
-    "/v1/articles/{article_id}/rulings",
+    "/v1/articles/{article_id:path}/rulings",
     tags=["articles"],
     status_code=201,
     summary="Record a fact-checker's ruling on a stored article: its final label from then on (needs the bearer token)",

@@ -148,7 +148,7 @@ async def articles_page(
     return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label, ruled=ruled, sort=sort)
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 async def article_page(request: Request, article_id: str, service: Service = Depends(get_service)):
     record = await run_in_threadpool(service.article, article_id)
     return article_view(request, service, record)
@@ -161,7 +161,7 @@ def article_view(request: Request, service: Service, record: dict, status: int =
                 max_note=MAX_NOTE_CHARS, max_reviewer=MAX_REVIEWER_CHARS, **context)
 
 
-@router.post("/articles/{article_id}/rulings", response_class=HTMLResponse)
+@router.post("/articles/{article_id:path}/rulings", response_class=HTMLResponse)
 async def rule_submit(
     request: Request,
     article_id: str,
