@@ -463,6 +463,19 @@ def test_web_check_form_saves_to_the_store_with_the_token_and_links_each_stored_
     assert write_client.get("/v1/articles").json()["total"] == 3
 
 
+def test_web_storyline_timeline_rings_the_stories_a_fact_checker_ruled(write_client):
+    texts = ("An insider says Jennifer Aniston is pregnant with twins and thrilled about it.",
+             "Jennifer Aniston is expecting twins at last, a source close to the star claims.",
+             "Sources say Jennifer Aniston is pregnant with twins again, and her friends are happy.")
+    write_client.post("/v1/articles", json=[{"id": f"j{i}", "title": "Jennifer Aniston pregnant with twins?", "text": t,
+                                             "url": f"https://o{i}.com/j", "published": 1500000000 + i} for i, t in enumerate(texts)], headers=auth())
+    write_client.post("/v1/articles/j1/rulings", json={"label": "real", "note": "Her rep confirmed it"}, headers=auth())
+    story = write_client.get("/v1/stories").json()["stories"][0]
+    page = write_client.get(f"/stories/{story['id']}", headers=HTML).text
+    assert page.count('class="ring ruled-real"') == 1 and 'class="ring ruled-fake"' not in page
+    assert "ruled real by a fact-checker" in page and "ringed: a fact-checker ruled it fake or real" in page
+
+
 def test_web_read_only_server_shows_rulings_but_no_form(judge, seeded_store):
     some_id = seeded_store.search(limit=1)[0]["id"]
     client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)
@@ -506,6 +519,7 @@ def test_web_stories_pages_show_timeline(read_client):
     assert '<svg class="timeline"' in page
     assert re.search(r'<circle [^>]*class="pt (fake|real)"', page)
     assert 'class="pt-label"' in page
+    assert "ringed" not in page and 'class="ring' not in page  # nobody ruled on these: no ring, no key for one
 
 
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):

@@ -125,6 +125,7 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
         y = y_of(a.get("p_fake"))
         points.append({
             "x": round(x, 1), "y": round(y, 1), "label": a.get("label") or "unjudged", "id": a["id"],
+            "ruling": a.get("ruling"),  # a fact-checker's call, drawn as a ring
             "outlet": a.get("outlet") or "unknown outlet", "title": a.get("title") or a["id"],
             "date": d.strftime("%Y-%m-%d") if d else "undated", "p_fake": a.get("p_fake"),
             # alternate label rows so neighbouring outlet names do not print on top of each other
