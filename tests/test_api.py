@@ -581,6 +581,7 @@ def test_api_the_queue_of_unruled_articles_most_likely_fake_first_pages_by_offse
     page = write_client.get("/articles?ruled=no&sort=p_fake", headers={"accept": "text/html"}).text
     assert page.index(f"/articles/{rest[0]}") < page.index(f"/articles/{rest[1]}") and f"/articles/{likeliest}\"" not in page
     assert '<option value="no" selected>' in page and '<option value="p_fake" selected>' in page
+    assert '<a href="/articles?ruled=no&amp;sort=p_fake" title="the likeliest fakes nobody has ruled on yet" class="on">Queue</a>' in page
 
 
 def test_api_delete_removes_a_stored_article_with_the_token_only(write_client, judge, seeded_store):

@@ -145,7 +145,8 @@ async def articles_page(
 ):
     found = await run_in_threadpool(service.search, q, outlet, label or None, ARTICLES_PER_PAGE, offset, after,
                                     {"yes": True, "no": False}.get(ruled), sort)
-    return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label, ruled=ruled, sort=sort)
+    return page(request, "articles.html", nav="articles", listing=found, q=q, outlet=outlet, label=label, ruled=ruled, sort=sort,
+                queue=ruled == "no" and sort == "p_fake")
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
