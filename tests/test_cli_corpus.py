@@ -214,7 +214,7 @@ def test_cli_claimreview_round_trip(runner, tmp_path):
 def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carries(runner, tmp_path):
     """`rule` makes the call the article's final label: `articles` shows it and its history,
     the listing filter follows it, `export` writes it, `export-claims` publishes it as the review,
-    and an exported file ingested elsewhere keeps it as the known label. Bad input is one line, exit 2."""
+    and an exported file ingested elsewhere keeps it, note, reviewer and date. Bad input is one line, exit 2."""
     db = str(tmp_path / "c.db")
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, RECORDS)), "--db", db]).exit_code == 0
     done = runner.invoke(app, ["rule", "r1", "REAL", "--note", "Her rep confirmed it to us", "--by", "Jane D.", "--db", db])
@@ -244,10 +244,14 @@ def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carrie
     assert [r["identifier"] for r in ruled_only] == [r["identifier"] for r in reviews.values() if r["rumorlens"]["ruling"]] == ["r1", "r3"]
     jsonl = tmp_path / "corpus.jsonl"
     assert runner.invoke(app, ["export", "--db", db, "--out", str(jsonl)]).exit_code == 0
+    exported_at = {r["id"]: r["ruled_at"] for r in map(json.loads, jsonl.read_text().splitlines())}
     other = str(tmp_path / "team.db")
     assert runner.invoke(app, ["ingest", str(jsonl), "--db", other]).exit_code == 0
-    moved = {r["id"]: r["known_label"] for r in open_store(other).iter_export()}
-    assert moved == {"r1": "real", "r2": "real", "r3": "fake"}
+    moved = {r["id"]: r for r in open_store(other).iter_export()}
+    assert {k: (r["known_label"], r["ruling"], r["final_label"]) for k, r in moved.items()} == {
+        "r1": ("fake", "real", "real"), "r2": ("real", None, "real"), "r3": (None, "fake", "fake")}
+    assert (moved["r1"]["ruling_note"], moved["r1"]["ruled_by"]) == ("Her rep confirmed it to us", "Jane D.")
+    assert moved["r1"]["ruled_at"] == exported_at["r1"]  # the day it was ruled, not the day it moved
 
     # the queue: what nobody has ruled on, most likely fake first, paged by offset
     queue = runner.invoke(app, ["articles", "--unruled", "--sort", "p_fake", "--db", db], env={"COLUMNS": "200"})

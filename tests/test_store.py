@@ -804,3 +804,27 @@ def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_buil
     assert {m.article_id for m in store.debunk_matches(query)} == {"w0", "w1"}
     assert store.scorecard(min_n=1).get("o1.com").n == 1
     store.close()
+
+
+def test_store_an_exported_article_brings_its_ruling_into_another_store(store, tmp_path):
+    """Moving a corpus (SQLite's export into the team's PostgreSQL and back): the ruling in force
+    comes along with its note, reviewer and date, and the label the record carried stays its own.
+    A ruling that is not fake or real is left behind, not the article."""
+    from rumorlens.read import read_articles
+
+    source = open_store(tmp_path / "desk.db")
+    source.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
+    source.rule("a1", "fake", "first call")
+    source.rule("a1", "real", "Her rep confirmed it", "Jane D.")
+    rows = list(source.iter_export())
+    source.close()
+    rows[2]["ruling"] = "maybe"  # a hand-edited file
+    exported = tmp_path / "corpus.jsonl"
+    exported.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert ingest(store, read_articles([exported])).stored == 3  # the verdicts come with the rows: nothing judged
+    moved = {r["id"]: r for r in store.iter_export()}
+    assert {k: (r["known_label"], r["ruling"], r["final_label"]) for k, r in moved.items()} == {
+        "a1": ("fake", "real", "real"), "a2": ("real", None, "real"), "a3": (None, None, "fake")}
+    assert (moved["a1"]["ruling_note"], moved["a1"]["ruled_by"], moved["a1"]["ruled_at"]) == (
+        "Her rep confirmed it", "Jane D.", rows[0]["ruled_at"])
+    assert [r["note"] for r in store.article("a1")["rulings"]] == ["Her rep confirmed it"]  # the one in force, not the history

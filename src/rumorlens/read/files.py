@@ -201,8 +201,7 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     url, published = field(obj, "url"), field(obj, "published")
     label, verdict = field(obj, "label"), None
     if is_verdict_row(obj):
-        # an exported row's fact-checker ruling (`rumorlens export`) outranks the label it carried
-        label, verdict = obj.get("ruling") or obj.get("known_label"), obj
+        label, verdict = obj.get("known_label"), obj  # an exported ruling comes along in the row (Store.add)
         if title and isinstance(text, str) and text.startswith(title + "\n"):
             text = text[len(title) + 1 :]  # a verdict's text is the title, a newline, then the body
     return Article.create(

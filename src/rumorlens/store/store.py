@@ -148,7 +148,7 @@ class Store:
             ids = [a.id for a, _ in pairs]
             for i in range(0, len(ids), 500):
                 existing.update(conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(ids[i : i + 500]))).scalars())
-            arts, verds, sigs, seen = [], [], [], set()
+            arts, verds, sigs, rulings, seen = [], [], [], [], set()
             for article, verdict in pairs:
                 if article.id in existing or article.id in seen:
                     continue
@@ -157,12 +157,15 @@ class Store:
                 if verdict is not None:
                     verds.append(_verdict_row(article.id, verdict, stamp))
                     sigs.extend(_signal_rows(article.id, verdict))
+                rulings.extend(_carried_ruling(article, stamp))
             if arts:
                 conn.execute(insert(schema.articles), arts)
             if verds:
                 conn.execute(self._insert_ignore(schema.verdicts), verds)
             if sigs:
                 conn.execute(insert(schema.signals), sigs)
+            if rulings:
+                conn.execute(insert(schema.rulings), rulings)
             if arts:
                 self._mark_stale(conn)
         if arts:
@@ -743,6 +746,22 @@ def _checked_ruling(label: str, note: str | None, reviewer: str | None) -> tuple
     if reviewer is not None and len(reviewer) > MAX_REVIEWER_CHARS:
         raise UsageError("RL042", option="reviewer", detail=f"{len(reviewer)} characters; keep it to {MAX_REVIEWER_CHARS}")
     return label, note, reviewer
+
+
+def _carried_ruling(article: Article, stamp: str) -> list[dict]:
+    """The ruling a record of `rumorlens export` carries (its ``ruling``, ``ruling_note``,
+    ``ruled_by``, ``ruled_at``), as a ruling of the store it is ingested into: a corpus moved from
+    SQLite to a team's PostgreSQL keeps its fact-checkers' calls. One that is not fake or real,
+    or a note or reviewer too long, is left behind (the article is still stored)."""
+    row = article.verdict or {}
+    if not row.get("ruling"):
+        return []
+    try:
+        label, note, reviewer = _checked_ruling(str(row["ruling"]), row.get("ruling_note"), row.get("ruled_by"))
+    except UsageError:
+        return []
+    return [{"article_id": article.id, "label": label, "note": note, "reviewer": reviewer,
+             "created_at": str(row.get("ruled_at") or stamp)}]
 
 
 def _ruling(row) -> dict:
