@@ -828,3 +828,23 @@ def test_store_an_exported_article_brings_its_ruling_into_another_store(store, t
     assert (moved["a1"]["ruling_note"], moved["a1"]["ruled_by"], moved["a1"]["ruled_at"]) == (
         "Her rep confirmed it", "Jane D.", rows[0]["ruled_at"])
     assert [r["note"] for r in store.article("a1")["rulings"]] == ["Her rep confirmed it"]  # the one in force, not the history
+
+
+def test_store_each_article_has_one_latest_verdict_and_ruling_even_when_stamps_tie(store):
+    """Two verdicts or two rulings of one article with the same stamp (a re-judging script, two
+    desks in the same microsecond) still give one row per article: the later model version, the
+    later ruling."""
+    store.add([(a, verdict_for(a, 0.9, "v1")) for a in ARTS])
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO verdicts (article_id, model_version, label, p_fake, truth_rating, reasons, text_only, created_at) "
+                          "SELECT article_id, 'v2', 'real', 0.1, 9, '[]', 0, created_at FROM verdicts WHERE article_id = 'a3'"))
+        for label in ("fake", "real"):
+            conn.execute(text("INSERT INTO rulings (article_id, label, note, created_at) VALUES ('a2', :label, '', '2026-01-01T00:00:00.000000Z')"),
+                         {"label": label})
+    rows = store.rows()
+    assert sorted(r["id"] for r in rows) == ["a1", "a2", "a3"]
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id["a3"]["model_version"], by_id["a3"]["label"]) == ("v2", "real")
+    assert (by_id["a2"]["ruling"], by_id["a2"]["final_label"]) == ("real", "real")
+    assert [r["id"] for r in store.search(label="real")] == ["a2", "a3"] and store.count(label="real") == 2
+    assert [r["model_version"] for r in store.summaries(["a3"])] == ["v2"]
