@@ -22,8 +22,9 @@ from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, pri
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;
 # 3 = "Will Smith" and "Bill Cosby" are people (their first names are stop words), and so are
-# one-word stage names ("Beyoncé", "Rihanna"); 4 = one key per person ("Oprah" is "Oprah Winfrey").
-STORYLINES_VERSION = "4"
+# one-word stage names ("Beyoncé", "Rihanna"); 4 = one key per person ("Oprah" is "Oprah Winfrey");
+# 5 = names made of ordinary words ("Mel B", "Mama June"), people listed in the order named.
+STORYLINES_VERSION = "5"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
