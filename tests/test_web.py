@@ -39,6 +39,31 @@ def no_live_markup(html: str) -> None:
 
 
 # -- highlight -------------------------------------------------------------------------------------------------
+def test_web_timeline_outlet_labels_never_overlap_or_leave_the_chart():
+    """Outlet names of dots close together were printed on top of each other, and a name near
+    the left edge was cut off ("ollywoodgossip.com"). Each label gets a place clear of the others
+    inside the chart, or none (the dot's tooltip still names the outlet)."""
+    from rumorlens.web.render import LABEL_CHAR_PX
+
+    arts = [{"id": str(i), "published": f"2017-01-0{1 + i % 2}T00:00:00Z", "p_fake": 0.9 - 0.005 * i, "label": "fake",
+             "outlet": ["hollywoodgossip.com", "dailymail.co.uk", "radaronline.com", "people.com"][i % 4]} for i in range(16)]
+    t = timeline(arts)
+    boxes = []
+    for p in t["points"]:
+        if p["label_dy"] is None:
+            continue
+        half = LABEL_CHAR_PX * len(p["outlet"]) / 2
+        box = (p["label_x"] - half, p["y"] + p["label_dy"] - 10, p["label_x"] + half, p["y"] + p["label_dy"] + 2)
+        assert t["left"] - 0.1 <= box[0] and box[2] <= t["width"] and 0 <= box[1] and box[3] <= t["height"], p  # clear of the axis labels
+        assert not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes), p
+        boxes.append(box)
+    assert 4 <= len(boxes) < 16, "crowded dots: some labels placed, the rest left to the tooltips"
+    lone = timeline([{"id": "a", "published": "2017-01-01T00:00:00Z", "p_fake": 0.9, "label": "fake", "outlet": "hollywoodgossip.com"},
+                     {"id": "b", "published": "2018-01-01T00:00:00Z", "p_fake": 0.2, "label": "real", "outlet": "people.com"}])
+    assert all(p["label_dy"] is not None for p in lone["points"])
+    assert lone["points"][0]["label_x"] > lone["points"][0]["x"], "moved right of the dot rather than cut at the edge"
+
+
 def test_web_highlight_marks_every_span_with_kind_and_weight():
     text = "Title\nA source close to her says it is allegedly true."
     signals = [

@@ -125,7 +125,14 @@ def test_e2e_article_story_and_outlet_pages(page):
     n_rows = page.locator("table.grid tbody tr").count()
     assert n_rows >= 2
     assert page.locator("svg.timeline circle.pt").count() == n_rows
-    assert page.locator("svg.timeline text.pt-label").count() == n_rows
+    labels = page.locator("svg.timeline text.pt-label")
+    assert 1 <= labels.count() <= n_rows  # one outlet label per dot where there is room for it
+    chart = page.locator("svg.timeline").bounding_box()
+    boxes = [labels.nth(i).bounding_box() for i in range(labels.count())]
+    for i, a in enumerate(boxes):  # as drawn by the browser: inside the chart, none on another
+        assert chart["x"] <= a["x"] and a["x"] + a["width"] <= chart["x"] + chart["width"] + 1
+        assert not any(a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and a["y"] < b["y"] + b["height"]
+                       and b["y"] < a["y"] + a["height"] for b in boxes[i + 1:])
     shot(page, "06-story")
 
     page.goto("/stories")

@@ -128,9 +128,8 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
             "ruling": a.get("ruling"),  # a fact-checker's call, drawn as a ring
             "outlet": a.get("outlet") or "unknown outlet", "title": a.get("title") or a["id"],
             "date": d.strftime("%Y-%m-%d") if d else "undated", "p_fake": a.get("p_fake"),
-            # alternate label rows so neighbouring outlet names do not print on top of each other
-            "label_dy": 18 if (i % 2 or y - top < 14) else -10,
         })
+    place_labels(points, width, height, left)
     ticks = []
     if dates and span:
         for k in range(5):
@@ -144,6 +143,29 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
         "all_undated": bool(articles) and not dates,
         "y_fake": round(y_of(1.0), 1), "y_half": round(y_of(0.5), 1), "y_real": round(y_of(0.0), 1),
     }
+
+
+LABEL_CHAR_PX = 6.3  # the outlet labels' width per character at 11px
+LABEL_OFFSETS = (-10, 18, -22, 30)  # above the dot, below it, then further out
+
+
+def place_labels(points: list[dict], width: float, height: float, left: float = 0) -> None:
+    """Give each point's outlet label a place (``label_x``, ``label_dy``) where it overlaps no
+    label placed before it and stays inside the chart, right of the axis labels (``left``); a
+    label with no such place is left out (``label_dy`` None), and the dot's tooltip still names
+    the outlet."""
+    placed: list[tuple[float, float, float, float]] = []
+    for p in sorted(points, key=lambda p: p["x"]):
+        half = LABEL_CHAR_PX * len(p["outlet"]) / 2
+        x = min(max(p["x"], left + half), width - half - 2)
+        p["label_x"], p["label_dy"] = round(x, 1), None
+        for dy in LABEL_OFFSETS:
+            box = (x - half, p["y"] + dy - 10, x + half, p["y"] + dy + 2)
+            inside = box[1] >= 0 and box[3] <= height
+            if inside and not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed):
+                p["label_dy"] = dy
+                placed.append(box)
+                break
 
 
 def interval_chart(outlets: list[dict], limit: int = 25, width: int = 760, row: int = 22) -> dict:
