@@ -134,10 +134,15 @@ NAMES_OF_ORDINARY_WORDS = ("Mel B", "Mama June", "Big Sean", "Bad Bunny", "Jack 
 _ORDINARY_WORD_NAME = re.compile(r"(?<![\w'’])(" + "|".join(map(re.escape, NAMES_OF_ORDINARY_WORDS)) + r")(?![\w-])")
 
 
-def _ordinary_word_names(text: str) -> dict[str, str]:
-    if not any(name in text for name in NAMES_OF_ORDINARY_WORDS):
-        return {}
-    return {fold(m.group(1)): m.group(1) for m in _ORDINARY_WORD_NAME.finditer(text)}
+def _hand_kept_names(text: str) -> list[tuple[int, str, str]]:
+    """(where, key, shown) of each name in ``text`` that a hand list keeps: the names made of
+    ordinary words, and the one-word stage names capitalised as names are ("Usher", not "usher")."""
+    found = []
+    if any(name in text for name in NAMES_OF_ORDINARY_WORDS):  # rare: skip the regex scan (a third of a second on train + dev)
+        found += [(m.start(), fold(m.group(1)), m.group(1)) for m in _ORDINARY_WORD_NAME.finditer(text)]
+    found += [(m.start(), key, MONONYMS[key]) for m in _SINGLE.finditer(text)
+              if m.group(0)[:1].isupper() and (key := fold(m.group(0))) in MONONYMS]
+    return found
 
 
 def _one_key_per_person(found: dict[str, str]) -> dict[str, str]:
@@ -146,11 +151,6 @@ def _one_key_per_person(found: dict[str, str]) -> dict[str, str]:
         same = SAME_PERSON.get(key, key)
         out.setdefault(same, shown if same == key else _SAME_PERSON_DISPLAY.get(same) or MONONYMS[same])
     return out
-
-
-def _mononyms(text: str) -> dict[str, str]:
-    """The one-word stage names in ``text``, capitalised as names are ("Usher", not "usher")."""
-    return {key: MONONYMS[key] for w in _SINGLE.findall(text) if w[:1].isupper() and (key := fold(w)) in MONONYMS}
 
 
 def _without_covered_mononyms(found: dict[str, str]) -> dict[str, str]:
@@ -164,11 +164,7 @@ def body_people(text: str | None) -> dict[str, str]:
     lead_text = (text or "")[: LEAD_CHARS * 2]
     # every name with where it stands, so that the list is in the order the story names them
     # (the first two named are whom a story with no one in its headline is about)
-    at = [(start, key, shown) for key, shown, start, _ in name_pair_spans(lead_text)]
-    if any(name in lead_text for name in NAMES_OF_ORDINARY_WORDS):  # rare: skip the regex scan (a third of a second on train + dev)
-        at += [(m.start(), fold(m.group(1)), m.group(1)) for m in _ORDINARY_WORD_NAME.finditer(lead_text)]
-    at += [(m.start(), key, MONONYMS[key]) for m in _SINGLE.finditer(lead_text)
-           if m.group(0)[:1].isupper() and (key := fold(m.group(0))) in MONONYMS]
+    at = [(start, key, shown) for key, shown, start, _ in name_pair_spans(lead_text)] + _hand_kept_names(lead_text)
     found: dict[str, str] = {}
     for _, key, shown in sorted(at, key=lambda x: x[0]):
         found.setdefault(key, shown)
@@ -187,7 +183,7 @@ def people(title: str | None, text: str | None, known: set[str] | None = None,
     for k, d in _one_key_per_person(dict(_name_pairs(title or ""))).items():
         if k in found or (known is not None and k in known):
             found.setdefault(k, d)
-    for k, d in _one_key_per_person(_ordinary_word_names(title or "") | _mononyms(title or "")).items():
+    for k, d in _one_key_per_person({key: shown for _, key, shown in _hand_kept_names(title or "")}).items():
         found.setdefault(k, d)
     return _without_covered_mononyms(found)
 

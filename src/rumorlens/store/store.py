@@ -191,7 +191,7 @@ class Store:
         """One verdict per article: the most recent one (a newer model may re-judge). ``only``:
         just these articles' (reading every verdict in the store is most of a page's time)."""
         v = schema.verdicts
-        return _newest(v, v.c.created_at, v.c.model_version, only)
+        return _newest(v, "created_at", "model_version", only)
 
     def _fresh_cache(self) -> dict[str, object]:
         """The in-process cache, emptied when another process (or this one) changed the data:
@@ -219,7 +219,7 @@ class Store:
     def _latest_rulings(only: Sequence[str] | None = None):
         """One ruling per ruled article: the newest (a fact-checker may change the call)."""
         r = schema.rulings
-        return _newest(r, r.c.created_at, r.c.id, only)
+        return _newest(r, "created_at", "id", only)
 
     def _joined(self, only: Sequence[str] | None = None):
         """Articles outer-joined to their latest verdict (``lv``) and latest ruling (``lr``)
@@ -740,14 +740,14 @@ def _checked_ruling(label: str, note: str | None, reviewer: str | None) -> tuple
     return label, note, reviewer
 
 
-def _newest(table, when, tie, only: Sequence[str] | None):
-    """Each article's newest row of ``table`` (by ``when``, then ``tie``), as a subquery: the
-    rows no other row of the same article is newer than. An anti-join the index on article_id
-    answers, 2.3x faster than ranking every row with a window function (a label filter on train
-    + dev judged: 100 -> 43 ms) and the same rows."""
-    other = aliased(table)
-    newer = exists().where(other.c.article_id == table.c.article_id,
-                           or_(getattr(other.c, when.name) > when, and_(getattr(other.c, when.name) == when, getattr(other.c, tie.name) > tie)))
+def _newest(table, when: str, tie: str, only: Sequence[str] | None):
+    """Each article's newest row of ``table`` (by column ``when``, then ``tie``), as a subquery:
+    the rows no other row of the same article is newer than. An anti-join the index on
+    article_id answers, 2.3x faster than ranking every row with a window function (a label
+    filter on train + dev judged: 100 -> 43 ms) and the same rows."""
+    mine, other = table.c, aliased(table).c
+    newer = exists().where(other.article_id == mine.article_id,
+                           or_(other[when] > mine[when], and_(other[when] == mine[when], other[tie] > mine[tie])))
     query = select(table).where(not_(newer))
     if only is not None:
         query = query.where(table.c.article_id.in_(only))
