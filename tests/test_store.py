@@ -763,17 +763,25 @@ def test_store_an_article_stored_while_views_are_drawn_is_grouped_on_the_next_re
     store.close()
 
 
-def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_drawn(store_url):
+def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_drawn(store_url, monkeypatch):
     """In a server (``refresh_in_background``) a read after an ingest does not wait for the
     grouping: it gets the storylines drawn last, and a thread draws the new ones, which the
     reads after it get. A store never grouped is grouped before its first read."""
+    import threading
+
+    import rumorlens.corpus.storylines as storylines
+
     store = open_store(store_url)
     store.refresh_in_background = True
     store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(2)])
     assert set(store.storylines()[0].article_ids) == {"w0", "w1"}  # never drawn: drawn now, before the read
     assert store._background is None
+    read = threading.Event()  # the new grouping waits until the read has been served (three stories group in a blink)
+    real_build = storylines.build_storylines
+    monkeypatch.setattr(storylines, "build_storylines", lambda *a, **k: read.wait(60) and real_build(*a, **k))
     store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=2)])
     served = store.storylines()
+    read.set()
     assert set(served[0].article_ids) == {"w0", "w1"}, "the last drawn, not a wait for the new ones"
     store._background.join(timeout=60)
     assert set(store.storylines()[0].article_ids) == {"w0", "w1", "w2"}
