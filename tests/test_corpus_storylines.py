@@ -89,6 +89,7 @@ def test_corpus_people_whose_names_are_ordinary_words_in_the_order_a_story_names
     assert people("News", "The big sean of grass. Mel Brooks and Betty Whiteside came.") == {
         "mel brooks": "Mel Brooks", "betty whiteside": "Betty Whiteside"}
     assert people("Bad Bunny Drops Album", "The album is out.") == {"bad bunny": "Bad Bunny"}
+    assert people("News", "Medium Tyler Henry read her palm.") == {"tyler henry": "Tyler Henry"}  # a trade, not a first name
 
 
 def test_corpus_principal_people_resolves_first_names_in_titles():

@@ -119,6 +119,7 @@ def test_web_charts_geometry():
     xs = {p["id"]: p["x"] for p in t["points"]}
     ys = {p["id"]: p["y"] for p in t["points"]}
     assert xs["a"] < xs["b"] < xs["c"], "later dates to the right, undated at the far right"
+    assert [bool(tick.get("end")) for tick in t["ticks"]] == [False] * 4 + [True], "the last date ends at its tick, clear of 'undated'"
     assert ys["a"] < ys["b"], "more likely fake is higher up"
     undated = timeline([{"id": str(i), "published": None, "p_fake": 0.5, "label": "fake"} for i in range(4)])
     xs = [p["x"] for p in undated["points"]]

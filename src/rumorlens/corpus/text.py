@@ -37,7 +37,7 @@ NOT_NAME = {
     "inc", "co", "ltd", "llc", "corp", "net", "com", "red", "carpet", "met", "gala", "super", "bowl",
     "american", "idol", "voice", "bachelor", "bachelorette", "island", "dancing", "stars", "game",
     "thrones", "also", "however", "but", "and", "or", "so", "then", "now", "when", "after",
-    "castle", "bros", "website",
+    "castle", "bros", "website", "medium", "psychic",
 }
 
 

@@ -135,6 +135,8 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
         for k in range(5):
             d = datetime.fromtimestamp(lo.timestamp() + span * k / 4, tz=timezone.utc)
             ticks.append({"x": round(x_of(d), 1), "text": d.strftime("%b %d %Y")})
+        if undated:  # the last date ends at its tick, clear of the "undated" column's label
+            ticks[-1]["end"] = True
     elif dates:
         ticks.append({"x": round(x_of(lo), 1), "text": lo.strftime("%b %d %Y")})
     return {
