@@ -19,7 +19,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..article import Article, outlet_from_url, storable
-from ..errors import InputError, NotFound, RumorlensError
+from ..errors import InputError, NotFound, RumorlensError, UsageError
 from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, read_links, read_url
 from ..read.files import Item, read_bytes, record_to_article
@@ -380,11 +380,10 @@ class Service:
         ``keep``: the articles stored with their verdicts (an article already stored keeps what
         it had, as re-ingesting does)."""
         articles = [a for a in items if isinstance(a, Article)]
+        store = self._writable_store() if keep and articles else None  # refused before any judging
         judged = self.judge_articles(articles, **options) if articles else []
-        if keep and articles:
-            if self.read_only:
-                raise ReadOnly("RL077")
-            self._need_store().add(list(zip(articles, judged)))
+        if store is not None:
+            store.add(list(zip(articles, judged)))
         verdicts = iter(judged)
         return [next(verdicts) if isinstance(a, Article) else a for a in items]
 
@@ -430,28 +429,27 @@ class Service:
         """Judge and store articles; return the verdicts and how many articles were new.
         ``options``: ``text_only``, ``accurate`` (no ``prevalence``: stored verdicts keep the
         training share, as ``ingest`` does)."""
-        if self.read_only:
-            raise ReadOnly("RL077")
-        store = self._need_store()
+        store = self._writable_store()
         verdicts = self.judge_articles(articles, **options)  # in batches: a POST may carry 1,000 articles
         added = store.add(list(zip(articles, verdicts)))
         return verdicts, int(added or 0)
 
     def rule(self, id: str, label: str, note: str = "", by: str | None = None) -> dict:
         """Record a fact-checker's ruling on a stored article; the ruling as stored."""
-        if self.read_only:
-            raise ReadOnly("RL077")
         try:
-            return self._need_store().rule(id, label, note, by)
+            return self._writable_store().rule(id, label, note, by)
         except NotFound:
             raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles") from None
 
     def delete(self, id: str) -> None:
         """Remove a stored article with its verdicts, signals and rulings."""
+        if not self._writable_store().delete([id]):
+            raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles")
+
+    def _writable_store(self) -> StoreLike:
         if self.read_only:
             raise ReadOnly("RL077")
-        if not self._need_store().delete([id]):
-            raise NotFoundHere("RL075", what="article", id=id, listing="/v1/articles")
+        return self._need_store()
 
     # -- reads -----------------------------------------------------------------------------
     def _need_store(self) -> StoreLike:
@@ -479,13 +477,13 @@ class Service:
         store = self._need_store()
         if after is not None and offset:
             raise RequestError("RL070", field="offset", detail="give offset or after, not both")
-        if after is not None and sort != "newest":
-            raise RequestError("RL070", field="after", detail="it pages newest first; page a list sorted by p_fake with offset")
         try:
             rows = [summary_row(r) for r in store.search(q, outlet, label, limit, offset, after=after, ruled=ruled, sort=sort)]
             offset = offset if after is None else store.count(q, outlet, label, through=after, ruled=ruled)
         except NotFound:
             raise RequestError("RL070", field="after", detail=f"no stored article has the id '{after}'; start from the first page") from None
+        except UsageError as err:  # the store's own rule (after only with the newest-first order), as a request error
+            raise RequestError("RL070", field=err.fields["option"], detail=err.fields["detail"]) from None
         # newest first, the next page starts after the last article shown; by p_fake, at an offset
         return Page(rows, store.count(q, outlet, label, ruled=ruled), offset, limit, keyed=sort == "newest")
 

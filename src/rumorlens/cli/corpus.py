@@ -184,13 +184,14 @@ def articles(
     """
     from ..errors import UsageError
     from ..store.records import article_record, summary_row, verdict_from_stored
+    from ..store.store import SORTS
 
     if label is not None and label not in ("fake", "real"):
         raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
     if after is not None and (offset or article_id):
         raise usage(UsageError("RL042", option="--after", detail="it pages through a listing; give it without an id or --offset"))
-    if sort not in ("newest", "p_fake"):
-        raise usage(UsageError("RL042", option="--sort", detail=f"'{sort}'; use newest or p_fake"))
+    if sort not in SORTS:
+        raise usage(UsageError("RL042", option="--sort", detail=f"'{sort}'; use {' or '.join(SORTS)}"))
     if after is not None and sort != "newest":
         raise usage(UsageError("RL042", option="--after", detail="it pages newest first; page a list sorted by p_fake with --offset"))
     store = _open(db)

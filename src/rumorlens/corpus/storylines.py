@@ -65,9 +65,13 @@ def relabelled(story: Storyline, article_id: str, label: str, label_source: str,
     another (``copies``), as grouping counts it. The people and wording that grouped the story
     do not change, so nothing needs grouping again."""
     timeline = [dict(e, label=label, label_source=label_source) if e["article_id"] == article_id else e for e in story.timeline]
-    labelled = [e for e in timeline if e["article_id"] not in copies and e.get("label")]
-    share = round(sum(e["label"] == "fake" for e in labelled) / len(labelled), 3) if labelled else 0.0
-    return replace(story, timeline=timeline, share_fake=share)
+    return replace(story, timeline=timeline, share_fake=share_fake(e["label"] for e in timeline if e["article_id"] not in copies))
+
+
+def share_fake(labels) -> float:
+    """The share of fakes among the stories with a label (near-copies left out by the caller)."""
+    labelled = [label for label in labels if label]
+    return round(sum(label == "fake" for label in labelled) / len(labelled), 3) if labelled else 0.0
 
 
 def storyline_id(article_ids) -> str:
@@ -264,7 +268,6 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
         dates = [e["date"] for e in timeline if e["date"]]
         leads = [fold(lead(r.get("title"), r.get("text"), 2 * LEAD_CHARS)) for r in members]  # where people are found
         title, names = _title(group, ppl, X, vocab, background, leads)
-        labelled = [r for r in members if r.get("final_label")]
         out.append(Storyline(
             id=storyline_id(e["article_id"] for e in timeline),
             title=title,
@@ -274,7 +277,7 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
             first_seen=min(dates) if dates else None,
             last_seen=max(dates) if dates else None,
             n=len(members),
-            share_fake=round(sum(r["final_label"] == "fake" for r in labelled) / len(labelled), 3) if labelled else 0.0,
+            share_fake=share_fake(r.get("final_label") for r in members),
             timeline=timeline,
         ))
     out.sort(key=lambda s: (-s.n, s.id))

@@ -87,7 +87,8 @@ class Store:
         # A server's store: reads serve the derived views drawn last while a thread draws them
         # again (``_current_views``); the CLI and library draw them before reading.
         self.refresh_in_background = False
-        self._background: threading.Thread | None = None
+        self._background: threading.Thread | None = None  # the last rebuild of the derived views started
+        self._workers: list[threading.Thread] = []  # background rebuilds still running (``_start_worker``)
         self._retry_at = 0.0  # after a failed background rebuild, when to try again
         self._last_views: dict[str, object] = {}  # the debunk index and scorecards built last (``_memory_view``)
         self._building: set[str] = set()
@@ -106,8 +107,8 @@ class Store:
         return dialect_insert(table).on_conflict_do_nothing()
 
     def close(self) -> None:
-        if self._background is not None:  # a rebuild a server started: let it finish its write
-            self._background.join()
+        for worker in self._workers:  # rebuilds a server started: let them finish with the database
+            worker.join()
         self.engine.dispose()
 
     def __enter__(self) -> Store:
@@ -121,13 +122,8 @@ class Store:
 
     # -- writing ----------------------------------------------------------------------------
     def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        ids = list(ids)
         with self._errors(), self.engine.connect() as conn:
-            for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
-                chunk = ids[i : i + 500]
-                found.update(conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(chunk))).scalars())
-        return found
+            return _stored_ids(conn, list(ids))
 
     def add(self, pairs: Iterable[tuple[Article, Verdict | None]]) -> int:
         """Store articles with their verdicts and signals in ONE transaction; return how many
@@ -145,10 +141,7 @@ class Store:
     def _add_once(self, pairs: list[tuple[Article, Verdict | None]]) -> int:
         stamp = now_iso()
         with self.engine.begin() as conn:
-            existing = set()
-            ids = [a.id for a, _ in pairs]
-            for i in range(0, len(ids), 500):
-                existing.update(conn.execute(select(schema.articles.c.id).where(schema.articles.c.id.in_(ids[i : i + 500]))).scalars())
+            existing = _stored_ids(conn, [a.id for a, _ in pairs])
             arts, verds, sigs, rulings, seen = [], [], [], [], set()
             for article, verdict in pairs:
                 if article.id in existing or article.id in seen:
@@ -298,8 +291,7 @@ class Store:
 
     def _summaries(self, conn, ids: list[str]) -> list[dict]:
         found: dict[str, dict] = {}
-        for i in range(0, len(ids), 500):  # bound parameters: three lists of ids a query
-            chunk = ids[i : i + 500]
+        for chunk in _chunks(ids):
             joined, lv, lr = self._joined(only=chunk)
             query = select(*self._listing_columns(lv, lr), self._lead()).select_from(joined).where(schema.articles.c.id.in_(chunk))
             found.update((r["id"], r) for r in _with_final_labels([dict(r._mapping) for r in conn.execute(query)]))
@@ -414,15 +406,12 @@ class Store:
         not there). Near-duplicates and storylines are drawn again the next time they are shown.
         For a takedown request, or a feed ingested by mistake."""
         ids = list(dict.fromkeys(ids))
-        a = schema.articles
-        found: set[str] = set()
         with self._errors(), self.engine.begin() as conn:
-            for i in range(0, len(ids), 500):  # stay below SQLite's bound-parameter limit
-                chunk = ids[i : i + 500]
-                found.update(conn.execute(select(a.c.id).where(a.c.id.in_(chunk))).scalars())
+            found = _stored_ids(conn, ids)
+            for chunk in _chunks(ids):
                 for table in (schema.signals, schema.verdicts, schema.rulings):
                     conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
-                conn.execute(delete(a).where(a.c.id.in_(chunk)))
+                conn.execute(delete(schema.articles).where(schema.articles.c.id.in_(chunk)))
             if found:
                 self._mark_stale(conn)
         self._cache.clear()
@@ -469,9 +458,7 @@ class Store:
         if time.monotonic() < self._retry_at or not self._views_stale(storylines):
             return
         if self._refreshing.acquire(blocking=False):
-            self._background = threading.Thread(target=self._refresh_in_background, args=(storylines,), daemon=True,
-                                                name="rumorlens-views")
-            self._background.start()
+            self._background = self._start_worker("views", self._refresh_in_background, storylines)
 
     def _refresh_in_background(self, storylines: bool) -> None:
         try:
@@ -654,8 +641,15 @@ class Store:
             start = key not in self._building
             self._building.add(key)
         if start:
-            threading.Thread(target=self._build_view, args=(key, build, True), daemon=True, name=f"rumorlens-{key}").start()
+            self._start_worker(key, self._build_view, key, build, True)
         return last
+
+    def _start_worker(self, name: str, work: Callable, *args) -> threading.Thread:
+        """Run ``work(*args)`` in a daemon thread that ``close`` waits for."""
+        worker = threading.Thread(target=work, args=args, daemon=True, name=f"rumorlens-{name}")
+        self._workers = [w for w in self._workers if w.is_alive()] + [worker]
+        worker.start()
+        return worker
 
     def _build_view(self, key: str, build: Callable[[], T], in_background: bool = False) -> T | None:
         mark = self._fresh_cache().get("mark")
@@ -704,6 +698,20 @@ class Store:
 
         index = self._memory_view("debunks", lambda: DebunkIndex().fit(self.rows()))
         return index.matches_many(articles, limit=limit)
+
+
+ID_CHUNK = 500  # ids in one IN (...) list: below SQLite's bound-parameter limit, three lists a query too
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(ids), ID_CHUNK):
+        yield ids[i : i + ID_CHUNK]
+
+
+def _stored_ids(conn, ids: list[str]) -> set[str]:
+    """Which of ``ids`` the store holds."""
+    a = schema.articles.c
+    return {found for chunk in _chunks(ids) for found in conn.execute(select(a.id).where(a.id.in_(chunk))).scalars()}
 
 
 def _article_row(a: Article, stamp: str) -> dict:

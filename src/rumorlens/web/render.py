@@ -116,7 +116,7 @@ def timeline(articles: list[dict], width: int = 760, height: int = 260) -> dict:
         x_undated = [width - right - 35 + (k - (n - 1) / 2) * min(12.0, 60.0 / max(n, 1)) for k in range(n)]
     points = []
     k_undated = 0
-    for i, (d, a) in enumerate(sorted(dated, key=lambda t: (t[0] is None, t[0] or datetime.min.replace(tzinfo=timezone.utc)))):
+    for d, a in sorted(dated, key=lambda t: (t[0] is None, t[0] or datetime.min.replace(tzinfo=timezone.utc))):
         if d is None:
             x = x_undated[k_undated]
             k_undated += 1
