@@ -14,7 +14,8 @@ paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), 
 paging-judged  the same on a store where every article was judged and 1,000 carry a
          fact-checker's ruling, plus the first page of each final label and the time to rule.
 writes   a check and an article page right after each of three POSTs of a new article, with
-         the derived views rebuilt in a thread (as `rumorlens serve` does) and rebuilt first.
+         the derived views rebuilt in a thread (as `rumorlens serve` does) and rebuilt first;
+         also a server's first article record, the article page right after a ruling, and stats.
 """
 
 from __future__ import annotations
@@ -161,6 +162,14 @@ def bench_writes(tmp: Path) -> dict:
         client = TestClient(create_app(store=store, judge=judge, token="bench"))
         client.app.state.service.warm_up()
         page_of = store.search(limit=1)[0]["id"]
+
+        def ms(send) -> float:
+            t0 = time.perf_counter()
+            response = send()
+            assert response.status_code in (200, 201), response.text
+            return round((time.perf_counter() - t0) * 1000, 1)
+
+        first_record = ms(lambda: client.get(f"/v1/articles/{page_of}"))  # the server's first: nothing of it read yet
         checks, pages = [], []
         for i in range(3):
             client.post("/v1/articles", json={"id": f"new-{i}", "title": f"Singer {i} pregnant?", "text": f"A source says singer {i} is pregnant."},
@@ -170,8 +179,16 @@ def bench_writes(tmp: Path) -> dict:
                 response = client.post("/v1/check", json=check) if path is None else client.get(path)
                 assert response.status_code == 200, response.text
                 times.append(round((time.perf_counter() - t0) * 1000, 1))
+        for worker in store._workers:  # the rebuilds the POSTs started, before the ruling's page is timed
+            worker.join()
+        client.post(f"/v1/articles/{page_of}/rulings", json={"label": "fake", "note": "bench"}, headers={"Authorization": "Bearer bench"})
+        after_ruling = ms(lambda: client.get(f"/articles/{page_of}"))
+        t0 = time.perf_counter()
+        store.stats()
+        stats_ms = round((time.perf_counter() - t0) * 1000, 1)
         store.close()
-        out[mode] = {"check_after_post_ms": checks, "article_page_after_post_ms": pages}
+        out[mode] = {"first_article_record_ms": first_record, "check_after_post_ms": checks, "article_page_after_post_ms": pages,
+                     "article_page_after_ruling_ms": after_ruling, "stats_ms": stats_ms}
     return out
 
 
