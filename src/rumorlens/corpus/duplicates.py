@@ -20,10 +20,18 @@ _TOKEN = re.compile(r"\w+")
 
 
 def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+    """Each run of ``k`` words, lowercased, joined by single spaces, as UTF-8 bytes."""
     words = _TOKEN.findall(text[: MAX_WORDS * 12].lower())[:MAX_WORDS]
     if len(words) < k:
         return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+    joined = " ".join(words).encode()
+    if len(joined) != sum(map(len, words)) + len(words) - 1:  # not ASCII: byte offsets differ from characters
+        return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+    # Cut the shingles out of one joined string: a third of the time of joining each one.
+    starts = [0]
+    for word in words:
+        starts.append(starts[-1] + len(word) + 1)
+    return {joined[starts[i] : starts[i + k] - 1] for i in range(len(words) - k + 1)}
 
 
 def find_duplicates(rows: list[dict], threshold: float = THRESHOLD) -> dict[str, tuple[str, float]]:
@@ -38,11 +46,11 @@ def find_duplicates(rows: list[dict], threshold: float = THRESHOLD) -> dict[str,
         sh = shingles(f"{r.get('title') or ''} {r.get('text') or ''}")
         if len(sh) >= 5:
             ids.append(r["id"])
-            sets.append(list(sh))
+            sets.append(sh)
     # bulk() sets up the permutations once; crc32 is ~5x faster than the default sha1 and
     # good enough for shingles (the exact Jaccard check below removes LSH false positives).
     hashes: dict[str, MinHash] = dict(zip(ids, MinHash.bulk(sets, num_perm=NUM_PERM, seed=1, hashfunc=zlib.crc32)))
-    exact = {i: set(s) for i, s in zip(ids, sets)}
+    exact = dict(zip(ids, sets))
     parent: dict[str, str] = {}
 
     def root(x: str) -> str:

@@ -53,13 +53,26 @@ _WORD = re.compile(r"[^\W\d_][\w'’‘\-]*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
 
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Lowercase ASCII-ish fold: "Khloé" -> "khloe"."""
+def fold_text(text: str) -> str:
+    """Lowercase ASCII-ish fold: "Khloé" -> "khloe". Uncached, for leads and other long texts
+    that are seen once (``fold`` caches words)."""
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    # Only non-ASCII characters can be combining marks: test those alone (a character-by-character
+    # pass over a 1,200-character lead with one curly quote took most of a storyline's folding).
+    return _NON_ASCII.sub(_drop_combining, decomposed).lower()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _drop_combining(run: re.Match) -> str:
+    return "".join(c for c in run.group(0) if not unicodedata.combining(c))
+
+
+fold = lru_cache(maxsize=200_000)(fold_text)
+fold.__doc__ = """Lowercase ASCII-ish fold of a word or a name, cached: "Khloé" -> "khloe"."""
 
 
 def lead(title: str | None, text: str | None, chars: int = LEAD_CHARS) -> str:
@@ -137,9 +150,12 @@ _ORDINARY_WORD_NAME = re.compile(r"(?<![\w'’])(" + "|".join(map(re.escape, NAM
 def _hand_kept_names(text: str) -> list[tuple[int, str, str]]:
     """(where, key, shown) of each name in ``text`` that a hand list keeps: the names made of
     ordinary words, and the one-word stage names capitalised as names are ("Usher", not "usher")."""
-    found = []
+    found: list[tuple[int, str, str]] = []
     if any(name in text for name in NAMES_OF_ORDINARY_WORDS):  # rare: skip the regex scan (a third of a second on train + dev)
         found += [(m.start(), fold(m.group(1)), m.group(1)) for m in _ORDINARY_WORD_NAME.finditer(text)]
+    folded = fold_text(text)
+    if not any(name in folded for name in MONONYMS):  # most leads name none: skip reading every word
+        return found
     found += [(m.start(), key, MONONYMS[key]) for m in _SINGLE.finditer(text)
               if m.group(0)[:1].isupper() and (key := fold(m.group(0))) in MONONYMS]
     return found
@@ -203,7 +219,7 @@ def principal_people(title: str | None, found: dict[str, str], limit: int = 3) -
     Kardashian), else the first two names of the lead."""
     if not found:
         return []
-    t = fold(title or "")
+    t = fold_text(title or "")
     title_words = set(_SINGLE.findall(t))
     # a full name anywhere in the title; a one-word name as a word of it ("Sia", not "Asia")
     out: list[str] = [k for k in found if (k in t if " " in k else k in title_words)]
