@@ -513,6 +513,8 @@ def test_cli_check_and_ingest_fetch_stories_of_a_teaser_feed(runner, tmp_path):
         plain = runner.invoke(app, ["check", str(feed), "--json"])
         fetched = runner.invoke(app, ["check", str(feed), "--json", "--fetch-stories"])
         stored = runner.invoke(app, ["ingest", str(feed), "--fetch-stories", "--db", str(tmp_path / "s.db"), "--json"])
+        batched = runner.invoke(app, ["batch", str(feed), "--fetch-stories", "--out", str(tmp_path / "v"), "--json"])
+        unfetched_resume = runner.invoke(app, ["batch", str(feed), "--out", str(tmp_path / "v"), "--json"])
     assert plain.exit_code == 0 and "[RW009]" in plain.stderr
     assert json.loads(plain.stdout)["text"] == "Singer splits?\nThe singer and her husband have split."
     assert fetched.exit_code == 0 and fetched.stderr == ""
@@ -522,3 +524,8 @@ def test_cli_check_and_ingest_fetch_stories_of_a_teaser_feed(runner, tmp_path):
     assert stored.exit_code == 0, stored.output
     article = runner.invoke(app, ["articles", "item-1", "--db", str(tmp_path / "s.db"), "--json"])
     assert "told People on Friday" in json.loads(article.stdout)["text"]
+    # batch judges the story too, to the same verdict; the same --out without the option is another run
+    assert batched.exit_code == 0, batched.output
+    [row] = [json.loads(line) for part in sorted((tmp_path / "v").glob("part-*.jsonl")) for line in part.read_text().splitlines()]
+    assert row["id"] == "item-1" and row["text"] == verdict["text"] and row["p_fake"] == verdict["p_fake"] and row["warnings"] == []
+    assert unfetched_resume.exit_code == 2 and "[RL081]" in unfetched_resume.output and "fetch_stories" in unfetched_resume.output

@@ -51,6 +51,7 @@ def run_batch(
     text_only: bool = False,
     prevalence: float | None = None,
     accurate: bool = False,
+    fetch_stories: bool = False,
     model_dir: str | Path | None = None,
     master: str | None = None,
     progress: Callable[[int], None] = lambda n: None,
@@ -62,6 +63,8 @@ def run_batch(
 
     Bad records never stop the run: they are counted and listed in ``out/errors.jsonl``.
     Re-running with the same ``out`` and inputs skips the partitions already written.
+    ``fetch_stories``: a summary-only RSS/Atom item is judged on the story its link leads to, as
+    ``check --fetch-stories`` (the driver fetches, a few links at a time, while it reads).
     """
     specs = expand_inputs(inputs)
     if not specs:
@@ -86,7 +89,7 @@ def run_batch(
             version = AccurateJudge.version_of(judge)
     except ModelError as err:
         raise UsageError(err.code, **err.fields) from None
-    size, total = plan_rows_per_partition(specs, partitions, rows_per_partition)
+    size, total = plan_rows_per_partition(specs, partitions, rows_per_partition)  # counted unfetched: one row per item either way
     if total is not None:
         set_total(total)
     plan = {
@@ -96,6 +99,7 @@ def run_batch(
         "signals": signals,
         "text_only": text_only,
         "prevalence": prevalence,  # None and a plan from before the option compare equal
+        "fetch_stories": fetch_stories or None,  # likewise
         "model_version": version,
     }
     output = BatchOutput(out, plan)
@@ -104,7 +108,7 @@ def run_batch(
     counts = {"n_parts": 0, "skipped": 0}
 
     def pending() -> Iterator[pd.DataFrame]:
-        for part, first, rows in partitions_of(iter_raw_rows(specs, stdin=stdin), size):
+        for part, first, rows in partitions_of(iter_raw_rows(specs, stdin=stdin, fetch_stories=fetch_stories), size):
             counts["n_parts"] = part + 1
             if output.is_done(part):
                 counts["skipped"] += 1

@@ -19,6 +19,7 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError
 from ..read import iter_items
+from ..read.stories import fetch_stories as stories_fetched
 from ..read.encoding import text_lines
 from ..read.parquet import parquet_rows
 from ..read.files import (
@@ -97,15 +98,19 @@ def input_signature(specs: list[str]) -> list[list]:
     return sig
 
 
-def iter_raw_rows(specs: Iterable[Input | str], stdin=None) -> Iterator[RawRow]:
+def iter_raw_rows(specs: Iterable[Input | str], stdin=None, fetch_stories: bool = False) -> Iterator[RawRow]:
+    """``fetch_stories``: each summary-only item of an RSS/Atom feed (RW009) becomes the story its
+    link leads to (``read/stories.py``). Only those feeds give such items, and they come through
+    the shared reader; JSONL, CSV and Parquet records are passed on unparsed."""
     for item in specs:
         spec, folder = (item, None) if isinstance(item, str) else item
         path = Path(spec)
         suffix = path.suffix.lower()
         if spec == "-" or spec.lower().startswith(("http://", "https://")) or suffix not in STREAMED_SUFFIXES or not path.is_file():
-            # Small forms (one article per file, URLs, stdin, gzipped feeds) and missing paths:
-            # the shared reader, which also labels a gzipped feed by its name.
-            for read in iter_items([spec], stdin=stdin):
+            # Small forms (one article per file, URLs, stdin, gzipped feeds, RSS/Atom) and missing
+            # paths: the shared reader, which also labels a gzipped feed by its name.
+            items = iter_items([spec], stdin=stdin)
+            for read in stories_fetched(items) if fetch_stories else items:
                 yield error_row(read) if isinstance(read, InputError) else article_row(read)._replace(label=folder)
             continue
         if suffix in (".csv", ".tsv"):

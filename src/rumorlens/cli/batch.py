@@ -10,6 +10,7 @@ from .app import app
 from .check import PREVALENCE_HELP, parse_prevalence
 from .common import (
     EXIT_OK,
+    FETCH_STORIES_HELP,
     EXIT_SOME_FAILED,
     console,
     errors_as_exit,
@@ -35,6 +36,7 @@ def batch(
     prevalence: str = typer.Option(None, "--prevalence", callback=parse_prevalence, metavar="SHARE", help=PREVALENCE_HELP + " Batch never estimates it: every partition is judged alike."),
     accurate: bool = typer.Option(False, "--accurate", help="Stack the model's fine-tuned MiniLM reader on the fast scorers, as "
                                   "`check --accurate`: about 40 times slower; every worker needs the accurate extra (torch)."),
+    fetch_stories: bool = typer.Option(False, "--fetch-stories", help=FETCH_STORIES_HELP),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
     master: str = typer.Option(None, "--master", help="Spark master URL (default local[*]) or Ray address (default: start a local Ray)."),
     json_out: bool = typer.Option(False, "--json", help="Print the run's manifest as JSON."),
@@ -59,6 +61,8 @@ def batch(
       rumorlens batch feed.jsonl --out v/ --engine ray --no-signals --json
 
       rumorlens batch flagged.jsonl --out v/ --accurate
+
+      rumorlens batch feeds/*.rss --out v/ --fetch-stories   # teaser-only items judged on their stories
     """
     from ..errors import UsageError
 
@@ -79,7 +83,8 @@ def batch(
     with progress_bar(f"Judging ({engine})", enabled=show) as advance, errors_as_exit():
         manifest = run_batch(
             inputs, out, engine=engine, partitions=partitions, rows_per_partition=rows_per_partition, fmt=fmt,
-            signals=not no_signals, text_only=text_only, prevalence=prevalence, accurate=accurate, model_dir=model, master=master,
+            signals=not no_signals, text_only=text_only, prevalence=prevalence, accurate=accurate, fetch_stories=fetch_stories,
+            model_dir=model, master=master,
             progress=advance, workers=workers,
         )
     if json_out:
