@@ -56,7 +56,7 @@ def test_api_healthz_reports_model_version_and_store(read_client, judge):
 def test_api_openapi_docs_list_every_route(read_client):
     assert read_client.get("/docs").status_code == 200
     paths = read_client.get("/openapi.json").json()["paths"]
-    for p in ("/v1/check", "/v1/articles", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/healthz"):
+    for p in ("/v1/check", "/v1/check/feed", "/v1/articles", "/v1/articles/feed", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/healthz"):
         assert p in paths
 
 
@@ -494,8 +494,66 @@ def test_api_check_of_a_feed_url_says_it_is_a_feed_not_one_verdict_for_its_first
     _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=RSS.encode(), headers={"content-type": "application/rss+xml"})}, [])
     body = assert_error_shape(read_client.post("/v1/check", json={"url": "http://news.public.test/feed"}), 422, "RL054")
     assert body["error"].startswith("request: http://news.public.test/feed is an RSS or Atom feed of several stories, not one article")
+    assert "send it to POST /v1/check/feed" in body["error"]
     got = read_client.post("/v1/check", json=[{"url": "http://news.public.test/feed"}, {"text": "A source says so."}]).json()
     assert [e["code"] for e in got["errors"]] == ["RL054"] and len(got["verdicts"]) == 2 and got["verdicts"][0] is None
+
+
+def test_api_check_feed_judges_every_item_in_order_as_check_does_the_saved_feed(read_client, judge, monkeypatch, tmp_path):
+    """`POST /v1/check/feed`: each item of a public feed judged, in order, to the verdict `rumorlens
+    check feed.rss --json` gives the same feed saved to a file; the empty item is an error in its
+    place. Private feeds are refused before any fetch, as for /v1/check."""
+    from test_read import RSS
+    from typer.testing import CliRunner
+
+    from rumorlens.cli import app as cli_app
+
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=RSS.encode(), headers={"content-type": "application/rss+xml"})}, seen)
+    resp = read_client.post("/v1/check/feed", json={"url": "http://news.public.test/feed"})
+    assert resp.status_code == 200, resp.text
+    got = resp.json()
+    assert got["ok"] is False and got["count"] == 3 and got["judged"] == 2 and got["feed"] == "http://news.public.test/feed"
+    assert got["prevalence"] is None
+    assert [v and v["id"] for v in got["verdicts"]] == ["celebnews-1001", got["verdicts"][1]["id"], None]
+    assert got["errors"] == [{"index": 2, "code": "RL019", "error": got["errors"][0]["error"]}]
+    assert got["errors"][0]["error"].startswith("http://news.public.test/feed#3: feed item has no title")
+    assert any("[RW009]" in w for w in got["verdicts"][1]["warnings"])  # the teaser says so, as in check
+    saved = tmp_path / "celeb.rss"
+    saved.write_text(RSS, encoding="utf-8")
+    cli = CliRunner().invoke(cli_app, ["check", str(saved), "--json", "--prevalence", "train"], env={"RUMORLENS_MODEL": str(judge.path)})
+    from_file = [json.loads(line) for line in cli.stdout.splitlines()]
+    assert [v["p_fake"] for v in got["verdicts"][:2]] == [v["p_fake"] for v in from_file]
+    assert [v["signals"] for v in got["verdicts"][:2]] == [v["signals"] for v in from_file]
+    assert_error_shape(read_client.post("/v1/check/feed", json={"url": "http://10.0.0.8/feed"}), 422, "RL015")
+    assert_error_shape(read_client.post("/v1/check/feed", json={"link": "http://news.public.test/feed"}), 422, "RL070")
+    assert seen == ["http://news.public.test/feed"]
+
+
+def test_api_articles_feed_stores_every_item_with_the_token_and_fetches_teasers_stories(write_client, fresh_store, monkeypatch):
+    """`POST /v1/articles/feed` (token): the feed's items stored as `rumorlens ingest URL` stores
+    them; with fetch_stories a teaser is stored with the story its link leads to; a second post
+    stores nothing new; no token, no fetch."""
+    page = ("<html><body><article><h1>Swift tour</h1><p>" + "Taylor Swift told Billboard on Monday that her tour begins in May. " * 4
+            + "</p></article></body></html>")
+    from test_read import RSS
+
+    seen: list[str] = []
+    _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=RSS.replace("https://www.celebnews.example/swift-tour", "http://news.public.test/swift").encode(),
+                                                                           headers={"content-type": "application/rss+xml"}),
+                            "http://news.public.test/swift": httpx.Response(200, html=page)}, seen)
+    assert_error_shape(write_client.post("/v1/articles/feed", json={"url": "http://news.public.test/feed"}), 401, "RL051")
+    assert seen == []
+    resp = write_client.post("/v1/articles/feed", json={"url": "http://news.public.test/feed", "fetch_stories": True}, headers=auth())
+    assert resp.status_code == 201, resp.text
+    got = resp.json()
+    assert got["saved"] == 2 and got["count"] == 3 and [e["code"] for e in got["errors"]] == ["RL019"]
+    assert got["ids"][0] == "celebnews-1001" and "text" not in got["verdicts"][0]
+    assert fresh_store.count() == 2
+    stored = write_client.get("/v1/articles/" + got["ids"][1]).json()
+    assert stored["text"].count("told Billboard on Monday") == 4 and stored["warnings"] == []
+    again = write_client.post("/v1/articles/feed", json={"url": "http://news.public.test/feed"}, headers=auth()).json()
+    assert again["saved"] == 0 and fresh_store.count() == 2
 
 
 # -- POST /v1/articles -------------------------------------------------------------------------------

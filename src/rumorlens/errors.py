@@ -57,7 +57,7 @@ ERRORS: dict[str, str] = {
     "RL051": "missing or wrong bearer token; send 'Authorization: Bearer <RUMORLENS_TOKEN>'",
     "RL052": "request body is larger than {limit} bytes",
     "RL053": "give one of 'text', 'html', 'url' or at least a 'title'",
-    "RL054": "{where}: {url} is an RSS or Atom feed of several stories, not one article; check each item's link, or give the feed to the dashboard's URL box or `rumorlens check`, which judge every item",
+    "RL054": "{where}: {url} is an RSS or Atom feed of several stories, not one article; send it to POST /v1/check/feed (or /v1/articles/feed to store them), which judges every item",
     "RL055": "the write token is missing or wrong; enter the token this server was started with (its RUMORLENS_TOKEN)",
     # -- batch (scale-out) ----------------------------------------------------------------
     "RL080": "{where}: Parquet file has no 'text' column and no 'title' column (columns: {columns}); name the article-body column 'text'",

@@ -15,7 +15,7 @@ from ..errors import AuthError
 from ..verdict import Verdict
 from .deps import get_service
 from .errors import RequestError, validation_errors
-from .schemas import ARTICLE, ARTICLE_LIST, CHECK, RULING, CheckRequest, RulingIn, one_or_many_schema
+from .schemas import ARTICLE, ARTICLE_LIST, CHECK, FEED, RULING, CheckRequest, FeedRequest, RulingIn, one_or_many_schema
 from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER_REQUEST, MAX_OFFSET, Page, Service, fetches_url, judging_options
 
 router = APIRouter()
@@ -94,6 +94,54 @@ async def check(
     return JSONResponse(verdict.as_dict())
 
 
+@router.post(
+    "/v1/check/feed",
+    tags=["check"],
+    summary="Judge every item of a public RSS or Atom feed, in order (what a list sent to /v1/check returns)",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": FeedRequest.model_json_schema()}}}},
+)
+async def check_feed(
+    request: Request,
+    text_only: bool = Query(False, description="ignore the outlet: judge the text alone (as `check --text-only`)"),
+    prevalence: Annotated[float, Field(ge=0.01, le=0.99)] | Literal["auto"] | None = Query(
+        None, description="share of fakes expected among the feed's items, or `auto` (50 items or more) to estimate it from them"),
+    accurate: bool = Query(False, description=f"as for /v1/check; at most {MAX_ACCURATE_UPLOAD} items"),
+    service: Service = Depends(get_service),
+):
+    body: FeedRequest = validate(await parse_json(request), FEED)
+    outcomes, share = await run_in_threadpool(service.check_feed, body.url, judging_options(text_only, prevalence, accurate), body.fetch_stories)
+    return JSONResponse({**outcomes_reply(outcomes), "prevalence": share, "feed": body.url})
+
+
+@router.post(
+    "/v1/articles/feed",
+    tags=["articles"],
+    status_code=201,
+    summary="Judge and store every item of a public RSS or Atom feed (needs the bearer token)",
+    dependencies=[Depends(require_token)],
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": FeedRequest.model_json_schema()}}}},
+)
+async def add_feed(
+    request: Request,
+    text_only: bool = Query(False, description="store the verdicts of the text alone (as `ingest --text-only`)"),
+    accurate: bool = Query(False, description=f"store accurate-mode verdicts; at most {MAX_ACCURATE_UPLOAD} items"),
+    service: Service = Depends(get_service),
+):
+    body: FeedRequest = validate(await parse_json(request), FEED)
+    outcomes, added = await run_in_threadpool(service.ingest_feed, body.url, judging_options(text_only, accurate=accurate), body.fetch_stories)
+    reply = outcomes_reply(outcomes, include_text=False)
+    ids = [v["id"] for v in reply["verdicts"] if v is not None]
+    return JSONResponse({**reply, "saved": added, "ids": ids, "feed": body.url}, status_code=201)
+
+
+def outcomes_reply(results: list, include_text: bool = True) -> dict:
+    """``{ok, count, judged, verdicts, errors}`` for outcomes in order: a verdict, or an error in
+    its place (its verdict null, ``errors`` naming its index)."""
+    errors = [{"index": i, "code": r.code, "error": r.message} for i, r in enumerate(results) if not isinstance(r, Verdict)]
+    return {"ok": not errors, "count": len(results), "judged": len(results) - len(errors),
+            "verdicts": [r.as_dict(include_text=include_text) if isinstance(r, Verdict) else None for r in results], "errors": errors}
+
+
 async def check_list(data: list, options: dict, service: Service) -> JSONResponse:
     """A list sent to ``POST /v1/check``: every article judged, in order, as ``check --json``
     judges a feed at the training share (or ``prevalence``); one that cannot be read is an error in
@@ -117,10 +165,10 @@ async def check_list(data: list, options: dict, service: Service) -> JSONRespons
     outcomes, share = await run_in_threadpool(service.check_many, [item for _, item in items], options)
     for (i, _), outcome in zip(items, outcomes):
         results[i] = outcome
-    errors = [{"index": i, "code": r.code, "error": r.message} for i, r in enumerate(results) if not isinstance(r, Verdict)]
-    return JSONResponse({"ok": not errors, "count": len(results), "judged": len(results) - len(errors),
+    reply = outcomes_reply(results)
+    return JSONResponse({"ok": reply["ok"], "count": reply["count"], "judged": reply["judged"],
                          "prevalence": share,  # the share of fakes judged at (None: the training share's)
-                         "verdicts": [r.as_dict() if isinstance(r, Verdict) else None for r in results], "errors": errors})
+                         "verdicts": reply["verdicts"], "errors": reply["errors"]})
 
 
 @router.post(

@@ -42,7 +42,18 @@ class RulingIn(BaseModel):
     by: str | None = Field(default=None, max_length=MAX_REVIEWER_CHARS)
 
 
+class FeedRequest(BaseModel):
+    """A public RSS or Atom feed (or a page) to fetch: every item it gives is judged, in order.
+    ``fetch_stories``: a summary-only item is judged on the story its link leads to."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"url": "https://example-tabloid.com/feed/", "fetch_stories": True}]})
+
+    url: str = Field(max_length=4_000)
+    fetch_stories: bool = False
+
+
 CHECK = TypeAdapter(CheckRequest)
+FEED = TypeAdapter(FeedRequest)
 ARTICLE = TypeAdapter(ArticleIn)
 ARTICLE_LIST = TypeAdapter(list[ArticleIn])
 RULING = TypeAdapter(RulingIn)

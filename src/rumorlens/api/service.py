@@ -343,13 +343,53 @@ class Service:
 
         with ThreadPoolExecutor(max_workers=LINK_WORKERS) as pool:
             read_items = list(in_order(pool, read, items, ahead=2 * LINK_WORKERS))
-        if options.get("prevalence") == "auto":
-            articles = [a for a in read_items if isinstance(a, Article)]
-            try:
-                options = {**options, "prevalence": self._judge_for(options).auto_prevalence(articles, text_only=bool(options.get("text_only")))}
-            except ValueError as exc:  # too few articles to estimate from
-                raise RequestError("RL070", field="prevalence", detail=str(exc)) from None
+        options = self._share_for(read_items, options)
         return self.judge_in_place(read_items, options), options.get("prevalence")
+
+    def _share_for(self, items: list[Article | RumorlensError], options: dict[str, Any]) -> dict[str, Any]:
+        """``options`` with ``prevalence="auto"`` replaced by the share of fakes estimated from
+        the articles read (RL070 when there are too few), as ``check --prevalence auto``."""
+        if options.get("prevalence") != "auto":
+            return options
+        articles = [a for a in items if isinstance(a, Article)]
+        try:
+            return {**options, "prevalence": self._judge_for(options).auto_prevalence(articles, text_only=bool(options.get("text_only")))}
+        except ValueError as exc:  # too few articles to estimate from
+            raise RequestError("RL070", field="prevalence", detail=str(exc)) from None
+
+    def read_feed(self, url: str, fetch_stories: bool = False, accurate: bool = False) -> list[Article | RumorlensError]:
+        """Every item a feed's (or a page's) public ``url`` gives, in order, an item that cannot
+        be read as its error in its place; ``fetch_stories`` as for ``check_links``. More items
+        than a request may judge is RL070, before any is judged; a feed that cannot be fetched
+        raises its own error (RL010, RL015...)."""
+        limit = MAX_ACCURATE_UPLOAD if accurate else MAX_ARTICLES_PER_POST
+        items = list(itertools.islice(read_url(url.strip(), public_only=True), limit + 1))
+        if len(items) == 1 and isinstance(items[0], RumorlensError):
+            raise items[0]
+        if len(items) > limit:
+            mode = " with accurate=true" if accurate else ""
+            raise RequestError("RL070", field="url", detail=f"the feed gives more than {limit} articles{mode}; split it, or run `rumorlens check URL`")
+        return list(self._stories(items, fetch_stories))
+
+    def check_feed(self, url: str, options: dict[str, Any] | None = None, fetch_stories: bool = False) -> tuple[list[Verdict | RumorlensError], float | None]:
+        """``POST /v1/check/feed``: every item of a feed judged together, in order, as a list sent
+        to ``POST /v1/check`` is (``check_many``), and the share of fakes they were judged at."""
+        options = options or {}
+        self._accurate_ready(options)
+        items = self.read_feed(url, fetch_stories, bool(options.get("accurate")))
+        options = self._share_for(items, options)
+        return self.judge_in_place(items, options), options.get("prevalence")
+
+    def ingest_feed(self, url: str, options: dict[str, Any] | None = None, fetch_stories: bool = False) -> tuple[list[Verdict | RumorlensError], int]:
+        """``POST /v1/articles/feed``: every readable item of a feed judged and stored, as ``rumorlens
+        ingest URL``; the outcomes in the feed's order and how many articles were new."""
+        options = options or {}
+        self._writable_store()  # refused before anything is fetched
+        self._accurate_ready(options)
+        items = self.read_feed(url, fetch_stories, bool(options.get("accurate")))
+        verdicts, added = self.save([a for a in items if isinstance(a, Article)], **options)
+        judged = iter(verdicts)
+        return [next(judged) if isinstance(a, Article) else a for a in items], added
 
     def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None,
                     fetch_stories: bool = False, keep: bool = False) -> list[Verdict | RumorlensError]:
