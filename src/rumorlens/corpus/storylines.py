@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .text import LEAD_CHARS, body_people, display_name, fold, fold_text, lead, people, principal_people
+from .text import LEAD_CHARS, body_people, display_name, fold, fold_text, lead, people, principal_people, strip_accents
 
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;
@@ -82,7 +82,7 @@ def storyline_id(article_ids) -> str:
 def _vectorizer(n_docs: int) -> TfidfVectorizer:
     # Document-frequency cuts only make sense on a corpus; a handful of articles keeps every word.
     big = n_docs >= 50
-    return TfidfVectorizer(stop_words="english", strip_accents="unicode", sublinear_tf=True,
+    return TfidfVectorizer(stop_words="english", strip_accents=strip_accents, sublinear_tf=True,
                            min_df=2 if big else 1, max_df=0.3 if big else 1.0, dtype=np.float32)
 
 
