@@ -200,6 +200,49 @@ def test_store_storylines_drawn_by_an_older_rumorlens_are_regrouped_once_or_kept
         store.close()
 
 
+def test_store_keeps_each_articles_grouping_traits_and_computes_only_new_ones(store_url, monkeypatch):
+    """After an ingest, grouping computed every article's people and MinHash signature again,
+    half of the 12 s it took on train + dev. They are kept now: the next grouping computes them
+    for the new article only, groups exactly as from scratch, computes them all again when the
+    people finder's version changes, and a deleted article's go with it."""
+    import rumorlens.corpus.storylines as storylines
+    from rumorlens.corpus import traits
+    from rumorlens.corpus.duplicates import find_duplicates
+
+    texts = ["Jennifer Aniston is pregnant with twins, an insider says, and Brad Pitt is thrilled about the baby news.",
+             "Aniston pregnant with twins: a source close to Jennifer Aniston says Brad Pitt is thrilled about it.",
+             "Kim Kardashian told People she loves her new show, and the premiere drew a record audience on Sunday."]
+    store = open_store(store_url)
+    try:
+        ingest(store, [art(f"t{i}", f"Story {i}", texts[i % 3] + f" Report {i}.", label="fake") for i in range(6)]
+               + [art("t0-copy", "Story 0", texts[0] + " Report 0.")], judge=HandJudge())
+        computed: list[list[str]] = []
+        real_compute = traits.compute
+        monkeypatch.setattr(traits, "compute", lambda rows: computed.append(sorted(r["id"] for r in rows)) or real_compute(rows))
+        first = [sl.as_dict() for sl in store.storylines()]
+        assert computed == [["t0", "t0-copy", "t1", "t2", "t3", "t4", "t5"]] and first
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM article_traits")).scalar() == 7
+
+        ingest(store, [art("t6", "Story 6", texts[1] + " Report 6.", label="real")], judge=HandJudge())
+        grouped = [sl.as_dict() for sl in store.storylines()]
+        assert computed[1:] == [["t6"]], "only the new article's traits are computed"
+        rows = store.rows()
+        assert store.duplicates() == {"t0-copy": ("t0", 1.0)}
+        assert grouped == [sl.as_dict() for sl in storylines.build_storylines(rows, find_duplicates(rows))], "as grouped from scratch"
+        assert "t6" in {a for sl in grouped for a in sl["article_ids"]}
+
+        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "99")  # a new people finder
+        assert [sl.as_dict() for sl in store.storylines()] == grouped and len(computed[2]) == 8
+
+        store.delete(["t6"])
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM article_traits WHERE article_id = 't6'")).scalar() == 0
+        assert "t6" not in {a for sl in store.storylines() for a in sl.article_ids} and computed[3:] == []
+    finally:
+        store.close()
+
+
 def test_store_concurrent_readers_of_stale_storylines_rebuild_them_once_without_colliding(store_url):
     """Requests that find storylines stale at once (one server's threads, or several processes)
     each rebuilt them, and on PostgreSQL the later rebuilds collided with the rows the first had

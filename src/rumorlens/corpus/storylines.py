@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -97,10 +98,12 @@ def tfidf(docs: list[str]):
         return None, None
 
 
-def extract_people(rows: list[dict]) -> list[dict[str, str]]:
+def extract_people(rows: list[dict], known: Mapping[str, dict[str, str]] | None = None) -> list[dict[str, str]]:
     """People per row. Name keys seen in any body lead form the corpus vocabulary that lets
-    Title Case titles contribute names safely."""
-    bodies = [body_people(r.get("text")) for r in rows]
+    Title Case titles contribute names safely. ``known``: ``body_people`` already found, by id
+    (the store keeps them, ``corpus/traits.py``)."""
+    known = known or {}
+    bodies = [known[r["id"]] if r["id"] in known else body_people(r.get("text")) for r in rows]
     known = set().union(*bodies) if bodies else set()
     return [people(r.get("title"), None, known, body=b) for r, b in zip(rows, bodies)]
 
@@ -113,9 +116,10 @@ def _linked(pa: set[str], pb: set[str]) -> bool:
     return shared >= min(2, len(pa), len(pb)) and shared / len(pa | pb) >= 0.5
 
 
-def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_SIZE) -> tuple[list[list[int]], list[dict[str, str]], object, object]:
+def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_SIZE,
+            known_people: Mapping[str, dict[str, str]] | None = None) -> tuple[list[list[int]], list[dict[str, str]], object, object]:
     """Group row indices; returns (groups, people per row, tfidf matrix, vectorizer)."""
-    ppl = extract_people(rows)
+    ppl = extract_people(rows, known_people)
     about = [set(principal_people(r.get("title"), p)) for r, p in zip(rows, ppl)]
     docs = [lead(r.get("title"), r.get("text")) for r in rows]
     X, vec = tfidf(docs)
@@ -246,11 +250,13 @@ def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) 
 
 
 def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] | None = None,
-                     threshold: float = THRESHOLD, max_size: int = MAX_SIZE) -> list[Storyline]:
+                     threshold: float = THRESHOLD, max_size: int = MAX_SIZE,
+                     known_people: Mapping[str, dict[str, str]] | None = None) -> list[Storyline]:
     """Storylines (groups of two or more distinct stories) from stored rows.
 
     ``rows`` need id, title, text, outlet, published, final_label (known label else model) and
-    p_fake; ``duplicates`` maps a duplicate id to its canonical id.
+    p_fake; ``duplicates`` maps a duplicate id to its canonical id; ``known_people`` as for
+    ``extract_people``.
     """
     duplicates = duplicates or {}
     canon_rows = [r for r in rows if r["id"] not in duplicates]
@@ -259,7 +265,7 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
     for dup, (canon, _sim) in duplicates.items():
         if dup in by_id:
             copies[canon].append(by_id[dup])
-    groups, ppl, X, vec = cluster(canon_rows, threshold, max_size)
+    groups, ppl, X, vec = cluster(canon_rows, threshold, max_size, known_people)
     vocab = vec.get_feature_names_out() if X is not None else None
     background = np.asarray(X.mean(axis=0)).ravel() if X is not None else None
     out = []

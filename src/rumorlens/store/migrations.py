@@ -33,10 +33,15 @@ def _rulings(conn: Connection) -> None:
     schema.rulings.create(conn, checkfirst=True)
 
 
+def _article_traits(conn: Connection) -> None:
+    schema.article_traits.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
     (2, "articles keep their reading warnings (RW001-RW005)", _article_warnings),
     (3, "fact-checkers' rulings on stored articles", _rulings),
+    (4, "each article's grouping traits (people named, MinHash signature) kept between groupings", _article_traits),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

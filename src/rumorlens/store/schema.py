@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -81,6 +82,19 @@ rulings = Table(
     Column("reviewer", String(200)),
     Column("created_at", String(32), nullable=False),
     Index("ix_rulings_article", "article_id"),
+)
+
+# What grouping reads from each article alone (migration 4; ``corpus/traits.py``): the people its
+# lead names and its MinHash signature, kept with the article's content hash and the version of
+# the code that computed them, so a regrouping after an ingest computes them for new articles only.
+article_traits = Table(
+    "article_traits",
+    metadata,
+    Column("article_id", String(200), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("content_hash", String(40), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("people", Text, nullable=False),  # JSON list of [key, name as shown]
+    Column("minhash", LargeBinary),  # None: too short to compare
 )
 
 # Derived tables: rebuilt from the three above whenever they are stale (see ``meta``).

@@ -409,7 +409,7 @@ class Store:
         with self._errors(), self.engine.begin() as conn:
             found = _stored_ids(conn, ids)
             for chunk in _chunks(ids):
-                for table in (schema.signals, schema.verdicts, schema.rulings):
+                for table in (schema.signals, schema.verdicts, schema.rulings, schema.article_traits):
                     conn.execute(delete(table).where(table.c.article_id.in_(chunk)))
                 conn.execute(delete(schema.articles).where(schema.articles.c.id.in_(chunk)))
             if found:
@@ -507,8 +507,9 @@ class Store:
             return False
         self._cache.pop("rows", None)  # read the rows now, after the marks
         rows = self.rows()
+        traits = self._grouping_traits(rows)
         if do_dups:
-            dups = find_duplicates(rows)
+            dups = find_duplicates(rows, known={i: t.signature for i, t in traits.items()})
             with self._errors(), self.engine.begin() as conn:
                 self._lock_derived_views(conn)
                 conn.execute(delete(schema.duplicates))
@@ -520,7 +521,7 @@ class Store:
         else:
             dups = self._read_duplicates()
         if do_stories:
-            stories = build_storylines(rows, dups)
+            stories = build_storylines(rows, dups, known_people={i: t.people for i, t in traits.items()})
             try:
                 self._write_storylines(stories, stories_mark)
             except StoreError as err:
@@ -531,6 +532,39 @@ class Store:
                 self._old_storylines_kept = True
         self._cache.clear()
         return True
+
+    def _grouping_traits(self, rows: list[dict]) -> dict:
+        """Each row's grouping traits (``corpus/traits.py``): the ones kept for its content by
+        this version of the code, the others computed now and kept for the next grouping (where
+        this process may not write, only computed)."""
+        from ..corpus import traits as grouping
+
+        version = grouping.traits_version()
+        a, t = schema.articles, schema.article_traits
+        query = select(a.c.id, a.c.content_hash, t.c.content_hash.label("kept_for"), t.c.version, t.c.people, t.c.minhash).select_from(
+            a.outerjoin(t, t.c.article_id == a.c.id))
+        kept, hashes = {}, {}
+        with self._errors(), self.engine.connect() as conn:
+            for r in conn.execute(query):
+                hashes[r.id] = r.content_hash
+                if r.kept_for == r.content_hash and r.version == version:
+                    kept[r.id] = grouping.unpack(r.people, r.minhash)
+        missing = [r for r in rows if r["id"] not in kept]
+        if not missing:
+            return kept
+        computed = grouping.compute(missing)
+        stored = [i for i in computed if i in hashes]  # not one deleted since the rows were read
+        try:
+            with self._errors(), self.engine.begin() as conn:
+                self._lock_derived_views(conn)  # a second process's rows wait, then replace these
+                for chunk in _chunks(stored):
+                    conn.execute(delete(t).where(t.c.article_id.in_(chunk)))
+                    conn.execute(insert(t), [{"article_id": i, "content_hash": hashes[i], "version": version, **grouping.pack(computed[i])}
+                                             for i in chunk])
+        except StoreError as err:
+            if err.code not in ("RL032", "RL038"):  # a database this process may not write: computed is enough
+                raise
+        return {**kept, **computed}
 
     def _write_storylines(self, stories, mark: str | None) -> None:
         from ..corpus.storylines import STORYLINES_VERSION
