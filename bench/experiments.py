@@ -447,6 +447,55 @@ def posts(b: Bench) -> None:
         b.row(f"+ own posts, {name}", Z, dev_inputs(X_dev, scaled(block(arts, analysed_dev)), b.model.neighbour_features(X_dev)))
 
 
+def subject_on_record(article, signals) -> tuple[bool, bool]:
+    """(a named on-record speaker shares a word with a person the headline is about, any named
+    on-record speaker): "Kim told People" in a story about Kim, against a friend or a host quoted."""
+    from rumorlens.corpus.text import fold, people, principal_people
+
+    about = {w for key in principal_people(article.title, people(article.title, article.text)) for w in key.split()}
+    speakers = [fold(s.speaker) for s in signals if s.kind == "on_record_quote" and s.speaker]
+    return any(w in about for sp in speakers for w in sp.split()), bool(speakers)
+
+
+def subject(b: Bench) -> None:
+    """Whether the person the story is about is the one quoted on the record, beside whether
+    anyone is: the share of fakes in train by both and by an unnamed source, then one column (the
+    subject on the record; standardised, x the signal weight) beside the n-grams, both text
+    scorers refitted on the shipped folds."""
+    from scipy import sparse
+
+    from rumorlens.model.robustness import restyled
+
+    def block(arts, analysed):
+        return np.array([[float(subject_on_record(a, signals)[0])] for a, (signals, _) in zip(arts, analysed)])
+
+    train = b.train
+    _, analysed, X = b.judge._features(train)
+    for anon in (True, False):
+        for who in ("the subject", "someone else", "nobody named"):
+            mask = []
+            for a, (signals, counts) in zip(train, analysed):
+                subj, anyone = subject_on_record(a, signals)
+                said = "the subject" if subj else "someone else" if anyone else "nobody named"
+                mask.append(said == who and (counts["has_anonymous_source"] > 0) == anon)
+            mask = np.array(mask)
+            emit({"run": f"on the record: {who}; unnamed source: {'yes' if anon else 'no'}", "train": int(mask.sum()),
+                  "train_fake_share": round(float(b.y[mask].mean()), 3)})
+    F = block(train, analysed)
+    mu, sd = F.mean(0), F.std(0) + 1e-9
+    weight = float(b.model.settings["signal_weight"])
+
+    def scaled(F_):
+        return sparse.csr_matrix(np.clip((F_ - mu) / sd, -5, 5) * weight)
+
+    Z, dev_inputs = b.with_block(X, scaled(F))
+    for name, arts in (("dev", b.dev), ("dev rewritten", restyled(b.dev, how="rewrite"))):
+        arts = [a.without_outlet() for a in arts]
+        _, analysed_dev, X_dev = b.judge._features(arts)
+        b.report(f"shipped, {name}", b.model.oof_text_, b.model.predict(X_dev, [None] * len(arts), True, untitled_mask(arts))[0])
+        b.row(f"+ the subject on the record, {name}", Z, dev_inputs(X_dev, scaled(block(arts, analysed_dev)), b.model.neighbour_features(X_dev)))
+
+
 def pairs(b: Bench) -> None:
     """Rumours repeat as *who* and *what* together ("Aniston" with "pregnant", "Pitt" with
     "Jolie"): a linear model over single n-grams cannot weigh the conjunction. Cross features of
@@ -652,7 +701,7 @@ def paragraphs(b: Bench) -> None:
 
 
 EXPERIMENTS = {"stackers": stackers, "views": views, "memory": memory, "furniture": furniture, "prevalence": prevalence, "cuts": cuts, "noise": noise,
-               "outlets": outlets, "learning": learning, "titles": titles, "posts": posts, "pairs": pairs,
+               "outlets": outlets, "learning": learning, "titles": titles, "posts": posts, "subject": subject, "pairs": pairs,
                "chars": chars, "batchmates": batchmates, "paragraphs": paragraphs, "trees": trees}
 
 

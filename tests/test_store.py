@@ -334,6 +334,46 @@ def test_store_records_schema_version_in_migrations_table(store_url):
     again.close()
 
 
+def test_store_label_filters_and_the_queue_read_the_final_label_the_database_keeps(store_url):
+    """A label filter and a most-likely-fake-first queue read ``final_label`` and ``p_fake`` kept
+    beside each article instead of joining every article to its verdicts and rulings. A database
+    from before they were kept gets them worked out when opened; after that the database keeps
+    them itself, whoever writes a ruling or a verdict (a team's own script included)."""
+    s = open_store(store_url)
+    s.add([(a, verdict_for(a, p)) for a, p in zip(ARTS, (0.9, 0.2, 0.6))] + [(art("bare", "Unjudged", "Nobody judged this."), None)])
+    s.rule("a2", "fake", "rep admitted it was made up")
+    with s.engine.begin() as conn:  # back to version 4: no kept columns, no triggers
+        if s.is_sqlite:
+            for name in [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'"))]:
+                conn.execute(text(f"DROP TRIGGER {name}"))
+        else:
+            conn.execute(text("DROP FUNCTION rumorlens_final_label() CASCADE"))
+        conn.execute(text("DROP INDEX ix_articles_final_label"))
+        conn.execute(text("DROP INDEX ix_articles_p_fake"))
+        conn.execute(text("ALTER TABLE articles DROP COLUMN final_label"))
+        conn.execute(text("ALTER TABLE articles DROP COLUMN p_fake"))
+        conn.execute(text("DELETE FROM rumorlens_migrations WHERE version > 4"))
+    s.close()
+    s = open_store(store_url)
+    try:
+        assert s.schema_found == 4
+        # a1 carried "fake"; a2 carried "real" but was ruled fake; a3 is the model's (0.6 fake)
+        assert [r["id"] for r in s.search(label="fake", sort="p_fake")] == ["a1", "a3", "a2"] and s.count(label="fake") == 3
+        assert [r["id"] for r in s.search(sort="p_fake")] == ["a1", "a3", "a2", "bare"]
+        assert s.search(label="real") == [] and s.count(label="real") == 0
+        with s.engine.begin() as conn:  # a script of the team's own, not rumorlens
+            conn.execute(text("INSERT INTO rulings (article_id, label, note, created_at) VALUES ('a3', 'real', '', '2099-01-01T00:00:00Z')"))
+            conn.execute(text("UPDATE verdicts SET p_fake = 0.95 WHERE article_id = 'a2'"))
+        assert [r["id"] for r in s.search(label="real")] == ["a3"] and [r["final_label"] for r in s.search(label="real")] == ["real"]
+        assert [r["id"] for r in s.search(sort="p_fake", limit=2)] == ["a2", "a1"]
+        s.rule("a3", "fake")  # a ruling stamped now is older than the script's: the script's stays in force
+        assert s.count(label="real") == 1
+        s.delete(["a3"])
+        assert s.count(label="real") == 0 and s.count(label="fake") == 2
+    finally:
+        s.close()
+
+
 def test_store_keeps_the_warnings_an_article_was_read_with(store):
     """A stored article's page says it was truncated or decoded with replacements (RW001-RW005)
     long after the check that read it; export carries them too."""

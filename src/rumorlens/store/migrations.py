@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, func, inspect, select, text
 
 from ..errors import StoreError
-from . import schema
+from . import final_labels, schema
 
 
 def _initial(conn: Connection) -> None:
@@ -37,11 +37,27 @@ def _article_traits(conn: Connection) -> None:
     schema.article_traits.create(conn, checkfirst=True)
 
 
+def _final_labels(conn: Connection) -> None:
+    # A database created after this migration was written has the columns and their indexes
+    # (``_initial`` creates today's tables); one created before gets them, worked out once.
+    columns = {c["name"] for c in inspect(conn).get_columns("articles")}
+    if "final_label" not in columns:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN final_label VARCHAR(8)"))
+    if "p_fake" not in columns:
+        conn.execute(text("ALTER TABLE articles ADD COLUMN p_fake FLOAT"))
+    for index in schema.articles.indexes:
+        if {c.name for c in index.columns} & {"final_label", "p_fake"}:
+            index.create(conn, checkfirst=True)
+    final_labels.refresh_all(conn)
+    final_labels.create_triggers(conn)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
     (2, "articles keep their reading warnings (RW001-RW005)", _article_warnings),
     (3, "fact-checkers' rulings on stored articles", _rulings),
     (4, "each article's grouping traits (people named, MinHash signature) kept between groupings", _article_traits),
+    (5, "each article's final label and p_fake kept beside it, for label filters and the review queue", _final_labels),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

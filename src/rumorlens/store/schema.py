@@ -37,6 +37,12 @@ articles = Table(
     # JSON list of the reading warnings (RW001-RW008) the article came with: its page says it was
     # truncated or decoded with replacements long after the check that read it (migration 2)
     Column("warnings", Text, nullable=False, default="[]", server_default="[]"),
+    # Kept up by every write (migration 5; ``final_labels.py``): the final label (latest ruling,
+    # else known label, else latest verdict) and the latest verdict's p_fake, so that a label
+    # filter or a most-likely-fake-first queue is an index scan, not a join of every article to
+    # its verdicts and rulings. Listings still show the label worked out from those rows.
+    Column("final_label", String(8), index=True),
+    Column("p_fake", Float, index=True),
 )
 
 verdicts = Table(

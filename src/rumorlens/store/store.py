@@ -35,6 +35,9 @@ LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
+# Columns of ``articles`` kept for filters and sorting (``final_labels.py``), not part of the
+# article a reader is shown: that is worked out from its verdicts and rulings.
+KEPT_FOR_LISTINGS = ("final_label", "p_fake")
 SORTS = ("newest", "p_fake")  # listing orders: newest first, or most likely fake first
 PAGE_IN_TWO_STEPS = 1000  # pages up to this size are cut first, then read by id; a bigger list (all of them) is one query
 BACKGROUND_RETRY_SECONDS = 60.0
@@ -268,19 +271,18 @@ class Store:
             raise UsageError("RL042", option="after", detail="it pages newest first; page a list sorted by p_fake with offset")
         with self._errors(), self.engine.connect() as conn:
             where = [self._older_than(conn, after)] if after is not None else []
-            if not label and sort == "newest" and limit <= PAGE_IN_TWO_STEPS:
-                # Cut the page from the articles alone, then read the latest verdicts and rulings
-                # of just its articles: 4x faster than ranking every verdict in the store.
-                ids = self._matching(select(a.c.id), None, None, q, outlet, None, ruled).where(*where)
-                ids = list(conn.execute(ids.order_by(*self._newest_first()).limit(limit).offset(offset)).scalars())
+            order = [a.c.p_fake.desc().nulls_last()] if sort == "p_fake" else []  # kept by the database (final_labels.py)
+            if limit <= PAGE_IN_TWO_STEPS:
+                # Cut the page from the articles alone (the final label and p_fake are kept beside
+                # them), then read the latest verdicts and rulings of just its articles: 4x faster
+                # than ranking every verdict in the store.
+                ids = self._matching(select(a.c.id), q, outlet, label, ruled).where(*where)
+                ids = list(conn.execute(ids.order_by(*order, *self._newest_first()).limit(limit).offset(offset)).scalars())
                 return self._summaries(conn, ids)
-            # a label filter needs every article's final label, and a p_fake order its verdict
             joined, lv, lr = self._joined()
-            query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), lv, lr, q, outlet, label, ruled)
-            query = query.where(*where).limit(limit).offset(offset)
-            if sort == "p_fake":
-                query = query.order_by(lv.c.p_fake.desc().nulls_last())
-            return _with_final_labels([dict(r._mapping) for r in conn.execute(query.order_by(*self._newest_first()))])
+            query = self._matching(select(*self._listing_columns(lv, lr), self._lead()).select_from(joined), q, outlet, label, ruled)
+            query = query.where(*where).order_by(*order, *self._newest_first()).limit(limit).offset(offset)
+            return _with_final_labels([dict(r._mapping) for r in conn.execute(query)])
 
     def summaries(self, ids: Sequence[str]) -> list[dict]:
         """The listing rows (as ``search`` gives them) of these articles, in the order given;
@@ -306,11 +308,8 @@ class Store:
         """How many articles the store holds, or ``search`` with these filters finds in all pages;
         with ``through`` (an article id), how many of those come before it or are it: where the
         page ``search(after=through)`` starts."""
-        if label:  # the final label needs each article's latest verdict and ruling
-            joined, lv, lr = self._joined()
-            query = self._matching(select(func.count()).select_from(joined), lv, lr, q, outlet, label, ruled)
-        else:  # words, outlet, rulings and place are looked up by the article's id: no joins to count them
-            query = self._matching(select(func.count()).select_from(schema.articles), None, None, q, outlet, None, ruled)
+        # words, outlet, the kept final label, rulings and place are the article's own: no joins
+        query = self._matching(select(func.count()).select_from(schema.articles), q, outlet, label, ruled)
         with self._errors(), self.engine.connect() as conn:
             if through is not None:
                 query = query.where(not_(self._older_than(conn, through)))
@@ -334,9 +333,9 @@ class Store:
         return or_(key < date, and_(key == date, a.c.id < article_id))
 
     @staticmethod
-    def _matching(query, lv, lr, q: str | None, outlet: str | None, label: str | None, ruled: bool | None = None):
-        """``query`` over articles, filtered as ``search`` says; with a ``label``, over
-        ``_joined()`` articles (``lv``, ``lr``: its latest verdicts and rulings)."""
+    def _matching(query, q: str | None, outlet: str | None, label: str | None, ruled: bool | None = None):
+        """``query`` over articles, filtered as ``search`` says (``label`` on the final label
+        kept beside each article, ``final_labels.py``)."""
         a = schema.articles
         if needle := (q or "").strip().lower():
             query = query.where(or_(func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True),
@@ -344,7 +343,7 @@ class Store:
         if outlet and outlet.strip():
             query = query.where(a.c.outlet == outlet.strip().lower())
         if label:
-            query = query.where(func.coalesce(lr.c.label, a.c.known_label, lv.c.label) == label)
+            query = query.where(a.c.final_label == label)
         if ruled is not None:
             has_ruling = a.c.id.in_(select(schema.rulings.c.article_id))
             query = query.where(has_ruling if ruled else not_(has_ruling))
@@ -356,7 +355,7 @@ class Store:
             row = conn.execute(select(schema.articles).where(schema.articles.c.id == article_id)).first()
             if row is None:
                 raise NotFound("RL035", what="article", id=article_id, command="articles")
-            out = dict(row._mapping)
+            out = {k: v for k, v in row._mapping.items() if k not in KEPT_FOR_LISTINGS}
             out["verdicts"] = [dict(v._mapping) | {"reasons": json.loads(v.reasons)} for v in conn.execute(
                 select(schema.verdicts).where(schema.verdicts.c.article_id == article_id).order_by(schema.verdicts.c.created_at))]
             out["signals"] = [{k: v for k, v in dict(s._mapping).items() if k not in ("id", "article_id")} for s in conn.execute(
