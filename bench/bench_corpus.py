@@ -142,6 +142,11 @@ def bench_paging_judged(tmp: Path) -> dict:
     out = {"ingest_s": round(ingest_s, 1), "rule_ms": round(rule_ms, 2)} | page_times(store)
     for label in ("fake", "real"):
         out[f"label_{label}_first_page_ms"] = best_ms(lambda: (store.search(label=label, limit=50), store.count(label=label)))
+    # a fact-checker's queue: unruled stories, most likely fake first (with its count)
+    for at in (0, 5000):
+        out[f"queue_offset_{at}_ms"] = best_ms(lambda: (store.search(ruled=False, sort="p_fake", limit=50, offset=at), store.count(ruled=False)))
+    out["fake_queue_first_page_ms"] = best_ms(lambda: (store.search(label="fake", ruled=False, sort="p_fake", limit=50),
+                                                       store.count(label="fake", ruled=False)))
     return out
 
 

@@ -365,11 +365,18 @@ def test_store_label_filters_and_the_queue_read_the_final_label_the_database_kee
             conn.execute(text("INSERT INTO rulings (article_id, label, note, created_at) VALUES ('a3', 'real', '', '2099-01-01T00:00:00Z')"))
             conn.execute(text("UPDATE verdicts SET p_fake = 0.95 WHERE article_id = 'a2'"))
         assert [r["id"] for r in s.search(label="real")] == ["a3"] and [r["final_label"] for r in s.search(label="real")] == ["real"]
+        with s.engine.begin() as conn:  # an article the script stores with a known label and no verdict
+            conn.execute(text("INSERT INTO articles (id, content_hash, title, text, known_label, ingested_at) "
+                              "VALUES ('raw', 'h', 'Raw', 'Stored by a script.', 'real', '2020-01-01T00:00:00Z')"))
+        assert sorted(r["id"] for r in s.search(label="real")) == ["a3", "raw"]
+        with s.engine.begin() as conn:
+            conn.execute(text("UPDATE articles SET known_label = 'fake' WHERE id = 'raw'"))
+        assert [r["id"] for r in s.search(label="real")] == ["a3"]
         assert [r["id"] for r in s.search(sort="p_fake", limit=2)] == ["a2", "a1"]
         s.rule("a3", "fake")  # a ruling stamped now is older than the script's: the script's stays in force
         assert s.count(label="real") == 1
         s.delete(["a3"])
-        assert s.count(label="real") == 0 and s.count(label="fake") == 2
+        assert s.count(label="real") == 0 and s.count(label="fake") == 3
     finally:
         s.close()
 

@@ -26,7 +26,7 @@ from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
 from ..errors import NotFound, StoreError, UsageError
 from ..verdict import Verdict
-from . import schema
+from . import final_labels, schema
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
 from .migrations import SCHEMA_VERSION, migrate, opening_raced
 from .records import final_label
@@ -750,7 +750,7 @@ def _stored_ids(conn, ids: list[str]) -> set[str]:
 def _article_row(a: Article, stamp: str) -> dict:
     return {"id": a.id, "content_hash": content_id(a.title, a.text), "title": a.title or "", "text": a.text,
             "url": a.url, "outlet": a.outlet, "published": a.published, "author": a.author,
-            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings))}
+            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings)), **final_labels.initial(a.label)}
 
 
 def _verdict_row(article_id: str, v: Verdict, stamp: str) -> dict:
