@@ -150,11 +150,14 @@ class Store:
                 if article.id in existing or article.id in seen:
                     continue
                 seen.add(article.id)
-                arts.append(_article_row(article, stamp))
+                carried = _carried_ruling(article, stamp)
+                arts.append(_article_row(article, stamp) | final_labels.initial(
+                    article.label, carried[0]["label"] if carried else None,
+                    verdict.label if verdict is not None else None, float(verdict.p_fake) if verdict is not None else None))
                 if verdict is not None:
                     verds.append(_verdict_row(article.id, verdict, stamp))
                     sigs.extend(_signal_rows(article.id, verdict))
-                rulings.extend(_carried_ruling(article, stamp))
+                rulings.extend(carried)
             if arts:
                 conn.execute(insert(schema.articles), arts)
             if verds:
@@ -750,7 +753,7 @@ def _stored_ids(conn, ids: list[str]) -> set[str]:
 def _article_row(a: Article, stamp: str) -> dict:
     return {"id": a.id, "content_hash": content_id(a.title, a.text), "title": a.title or "", "text": a.text,
             "url": a.url, "outlet": a.outlet, "published": a.published, "author": a.author,
-            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings)), **final_labels.initial(a.label)}
+            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings))}
 
 
 def _verdict_row(article_id: str, v: Verdict, stamp: str) -> dict:
