@@ -235,6 +235,12 @@ def test_cli_rule_records_a_fact_checkers_call_that_every_view_and_export_carrie
     rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out.read_text()))}
     assert {k: rows["r1"][k] for k in ("known_label", "ruling", "ruling_note", "ruled_by", "final_label")} == {
         "known_label": "fake", "ruling": "real", "ruling_note": "Her rep confirmed it to us", "ruled_by": "Jane D.", "final_label": "real"}
+    # the CSV carries every ruling too (as JSON in its cell), and an ingest elsewhere reads them back
+    assert [r["note"] for r in json.loads(rows["r1"]["rulings"])] == ["Her rep confirmed it to us"] and rows["r2"]["rulings"] == ""
+    from_csv = str(tmp_path / "from-csv.db")
+    assert runner.invoke(app, ["ingest", str(out), "--db", from_csv]).exit_code == 0
+    assert [(r["label"], r["reviewer"]) for r in open_store(from_csv).article("r1")["rulings"]] == [("real", "Jane D.")]
+    assert open_store(from_csv).count(label="fake") == 1  # r3, ruled fake
     reviews = {r["identifier"]: r for r in json.loads(runner.invoke(app, ["export-claims", "--format", "claimreview", "--db", db]).stdout)}
     assert reviews["r1"]["reviewRating"]["ratingValue"] == 10 and reviews["r1"]["reviewRating"]["alternateName"] == "True"
     assert reviews["r1"]["reviewBody"] == "Her rep confirmed it to us" and reviews["r1"]["rumorlens"]["ruled_by"] == "Jane D."

@@ -904,19 +904,22 @@ def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_buil
     store.close()
 
 
-def test_store_an_exported_article_brings_its_ruling_into_another_store(store, tmp_path):
-    """Moving a corpus (SQLite's export into the team's PostgreSQL and back): the ruling in force
-    comes along with its note, reviewer and date, and the label the record carried stays its own.
-    A ruling that is not fake or real is left behind, not the article."""
+def test_store_an_exported_article_brings_its_rulings_into_another_store(store, tmp_path):
+    """Moving a corpus (SQLite's export into the team's PostgreSQL and back): every ruling comes
+    along, oldest first, with its note, reviewer and date, the one in force stays in force, and
+    the label the record carried stays its own. A ruling that is not fake or real is left
+    behind, not the article; a file from before the history was exported brings the one in force."""
     from rumorlens.read import read_articles
 
     source = open_store(tmp_path / "desk.db")
     source.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS])
     source.rule("a1", "fake", "first call")
     source.rule("a1", "real", "Her rep confirmed it", "Jane D.")
+    source.rule("a3", "fake", "no such tour")
     rows = list(source.iter_export())
     source.close()
-    rows[2]["ruling"] = "maybe"  # a hand-edited file
+    assert [(r["label"], r["note"], r["reviewer"]) for r in rows[0]["rulings"]] == [("fake", "first call", None), ("real", "Her rep confirmed it", "Jane D.")]
+    rows[2]["rulings"][0]["label"] = "maybe"  # a hand-edited file
     exported = tmp_path / "corpus.jsonl"
     exported.write_text("".join(json.dumps(r) + "\n" for r in rows))
     assert ingest(store, read_articles([exported])).stored == 3  # the verdicts come with the rows: nothing judged
@@ -925,7 +928,14 @@ def test_store_an_exported_article_brings_its_ruling_into_another_store(store, t
         "a1": ("fake", "real", "real"), "a2": ("real", None, "real"), "a3": (None, None, "fake")}
     assert (moved["a1"]["ruling_note"], moved["a1"]["ruled_by"], moved["a1"]["ruled_at"]) == (
         "Her rep confirmed it", "Jane D.", rows[0]["ruled_at"])
-    assert [r["note"] for r in store.article("a1")["rulings"]] == ["Her rep confirmed it"]  # the one in force, not the history
+    assert [r["note"] for r in store.article("a1")["rulings"]] == ["first call", "Her rep confirmed it"]  # the whole history
+    assert [r["created_at"] for r in store.article("a1")["rulings"]] == [r["created_at"] for r in rows[0]["rulings"]]
+    assert store.count(label="real") == 2 and store.count(label="fake") == 1  # the kept final labels follow the rulings in force
+    # a file exported before the history was: the ruling in force alone comes along
+    older = tmp_path / "older.jsonl"
+    older.write_text(json.dumps({k: v for k, v in rows[0].items() if k != "rulings"} | {"id": "old-a1"}) + "\n")
+    ingest(store, read_articles([older]))
+    assert [(r["label"], r["note"]) for r in store.article("old-a1")["rulings"]] == [("real", "Her rep confirmed it")]
 
 
 def test_store_each_article_has_one_latest_verdict_and_ruling_even_when_stamps_tie(store):

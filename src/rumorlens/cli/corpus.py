@@ -417,7 +417,7 @@ def outlets(
 
 EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",
                  "truth_rating", "model_version", "ruling", "ruling_note", "ruled_by", "ruled_at", "final_label",
-                 "reasons", "warnings", "text"]
+                 "rulings", "reasons", "warnings", "text"]
 
 
 @contextmanager
@@ -464,7 +464,8 @@ def export(
         for row in store.iter_export():
             n += 1
             if fmt == "csv":
-                cells = row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"])}
+                cells = row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"]),
+                               "rulings": json.dumps(row["rulings"], ensure_ascii=False) if row["rulings"] else ""}  # read back by ingest
                 writer.writerow({k: to_spreadsheet(v) for k, v in cells.items()})
             else:
                 handle.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -150,9 +150,9 @@ class Store:
                 if article.id in existing or article.id in seen:
                     continue
                 seen.add(article.id)
-                carried = _carried_ruling(article, stamp)
+                carried = _carried_rulings(article, stamp)
                 arts.append(_article_row(article, stamp) | final_labels.initial(
-                    article.label, carried[0]["label"] if carried else None,
+                    article.label, _in_force(carried),
                     verdict.label if verdict is not None else None, float(verdict.p_fake) if verdict is not None else None))
                 if verdict is not None:
                     verds.append(_verdict_row(article.id, verdict, stamp))
@@ -420,7 +420,13 @@ class Store:
         return [i for i in ids if i in found]
 
     def iter_export(self) -> Iterator[dict]:
-        """Articles with their latest verdict, for ``rumorlens export``."""
+        """Articles with their latest verdict and every ruling on them, for ``rumorlens export``."""
+        history: dict[str, list[dict]] = {}
+        r_ = schema.rulings.c
+        with self._errors(), self.engine.connect() as conn:
+            for ruling in conn.execute(select(schema.rulings).order_by(r_.article_id, r_.created_at, r_.id)):
+                history.setdefault(ruling.article_id, []).append(
+                    {k: v for k, v in _ruling(ruling._mapping).items() if k != "id"})  # as GET /v1/articles/{id} lists them
         for r in self.rows():
             yield {
                 "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
@@ -431,6 +437,7 @@ class Store:
                 # a fact-checker's latest ruling, if any, and the label that wins
                 "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
                 "final_label": r["final_label"],
+                "rulings": history.get(r["id"], []),  # oldest first, the last in force: an ingest elsewhere keeps them all
                 "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
                 "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
             }
@@ -798,20 +805,42 @@ def _newest(table, when: str, tie: str, only: Sequence[str] | None):
     return query.subquery()
 
 
-def _carried_ruling(article: Article, stamp: str) -> list[dict]:
-    """The ruling a record of `rumorlens export` carries (its ``ruling``, ``ruling_note``,
-    ``ruled_by``, ``ruled_at``), as a ruling of the store it is ingested into: a corpus moved from
-    SQLite to a team's PostgreSQL keeps its fact-checkers' calls. One that is not fake or real,
-    or a note or reviewer too long, is left behind (the article is still stored)."""
+def _carried_rulings(article: Article, stamp: str) -> list[dict]:
+    """The rulings a record of `rumorlens export` carries, as rulings of the store it is ingested
+    into: a corpus moved from SQLite to a team's PostgreSQL keeps its fact-checkers' calls. Its
+    ``rulings`` (the whole history, oldest first; in a CSV cell as JSON) when it has them, else
+    the ruling in force (``ruling``, ``ruling_note``, ``ruled_by``, ``ruled_at``: a file exported
+    before the history was). One that is not fake or real, or has a note or reviewer too long,
+    is left behind (the article is still stored)."""
     row = article.verdict or {}
-    if not row.get("ruling"):
+    history = row.get("rulings")
+    if isinstance(history, str) and history.strip().startswith("["):
+        try:
+            history = json.loads(history)
+        except ValueError:
+            history = None
+    if isinstance(history, list):
+        given = [(h.get("label"), h.get("note"), h.get("reviewer"), h.get("created_at")) for h in history if isinstance(h, dict)]
+    elif row.get("ruling"):
+        given = [(row["ruling"], row.get("ruling_note"), row.get("ruled_by"), row.get("ruled_at"))]
+    else:
         return []
-    try:
-        label, note, reviewer = _checked_ruling(str(row["ruling"]), row.get("ruling_note"), row.get("ruled_by"))
-    except UsageError:
-        return []
-    return [{"article_id": article.id, "label": label, "note": note, "reviewer": reviewer,
-             "created_at": str(row.get("ruled_at") or stamp)}]
+    out = []
+    for label, note, reviewer, at in given:
+        try:
+            label, note, reviewer = _checked_ruling(str(label), note if isinstance(note, str) else None,
+                                                    reviewer if isinstance(reviewer, str) else None)
+        except UsageError:
+            continue
+        out.append({"article_id": article.id, "label": label, "note": note, "reviewer": reviewer, "created_at": str(at or stamp)})
+    return out
+
+
+def _in_force(rulings: list[dict]) -> str | None:
+    """The label of the ruling the listings count as in force: the newest stamp, then the one
+    stored last (rulings get ascending ids in the order given)."""
+    newest = max(enumerate(rulings), key=lambda pair: (pair[1]["created_at"], pair[0]), default=None)
+    return newest[1]["label"] if newest else None
 
 
 def _ruling(row) -> dict:
