@@ -21,6 +21,12 @@ from .service import MAX_ACCURATE_UPLOAD, MAX_ARTICLES_PER_POST, MAX_FETCHES_PER
 router = APIRouter()
 
 
+def json_body(schema: dict) -> dict:
+    """The OpenAPI entry of a JSON request body a route reads itself (``parse_json``, then
+    ``validate``: the one error shape for bad JSON and bad fields alike)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 async def parse_json(request: Request):
     """Parse the JSON body ourselves so a body that is not JSON gets RL071 whatever its
     Content-Type, in the one error shape."""
@@ -63,7 +69,7 @@ async def healthz(service: Service = Depends(get_service)):
     "/v1/check",
     tags=["check"],
     summary="Judge one article (exactly the JSON of `rumorlens check --json`) or a list of them",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": one_or_many_schema(CheckRequest)}}}},
+    openapi_extra=json_body(one_or_many_schema(CheckRequest)),
 )
 async def check(
     request: Request,
@@ -98,7 +104,7 @@ async def check(
     "/v1/check/feed",
     tags=["check"],
     summary="Judge every item of a public RSS or Atom feed, in order (what a list sent to /v1/check returns)",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": FeedRequest.model_json_schema()}}}},
+    openapi_extra=json_body(FeedRequest.model_json_schema()),
 )
 async def check_feed(
     request: Request,
@@ -119,7 +125,7 @@ async def check_feed(
     status_code=201,
     summary="Judge and store every item of a public RSS or Atom feed (needs the bearer token)",
     dependencies=[Depends(require_token)],
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": FeedRequest.model_json_schema()}}}},
+    openapi_extra=json_body(FeedRequest.model_json_schema()),
 )
 async def add_feed(
     request: Request,
@@ -177,7 +183,7 @@ async def check_list(data: list, options: dict, service: Service) -> JSONRespons
     status_code=201,
     summary="Judge and store one article or a list (needs the bearer token)",
     dependencies=[Depends(require_token)],
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": one_or_many_schema()}}}},
+    openapi_extra=json_body(one_or_many_schema()),
 )
 async def add_articles(
     request: Request,
@@ -263,7 +269,7 @@ async def delete_article(article_id: str, service: Service = Depends(get_service
     status_code=201,
     summary="Record a fact-checker's ruling on a stored article: its final label from then on (needs the bearer token)",
     dependencies=[Depends(require_token)],
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": RulingIn.model_json_schema()}}}},
+    openapi_extra=json_body(RulingIn.model_json_schema()),
 )
 async def rule_article(article_id: str, request: Request, service: Service = Depends(get_service)):
     body = validate(await parse_json(request), RULING)
