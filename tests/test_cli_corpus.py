@@ -311,6 +311,44 @@ def test_cli_delete_at_a_terminal_asks_first(tiny_model_dir, tmp_path, answer, k
     assert ("r1" in open_store(db).ids()) is kept
 
 
+def test_cli_says_it_is_grouping_while_a_terminal_waits_for_storylines(tiny_model_dir, tmp_path):
+    """The first `stories` after an ingest groups the store first (5 s on train + dev) and used to
+    sit silent; at a terminal it now says what it is doing, once, and not when the output is a
+    pipe (which gets exactly the table as before)."""
+    import pty
+
+    db = str(tmp_path / "c.db")
+    env = {**os.environ, "RUMORLENS_MODEL": str(tiny_model_dir), "COLUMNS": "120"}
+    env.pop("RUMORLENS_PROGRESS", None)
+    subprocess.run([sys.executable, "-m", "rumorlens", "ingest", str(feed(tmp_path, RECORDS)), "--db", db],
+                   env={**env, "RUMORLENS_PROGRESS": "0"}, check=True, capture_output=True)
+
+    def at_terminal(*args: str) -> str:
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen([sys.executable, "-m", "rumorlens", *args, "--db", db], env=env, stdin=follower,
+                                stdout=subprocess.PIPE, stderr=follower)
+        os.close(follower)
+        out, chunks = proc.communicate(timeout=120)[0], []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert proc.returncode == 0, out
+        return b"".join(chunks).decode(errors="replace")
+
+    first = at_terminal("stories")
+    assert "Grouping near-duplicates and storylines of 3 stored articles" in first
+    assert "Grouping" not in at_terminal("stories"), "drawn already: nothing to say"
+    piped = subprocess.run([sys.executable, "-m", "rumorlens", "stories", "--db", db], env={**env, "RUMORLENS_PROGRESS": "0"},
+                           capture_output=True, text=True, check=True)
+    assert "Grouping" not in piped.stderr + piped.stdout and "storylines" in piped.stdout
+
+
 def test_cli_import_claims_rejects_non_claimreview(runner, tmp_path):
     path = tmp_path / "x.json"
     path.write_text(json.dumps([{"@type": "NewsArticle", "headline": "hi"}]))

@@ -485,6 +485,11 @@ class Store:
             return self._get_meta("storylines_version") is not None
         return self._get_meta("duplicates_drawn") is not None or self._get_meta("storylines_version") is not None
 
+    def views_stale(self, storylines: bool = True) -> bool:
+        """Whether the next read of near-duplicates (and storylines) must draw them first: what
+        lets a command say why it is waiting before it does."""
+        return self._views_stale(storylines)
+
     def _views_stale(self, storylines: bool) -> bool:
         return is_stale_mark(self._get_meta("duplicates_stale")) or (storylines and self._storylines_stale() is not None)
 
