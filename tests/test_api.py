@@ -798,6 +798,14 @@ def test_api_stories_page_by_size(read_client):
     big = read_client.get("/v1/stories", params={"min_size": 3}).json()
     assert big["total"] == sum(s["n"] >= 3 for s in everything["stories"]) and all(s["n"] >= 3 for s in big["stories"])
     assert_error_shape(read_client.get("/v1/stories?min_size=1"), 422, "RL070")
+    # searched by a name in a storyline's title or its stories' headlines
+    name = everything["stories"][0]["people"][0]
+    found = read_client.get("/v1/stories", params={"q": name.upper(), "limit": 1000}).json()
+    assert found["total"] == len(found["stories"]) >= 1 and everything["stories"][0]["id"] in [s["id"] for s in found["stories"]]
+    assert all(name.lower() in s["title"].lower() or any(name.lower() in (e["title"] or "").lower() for e in s["timeline"])
+               for s in found["stories"])
+    none = read_client.get("/v1/stories", params={"q": "zzz no such words"}).json()
+    assert (none["total"], none["stories"]) == (0, [])
 
 
 def test_api_search_next_page_stays_put_while_articles_are_added(write_client):

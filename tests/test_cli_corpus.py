@@ -106,6 +106,13 @@ def test_cli_stats_stories_outlets_export(runner, tmp_path):
     assert khloe and "Khloe Kardashian" in khloe[0]["title"] and "Lamar Odom" in khloe[0]["title"]
     one = runner.invoke(app, ["stories", khloe[0]["id"], "--db", db])
     assert one.exit_code == 0 and khloe[0]["title"] in one.stdout and "Lamar" in one.stdout
+    searched = [json.loads(x) for x in runner.invoke(app, ["stories", "--search", "lamar odom", "--db", db, "--json"]).stdout.splitlines()]
+    assert khloe[0]["id"] in [s["id"] for s in searched]
+    assert all("lamar odom" in s["title"].lower() or any("lamar odom" in e["title"].lower() for e in s["timeline"]) for s in searched)
+    shown = runner.invoke(app, ["stories", "-s", "nobody at all", "--db", db])
+    assert shown.exit_code == 0 and "0 storylines matching 'nobody at all'" in shown.stdout
+    both = runner.invoke(app, ["stories", khloe[0]["id"], "--search", "lamar", "--db", db])
+    assert both.exit_code == 2 and "[RL042]" in both.stderr
     missing = runner.invoke(app, ["stories", "nosuchstory", "--db", db])
     assert missing.exit_code == 2
     assert missing.stderr.strip() == "error: no storyline with id 'nosuchstory'; list them with `rumorlens stories` [RL035]"

@@ -163,6 +163,11 @@ def test_store_storylines_come_a_page_at_a_time_largest_first(store_url):
         assert store.storylines(offset=3) == [] and store.storylines(limit=0) == []
         assert store.count_storylines() == 3 and store.count_storylines(min_size=3) == 2
         assert [sl.n for sl in store.storylines(min_size=3, limit=1, offset=1)] == [3]
+        # found by a name or words in their title or their stories' headlines, as typed, any case
+        assert [sl.n for sl in store.storylines(q="KIM kardashian")] == [3] and store.count_storylines(q="kim  kardashian") == 1
+        assert [sl.n for sl in store.storylines(q="news 3")] == [4] and store.count_storylines(q="news 3", min_size=5) == 0
+        assert store.storylines(q="100%") == [] and store.count_storylines(q="kanye kim") == 0
+        assert [sl.id for sl in store.storylines(q="news", limit=1, offset=1)] == [everything[1].id]
     finally:
         store.close()
 

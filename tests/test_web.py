@@ -538,6 +538,24 @@ def test_web_articles_and_stories_pages_page_through_a_big_corpus(read_client, m
     assert f"1–1 of {stories}<" in html and html.count('class="card story-card"') == 1
 
 
+def test_web_stories_page_searches_storylines_by_name_and_keeps_the_words_in_its_links(read_client, monkeypatch):
+    """A journalist looks for the storyline about one person: the search box keeps the words,
+    the pages keep them, and a search that finds nothing says so (the words escaped)."""
+    import rumorlens.web.views as views
+
+    everything = read_client.get("/v1/stories", params={"limit": 1000}).json()["stories"]
+    name = everything[0]["people"][0]
+    matching = read_client.get("/v1/stories", params={"q": name, "limit": 1000}).json()["stories"]
+    html = read_client.get("/stories", params={"q": name}, headers=HTML).text
+    assert f'value="{name}"' in html and re.findall(r'href="/stories/([^"]+)"', html) == [s["id"] for s in matching]
+    monkeypatch.setattr(views, "STORIES_PER_PAGE", 1)
+    if len(matching) > 1:
+        paged = read_client.get("/stories", params={"q": name}, headers=HTML).text
+        assert re.search(r'rel="next" href="/stories\?q=[^"]*offset=1', paged)
+    nothing = read_client.get("/stories", params={"q": "<b>nobody</b>"}, headers=HTML).text
+    assert "No storyline's title or headlines hold “&lt;b&gt;nobody&lt;/b&gt;”." in nothing and "<b>nobody" not in nothing
+
+
 def test_web_stories_pages_show_timeline(read_client):
     html = read_client.get("/stories", headers=HTML).text
     story_id = re.search(r'href="/stories/([^"]+)"', html).group(1)

@@ -283,9 +283,10 @@ async def list_stories(
     min_size: int = Query(2, ge=2, le=100_000, description="only storylines of at least this many distinct stories"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (the previous page's `next` link sets it)"),
+    q: str | None = Query(None, max_length=200, description="only storylines whose title or one of whose stories' headlines holds these words (case-insensitive)"),
     service: Service = Depends(get_service),
 ):
-    return paged(request, "stories", await run_in_threadpool(service.stories, min_size, limit, offset))
+    return paged(request, "stories", await run_in_threadpool(service.stories, min_size, limit, offset, q))
 
 
 @router.get("/v1/stories/{story_id}", tags=["stories"], summary="One storyline with its articles in date order")

@@ -527,11 +527,12 @@ class Service:
         # newest first, the next page starts after the last article shown; by p_fake, at an offset
         return Page(rows, store.count(q, outlet, label, ruled=ruled), offset, limit, keyed=sort == "newest")
 
-    def stories(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> Page:
-        """One page of the storylines of at least ``min_size`` stories, largest first."""
+    def stories(self, min_size: int = 2, limit: int | None = None, offset: int = 0, q: str | None = None) -> Page:
+        """One page of the storylines of at least ``min_size`` stories, largest first; ``q``:
+        those whose title or a story's headline holds these words."""
         store = self._need_store()
-        found = [story_dict(s) for s in store.storylines(min_size, limit, offset)]
-        return Page(found, store.count_storylines(min_size), offset, limit if limit is not None else len(found))
+        found = [story_dict(s) for s in store.storylines(min_size, limit, offset, q=q)]
+        return Page(found, store.count_storylines(min_size, q=q), offset, limit if limit is not None else len(found))
 
     def story(self, id: str) -> dict:
         store = self._need_store()

@@ -352,6 +352,7 @@ def stories(
     json_out: bool = typer.Option(False, "--json", help="JSON: one storyline per line, or the one asked for."),
     min_size: int = typer.Option(2, "--min-size", min=2, help="Only storylines with at least this many distinct stories."),
     limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many storylines (0: all)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only storylines whose title or one of whose stories' headlines holds these words (case-insensitive)."),
 ) -> None:
     """List storylines: the same rumour about the same people, across outlets and years.
 
@@ -365,7 +366,13 @@ def stories(
       rumorlens stories --min-size 5 --json
 
       rumorlens stories s5faf25e06ad
+
+      rumorlens stories --search "khloe kardashian"
     """
+    if storyline_id and search:
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--search", detail="it searches the list of storylines; give it without an id"))
     store = _open(db)
     _grouped(store)
     if storyline_id:
@@ -385,13 +392,14 @@ def stories(
         console.print(table)
         return
     with _store_errors():
-        shown = store.storylines(min_size=min_size, limit=limit or None)
-        total = store.count_storylines(min_size) if limit else len(shown)
+        shown = store.storylines(min_size=min_size, limit=limit or None, q=search)
+        total = store.count_storylines(min_size, q=search) if limit else len(shown)
     if json_out:
         for s in shown:
             print_json(s.as_dict())
         return
-    table = _table([("id", 12), ("n", 3), ("fake", 4), ("first", 10), ("last", 10)], "title", title=f"{total} storylines")
+    table = _table([("id", 12), ("n", 3), ("fake", 4), ("first", 10), ("last", 10)], "title",
+                   title=f"{total} storylines" + (f" matching {search!r}" if search else ""))
     for s in shown:
         table.add_row(s.id, str(s.n), _fmt_rate(s.share_fake), (s.first_seen or "?")[:10], (s.last_seen or "?")[:10], s.title)
     console.print(table)

@@ -622,17 +622,29 @@ class Store:
         self._current_views(storylines=False)
         return self._read_duplicates()
 
-    def storylines(self, min_size: int = 2, limit: int | None = None, offset: int = 0) -> list:
+    def storylines(self, min_size: int = 2, limit: int | None = None, offset: int = 0, q: str | None = None) -> list:
         """Storylines of at least ``min_size`` stories, largest first; ``limit`` and ``offset``
-        take one page of them (``count_storylines`` says how many there are in all)."""
+        take one page of them (``count_storylines`` says how many there are in all). ``q``:
+        only those whose title or one of whose stories' headlines holds these words, as typed
+        (case-insensitive): "Kardashian", "pregnant", "Aniston Pitt" in that order."""
         from ..corpus.storylines import Storyline
 
         self._current_views()
-        q = select(schema.storylines.c.data).where(schema.storylines.c.n >= min_size).order_by(
-            schema.storylines.c.n.desc(), schema.storylines.c.last_seen.desc(), schema.storylines.c.id)
-        q = q.limit(None if limit is None else max(0, int(limit))).offset(max(0, int(offset)))
+        s = schema.storylines
+        query = self._storylines_matching(select(s.c.data), min_size, q).order_by(s.c.n.desc(), s.c.last_seen.desc(), s.c.id)
+        query = query.limit(None if limit is None else max(0, int(limit))).offset(max(0, int(offset)))
         with self._errors(), self.engine.connect() as conn:
-            return [Storyline.from_dict(json.loads(d)) for d in conn.execute(q).scalars()]
+            return [Storyline.from_dict(json.loads(d)) for d in conn.execute(query).scalars()]
+
+    @staticmethod
+    def _storylines_matching(query, min_size: int, q: str | None):
+        s, m, a = schema.storylines, schema.storyline_members, schema.articles
+        query = query.select_from(s).where(s.c.n >= min_size)
+        if needle := " ".join((q or "").split()).lower():
+            headlines = select(m.c.storyline_id).select_from(m.join(a, a.c.id == m.c.article_id)).where(
+                func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True))
+            query = query.where(or_(func.lower(s.c.title).contains(needle, autoescape=True), s.c.id.in_(headlines)))
+        return query
 
     def storyline_of(self, article_id: str):
         """The storyline an article belongs to, or None: one indexed lookup in the members table
@@ -646,10 +658,10 @@ class Store:
             data = conn.execute(query.limit(1)).scalar()
         return None if data is None else Storyline.from_dict(json.loads(data))
 
-    def count_storylines(self, min_size: int = 2) -> int:
+    def count_storylines(self, min_size: int = 2, q: str | None = None) -> int:
         self._current_views()
         with self._errors(), self.engine.connect() as conn:
-            return conn.execute(select(func.count()).select_from(schema.storylines).where(schema.storylines.c.n >= min_size)).scalar_one()
+            return conn.execute(self._storylines_matching(select(func.count()), min_size, q)).scalar_one()
 
     def storyline(self, storyline_id: str):
         from ..corpus.storylines import Storyline
