@@ -19,9 +19,9 @@ from typing import NamedTuple
 from ..article import Article
 from ..errors import InputError, RumorlensError
 from ..read import iter_items
-from ..read.stories import fetch_stories as stories_fetched
 from ..read.encoding import text_lines
 from ..read.parquet import parquet_rows
+from ..read.stories import fetch_stories as stories_fetched
 from ..read.files import (
     MAX_LINE_BYTES,
     RECORD_SUFFIXES,

@@ -10,8 +10,8 @@ from .app import app
 from .check import PREVALENCE_HELP, parse_prevalence
 from .common import (
     EXIT_OK,
-    FETCH_STORIES_HELP,
     EXIT_SOME_FAILED,
+    FETCH_STORIES_HELP,
     console,
     errors_as_exit,
     print_json,
