@@ -127,6 +127,42 @@ def test_corpus_storylines_group_same_people_and_count_duplicates_once():
     assert s.id == storyline_id(["k3copy", "k2", "k1", "k3"])  # stable whatever the order
 
 
+def test_corpus_storylines_of_a_name_in_thousands_of_stories_are_still_drawn(monkeypatch):
+    """A person in more stories than the whole-square comparison held (4,000: a team's corpus of
+    about 200,000 articles for Kim Kardashian) had no storylines at all. Her stories are now
+    compared a block of rows at a time, and any block size draws the same storylines."""
+    import rumorlens.corpus.storylines as storylines
+
+    topics = ["new perfume", "charity gala", "fashion week", "tax filing", "cover shoot", "podcast", "award speech", "book tour"]
+    rows = [row(f"n{i:04d}", f"Kim Kardashian {topics[i % len(topics)]} item {i}",
+                f"Kim Kardashian spoke about the {topics[i % len(topics)]} number {i} on a show today.", "people.com")
+            for i in range(4100)]
+    rows += [row(f"tw{i}", f"Kim Kardashian secretly expecting twins via surrogate {'again' if i else ''}",
+                 "An insider says Kim Kardashian is secretly expecting twins through a surrogate this spring.", "radaronline.com")
+             for i in range(3)]
+    drawn = build_storylines(rows)
+    twins = [s for s in drawn if "tw0" in s.article_ids]
+    assert twins and {"tw0", "tw1", "tw2"} <= set(twins[0].article_ids)
+    monkeypatch.setattr(storylines, "BLOCK", 7)
+    assert [s.as_dict() for s in build_storylines(rows)] == [s.as_dict() for s in drawn]
+
+
+def test_corpus_a_big_buckets_stories_link_to_at_most_a_storylines_worth_of_others():
+    """Beyond 4,000 stories of one person, each keeps only its most similar others: a crawl of
+    20,000 look-alike pages (every pair alike) made 200 million candidate links and 8 GB. Ties
+    do not let more through, and no story links to itself."""
+    import numpy as np
+
+    from rumorlens.corpus.storylines import _nearest
+
+    sims = np.ones((5, 12), dtype=np.float32)  # rows 3-7 of a bucket of 12, all alike
+    rows, cols = _nearest(sims, start=3, low=0.3, k=4)
+    assert len(rows) == 5 * 4 and all(np.bincount(rows, minlength=5) == 4)
+    assert not any(3 + r == c for r, c in zip(rows, cols))
+    faint = np.full((2, 6), 0.05, dtype=np.float32)
+    assert [len(x) for x in _nearest(faint, start=0, low=0.1, k=3)] == [0, 0]  # below the threshold: no link
+
+
 def test_corpus_storyline_titles_keep_three_word_names_whole():
     """"Millie Bobby Brown" is found as two pairs; the storyline is titled by her one name, not
     "Millie Bobby & Bobby Brown". Two pairs that only chain by chance (Khloe Kardashian, and

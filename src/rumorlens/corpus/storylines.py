@@ -31,7 +31,16 @@ THRESHOLD = 0.3
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
 SAME_PEOPLE_THRESHOLD = 0.1
 MAX_SIZE = 60
-MAX_BUCKET = 4000
+# A person's stories are compared with each other a block of rows at a time, so memory stays at
+# BLOCK x bucket however often a name turns up (Kim Kardashian: 425 of train + dev, thousands in
+# a team's years of feeds). Up to 4,000 the whole square was drawn at once, and a bigger bucket
+# was skipped: her storylines would have vanished from a corpus of about 200,000 articles.
+BLOCK = 1000
+# Up to this many stories of one person every pair above the threshold is a candidate link, as it
+# always was. Beyond, only each story's MAX_SIZE most similar ones (a storyline holds no more):
+# a name a crawl repeats in 20,000 look-alike pages made 200 million links and 8 GB.
+EXACT_BUCKET = 4000
+MAX_BUCKET = 50_000  # a name in more stories than this is no one in particular: it seeds no pairs
 # Words every gossip story uses about its people: useless as a storyline's topic.
 GENERIC = {"star", "stars", "reality", "source", "sources", "insider", "insiders", "report", "reports", "reportedly",
            "news", "magazine", "touch", "weekly", "celebrity", "celebrities", "tv", "show", "singer", "actress", "actor",
@@ -134,17 +143,23 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
         if len(members) < 2 or len(members) > MAX_BUCKET:
             continue
         idx = np.array(members)
-        sims = (X[idx] @ X[idx].T).toarray()
         low = min(threshold, SAME_PEOPLE_THRESHOLD)
-        a, b = np.nonzero(np.triu(sims, k=1) >= low)
-        for ia, ib in zip(a.tolist(), b.tolist()):
-            i, j = int(idx[ia]), int(idx[ib])
-            if (i, j) in pairs:
-                continue
-            sim = float(sims[ia, ib])
-            same = len(about[i]) >= 2 and about[i] == about[j]
-            if (sim >= threshold and _linked(about[i], about[j])) or same:
-                pairs[(i, j)] = sim
+        columns = X[idx].T.tocsc()
+        for start in range(0, len(idx), BLOCK):  # rows in order: the pairs come in the same order as from the whole square
+            sims = (X[idx[start : start + BLOCK]] @ columns).toarray()
+            if len(idx) <= EXACT_BUCKET:
+                a, b = np.nonzero(np.triu(sims, k=1 + start) >= low)
+            else:
+                a, b = _nearest(sims, start, low, max_size)
+            for ia, ib in zip(a.tolist(), b.tolist()):
+                first, second = sorted((start + ia, ib))
+                i, j = int(idx[first]), int(idx[second])
+                if (i, j) in pairs:
+                    continue
+                sim = float(sims[ia, ib])
+                same = len(about[i]) >= 2 and about[i] == about[j]
+                if (sim >= threshold and _linked(about[i], about[j])) or same:
+                    pairs[(i, j)] = sim
     parent = list(range(len(rows)))
     size = [1] * len(rows)
     # Per-group counts of who the stories are about: two groups merge only if the people most
@@ -172,6 +187,17 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     for i in range(len(rows)):
         groups[root(i)].append(i)
     return list(groups.values()), ppl, X, vec
+
+
+def _nearest(sims: np.ndarray, start: int, low: float, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of each row's ``k`` most similar others at ``low`` or above, in a block of
+    a big bucket whose first row is story ``start`` of it (so its own column is skipped)."""
+    own = np.arange(sims.shape[0])
+    sims[own, start + own] = -1.0
+    k = min(k, sims.shape[1] - 1)
+    top = np.argpartition(-sims, k - 1, axis=1)[:, :k]  # exactly k a row, however many tie (look-alike pages all do)
+    kept = np.take_along_axis(sims, top, axis=1) >= low
+    return np.repeat(own, k).reshape(-1, k)[kept], top[kept]
 
 
 def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=None, leads: list[str] = ()) -> tuple[str, list[str]]:
