@@ -1,6 +1,6 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all six
+    PYTHONPATH=src python bench/bench_corpus.py                 # all seven
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
@@ -13,6 +13,8 @@ paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), 
          and for finding one stored article's storyline (what its page shows).
 paging-judged  the same on a store where every article was judged and 1,000 carry a
          fact-checker's ruling, plus the first page of each final label and the time to rule.
+big-bucket  grouping 20,000 look-alike stories about one name (a crawl that repeats a page):
+         seconds and the process's peak memory, with the 60 nearest kept per story beyond 4,000.
 writes   a check and an article page right after each of three POSTs of a new article, with
          the derived views rebuilt in a thread (as `rumorlens serve` does) and rebuilt first;
          also a server's first article record, the article page right after a ruling, and stats.
@@ -48,10 +50,22 @@ def bench_ingest(tmp: Path) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     report = ingest(store, articles, judge=judge)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    # Storing alone (articles judged beforehand, 500 a transaction as ingest writes them), best
+    # of three fresh databases: what the store's own work costs, apart from judging.
+    pairs = list(zip(articles, judge.judge_many(articles)))
+    store_s = []
+    for attempt in range(3):
+        fresh = open_store(tmp / f"store-only-{attempt}.db")
+        t1 = time.perf_counter()
+        for i in range(0, len(pairs), 500):
+            fresh.add(pairs[i : i + 500])
+        store_s.append(time.perf_counter() - t1)
+        fresh.close()
     # CPU-seconds are reported because wall time on a shared 2-core box depends on the neighbours.
     return {"articles": report.stored, "seconds": round(seconds, 2), "articles_per_s": round(report.stored / seconds, 1),
             "cpu_seconds": round(cpu, 2), "articles_per_cpu_s": round(report.stored / cpu, 1),
-            "judge_only_articles_per_s": round(judge_rate, 1), "model_version": judge.version}
+            "judge_only_articles_per_s": round(judge_rate, 1), "store_only_s": round(min(store_s), 2),
+            "model_version": judge.version}
 
 
 def bench_cluster(tmp: Path) -> dict:
@@ -244,12 +258,27 @@ def page_times(store) -> dict:
     return out
 
 
+def bench_big_bucket(tmp: Path) -> dict:
+    import resource
+
+    from rumorlens.corpus.storylines import build_storylines
+
+    topics = ["new perfume", "charity gala", "fashion week", "tax filing", "cover shoot", "podcast", "award speech", "book tour"]
+    rows = [{"id": f"n{i:05d}", "title": f"Kim Kardashian {topics[i % 8]} item {i}", "outlet": "people.com", "published": None,
+             "text": f"Kim Kardashian spoke about the {topics[i % 8]} number {i} on a show today.", "final_label": None, "p_fake": None}
+            for i in range(20_000)]
+    t0 = time.perf_counter()
+    stories = build_storylines(rows)
+    return {"stories_of_one_name": len(rows), "seconds": round(time.perf_counter() - t0, 1), "storylines": len(stories),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged and/or writes (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged, big-bucket and/or writes (default: all)")
     args = parser.parse_args(argv)
     benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging,
-               "paging-judged": bench_paging_judged, "writes": bench_writes}
+               "paging-judged": bench_paging_judged, "big-bucket": bench_big_bucket, "writes": bench_writes}
     names = args.what or list(benches)
     if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
