@@ -105,6 +105,13 @@ MAX_ARTICLES_PER_POST = 1000
 MAX_FETCHES_PER_REQUEST = 10  # URLs one request (a list sent to /v1/check, the dashboard's URL box) may have fetched
 
 
+def _in_place(items: list, verdicts: list[Verdict]) -> list:
+    """Each article of ``items`` replaced by its verdict (``verdicts`` in the articles' order),
+    each error left where it was."""
+    judged = iter(verdicts)
+    return [next(judged) if isinstance(item, Article) else item for item in items]
+
+
 def given(value: object) -> bool:
     """A request field with something in it."""
     return isinstance(value, str) and bool(value.strip())
@@ -388,8 +395,7 @@ class Service:
         self._accurate_ready(options)
         items = self.read_feed(url, fetch_stories, bool(options.get("accurate")))
         verdicts, added = self.save([a for a in items if isinstance(a, Article)], **options)
-        judged = iter(verdicts)
-        return [next(judged) if isinstance(a, Article) else a for a in items], added
+        return _in_place(items, verdicts), added
 
     def check_links(self, links: list[tuple[int, str]], options: dict[str, Any] | None = None,
                     fetch_stories: bool = False, keep: bool = False) -> list[Verdict | RumorlensError]:
@@ -420,12 +426,9 @@ class Service:
         ``keep``: the articles stored with their verdicts (an article already stored keeps what
         it had, as re-ingesting does)."""
         articles = [a for a in items if isinstance(a, Article)]
-        store = self._writable_store() if keep and articles else None  # refused before any judging
-        judged = self.judge_articles(articles, **options) if articles else []
-        if store is not None:
-            store.add(list(zip(articles, judged)))
-        verdicts = iter(judged)
-        return [next(verdicts) if isinstance(a, Article) else a for a in items]
+        if not articles:
+            return list(items)
+        return _in_place(items, self.save(articles, **options)[0] if keep else self.judge_articles(articles, **options))
 
     def check_upload(self, filename: str, data: bytes, options: dict[str, Any] | None = None,
                      fetch_stories: bool = False, keep: bool = False) -> list[Verdict | InputError]:

@@ -107,12 +107,12 @@ def tfidf(docs: list[str]):
         return None, None
 
 
-def extract_people(rows: list[dict], known: Mapping[str, dict[str, str]] | None = None) -> list[dict[str, str]]:
+def extract_people(rows: list[dict], known_people: Mapping[str, dict[str, str]] | None = None) -> list[dict[str, str]]:
     """People per row. Name keys seen in any body lead form the corpus vocabulary that lets
-    Title Case titles contribute names safely. ``known``: ``body_people`` already found, by id
-    (the store keeps them, ``corpus/traits.py``)."""
-    known = known or {}
-    bodies = [known[r["id"]] if r["id"] in known else body_people(r.get("text")) for r in rows]
+    Title Case titles contribute names safely. ``known_people``: ``body_people`` already found,
+    by id (the store keeps them, ``corpus/traits.py``)."""
+    kept = known_people or {}
+    bodies = [kept[r["id"]] if r["id"] in kept else body_people(r.get("text")) for r in rows]
     known = set().union(*bodies) if bodies else set()
     return [people(r.get("title"), None, known, body=b) for r, b in zip(rows, bodies)]
 

@@ -187,6 +187,20 @@ def is_verdict_row(obj: dict) -> bool:
     return "p_fake" in obj and "model_version" in obj
 
 
+def _exported_rulings(row: dict) -> dict:
+    """An exported row with its ``rulings`` as a list: a CSV export writes the list as JSON in
+    its cell, which a JSONL export writes as it is. An empty or hand-edited cell is None, and
+    the ruling in force (``ruling``, ``ruling_note``...) comes along instead."""
+    cell = row.get("rulings")
+    if not isinstance(cell, str):
+        return row
+    try:
+        rulings = json.loads(cell) if cell.strip() else None
+    except ValueError:
+        rulings = None
+    return {**row, "rulings": rulings if isinstance(rulings, list) else None}
+
+
 def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     """One JSON/CSV record as an ``Article``; raises ``InputError`` naming ``where``."""
     if not isinstance(obj, dict):
@@ -201,7 +215,7 @@ def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     url, published = field(obj, "url"), field(obj, "published")
     label, verdict = field(obj, "label"), None
     if is_verdict_row(obj):
-        label, verdict = obj.get("known_label"), obj  # an exported ruling comes along in the row (Store.add)
+        label, verdict = obj.get("known_label"), _exported_rulings(obj)  # they come along in the row (Store.add)
         if title and isinstance(text, str) and text.startswith(title + "\n"):
             text = text[len(title) + 1 :]  # a verdict's text is the title, a newline, then the body
     return Article.create(

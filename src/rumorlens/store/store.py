@@ -464,7 +464,7 @@ class Store:
         if not self.refresh_in_background or not self._views_drawn(storylines):
             self.refresh(storylines=storylines)
             return
-        if time.monotonic() < self._retry_at or not self._views_stale(storylines):
+        if time.monotonic() < self._retry_at or not self.views_stale(storylines):
             return
         if self._refreshing.acquire(blocking=False):
             self._background = self._start_worker("views", self._refresh_in_background, storylines)
@@ -488,9 +488,6 @@ class Store:
     def views_stale(self, storylines: bool = True) -> bool:
         """Whether the next read of near-duplicates (and storylines) must draw them first: what
         lets a command say why it is waiting before it does."""
-        return self._views_stale(storylines)
-
-    def _views_stale(self, storylines: bool) -> bool:
         return is_stale_mark(self._get_meta("duplicates_stale")) or (storylines and self._storylines_stale() is not None)
 
     def refresh(self, force: bool = False, storylines: bool = True) -> bool:
@@ -500,7 +497,7 @@ class Store:
         Two marks, because the scorecard needs only duplicates (seconds) while storylines take
         longer; ``outlets`` and the Judge's outlet record should not wait for clustering.
         """
-        if not (force or self._views_stale(storylines)):
+        if not (force or self.views_stale(storylines)):
             return False
         # Eight requests finding the views stale at once rebuilt them eight times, and on
         # PostgreSQL the later rebuilds inserted rows the first had just committed (503). One
@@ -825,17 +822,12 @@ def _newest(table, when: str, tie: str, only: Sequence[str] | None):
 def _carried_rulings(article: Article, stamp: str) -> list[dict]:
     """The rulings a record of `rumorlens export` carries, as rulings of the store it is ingested
     into: a corpus moved from SQLite to a team's PostgreSQL keeps its fact-checkers' calls. Its
-    ``rulings`` (the whole history, oldest first; in a CSV cell as JSON) when it has them, else
+    ``rulings`` (the whole history, oldest first) when it has them, else
     the ruling in force (``ruling``, ``ruling_note``, ``ruled_by``, ``ruled_at``: a file exported
     before the history was). One that is not fake or real, or has a note or reviewer too long,
     is left behind (the article is still stored)."""
     row = article.verdict or {}
-    history = row.get("rulings")
-    if isinstance(history, str) and history.strip().startswith("["):
-        try:
-            history = json.loads(history)
-        except ValueError:
-            history = None
+    history = row.get("rulings")  # a list: a CSV cell's JSON is read back by the reader (read/files.py)
     if isinstance(history, list):
         given = [(h.get("label"), h.get("note"), h.get("reviewer"), h.get("created_at")) for h in history if isinstance(h, dict)]
     elif row.get("ruling"):

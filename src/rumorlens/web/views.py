@@ -190,8 +190,9 @@ async def rule_submit(
 @router.get("/stories", response_class=HTMLResponse)
 async def stories_page(request: Request, offset: int = Query(0, ge=0, le=MAX_OFFSET), q: str = Query("", max_length=200),
                        service: Service = Depends(get_service)):
-    found = await run_in_threadpool(service.stories, 2, STORIES_PER_PAGE, offset, q.strip() or None)
-    return page(request, "stories.html", nav="stories", listing=found, q=q.strip())
+    q = q.strip()
+    found = await run_in_threadpool(service.stories, 2, STORIES_PER_PAGE, offset, q or None)
+    return page(request, "stories.html", nav="stories", listing=found, q=q)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
