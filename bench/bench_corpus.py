@@ -255,6 +255,9 @@ def page_times(store) -> dict:
     t0 = time.perf_counter()
     hits = sum(storyline_of(store, article_id) is not None for article_id in asked)
     out |= {"storyline_of_ms": round((time.perf_counter() - t0) * 1000 / len(asked), 2), "storyline_of_found": hits}
+    # a storyline search (`stories --search`, GET /v1/stories?q=): a page of 100 with its count
+    out |= {"storyline_search_kardashian": store.count_storylines(q="kardashian"),
+            "storyline_search_ms": best_ms(lambda: (store.storylines(q="kardashian", limit=100), store.count_storylines(q="kardashian")))}
     return out
 
 
