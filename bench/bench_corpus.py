@@ -1,6 +1,6 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all seven
+    PYTHONPATH=src python bench/bench_corpus.py                 # all eight
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
@@ -13,6 +13,10 @@ paging   milliseconds for one page of 50 stored articles (train + dev, SQLite), 
          and for finding one stored article's storyline (what its page shows).
 paging-judged  the same on a store where every article was judged and 1,000 carry a
          fact-checker's ruling, plus the first page of each final label and the time to rule.
+search-pg  on PostgreSQL (RUMORLENS_BENCH_PG: a server URL whose user may create databases; the
+         bench makes and drops `rumorlens_bench_search`): a page of search results with its
+         count over train + dev, with the trigram indexes and without them (a scan), the time to
+         store train + dev either way, and the time to build the indexes on a filled store.
 big-bucket  grouping 20,000 look-alike stories about one name (a crawl that repeats a page):
          seconds and the process's peak memory, with the 60 nearest kept per story beyond 4,000.
 writes   a check and an article page right after each of three POSTs of a new article, with
@@ -261,6 +265,61 @@ def page_times(store) -> dict:
     return out
 
 
+def bench_search_pg(tmp: Path) -> dict:
+    import os
+
+    import psycopg
+    from sqlalchemy import text
+
+    from rumorlens.read import read_articles
+    from rumorlens.store import open_store
+    from rumorlens.store.search_index import INDEXES, create
+
+    server = os.environ.get("RUMORLENS_BENCH_PG")
+    if not server:
+        return {"skipped": "set RUMORLENS_BENCH_PG to a PostgreSQL URL whose user may create databases"}
+    name = "rumorlens_bench_search"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+    url = server.rsplit("/", 1)[0] + "/" + name
+    articles = list(read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    queries = {"pregnant": "a claim", "gwyneth paltrow": "a name", "zzqx": "nowhere"}
+
+    def store_all(store) -> float:
+        t0 = time.perf_counter()
+        for i in range(0, len(articles), 500):
+            store.add((a, None) for a in articles[i : i + 500])
+        return round(time.perf_counter() - t0, 2)
+
+    def searches(store, suffix: str) -> dict:
+        out = {}
+        for q in queries:
+            out[f"search_{q.replace(' ', '_')}_{suffix}_ms"] = best_ms(lambda: (store.search(q=q, limit=50), store.count(q=q)))
+        return out
+
+    try:
+        store = open_store(url)
+        out = {"articles": len(articles), "store_s_indexed": store_all(store)}
+        out |= {f"found_{q.replace(' ', '_')}": store.count(q=q) for q in queries} | searches(store, "indexed")
+        with store.engine.begin() as conn:
+            for index in INDEXES:
+                conn.execute(text(f"DROP INDEX {index}"))
+        out |= searches(store, "scan")
+        with store.engine.begin() as conn:
+            conn.execute(text("TRUNCATE articles CASCADE"))
+        out["store_s_without"] = store_all(store)
+        t0 = time.perf_counter()
+        with store.engine.begin() as conn:
+            create(conn)
+        out["create_indexes_s"] = round(time.perf_counter() - t0, 1)
+        store.close()
+    finally:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    return out
+
+
 def bench_big_bucket(tmp: Path) -> dict:
     import resource
 
@@ -278,10 +337,10 @@ def bench_big_bucket(tmp: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged, big-bucket and/or writes (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged, search-pg, big-bucket and/or writes (default: all)")
     args = parser.parse_args(argv)
     benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging,
-               "paging-judged": bench_paging_judged, "big-bucket": bench_big_bucket, "writes": bench_writes}
+               "paging-judged": bench_paging_judged, "search-pg": bench_search_pg, "big-bucket": bench_big_bucket, "writes": bench_writes}
     names = args.what or list(benches)
     if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")

@@ -26,7 +26,7 @@ from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
 from ..errors import NotFound, StoreError, UsageError
 from ..verdict import Verdict
-from . import final_labels, schema
+from . import final_labels, schema, search_index
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
 from .migrations import SCHEMA_VERSION, migrate, opening_raced
 from .records import final_label
@@ -138,8 +138,11 @@ class Store:
         # between this transaction's look and its insert: PostgreSQL says unique violation,
         # SQLite that its snapshot is stale ('locked'). Looking again skips what it stored.
         with self._errors():
-            return retrying(lambda: self._add_once(pairs), WRITE_ATTEMPTS,
-                            lambda err: isinstance(err, IntegrityError) or "locked" in str(err).lower())
+            stored = retrying(lambda: self._add_once(pairs), WRITE_ATTEMPTS,
+                              lambda err: isinstance(err, IntegrityError) or "locked" in str(err).lower())
+            if stored:
+                search_index.settle(self.engine)
+            return stored
 
     def _add_once(self, pairs: list[tuple[Article, Verdict | None]]) -> int:
         stamp = now_iso()
@@ -341,8 +344,8 @@ class Store:
         kept beside each article, ``final_labels.py``)."""
         a = schema.articles
         if needle := (q or "").strip().lower():
-            query = query.where(or_(func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True),
-                                    func.lower(a.c.text).contains(needle, autoescape=True)))
+            query = query.where(or_(search_index.folded_title(a).contains(needle, autoescape=True),
+                                    search_index.folded_text(a).contains(needle, autoescape=True)))
         if outlet and outlet.strip():
             query = query.where(a.c.outlet == outlet.strip().lower())
         if label:
@@ -639,7 +642,7 @@ class Store:
         query = query.select_from(s).where(s.c.n >= min_size)
         if needle := " ".join((q or "").split()).lower():
             headlines = select(m.c.storyline_id).select_from(m.join(a, a.c.id == m.c.article_id)).where(
-                func.lower(func.coalesce(a.c.title, "")).contains(needle, autoescape=True))
+                search_index.folded_title(a).contains(needle, autoescape=True))
             query = query.where(or_(func.lower(s.c.title).contains(needle, autoescape=True), s.c.id.in_(headlines)))
         return query
 

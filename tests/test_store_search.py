@@ -1,0 +1,109 @@
+"""Searching a PostgreSQL store through its trigram indexes (``store/search_index.py``), and the
+same searches where the server will not add pg_trgm: they scan, find the same articles, and say
+so once."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from rumorlens.store import open_store, schema
+from rumorlens.store.search_index import INDEXES
+from rumorlens.store.store import Store
+from test_store_helpers import art, fresh_pg_url, pg_url
+
+ARTICLES = [
+    art("a1", "Is Jennifer Aniston Pregnant?", "An insider says the star is expecting.", label="fake"),
+    art("a2", None, "Her rep said the pregnant rumour is untrue. Jennifer Aniston laughed it off."),
+    art("a3", "Award night", "The winners were named on stage by the academy."),
+]
+
+
+def generic_plan(store, statement) -> str:
+    """EXPLAIN of ``statement`` as a prepared statement's generic plan, with sequential scans
+    priced out: how a server plans a search once the driver has prepared it (psycopg does after
+    five runs), with every value a parameter. An expression index is used only if the query's
+    expression is the indexed one."""
+    with store.engine.connect() as conn:
+        compiled = statement.compile(conn)
+        names: list[str] = []
+
+        def placeholder(match) -> str:
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        sql = re.sub(r"%\((\w+)\)s", placeholder, str(compiled))  # "%%" stays: the driver reads it as "%"
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        conn.exec_driver_sql("SET plan_cache_mode = force_generic_plan")
+        conn.exec_driver_sql(f"PREPARE rl_search AS {sql}")
+        values = ", ".join("'" + str(compiled.params[n]).replace("'", "''") + "'" for n in names)
+        plan = "\n".join(row[0] for row in conn.exec_driver_sql(f"EXPLAIN EXECUTE rl_search({values})"))
+        conn.exec_driver_sql("DEALLOCATE rl_search")
+        conn.rollback()
+    return plan
+
+
+def test_postgres_search_reads_the_trigram_indexes_even_as_a_prepared_statement():
+    store = open_store(fresh_pg_url())
+    try:
+        store.add((a, None) for a in ARTICLES)
+        with store.engine.connect() as conn:
+            indexes = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'articles'")).scalars())
+        assert set(INDEXES) <= indexes
+        # the articles' search, and a storyline search by its stories' headlines
+        a = schema.articles
+        plan = generic_plan(store, Store._matching(select(a.c.id), "Pregnant", None, None))
+        assert "ix_articles_title_trgm" in plan and "ix_articles_text_trgm" in plan and "Seq Scan" not in plan, plan
+        plan = generic_plan(store, Store._storylines_matching(select(schema.storylines.c.id), 2, "aniston"))
+        assert "ix_articles_title_trgm" in plan, plan
+        # the same articles as before the indexes: case-insensitive, headline or text, % literal
+        assert sorted(r["id"] for r in store.search(q="PREGNANT")) == ["a1", "a2"]
+        assert store.count(q="pregnant") == 2 and store.count(q="academy") == 1 and store.count(q="100%") == 0
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def store_without_pg_trgm():
+    """A database whose user may create tables but not extensions, as on a managed server where
+    only an administrator adds them."""
+    import psycopg
+
+    url = pg_url()
+    server, name, role = url.rsplit("/", 1)[0], "rumorlens_no_trgm", "rumorlens_no_trgm"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'")
+        admin.execute(f"CREATE DATABASE {name}")
+    with psycopg.connect(f"{server}/{name}", autocommit=True) as owner:
+        owner.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {role}")
+    scheme, rest = server.split("://", 1)
+    yield f"{scheme}://{role}:{role}@{rest.split('@', 1)[1]}/{name}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_postgres_without_pg_trgm_still_searches_and_says_why_it_scans(store_without_pg_trgm, caplog):
+    with caplog.at_level(logging.WARNING, logger="rumorlens.store.search_index"):
+        store = open_store(store_without_pg_trgm)
+    try:
+        warned = [r.getMessage() for r in caplog.records]
+        assert len(warned) == 1 and "could not add pg_trgm" in warned[0] and "permission denied" in warned[0]
+        assert "docs/corpus.md#searching-a-large-store" in warned[0]
+        assert store.schema_version == 6  # the migration is done; a DBA can add the indexes later
+        assert store.add((a, None) for a in ARTICLES) == 3  # writes do not trip over the missing indexes
+        assert sorted(r["id"] for r in store.search(q="pregnant")) == ["a1", "a2"] and store.count(q="academy") == 1
+        with store.engine.connect() as conn:
+            assert not set(INDEXES) & set(conn.execute(text("SELECT indexname FROM pg_indexes")).scalars())
+    finally:
+        store.close()
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="rumorlens.store.search_index"):
+        open_store(store_without_pg_trgm).close()
+    assert caplog.records == []  # said once, when the store was migrated, not at every opening
