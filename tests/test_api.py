@@ -530,6 +530,22 @@ def test_api_check_feed_judges_every_item_in_order_as_check_does_the_saved_feed(
     assert seen == ["http://news.public.test/feed"]
 
 
+def test_api_check_feed_of_one_unreadable_item_lists_its_error_and_a_dead_feed_is_the_requests(read_client, monkeypatch):
+    """A feed whose only item cannot be read was fetched: the reply is the list, its one item an
+    error in its place, as in a longer feed. A feed that cannot be fetched is the request's error."""
+    from test_read import RSS
+
+    one_empty = RSS[: RSS.index("<item>")] + "<item><title></title><description></description></item></channel></rss>"
+    _mock_web(monkeypatch, {"http://news.public.test/feed": httpx.Response(200, content=one_empty.encode(), headers={"content-type": "application/rss+xml"})}, [])
+    resp = read_client.post("/v1/check/feed", json={"url": "http://news.public.test/feed"})
+    assert resp.status_code == 200, resp.text
+    got = resp.json()
+    assert (got["ok"], got["count"], got["judged"], got["verdicts"]) == (False, 1, 0, [None])
+    assert [e["code"] for e in got["errors"]] == ["RL019"] and got["errors"][0]["error"].startswith("http://news.public.test/feed#1: feed item has no title")
+    body = assert_error_shape(read_client.post("/v1/check/feed", json={"url": "http://news.public.test/gone"}), 422, "RL010")
+    assert "http://news.public.test/gone" in body["error"]
+
+
 def test_api_articles_feed_stores_every_item_with_the_token_and_fetches_teasers_stories(write_client, fresh_store, monkeypatch):
     """`POST /v1/articles/feed` (token): the feed's items stored as `rumorlens ingest URL` stores
     them; with fetch_stories a teaser is stored with the story its link leads to; a second post

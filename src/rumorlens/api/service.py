@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from ..article import Article, outlet_from_url, storable
 from ..errors import InputError, NotFound, RumorlensError, UsageError
 from ..concurrency import in_order
-from ..read.fetch import LINK_WORKERS, read_links, read_url
+from ..read.fetch import LINK_WORKERS, fetch_bytes, read_fetched, read_links, read_url
 from ..read.files import Item, read_bytes, record_to_article
 from ..read.stories import fetch_stories
 from ..store.records import article_record, plain, story_dict, summary_row
@@ -370,9 +370,9 @@ class Service:
         than a request may judge is RL070, before any is judged; a feed that cannot be fetched
         raises its own error (RL010, RL015...)."""
         limit = MAX_ACCURATE_UPLOAD if accurate else MAX_ARTICLES_PER_POST
-        items = list(itertools.islice(read_url(url.strip(), public_only=True), limit + 1))
-        if len(items) == 1 and isinstance(items[0], RumorlensError):
-            raise items[0]
+        url = url.strip()
+        page = fetch_bytes(url, public_only=True)  # a feed that cannot be fetched is the request's error
+        items = list(itertools.islice(read_fetched(url, *page), limit + 1))
         if len(items) > limit:
             mode = " with accurate=true" if accurate else ""
             raise RequestError("RL070", field="url", detail=f"the feed gives more than {limit} articles{mode}; split it, or run `rumorlens check URL`")

@@ -156,11 +156,19 @@ def fetch_bytes(url: str, public_only: bool = False, max_bytes: int = MAX_BYTES,
 
 
 def read_url(url: str, public_only: bool = False) -> Iterator[Item]:
+    """Every article the page or feed at ``url`` gives (a feed: one per item), an item that
+    cannot be read as its error; a page that cannot be fetched is one error."""
     try:
-        body, final_url, ctype = fetch_bytes(url, public_only=public_only)
+        page = fetch_bytes(url, public_only=public_only)
     except InputError as err:
         yield err
         return
+    yield from read_fetched(url, *page)
+
+
+def read_fetched(url: str, body: bytes, final_url: str, ctype: str) -> Iterator[Item]:
+    """What ``read_url`` reads from a fetched page (``fetch_bytes``'s three values): for a caller
+    that must tell a page that could not be fetched from a page whose only item is unreadable."""
     suffix = ".html" if "html" in ctype or not ctype else ".txt"
     if "json" in ctype:
         suffix = ".json"
