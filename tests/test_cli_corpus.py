@@ -85,6 +85,21 @@ def test_cli_ingest_counts_failed_records_and_exits_1(runner, tmp_path):
     assert f"{path}:3: record has no 'text' field and no 'title'" in result.stderr
 
 
+def test_cli_ingest_quiet_prints_only_errors_and_the_summary(runner, tmp_path):
+    """`ingest -q` (a cron job): no reading warnings and no "stored N" per batch, but errors and
+    the summary still; the stored article keeps its warning."""
+    records = [dict(RECORDS[1], id="h1", text=""), RECORDS[0]]  # a headline alone: RW005
+    path = feed(tmp_path, records)
+    path.write_text(path.read_text() + "{not json\n")
+    loud = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "loud.db")])
+    assert "[RW005]" in loud.stderr and "stored 2 (skipped 0 duplicates)" in loud.stderr and "[RL005]" in loud.stderr
+    quiet = runner.invoke(app, ["ingest", str(path), "--db", str(tmp_path / "quiet.db"), "-q", "--json"])
+    assert quiet.exit_code == 1 and json.loads(quiet.stdout) == {"stored": 2, "skipped_duplicates": 0, "failed": 1, "db": str(tmp_path / "quiet.db")}
+    assert [line for line in quiet.stderr.splitlines() if line.strip()] == [line for line in loud.stderr.splitlines() if line.startswith("error:")]
+    shown = runner.invoke(app, ["articles", "h1", "--db", str(tmp_path / "quiet.db"), "--json"])
+    assert any("[RW005]" in w for w in json.loads(shown.stdout)["warnings"])  # where -q's hint sends the reader
+
+
 def test_cli_ingest_without_inputs_is_usage_error(runner, tmp_path):
     result = runner.invoke(app, ["ingest", "--db", str(tmp_path / "c.db")])
     assert result.exit_code == 2

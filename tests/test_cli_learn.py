@@ -258,7 +258,10 @@ def test_evaluate_reads_fakenewsnet_headline_csvs_as_they_come(shipped_judge, ru
     assert 0.72 < got["macro_f1"] < 0.80 and 0.85 < got["roc_auc"] < 0.90
     assert got["headlines_only"] == got["n"]  # said in the JSON, the table's title and the report
     assert sum("[RW005]" in line for line in stderr_lines(result)) == 5
-    assert stderr_lines(result)[-1] == "warning: further RW005 warnings are not printed"
+    assert stderr_lines(result)[-1] == "warning: further RW005 warnings are not printed; -q hides all warnings"
+    quiet = run(runner, "evaluate", tmp_path / "gossipcop_fake.csv", tmp_path / "gossipcop_real.csv", "--model", shipped_judge.path, "--json", "--text-only", "-q")
+    assert stderr_lines(quiet) == [] and {k: v for k, v in json.loads(quiet.stdout).items() if k not in ("seconds", "articles_per_second")} == {
+        k: v for k, v in got.items() if k not in ("seconds", "articles_per_second")}
     table = run(runner, "evaluate", tmp_path / "gossipcop_fake.csv", tmp_path / "gossipcop_real.csv", "--model", shipped_judge.path, "--text-only")
     assert f"{got['n']} articles (text only; {got['n']} of them headlines alone)" in table.stdout
 

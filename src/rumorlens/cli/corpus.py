@@ -55,7 +55,8 @@ def _grouped(store, storylines: bool = True) -> None:
             store.refresh(storylines=storylines)
 
 
-def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: str, accurate: bool = False) -> None:
+def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: str, accurate: bool = False,
+            quiet: bool = False) -> None:
     from ..errors import UsageError
     from ..model.judge import Judge
     from ..store import ingest
@@ -67,12 +68,12 @@ def _ingest(inputs, db, model, text_only, json_out, batch_size, read, command: s
         judge = Judge.load(model)
         if accurate:
             judge = judge.accurate()
-    outcome = Outcome()
-    show = progress_enabled(None if not json_out else False)
+    outcome = Outcome(quiet_warnings=quiet, more_warnings_hint="each stored article keeps its own (rumorlens articles ID), and -q hides all warnings")
+    show = progress_enabled(None if not (json_out or quiet) else False)
 
     def on_batch(report, n):
         advance(n)
-        if not show:  # printed only after the commit, so "stored N" is never a promise
+        if not (show or quiet):  # printed only after the commit, so "stored N" is never a promise
             err_console.print(f"stored {report.stored} (skipped {report.skipped_duplicates} duplicates)", markup=False)
 
     with progress_bar(f"Ingesting into {store.display_url}", enabled=show) as advance, _store_errors():
@@ -98,6 +99,7 @@ def ingest(
     accurate: bool = typer.Option(False, "--accurate", help="Judge with the fine-tuned reader stacked on, as `check --accurate` "
                                   "(about 40 times slower; pip install 'rumorlens[accurate]')."),
     fetch_stories: bool = typer.Option(False, "--fetch-stories", help=FETCH_STORIES_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and the summary: no warnings, no progress."),
 ) -> None:
     """Judge articles and store them with their verdicts and signals.
 
@@ -117,13 +119,15 @@ def ingest(
       rumorlens ingest flagged.jsonl --accurate
 
       rumorlens ingest https://www.example.com/celebrity/feed/ --fetch-stories
+
+      rumorlens ingest headlines.jsonl -q --json     # a cron job: errors and the summary only
     """
     from ..read import read_articles
 
     def read(outcome):
         return read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning, fetch_stories=fetch_stories)
 
-    _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest", accurate)
+    _ingest(inputs, db, model, text_only, json_out, batch_size, read, "ingest", accurate, quiet)
 
 
 @app.command()

@@ -85,6 +85,7 @@ def evaluate(
     report: Path = typer.Option(None, "--report", help="Write an HTML report (confusion matrix, calibration, per-outlet accuracy)."),
     stress: bool = typer.Option(False, "--stress", help="Also rewrite every article against its label (fakes sober, real stories sensational; tone, then sources retold) and report the drop."),
     accurate: bool = typer.Option(False, "--accurate", help=ACCURATE_HELP),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Do not print warnings or notes on stderr (the metrics are the same)."),
 ) -> None:
     """Score a model on labelled articles: macro-F1, per-class F1, ROC AUC, Brier, speed.
 
@@ -113,7 +114,7 @@ def evaluate(
     if not inputs:
         raise usage(UsageError("RL040", command="evaluate"))
     judge = load_judge(model, accurate)
-    outcome = Outcome()
+    outcome = Outcome(quiet_warnings=quiet, more_warnings_hint="-q hides all warnings")
     articles = list(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
     if not any(a.label for a in articles):
         raise usage(InputError("RL024", where=", ".join(inputs)))
@@ -123,10 +124,10 @@ def evaluate(
     # articles' own p_fake clearly say otherwise), auto, train or a given share. The labels are
     # never looked at to choose it.
     if prevalence == "auto":
-        prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out)
+        prevalence = auto_prevalence(judge, [a for a in articles if a.label in ("fake", "real")], text_only, quiet=json_out or quiet)
         result = dataclasses.replace(run_evaluation(judge, articles, text_only=text_only, prevalence=prevalence), prevalence_estimated=True)
     else:
-        said = SayAdapted(judge, quiet=json_out)  # the same notes as check's
+        said = SayAdapted(judge, quiet=json_out or quiet)  # the same notes as check's
         asked = {None: "adapt", "train": None}.get(prevalence, prevalence)
         result = run_evaluation(judge, articles, text_only=text_only, prevalence=asked, on_share=said, stream="-" in inputs)
         prevalence = result.prevalence
