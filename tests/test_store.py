@@ -876,10 +876,13 @@ def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_dra
     monkeypatch.setattr(storylines, "build_storylines", lambda *a, **k: read.wait(60) and real_build(*a, **k))
     store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=2)])
     served = store.storylines()
+    drawing = store.redrawing("storylines"), store.redrawing("scorecard")  # what a page then says
     read.set()
     assert set(served[0].article_ids) == {"w0", "w1"}, "the last drawn, not a wait for the new ones"
+    assert drawing == (True, True)
     store._background.join(timeout=60)
     assert set(store.storylines()[0].article_ids) == {"w0", "w1", "w2"}
+    assert (store.redrawing("storylines"), store.redrawing("scorecard")) == (False, False)
     assert store.refresh() is False
     store.close()
 

@@ -502,6 +502,60 @@ def test_web_storyline_timeline_rings_the_stories_a_fact_checker_ruled(write_cli
     assert "ruled real by a fact-checker" in page and "ringed: a fact-checker ruled it fake or real" in page
 
 
+def test_web_stories_and_outlets_say_when_what_they_show_is_being_drawn_again(write_client, fresh_store, monkeypatch):
+    """A server serves the storylines and scorecard drawn last while a thread draws new ones
+    after writes. The pages and the API say so, instead of passing the old ones off as current
+    (right after an ingest the scorecard of the empty store said "No outlets yet: store articles
+    with URLs"), and stop saying it once the new ones are drawn."""
+    import threading
+    import time
+
+    import rumorlens.corpus.storylines as storylines
+
+    def workers_done():
+        deadline = time.monotonic() + 60
+        while any(t.name.startswith("rumorlens-") for t in threading.enumerate()):
+            assert time.monotonic() < deadline, "a rebuild did not finish"
+            time.sleep(0.05)
+
+    def shown():
+        stories, outlets = write_client.get("/stories", headers=HTML).text, write_client.get("/outlets?min_n=1", headers=HTML).text
+        return ('data-testid="redrawing"' in stories, 'data-testid="redrawing"' in outlets,
+                write_client.get("/v1/stories").json()["updating"], write_client.get("/v1/outlets").json()["updating"])
+
+    def settled():
+        """What the pages say once the threads are done; a read may find a view drawn on the
+        old near-duplicates, and start drawing it again, so a few rounds."""
+        for _ in range(5):
+            workers_done()
+            if not any(got := shown()):
+                break
+        return got
+
+    fresh_store.refresh_in_background = True  # as `rumorlens serve` runs it
+    texts = ("An insider says Jennifer Aniston is pregnant with twins and thrilled about it.",
+             "Jennifer Aniston is expecting twins at last, a source close to the star claims.",
+             "Sources say Jennifer Aniston is pregnant with twins again, and her friends are happy.")
+    post = [{"id": f"j{i}", "title": "Jennifer Aniston pregnant with twins?", "text": t, "url": f"https://o{i}.com/j",
+             "published": 1500000000 + i} for i, t in enumerate(texts)]
+    write_client.post("/v1/articles", json=post[:2], headers=auth())
+    assert settled() == (False, False, False, False)
+    assert write_client.get("/v1/stories").json()["stories"][0]["n"] == 2
+    release = threading.Event()
+    real_build = storylines.build_storylines
+    monkeypatch.setattr(storylines, "build_storylines", lambda *a, **k: release.wait(60) and real_build(*a, **k))
+    write_client.post("/v1/articles", json=post[2:], headers=auth())
+    workers_done()  # what the post itself had drawn (near-duplicates for the check's scorecard)
+    try:
+        assert shown() == (True, True, True, True)  # the storylines' thread waits: everything shown is the old
+        page = write_client.get("/stories", headers=HTML).text
+        assert "being drawn again" in page and "2 articles" in page  # the old storyline, said to be old
+    finally:
+        release.set()
+    assert settled() == (False, False, False, False)
+    assert write_client.get("/v1/stories").json()["stories"][0]["n"] == 3
+
+
 def test_web_read_only_server_shows_rulings_but_no_form(judge, seeded_store):
     some_id = seeded_store.search(limit=1)[0]["id"]
     client = TestClient(create_app(store=seeded_store, judge=judge, read_only=True), raise_server_exceptions=False)

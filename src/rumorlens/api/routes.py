@@ -286,7 +286,8 @@ async def list_stories(
     q: str | None = Query(None, max_length=200, description="only storylines whose title or one of whose stories' headlines holds these words (case-insensitive)"),
     service: Service = Depends(get_service),
 ):
-    return paged(request, "stories", await run_in_threadpool(service.stories, min_size, limit, offset, q))
+    found = await run_in_threadpool(service.stories, min_size, limit, offset, q)
+    return paged(request, "stories", found) | {"updating": service.redrawing("storylines")}
 
 
 @router.get("/v1/stories/{story_id}", tags=["stories"], summary="One storyline with its articles in date order")
@@ -297,4 +298,4 @@ async def get_story(story_id: str, service: Service = Depends(get_service)):
 @router.get("/v1/outlets", tags=["outlets"], summary="The outlet scorecard: fake rate with a 95% interval")
 async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)
-    return {"ok": True, "count": len(outlets), "outlets": outlets}
+    return {"ok": True, "count": len(outlets), "updating": service.redrawing("scorecard"), "outlets": outlets}

@@ -537,6 +537,11 @@ class Service:
         found = [story_dict(s) for s in store.storylines(min_size, limit, offset, q=q)]
         return Page(found, store.count_storylines(min_size, q=q), offset, limit if limit is not None else len(found))
 
+    def redrawing(self, view: str) -> bool:
+        """Whether the storylines or the scorecard just served are being drawn again after
+        writes (``Store.redrawing``); always False without a store."""
+        return self.store is not None and self.store.redrawing(view)
+
     def story(self, id: str) -> dict:
         store = self._need_store()
         try:

@@ -488,6 +488,17 @@ class Store:
             return self._get_meta("storylines_version") is not None
         return self._get_meta("duplicates_drawn") is not None or self._get_meta("storylines_version") is not None
 
+    def redrawing(self, view: str) -> bool:
+        """Whether a server is drawing ``view`` ("storylines" or "scorecard") again in a thread,
+        so that what a read just got is the one drawn before the latest writes: a page says so
+        (right after an ingest, the scorecard served was the empty store's). The scorecard counts
+        near-duplicates once, so it is redrawn while they are too."""
+        views = self._background is not None and self._background.is_alive()  # near-duplicates, storylines
+        if view == "storylines" or views:
+            return views
+        with self._building_lock:
+            return any(key.startswith("scorecard:") for key in self._building)
+
     def views_stale(self, storylines: bool = True) -> bool:
         """Whether the next read of near-duplicates (and storylines) must draw them first: what
         lets a command say why it is waiting before it does."""

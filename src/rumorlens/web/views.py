@@ -192,7 +192,7 @@ async def stories_page(request: Request, offset: int = Query(0, ge=0, le=MAX_OFF
                        service: Service = Depends(get_service)):
     q = q.strip()
     found = await run_in_threadpool(service.stories, 2, STORIES_PER_PAGE, offset, q or None)
-    return page(request, "stories.html", nav="stories", listing=found, q=q)
+    return page(request, "stories.html", nav="stories", listing=found, q=q, updating=service.redrawing("storylines"))
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
@@ -204,4 +204,4 @@ async def story_page(request: Request, story_id: str, service: Service = Depends
 @router.get("/outlets", response_class=HTMLResponse)
 async def outlets_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)
-    return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n)
+    return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n, updating=service.redrawing("scorecard"))
