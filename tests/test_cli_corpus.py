@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, TRAIN
+from conftest import SEEDS, TINY_ARTICLES, TRAIN
 from test_store_helpers import fresh_pg_url
 from typer.testing import CliRunner
 
@@ -504,3 +504,33 @@ def test_cli_ingest_a_live_feed_on_stdin_stores_each_record_as_it_arrives(tiny_m
         assert json.loads(proc.stdout.read().decode().splitlines()[-1])["stored"] == 2
     finally:
         proc.kill()
+
+
+def test_cli_evaluate_and_train_on_an_export_learn_from_fact_checkers_rulings_never_from_verdicts(runner, tmp_path):
+    """A team's store exported is labelled data: `evaluate` scores and `train` learns from each
+    article's ruling in force, else the label it came with. Articles the model alone has judged
+    are not labelled (scored against its own verdicts, a model looks perfect), and a known label
+    a fact-checker overruled counts as ruled."""
+    db = tmp_path / "desk.db"
+    records = [{"id": a.id, "title": a.title, "text": a.text, "url": a.url} | ({"label": a.label} if i in (0, 6) else {})
+               for i, a in enumerate(TINY_ARTICLES)]  # two keep their labels (tiny-00 fake, tiny-06 real)
+    runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", str(db)])
+    truth = {a.id: a.label for a in TINY_ARTICLES}
+    for article_id in ["tiny-01", "tiny-02", "tiny-03", "tiny-07", "tiny-08", "tiny-09", "tiny-10"]:
+        assert runner.invoke(app, ["rule", article_id, truth[article_id], "--db", str(db)]).exit_code == 0
+    runner.invoke(app, ["rule", "tiny-00", "real", "--note", "first call", "--db", str(db)])
+    runner.invoke(app, ["rule", "tiny-00", "fake", "--note", "her rep's denial was a dodge", "--db", str(db)])  # in force
+    runner.invoke(app, ["rule", "tiny-06", "fake", "--note", "the premiere never happened", "--db", str(db)])  # overruled
+    human = {i: truth[i] for i in ["tiny-00", "tiny-01", "tiny-02", "tiny-03", "tiny-07", "tiny-08", "tiny-09", "tiny-10"]} | {"tiny-06": "fake"}
+    for fmt in ("jsonl", "csv"):
+        exported = tmp_path / f"desk.{fmt}"
+        assert runner.invoke(app, ["export", "--format", fmt, "--db", str(db), "--out", str(exported)]).exit_code == 0
+        scored = runner.invoke(app, ["evaluate", str(exported), "--json", "--prevalence", "train"])
+        assert scored.exit_code == 0, scored.output
+        got = json.loads(scored.stdout)
+        assert got["n"] == len(human) == 9, fmt  # the two judged by the model alone are not labelled
+        assert got["fake_share"] == pytest.approx(sum(v == "fake" for v in human.values()) / len(human), abs=1e-4), fmt
+    trained = runner.invoke(app, ["train", "--data", str(tmp_path / "desk.jsonl"), "--out", str(tmp_path / "desk-model"), "--json"])
+    assert trained.exit_code == 0, trained.output
+    meta = json.loads(trained.stdout)
+    assert (meta["n_train"], meta["n_train_fake"]) == (9, 5)

@@ -680,3 +680,22 @@ def test_reasons_call_gossip_cop_the_fact_checker_not_tabloid_reporting():
     reasons = reasons_for("fake", [gossip_cop])
     assert "Names Gossip Cop, the fact-checker that busted tabloid stories." in reasons
     assert not any("tabloid reporting" in r or "established outlets" in r for r in reasons)
+
+
+def test_human_label_is_the_ruling_in_force_an_exported_record_carries_else_its_own():
+    """The label training and evaluation use for a store's export: the newest fake/real ruling
+    (one without a date counts as newest, as the store dates it when storing it), else the label
+    the record came with; never the model's verdict (the export's 'label')."""
+    from rumorlens.model.labels import human_label
+
+    def exported(known, rulings=None, **fields):
+        row = {"p_fake": 0.9, "model_version": "m", "label": "fake"} | ({"rulings": rulings} if rulings is not None else {}) | fields
+        return Article.create(text="A source says so.", id="x", label=known, verdict=row)
+
+    assert human_label(exported(None)) is None  # judged by the model alone
+    assert human_label(exported("real")) == "real"
+    assert human_label(exported("real", [{"label": "real", "created_at": "2026-01-02"}, {"label": "fake", "created_at": "2026-01-01"}])) == "real"
+    assert human_label(exported(None, [{"label": "fake", "created_at": "2026-01-02"}, {"label": "real"}])) == "real"
+    assert human_label(exported("fake", [{"label": "maybe", "created_at": "2026-01-03"}])) == "fake"  # not a ruling to learn from
+    assert human_label(exported(None, ruling="fake", ruled_at="2026-01-01")) == "fake"  # a file from before the history was exported
+    assert human_label(Article.create(text="A source says so.", id="y", label="real")) == "real"  # any other record

@@ -109,13 +109,15 @@ def evaluate(
     """
     from ..errors import InputError, UsageError
     from ..model.evaluate import evaluate as run_evaluation
+    from ..model.labels import with_human_labels
     from ..read import read_articles
 
     if not inputs:
         raise usage(UsageError("RL040", command="evaluate"))
     judge = load_judge(model, accurate)
     outcome = Outcome(quiet_warnings=quiet, more_warnings_hint="-q hides all warnings")
-    articles = list(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
+    # a store's export is scored against its fact-checkers' rulings, never against the model's verdicts
+    articles = with_human_labels(read_articles(inputs, on_problem=outcome.problem, on_warning=outcome.warning))
     if not any(a.label for a in articles):
         raise usage(InputError("RL024", where=", ".join(inputs)))
     if report is not None:

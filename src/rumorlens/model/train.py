@@ -12,6 +12,7 @@ from .. import __version__
 from ..read import read_articles
 from .evaluate import evaluate
 from .judge import Judge
+from .labels import with_human_labels
 
 
 def sha256_of(paths: Sequence[Path]) -> str:
@@ -45,7 +46,7 @@ def train_model(
     data_paths = [Path(d) for d in data]
     progress("reading training data")
     kwargs = {"on_problem": on_problem} if on_problem else {}
-    articles = list(read_articles(data_paths, **kwargs))
+    articles = with_human_labels(read_articles(data_paths, **kwargs))  # a store's export: its rulings count
     if accurate and accurate.get("reader") is not None:  # a reused reader must fit these folds: say so before the fit
         from .accurate import reader_fits
         from .classifier import RumorModel
@@ -69,7 +70,7 @@ def train_model(
     if dev is not None:
         progress("scoring the dev split")
         dev_path = Path(dev)
-        dev_articles = list(read_articles([dev_path], **kwargs))
+        dev_articles = with_human_labels(read_articles([dev_path], **kwargs))
         meta["dev_data"] = dev_path.name
         meta["dev_data_sha256"] = sha256_of([dev_path])
         meta["dev_metrics"] = dev_metrics(judge, dev_articles)

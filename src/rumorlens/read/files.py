@@ -201,6 +201,21 @@ def _exported_rulings(row: dict) -> dict:
     return {**row, "rulings": rulings if isinstance(rulings, list) else None}
 
 
+def carried_rulings(row: dict | None) -> list[tuple]:
+    """(label, note, reviewer, created_at) of each fact-checker's ruling a record of `rumorlens
+    export` carries, oldest first, as written: its ``rulings`` (the whole history) when it has
+    them, else the ruling in force (``ruling``, ``ruling_note``, ``ruled_by``, ``ruled_at``: a
+    file exported before the history was). The store checks them as it stores them; training and
+    evaluation learn from the one in force (``model/labels.py``)."""
+    row = row or {}
+    history = row.get("rulings")  # a list: a CSV cell's JSON was decoded by ``_exported_rulings``
+    if isinstance(history, list):
+        return [(h.get("label"), h.get("note"), h.get("reviewer"), h.get("created_at")) for h in history if isinstance(h, dict)]
+    if row.get("ruling"):
+        return [(row["ruling"], row.get("ruling_note"), row.get("ruled_by"), row.get("ruled_at"))]
+    return []
+
+
 def record_to_article(obj: object, where: str, warnings: list[str]) -> Article:
     """One JSON/CSV record as an ``Article``; raises ``InputError`` naming ``where``."""
     if not isinstance(obj, dict):

@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..article import Article, content_id
 from ..corpus.memory import DebunkMatch, OutletRecord
 from ..errors import NotFound, StoreError, UsageError
+from ..read.files import carried_rulings
 from ..verdict import Verdict
 from . import final_labels, schema, search_index
 from .engine import db_errors, lock_timeout, make_engine, resolve_url
@@ -834,22 +835,12 @@ def _newest(table, when: str, tie: str, only: Sequence[str] | None):
 
 
 def _carried_rulings(article: Article, stamp: str) -> list[dict]:
-    """The rulings a record of `rumorlens export` carries, as rulings of the store it is ingested
-    into: a corpus moved from SQLite to a team's PostgreSQL keeps its fact-checkers' calls. Its
-    ``rulings`` (the whole history, oldest first) when it has them, else
-    the ruling in force (``ruling``, ``ruling_note``, ``ruled_by``, ``ruled_at``: a file exported
-    before the history was). One that is not fake or real, or has a note or reviewer too long,
-    is left behind (the article is still stored)."""
-    row = article.verdict or {}
-    history = row.get("rulings")  # a list: a CSV cell's JSON is read back by the reader (read/files.py)
-    if isinstance(history, list):
-        given = [(h.get("label"), h.get("note"), h.get("reviewer"), h.get("created_at")) for h in history if isinstance(h, dict)]
-    elif row.get("ruling"):
-        given = [(row["ruling"], row.get("ruling_note"), row.get("ruled_by"), row.get("ruled_at"))]
-    else:
-        return []
+    """The rulings a record of `rumorlens export` carries (``carried_rulings``), as rulings of the
+    store it is ingested into: a corpus moved from SQLite to a team's PostgreSQL keeps its
+    fact-checkers' calls. One that is not fake or real, or has a note or reviewer too long, is
+    left behind (the article is still stored); one without a date is dated ``stamp``."""
     out = []
-    for label, note, reviewer, at in given:
+    for label, note, reviewer, at in carried_rulings(article.verdict):
         try:
             label, note, reviewer = _checked_ruling(str(label), note if isinstance(note, str) else None,
                                                     reviewer if isinstance(reviewer, str) else None)
