@@ -52,17 +52,13 @@ def _final_labels(conn: Connection) -> None:
     final_labels.create_triggers(conn)
 
 
-def _search_indexes(conn: Connection) -> None:
-    search_index.create(conn)  # SQLite, or a server without pg_trgm, keeps scanning (with a warning on PostgreSQL)
-
-
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema: articles, verdicts, signals, derived storylines/duplicates", _initial),
     (2, "articles keep their reading warnings (RW001-RW005)", _article_warnings),
     (3, "fact-checkers' rulings on stored articles", _rulings),
     (4, "each article's grouping traits (people named, MinHash signature) kept between groupings", _article_traits),
     (5, "each article's final label and p_fake kept beside it, for label filters and the review queue", _final_labels),
-    (6, "trigram indexes for searching headlines and texts (PostgreSQL with pg_trgm)", _search_indexes),
+    (6, "trigram indexes for searching headlines and texts (PostgreSQL with pg_trgm)", search_index.create),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -5,7 +5,7 @@ whose lowered headline or text holds the words: ``lower(...) LIKE '%words%'``. A
 help a pattern that starts with ``%``, so without an index every search lowers every stored
 text; on PostgreSQL that took 820 ms for a page and its count over the 15,130 articles of train
 + dev, and grows with the store. pg_trgm's GIN indexes on the very same expressions answer the
-same ``LIKE`` from the index (119 ms for "pregnant", found in 1,117; 29 ms for a name; 3 ms for
+same ``LIKE`` from the index (116 ms for "pregnant", found in 1,117; 25 ms for a name; 3 ms for
 words found nowhere; `bench/bench_corpus.py search-pg`). The results are the same rows.
 
 The expressions below are the ones the queries use and the ones indexed, so they live here
@@ -39,12 +39,12 @@ def folded_text(articles):
     return func.lower(articles.c.text)
 
 
-def create(conn: Connection) -> bool:
-    """Create the trigram indexes on PostgreSQL (True), or leave searches scanning (False): on
+def create(conn: Connection) -> None:
+    """Create the trigram indexes on PostgreSQL (migration 6), or leave searches scanning: on
     SQLite, and where the server has no pg_trgm or the user may not add it, which is said once
     in a warning that tells how to add it later."""
     if conn.dialect.name != "postgresql":
-        return False
+        return
     try:
         with conn.begin_nested():  # a failed CREATE EXTENSION must not abort the migration
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
@@ -52,10 +52,9 @@ def create(conn: Connection) -> bool:
         reason = str(getattr(err, "orig", err)).strip().splitlines()[0]
         log.warning("the store's searches will read every article's text: PostgreSQL could not add pg_trgm (%s); "
                     "see docs/corpus.md#searching-a-large-store to add its indexes later", reason)
-        return False
+        return
     for name, expression in INDEXES.items():
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON articles USING gin ({expression} gin_trgm_ops)"))
-    return True
 
 
 def settle(engine: Engine) -> None:
