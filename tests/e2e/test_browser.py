@@ -289,3 +289,66 @@ def test_e2e_dashboard_pages_carry_a_content_policy_that_blocks_nothing_of_ours(
     page.wait_for_url("**/check")
     assert page.locator(".meter-value").first.is_visible()
     assert violations == []
+
+
+def test_e2e_a_stale_storylines_page_says_so_and_offers_a_reload_once_they_are_drawn(browser, tmp_path, monkeypatch):
+    """A server shows the storylines drawn before the latest article while it draws the new ones:
+    the page says so, and its script (under the content policy) asks the server until they are
+    drawn, then offers a reload that shows them. A real uvicorn in this process, so the grouping
+    can be held until the page has been read."""
+    import threading
+    import time
+
+    import uvicorn
+
+    import rumorlens.corpus.storylines as storylines
+    from e2e.conftest import free_port
+    from e2e.support import TOKEN, load_judge
+    from rumorlens.api import create_app
+    from rumorlens.article import Article
+    from rumorlens.store import open_store
+
+    judge = load_judge()
+    store = open_store(tmp_path / "stale.db")
+    store.refresh_in_background = True  # as `rumorlens serve` runs it
+    texts = ("An insider says Jennifer Aniston is pregnant with twins and thrilled about it.",
+             "Jennifer Aniston is expecting twins at last, a source close to the star claims.",
+             "Sources say Jennifer Aniston is pregnant with twins again, and her friends are happy.")
+    twins = [Article.create(text=t, title="Jennifer Aniston pregnant with twins?", url=f"https://o{i}.com/j", id=f"j{i}",
+                            published=f"2018-01-0{i + 1}T00:00:00Z") for i, t in enumerate(texts)]
+    store.add(list(zip(twins[:2], judge.judge_many(twins[:2]))))
+    assert store.storylines()[0].n == 2  # drawn once, before the server starts
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(store=store, judge=judge, token=TOKEN), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    release = threading.Event()
+    real_build = storylines.build_storylines
+    monkeypatch.setattr(storylines, "build_storylines", lambda *a, **k: release.wait(60) and real_build(*a, **k))
+    context = browser.new_context(base_url=f"http://127.0.0.1:{port}")
+    try:
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.05)
+        store.add(list(zip(twins[2:], judge.judge_many(twins[2:]))))
+        page = context.new_page()
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto("/stories")
+        notice = page.locator('[data-testid="redrawing"]')
+        assert "being drawn again" in notice.inner_text() and "2 articles" in page.locator(".story-card").first.inner_text()
+        page.wait_for_timeout(2500)  # the script has asked at least once: still drawing, still the notice
+        assert notice.get_attribute("data-drawn") is None
+        release.set()
+        page.wait_for_selector('[data-testid="redrawing"][data-drawn="true"]', timeout=20_000)
+        page.locator('[data-testid="redrawing"] a').click()
+        page.wait_for_load_state()
+        assert "3 articles" in page.locator(".story-card").first.inner_text()
+        assert page.locator('[data-testid="redrawing"]').count() == 0 and violations == []
+    finally:
+        release.set()
+        context.close()
+        server.should_exit = True
+        thread.join(timeout=10)
+        store.close()

@@ -238,6 +238,8 @@ class Service:
             try:
                 out["articles"] = self.store.count()
                 out["store"] = "ok"
+                # what a page that showed the views drawn before the latest writes waits for
+                out["redrawing"] = {view: self.store.redrawing(view) for view in ("storylines", "scorecard")}
             except Exception as exc:  # noqa: BLE001
                 out["ok"] = False
                 out["store"] = f"error: {exc}"
