@@ -107,3 +107,46 @@ def test_postgres_without_pg_trgm_still_searches_and_says_why_it_scans(store_wit
     with caplog.at_level(logging.WARNING, logger="rumorlens.store.search_index"):
         open_store(store_without_pg_trgm).close()
     assert caplog.records == []  # said once, when the store was migrated, not at every opening
+
+
+@pytest.fixture
+def app_user_store_url():
+    """A store migrated by its owner, used by an app user with row privileges alone (a team's
+    usual split): such a user may not merge an index's pending list."""
+    import psycopg
+
+    url = pg_url()
+    server, name, role = url.rsplit("/", 1)[0], "rumorlens_app_user", "rumorlens_app_user"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'")
+        admin.execute(f"CREATE DATABASE {name}")
+    open_store(f"{server}/{name}").close()  # migrated by the owner: tables, triggers, search indexes
+    with psycopg.connect(f"{server}/{name}", autocommit=True) as owner:
+        owner.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        owner.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+        owner.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
+    scheme, rest = server.split("://", 1)
+    yield f"{scheme}://{role}:{role}@{rest.split('@', 1)[1]}/{name}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+def test_postgres_app_user_who_does_not_own_the_indexes_still_stores_and_searches(app_user_store_url, caplog):
+    """Only an index's owner may merge its pending list. An app user's writes still land (the
+    merge was failing each one after its commit), searches still use the indexes, and the
+    warning comes once, not at every write."""
+    store = open_store(app_user_store_url)
+    try:
+        with caplog.at_level(logging.WARNING, logger="rumorlens.store.search_index"):
+            assert store.add([(ARTICLES[0], None)]) == 1
+            assert store.add((a, None) for a in ARTICLES[1:]) == 2
+        warned = [r.getMessage() for r in caplog.records]
+        assert len(warned) == 1 and "must be owner of index" in warned[0] and "until autovacuum" in warned[0]
+        assert store.count() == 3 and sorted(r["id"] for r in store.search(q="pregnant")) == ["a1", "a2"]
+        plan = generic_plan(store, Store._matching(select(schema.articles.c.id), "pregnant", None, None))
+        assert "ix_articles_text_trgm" in plan, plan
+    finally:
+        store.close()

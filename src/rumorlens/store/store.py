@@ -92,6 +92,7 @@ class Store:
         # again (``_current_views``); the CLI and library draw them before reading.
         self.refresh_in_background = False
         self._background: threading.Thread | None = None  # the last rebuild of the derived views started
+        self._settles_search = True  # merges the search indexes after writes, unless this user may not
         self._workers: list[threading.Thread] = []  # background rebuilds still running (``_start_worker``)
         self._retry_at = 0.0  # after a failed background rebuild, when to try again
         self._last_views: dict[str, object] = {}  # the debunk index and scorecards built last (``_memory_view``)
@@ -141,8 +142,8 @@ class Store:
         with self._errors():
             stored = retrying(lambda: self._add_once(pairs), WRITE_ATTEMPTS,
                               lambda err: isinstance(err, IntegrityError) or "locked" in str(err).lower())
-            if stored:
-                search_index.settle(self.engine)
+            if stored and self._settles_search:
+                self._settles_search = search_index.settle(self.engine)  # a write is never undone by it
             return stored
 
     def _add_once(self, pairs: list[tuple[Article, Verdict | None]]) -> int:
