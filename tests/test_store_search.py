@@ -4,6 +4,7 @@ so once."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -150,3 +151,18 @@ def test_postgres_app_user_who_does_not_own_the_indexes_still_stores_and_searche
         assert "ix_articles_text_trgm" in plan, plan
     finally:
         store.close()
+
+
+def test_cli_says_once_when_its_user_cannot_merge_the_search_indexes(app_user_store_url, tmp_path):
+    """The library's warning reaches a CLI user: before, the package's NullHandler swallowed it."""
+    from typer.testing import CliRunner
+
+    from rumorlens.cli import app
+
+    feed = tmp_path / "two.jsonl"
+    feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text}) + "\n" for a in ARTICLES[:2]))
+    result = CliRunner().invoke(app, ["ingest", str(feed), "--db", app_user_store_url, "--json", "--batch-size", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stored"] == 2
+    warned = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(warned) == 1 and warned[0].startswith("warning: searches right after a write may be slow until autovacuum"), warned

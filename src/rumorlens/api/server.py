@@ -14,9 +14,12 @@ from fastapi import FastAPI
 
 
 def app_from_env() -> FastAPI:
+    from ..logs import print_library_logs
     from ..model.judge import Judge
     from ..store import open_store
     from .app import create_app
+
+    print_library_logs(tracebacks=True)  # each worker's failures in the server's log
 
     read_only = os.environ.get("RUMORLENS_READ_ONLY") == "1"
     judge = Judge.load(os.environ.get("RUMORLENS_MODEL") or None)

@@ -18,3 +18,11 @@ app = typer.Typer(
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+@app.callback()
+def _before_any_command() -> None:
+    # the library's warnings (a store that cannot add its search indexes...) reach the user
+    from ..logs import print_library_logs
+
+    print_library_logs()

@@ -49,9 +49,11 @@ def serve(
     import uvicorn
 
     from ..api import create_app
+    from ..logs import print_library_logs
     from ..model.judge import Judge
     from ..store import open_store
 
+    print_library_logs(tracebacks=True)  # the server's stderr is its log: an unhandled error's traceback belongs there
     token = os.environ.get("RUMORLENS_TOKEN") or None
     if not read_only and not token:
         raise fail(UsageError("RL050"), EXIT_USAGE)
