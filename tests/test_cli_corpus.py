@@ -536,13 +536,14 @@ def test_cli_evaluate_and_train_on_an_export_learn_from_fact_checkers_rulings_ne
     assert (meta["n_train"], meta["n_train_fake"]) == (9, 5)
 
 
-def test_library_log_lines_are_one_line_on_stderr_and_a_server_adds_the_traceback(capsys):
+def test_library_log_lines_are_one_line_on_stderr_and_a_server_adds_the_traceback(capsys, monkeypatch):
     """What the library logs (a failed background rebuild, an unhandled error behind a 500) is
     printed by the program in the CLI's shape; a server's log also gets the traceback."""
     import logging
 
     from rumorlens import logs
 
+    monkeypatch.setattr(logs._handler, "tracebacks", False)  # as a CLI run starts (a `serve` test may have run before)
     log = logging.getLogger("rumorlens.store.store")
     logs.print_library_logs()
     logs.print_library_logs()  # however often it is called: one handler
@@ -558,11 +559,8 @@ def test_library_log_lines_are_one_line_on_stderr_and_a_server_adds_the_tracebac
         "error: rebuilding the store's derived views failed; the last ones drawn are served (ValueError: database gone)"]
     logs.print_library_logs(tracebacks=True)
     try:
-        try:
-            raise ValueError("database gone")
-        except ValueError:
-            log.exception("unhandled error on GET /v1/stories")
-        err = capsys.readouterr().err
-        assert err.startswith("error: unhandled error on GET /v1/stories (ValueError: database gone)\nTraceback (most recent call last):")
-    finally:
-        logs._handler.tracebacks = False
+        raise ValueError("database gone")
+    except ValueError:
+        log.exception("unhandled error on GET /v1/stories")
+    err = capsys.readouterr().err
+    assert err.startswith("error: unhandled error on GET /v1/stories (ValueError: database gone)\nTraceback (most recent call last):")
