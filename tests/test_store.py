@@ -887,6 +887,24 @@ def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_dra
     store.close()
 
 
+def test_store_a_servers_regrouping_draws_the_scorecards_it_served_again_before_it_ends(store_url):
+    """The thread that draws a server's near-duplicates and storylines again after writes also
+    draws the scorecards served so far: when it ends, the outlets page is fresh, where the reload
+    it offered served the old scorecard once more and only then drew it."""
+    store = open_store(store_url)
+    store.refresh_in_background = True
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(2)])
+    store.storylines()  # grouped once, before the first read
+    assert store.scorecard(min_n=1).get("o0.com").n == 1  # served, so kept up to date
+    store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=2)])
+    store.storylines()  # the old ones; a thread draws the new
+    store._background.join(timeout=60)
+    assert not store._building and store.redrawing("scorecard") is False
+    assert store._fresh_cache().get("scorecard:1") is not None  # drawn by that thread, from the new rows
+    assert store.scorecard(min_n=1).get("o2.com").n == 1 and not store._building  # no second drawing started
+    store.close()
+
+
 def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_built(store_url):
     """A check in a server reads the debunk index and the outlet scorecard: after an article is
     stored they are built again from every article (4.1 s on train + dev judged), and the check
