@@ -224,6 +224,9 @@ def test_cli_claimreview_round_trip(runner, tmp_path):
     assert r["reviewRating"]["alternateName"] in ("False", "Mostly false", "Mostly true", "True")
     result = runner.invoke(app, ["import-claims", str(out), "--db", db2, "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["stored"] == 3
+    assert "stored 3 (skipped 0 duplicates)" in result.stderr  # a batch's line, as ingest prints it
+    again = runner.invoke(app, ["import-claims", str(out), "--db", db2, "--json", "-q"])  # -q: errors and the summary only
+    assert again.exit_code == 0 and json.loads(again.stdout)["skipped_duplicates"] == 3 and again.stderr == ""
     before = {x["id"]: x for x in open_store(db1).iter_export()}
     after = {x["id"]: x for x in open_store(db2).iter_export()}
     assert set(before) == set(after)

@@ -511,6 +511,7 @@ def import_claims(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
     model: Path = typer.Option(None, "--model", help=MODEL_HELP, envvar="RUMORLENS_MODEL"),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and the summary: no progress."),
 ) -> None:
     """Import schema.org ClaimReview fact-checks as labelled articles.
 
@@ -537,7 +538,7 @@ def import_claims(
                 else:
                     yield item
 
-    _ingest(inputs, db, model, False, json_out, 500, read, "import-claims")
+    _ingest(inputs, db, model, False, json_out, 500, read, "import-claims", quiet=quiet)
 
 
 @app.command("export-claims")
