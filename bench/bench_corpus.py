@@ -16,7 +16,8 @@ paging-judged  the same on a store where every article was judged and 1,000 carr
 search-pg  on PostgreSQL (RUMORLENS_BENCH_PG: a server URL whose user may create databases; the
          bench makes and drops `rumorlens_bench_search`): a page of search results with its
          count over train + dev, with the trigram indexes and without them (a scan), the time to
-         store train + dev either way, and the time to build the indexes on a filled store.
+         store train + dev either way, and the time to build the indexes on a filled store; the
+         same searches on SQLite (which scans) beside them.
 big-bucket  grouping 20,000 look-alike stories about one name (a crawl that repeats a page):
          seconds and the process's peak memory, with the 60 nearest kept per story beyond 4,000.
 writes   a check and an article page right after each of three POSTs of a new article, with
@@ -314,6 +315,10 @@ def bench_search_pg(tmp: Path) -> dict:
             create(conn)
         out["create_indexes_s"] = round(time.perf_counter() - t0, 1)
         store.close()
+        sqlite = open_store(tmp / "search.db")  # the same searches on the single-user store, which scans
+        store_all(sqlite)
+        out |= searches(sqlite, "sqlite")
+        sqlite.close()
     finally:
         with psycopg.connect(server, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
