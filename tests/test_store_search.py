@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select, text
@@ -68,26 +69,39 @@ def test_postgres_search_reads_the_trigram_indexes_even_as_a_prepared_statement(
         store.close()
 
 
+@contextmanager
+def database_for_a_user(name: str, grants: list[str], migrated_by_owner: bool = False):
+    """A database of the test server, owned by the server's user, and the URL of a user of it
+    (also ``name``) who holds only ``grants``; both dropped afterwards."""
+    import psycopg
+
+    url = pg_url()
+    server = url.rsplit("/", 1)[0]
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"DROP ROLE IF EXISTS {name}")
+        admin.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{name}'")
+        admin.execute(f"CREATE DATABASE {name}")
+    if migrated_by_owner:
+        open_store(f"{server}/{name}").close()  # tables, triggers, search indexes: all the owner's
+    with psycopg.connect(f"{server}/{name}", autocommit=True) as owner:
+        for grant in grants:
+            owner.execute(grant.format(user=name))
+    scheme, rest = server.split("://", 1)
+    try:
+        yield f"{scheme}://{name}:{name}@{rest.split('@', 1)[1]}/{name}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"DROP ROLE IF EXISTS {name}")
+
+
 @pytest.fixture
 def store_without_pg_trgm():
     """A database whose user may create tables but not extensions, as on a managed server where
     only an administrator adds them."""
-    import psycopg
-
-    url = pg_url()
-    server, name, role = url.rsplit("/", 1)[0], "rumorlens_no_trgm", "rumorlens_no_trgm"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"DROP ROLE IF EXISTS {role}")
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'")
-        admin.execute(f"CREATE DATABASE {name}")
-    with psycopg.connect(f"{server}/{name}", autocommit=True) as owner:
-        owner.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {role}")
-    scheme, rest = server.split("://", 1)
-    yield f"{scheme}://{role}:{role}@{rest.split('@', 1)[1]}/{name}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"DROP ROLE IF EXISTS {role}")
+    with database_for_a_user("rumorlens_no_trgm", ["GRANT USAGE, CREATE ON SCHEMA public TO {user}"]) as url:
+        yield url
 
 
 def test_postgres_without_pg_trgm_still_searches_and_says_why_it_scans(store_without_pg_trgm, caplog):
@@ -114,25 +128,10 @@ def test_postgres_without_pg_trgm_still_searches_and_says_why_it_scans(store_wit
 def app_user_store_url():
     """A store migrated by its owner, used by an app user with row privileges alone (a team's
     usual split): such a user may not merge an index's pending list."""
-    import psycopg
-
-    url = pg_url()
-    server, name, role = url.rsplit("/", 1)[0], "rumorlens_app_user", "rumorlens_app_user"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"DROP ROLE IF EXISTS {role}")
-        admin.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{role}'")
-        admin.execute(f"CREATE DATABASE {name}")
-    open_store(f"{server}/{name}").close()  # migrated by the owner: tables, triggers, search indexes
-    with psycopg.connect(f"{server}/{name}", autocommit=True) as owner:
-        owner.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
-        owner.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
-        owner.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}")
-    scheme, rest = server.split("://", 1)
-    yield f"{scheme}://{role}:{role}@{rest.split('@', 1)[1]}/{name}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"DROP ROLE IF EXISTS {role}")
+    grants = ["GRANT USAGE ON SCHEMA public TO {user}", "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {user}",
+              "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {user}"]
+    with database_for_a_user("rumorlens_app_user", grants, migrated_by_owner=True) as url:
+        yield url
 
 
 def test_postgres_app_user_who_does_not_own_the_indexes_still_stores_and_searches(app_user_store_url, caplog):

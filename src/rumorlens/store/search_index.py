@@ -13,7 +13,7 @@ together: PostgreSQL only uses an expression index for a query written with the 
 expression. The empty string is written into the SQL, not sent as a parameter, because a
 prepared statement's generic plan sees ``coalesce(title, $1)``, which no index matches.
 
-SQLite, the single-user store, scans: 99-133 ms for the same searches over the same articles.
+SQLite, the single-user store, scans: 99-146 ms for the same searches over the same articles.
 """
 
 from __future__ import annotations
