@@ -504,6 +504,7 @@ def test_store_stats_counts(store):
     stats = store.stats()
     assert {k: stats[k] for k in ("articles", "outlets", "labelled", "judged_fake", "judged_real")} == {
         "articles": 3, "outlets": 3, "labelled": 2, "judged_fake": 2, "judged_real": 1}
+    assert stats["search"] == ("trigram indexes" if store.engine.dialect.name == "postgresql" else "scan")
 
 
 def test_store_sqlite_uses_wal(tmp_path):

@@ -57,6 +57,15 @@ def create(conn: Connection) -> None:
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON articles USING gin ({expression} gin_trgm_ops)"))
 
 
+def how_searched(conn: Connection) -> str:
+    """"trigram indexes" where both are there, else "scan": what `rumorlens stats` tells a team
+    whose server would not add pg_trgm (the warning came once, when the store was migrated)."""
+    if conn.dialect.name != "postgresql":
+        return "scan"
+    found = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'articles'")).scalars())
+    return "trigram indexes" if set(INDEXES) <= found else "scan"
+
+
 def settle(engine: Engine) -> bool:
     """Merge what a write left in the indexes' pending lists; False where this user may not
     (only an index's owner may: a team's app user with row privileges alone), and autovacuum

@@ -769,10 +769,11 @@ class Store:
             articles, outlets, labelled = conn.execute(select(func.count(), func.count(a.c.outlet.distinct()), func.count(a.c.known_label))).one()
             ruled = conn.execute(select(func.count(schema.rulings.c.article_id.distinct()))).scalar_one()
             judged = dict(conn.execute(select(lv.c.label, func.count()).group_by(lv.c.label)).all())
+            search = search_index.how_searched(conn)
         return {
             "articles": articles, "outlets": outlets, "stories": stories, "labelled": labelled, "ruled": ruled,
             "judged_fake": judged.get("fake", 0), "judged_real": judged.get("real", 0), "duplicates": duplicates,
-            "schema_version": self.schema_version, "db": self.display_url,
+            "schema_version": self.schema_version, "search": search, "db": self.display_url,
         }
 
     # -- the Memory protocol the Judge uses ------------------------------------------------------
