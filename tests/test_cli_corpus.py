@@ -533,6 +533,15 @@ def test_cli_evaluate_and_train_on_an_export_learn_from_fact_checkers_rulings_ne
         got = json.loads(scored.stdout)
         assert got["n"] == len(human) == 9, fmt  # the two judged by the model alone are not labelled
         assert got["fake_share"] == pytest.approx(sum(v == "fake" for v in human.values()) / len(human), abs=1e-4), fmt
+    ruled = tmp_path / "ruled.jsonl"
+    assert runner.invoke(app, ["export", "--ruled", "--db", str(db), "--out", str(ruled)]).exit_code == 0  # what the desk ruled, alone
+    assert [json.loads(line)["id"] for line in ruled.read_text().splitlines()] == sorted(human)  # every labelled one here was ruled
+    assert json.loads(runner.invoke(app, ["evaluate", str(ruled), "--json", "--prevalence", "train"]).stdout)["n"] == 9
+    fakes = runner.invoke(app, ["export", "--label", "fake", "--unruled", "--db", str(db)])
+    assert {json.loads(line)["final_label"] for line in fakes.stdout.splitlines()} <= {"fake"} and all(
+        json.loads(line)["ruling"] is None for line in fakes.stdout.splitlines())
+    refused = runner.invoke(app, ["export", "--label", "maybe", "--db", str(db)])
+    assert refused.exit_code == 2 and "[RL042]" in refused.stderr
     trained = runner.invoke(app, ["train", "--data", str(tmp_path / "desk.jsonl"), "--out", str(tmp_path / "desk-model"), "--json"])
     assert trained.exit_code == 0, trained.output
     meta = json.loads(trained.stdout)

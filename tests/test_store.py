@@ -888,6 +888,28 @@ def test_store_a_servers_reads_serve_the_views_drawn_last_while_new_ones_are_dra
     store.close()
 
 
+def test_store_export_reads_a_page_at_a_time_and_takes_the_listings_filters(store, monkeypatch):
+    """An export is read EXPORT_PAGE articles at a time (it read every row, texts included, at
+    once); any page size gives the same rows in id order, rulings and all, and the filters are
+    the listings': words, outlet, final label, ruled or not."""
+    import rumorlens.store.store as store_module
+
+    more = [art(f"p{i}", f"Story {i}", f"An insider says story {i} is true." if i % 2 else f"Story {i} was told to People.",
+                f"https://o{i % 3}.com/p{i}") for i in range(7)]
+    store.add([(a, verdict_for(a, 0.9 if "insider" in a.text else 0.1)) for a in ARTS + more])
+    store.rule("p1", "real", "first call")
+    store.rule("p1", "fake", "her rep denied it", "Jo")
+    store.rule("a2", "fake", "no gala that night")
+    whole = list(store.iter_export())
+    monkeypatch.setattr(store_module, "EXPORT_PAGE", 2)
+    assert list(store.iter_export()) == whole and [r["id"] for r in whole] == sorted(a.id for a in ARTS + more)
+    assert [(r["label"], r["note"]) for r in next(r for r in whole if r["id"] == "p1")["rulings"]] == [("real", "first call"), ("fake", "her rep denied it")]
+    for filters in ({"q": "insider"}, {"outlet": "o1.com"}, {"label": "fake"}, {"label": "real", "q": "people"}, {"ruled": True}, {"ruled": False}):
+        expected = {r["id"] for r in store.search(limit=1000, **filters)}
+        assert [r["id"] for r in store.iter_export(**filters)] == sorted(expected), filters
+    assert [r["id"] for r in store.iter_export(ruled=True)] == ["a2", "p1"]
+
+
 def test_store_a_servers_regrouping_draws_the_scorecards_it_served_again_before_it_ends(store_url):
     """The thread that draws a server's near-duplicates and storylines again after writes also
     draws the scorecards served so far: when it ends, the outlets page is fresh, where the reload

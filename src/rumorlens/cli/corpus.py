@@ -471,27 +471,40 @@ def export(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
     json_out: bool = typer.Option(False, "--json", help="With --out: print a JSON summary (rows, format, out)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (case-insensitive)."),
+    outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
+    label: str = typer.Option(None, "--label", help="Only articles whose final label (a ruling, else known, else judged) is fake or real."),
+    ruled: bool = typer.Option(None, "--ruled/--unruled", help="Only articles a fact-checker has ruled on, or only those nobody has.", show_default=False),
 ) -> None:
     """Export stored articles with their latest verdicts as JSONL or CSV.
+
+    The filters are those of `rumorlens articles`. An export is labelled data for `evaluate`
+    and `train --data`: each article's ruling in force, else the label it came with.
 
     Examples:
 
       rumorlens export > corpus.jsonl
 
       rumorlens export --format csv --out corpus.csv
+
+      rumorlens export --label fake --search "khloe" --format csv --out khloe-fakes.csv
+
+      rumorlens export --ruled > desk.jsonl && rumorlens evaluate desk.jsonl   # the model against the desk's rulings
     """
     from ..errors import UsageError
     from ..read.files import to_spreadsheet
 
     if fmt not in ("jsonl", "csv"):
         raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use jsonl or csv"))
+    if label is not None and label not in ("fake", "real"):
+        raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
     store = _open(db)
     n = 0
     with _output(out) as handle, _store_errors():
         if fmt == "csv":
             writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS)
             writer.writeheader()
-        for row in store.iter_export():
+        for row in store.iter_export(search, outlet, label, ruled):
             n += 1
             if fmt == "csv":
                 cells = row | {"reasons": " | ".join(row["reasons"]), "warnings": " | ".join(row["warnings"]),
@@ -568,8 +581,7 @@ def export_claims(
         raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use claimreview"))
     store = _open(db)
     with _store_errors():
-        rows = store.iter_export()
-        reviews = export_claimreviews(r for r in rows if r["ruling"] or not ruled_only)
+        reviews = export_claimreviews(store.iter_export(ruled=True if ruled_only else None))
     with _output(out) as handle:
         json.dump(reviews, handle, ensure_ascii=False, indent=1)
         handle.write("\n")

@@ -40,6 +40,7 @@ OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens 
 # article a reader is shown: that is worked out from its verdicts and rulings.
 KEPT_FOR_LISTINGS = ("final_label", "p_fake")
 SORTS = ("newest", "p_fake")  # listing orders: newest first, or most likely fake first
+EXPORT_PAGE = 1000  # articles an export reads at a time
 PAGE_IN_TWO_STEPS = 1000  # pages up to this size are cut first, then read by id; a bigger list (all of them) is one query
 BACKGROUND_RETRY_SECONDS = 60.0
 STALE_MARKS = ("duplicates_stale", "storylines_stale")  # meta keys: "0" when drawn, a stamp when stale
@@ -425,28 +426,44 @@ class Store:
         self._cache.clear()
         return [i for i in ids if i in found]
 
-    def iter_export(self) -> Iterator[dict]:
-        """Articles with their latest verdict and every ruling on them, for ``rumorlens export``."""
-        history: dict[str, list[dict]] = {}
-        r_ = schema.rulings.c
-        with self._errors(), self.engine.connect() as conn:
-            for ruling in conn.execute(select(schema.rulings).order_by(r_.article_id, r_.created_at, r_.id)):
-                history.setdefault(ruling.article_id, []).append(
-                    {k: v for k, v in _ruling(ruling._mapping).items() if k != "id"})  # as GET /v1/articles/{id} lists them
-        for r in self.rows():
-            yield {
-                "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
-                "author": r["author"], "known_label": r["known_label"], "label": r["label"],
-                "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
-                "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
-                "model_version": r["model_version"],
-                # a fact-checker's latest ruling, if any, and the label that wins
-                "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
-                "final_label": r["final_label"],
-                "rulings": history.get(r["id"], []),  # oldest first, the last in force: an ingest elsewhere keeps them all
-                "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
-                "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
-            }
+    def iter_export(self, q: str | None = None, outlet: str | None = None, label: str | None = None,
+                    ruled: bool | None = None) -> Iterator[dict]:
+        """Articles with their latest verdict and every ruling on them, by id, for ``rumorlens
+        export``; the filters are ``search``'s. Read ``EXPORT_PAGE`` articles at a time, so a
+        store of any size exports in bounded memory: it read every row, texts included, first."""
+        a, r_ = schema.articles, schema.rulings.c
+        last: str | None = None
+        while True:
+            page = self._matching(select(a.c.id), q, outlet, label, ruled).order_by(a.c.id).limit(EXPORT_PAGE)
+            if last is not None:
+                page = page.where(a.c.id > last)
+            with self._errors(), self.engine.connect() as conn:
+                ids = list(conn.execute(page).scalars())
+                if not ids:
+                    return
+                joined, lv, lr = self._joined(ids)
+                cols = self._listing_columns(lv, lr) + [a.c.warnings, a.c.text]
+                rows = _with_final_labels([dict(r._mapping) for r in conn.execute(
+                    select(*cols).select_from(joined).where(a.c.id.in_(ids)).order_by(a.c.id))])
+                history: dict[str, list[dict]] = {}
+                for ruling in conn.execute(select(schema.rulings).where(r_.article_id.in_(ids)).order_by(r_.article_id, r_.created_at, r_.id)):
+                    history.setdefault(ruling.article_id, []).append(
+                        {k: v for k, v in _ruling(ruling._mapping).items() if k != "id"})  # as GET /v1/articles/{id} lists them
+            for r in rows:
+                yield {
+                    "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
+                    "author": r["author"], "known_label": r["known_label"], "label": r["label"],
+                    "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
+                    "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
+                    "model_version": r["model_version"],
+                    # a fact-checker's latest ruling, if any, and the label that wins
+                    "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
+                    "final_label": r["final_label"],
+                    "rulings": history.get(r["id"], []),  # oldest first, the last in force: an ingest elsewhere keeps them all
+                    "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
+                    "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
+                }
+            last = ids[-1]
 
     # -- derived views ------------------------------------------------------------------------
     def _mark_stale(self, conn) -> None:
