@@ -449,20 +449,7 @@ class Store:
                 for ruling in conn.execute(select(schema.rulings).where(r_.article_id.in_(ids)).order_by(r_.article_id, r_.created_at, r_.id)):
                     history.setdefault(ruling.article_id, []).append(
                         {k: v for k, v in _ruling(ruling._mapping).items() if k != "id"})  # as GET /v1/articles/{id} lists them
-            for r in rows:
-                yield {
-                    "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
-                    "author": r["author"], "known_label": r["known_label"], "label": r["label"],
-                    "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
-                    "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
-                    "model_version": r["model_version"],
-                    # a fact-checker's latest ruling, if any, and the label that wins
-                    "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
-                    "final_label": r["final_label"],
-                    "rulings": history.get(r["id"], []),  # oldest first, the last in force: an ingest elsewhere keeps them all
-                    "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
-                    "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
-                }
+            yield from (_export_row(r, history.get(r["id"], [])) for r in rows)
             last = ids[-1]
 
     # -- derived views ------------------------------------------------------------------------
@@ -869,6 +856,24 @@ def _newest(table, when: str, tie: str, only: Sequence[str] | None):
     if only is not None:
         query = query.where(table.c.article_id.in_(only))
     return query.subquery()
+
+
+def _export_row(r: dict, rulings: list[dict]) -> dict:
+    """One stored article as ``rumorlens export`` writes it: its latest verdict, the ruling in
+    force and every ruling (oldest first), so an ingest elsewhere brings them all."""
+    return {
+        "id": r["id"], "title": r["title"], "url": r["url"], "outlet": r["outlet"], "published": r["published"],
+        "author": r["author"], "known_label": r["known_label"], "label": r["label"],
+        "p_fake": None if r["p_fake"] is None else round(float(r["p_fake"]), 4),
+        "truth_rating": r["truth_rating"],  # as judged: the meter depends on the model's threshold
+        "model_version": r["model_version"],
+        # a fact-checker's latest ruling, if any, and the label that wins
+        "ruling": r["ruling"], "ruling_note": r["ruling_note"], "ruled_by": r["ruled_by"], "ruled_at": r["ruled_at"],
+        "final_label": r["final_label"],
+        "rulings": rulings,
+        "reasons": json.loads(r["reasons"]) if r["reasons"] else [],
+        "warnings": json.loads(r["warnings"] or "[]"), "text": r["text"],
+    }
 
 
 def _carried_rulings(article: Article, stamp: str) -> list[dict]:
