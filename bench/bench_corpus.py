@@ -16,8 +16,8 @@ paging-judged  the same on a store where every article was judged and 1,000 carr
 search-pg  on PostgreSQL (RUMORLENS_BENCH_PG: a server URL whose user may create databases; the
          bench makes and drops `rumorlens_bench_search`): a page of search results with its
          count over train + dev, with the trigram indexes and without them (a scan), the time to
-         store train + dev either way, and the time to build the indexes on a filled store; the
-         same searches on SQLite (which scans) beside them.
+         store train + dev either way, the time to build the indexes on a filled store, and
+         ingest of train with judging either way; the same searches on SQLite (which scans).
 big-bucket  grouping 20,000 look-alike stories about one name (a crawl that repeats a page):
          seconds and the process's peak memory, with the 60 nearest kept per story beyond 4,000.
 writes   a check and an article page right after each of three POSTs of a new article, with
@@ -285,6 +285,7 @@ def bench_search_pg(tmp: Path) -> dict:
         admin.execute(f"CREATE DATABASE {name}")
     url = server.rsplit("/", 1)[0] + "/" + name
     articles = list(read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    dev_ids = {a.id for a in read_articles([DATA / "dev.jsonl"])}
     queries = {"pregnant": "a claim", "gwyneth paltrow": "a name", "zzqx": "nowhere"}
 
     def store_all(store) -> float:
@@ -314,6 +315,20 @@ def bench_search_pg(tmp: Path) -> dict:
         with store.engine.begin() as conn:
             create(conn)
         out["create_indexes_s"] = round(time.perf_counter() - t0, 1)
+        # what a team sees: `rumorlens ingest` of train (judged as it is stored) with the indexes, then without
+        from rumorlens.model.judge import Judge
+        from rumorlens.store import ingest
+
+        judge, train = Judge.load(), [a for a in articles if a.id not in dev_ids]
+        for suffix in ("indexed", "without"):
+            with store.engine.begin() as conn:
+                conn.execute(text("TRUNCATE articles CASCADE"))
+                if suffix == "without":
+                    for index in INDEXES:
+                        conn.execute(text(f"DROP INDEX {index}"))
+            t0 = time.perf_counter()
+            stored = ingest(store, train, judge=judge).stored
+            out[f"ingest_train_articles_per_s_{suffix}"] = round(stored / (time.perf_counter() - t0), 1)
         store.close()
         sqlite = open_store(tmp / "search.db")  # the same searches on the single-user store, which scans
         store_all(sqlite)
