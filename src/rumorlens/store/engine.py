@@ -50,7 +50,8 @@ def resolve_url(url: str | os.PathLike | None) -> tuple[str, str, Path | None]:
     return f"sqlite:///{path}", str(path), path
 
 
-def _first_line(err: BaseException) -> str:
+def first_line(err: BaseException) -> str:
+    """A driver error's first line, what a one-line message quotes (its type when it is empty)."""
     inner = getattr(err, "orig", None) or err
     text = str(inner).strip().splitlines()
     return (text[0] if text else type(inner).__name__).strip().rstrip(".")
@@ -97,7 +98,7 @@ def make_engine(sa_url: str, display: str, path: Path | None) -> Engine:
 
 def translate(err: BaseException, display: str, is_sqlite: bool) -> RumorlensError:
     """Map a driver error to the coded error a user can act on."""
-    detail = _first_line(err)
+    detail = first_line(err)
     low = detail.lower()
     if is_sqlite:
         if "locked" in low or "busy" in low:

@@ -23,6 +23,8 @@ import logging
 from sqlalchemy import Connection, Engine, func, literal_column, text
 from sqlalchemy.exc import DBAPIError
 
+from .engine import first_line
+
 log = logging.getLogger(__name__)
 
 _EMPTY = literal_column("''")
@@ -49,9 +51,8 @@ def create(conn: Connection) -> None:
         with conn.begin_nested():  # a failed CREATE EXTENSION must not abort the migration
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
     except DBAPIError as err:
-        reason = str(getattr(err, "orig", err)).strip().splitlines()[0]
         log.warning("the store's searches will read every article's text: PostgreSQL could not add pg_trgm (%s); "
-                    "see docs/corpus.md#searching-a-large-store to add its indexes later", reason)
+                    "see docs/corpus.md#searching-a-large-store to add its indexes later", first_line(err))
         return
     for name, expression in INDEXES.items():
         conn.execute(text(f"CREATE INDEX IF NOT EXISTS {name} ON articles USING gin ({expression} gin_trgm_ops)"))
@@ -82,8 +83,7 @@ def settle(engine: Engine) -> bool:
                 conn.execute(text("SELECT gin_clean_pending_list(i) FROM (SELECT to_regclass(:name) AS i) s WHERE i IS NOT NULL"),
                              {"name": name})
     except DBAPIError as err:
-        reason = str(getattr(err, "orig", err)).strip().splitlines()[0]
         log.warning("searches right after a write may be slow until autovacuum merges the search indexes: "
-                    "this user may not (%s)", reason)
+                    "this user may not (%s)", first_line(err))
         return False
     return True
