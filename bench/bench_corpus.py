@@ -1,6 +1,6 @@
 """Corpus benchmarks: ingest speed, storyline clustering time, and debunk matching on dev.
 
-    PYTHONPATH=src python bench/bench_corpus.py                 # all eight
+    PYTHONPATH=src python bench/bench_corpus.py                 # all nine
     PYTHONPATH=src python bench/bench_corpus.py ingest cluster  # just these
 
 ingest   articles/s into a fresh SQLite store for train.jsonl, judging included (Judge.load()).
@@ -18,6 +18,10 @@ search-pg  on PostgreSQL (RUMORLENS_BENCH_PG: a server URL whose user may create
          count over train + dev, with the trigram indexes and without them (a scan), the time to
          store train + dev either way, the time to build the indexes on a filled store, and
          ingest of train with judging either way; the same searches on SQLite (which scans).
+storylines  how train + dev group (known labels) with each least mean cosine between groups that
+         merge (0 = single linkage with the old cap of 60, as before STORYLINES_VERSION 6):
+         storylines, stories in them, the largest, how many share a title, how alike their stories
+         are, and how well a story's storyline-mates' share of fakes tells its own label.
 big-bucket  grouping 20,000 look-alike stories about one name (a crawl that repeats a page):
          seconds and the process's peak memory, with the 60 nearest kept per story beyond 4,000.
 writes   a check and an article page right after each of three POSTs of a new article, with
@@ -340,6 +344,51 @@ def bench_search_pg(tmp: Path) -> dict:
     return out
 
 
+def bench_storylines(tmp: Path) -> dict:
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    from rumorlens.corpus.storylines import MAX_SIZE, build_storylines, lead, tfidf
+    from rumorlens.read import read_articles
+    from rumorlens.store import open_store
+
+    store = open_store(tmp / "storylines.db")
+    store.add((a, None) for a in read_articles([DATA / "train.jsonl", DATA / "dev.jsonl"]))
+    rows, dups = store.rows(), store.duplicates()
+    canon = [r for r in rows if r["id"] not in dups]
+    fake = {r["id"]: r["final_label"] == "fake" for r in canon}
+    X, _ = tfidf([lead(r.get("title"), r.get("text")) for r in canon])  # to say how alike a storyline's stories are
+    at = {r["id"]: i for i, r in enumerate(canon)}
+    out = {}
+    for min_mean in (0.0, 0.1, 0.15, 0.2, 0.25, 0.3):
+        t0 = time.perf_counter()
+        lines = build_storylines(rows, dups, max_size=60 if min_mean == 0 else MAX_SIZE, min_mean=min_mean)
+        seconds = time.perf_counter() - t0
+        mates, alike, sizes = {}, [], []
+        for s in lines:
+            members = [a for a in s.article_ids if a not in dups]
+            n_fake = sum(fake[a] for a in members)
+            mates.update({a: (n_fake - fake[a]) / (len(members) - 1) for a in members})
+            summed = np.asarray(X[[at[a] for a in members]].sum(axis=0)).ravel()
+            alike.append((summed @ summed - len(members)) / (len(members) * (len(members) - 1)))  # mean cosine of its pairs
+            sizes.append(len(members))
+        big = [a for s in lines if s.n >= 3 for a in s.article_ids if a not in dups]
+        base = float(np.mean(list(fake.values())))
+        titles = Counter((s.title.split(":")[0], frozenset(s.title.partition(":")[2].split(", "))) for s in lines)
+        out[f"min_mean_{min_mean}"] = {
+            "storylines": len(lines), "stories_in_them": sum(sizes), "largest": max(sizes), "of_60_or_more": sum(n >= 60 for n in sizes),
+            "sharing_a_title": sum(c for c in titles.values() if c > 1),
+            "mean_cosine_within": round(float(np.average(alike, weights=sizes)), 3),
+            # a story's label against its storyline-mates' share of fakes: in storylines of 3 or more,
+            # and over every story (one in no storyline gets the corpus's share)
+            "label_auc_in_storylines_of_3": round(roc_auc_score([fake[a] for a in big], [mates[a] for a in big]), 4),
+            "stories_in_storylines_of_3": len(big),
+            "label_auc_all_stories": round(roc_auc_score(list(fake.values()), [mates.get(a, base) for a in fake]), 4),
+            "seconds": round(seconds, 1)}
+    store.close()
+    return out
+
+
 def bench_big_bucket(tmp: Path) -> dict:
     import resource
 
@@ -357,10 +406,10 @@ def bench_big_bucket(tmp: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged, search-pg, big-bucket and/or writes (default: all)")
+    parser.add_argument("what", nargs="*", help="ingest, cluster, debunks, paging, paging-judged, search-pg, storylines, big-bucket and/or writes (default: all)")
     args = parser.parse_args(argv)
     benches = {"ingest": bench_ingest, "cluster": bench_cluster, "debunks": bench_debunks, "paging": bench_paging,
-               "paging-judged": bench_paging_judged, "search-pg": bench_search_pg, "big-bucket": bench_big_bucket, "writes": bench_writes}
+               "paging-judged": bench_paging_judged, "search-pg": bench_search_pg, "storylines": bench_storylines, "big-bucket": bench_big_bucket, "writes": bench_writes}
     names = args.what or list(benches)
     if unknown := set(names) - set(benches):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")

@@ -127,6 +127,27 @@ def test_corpus_storylines_group_same_people_and_count_duplicates_once():
     assert s.id == storyline_id(["k3copy", "k2", "k1", "k3"])  # stable whatever the order
 
 
+def test_corpus_a_couples_stories_come_apart_by_what_they_are_about():
+    """Stories about the same couple link on little shared wording, and merging on the single
+    strongest link chained their surrogate rumours, the Paris robbery and their divorce rumours
+    into one storyline (cut only by a cap of 60). A group now joins another only if their stories
+    are alike on average, so a story that mentions two topics no longer bridges them."""
+    baby = [row(f"b{i}", f"Kim Kardashian and Kanye West surrogate baby: {w}",
+                f"Kim Kardashian and Kanye West welcome a baby girl via surrogate, {w}; the surrogate gave birth to a healthy daughter.")
+            for i, w in enumerate(["born healthy", "nursery ready", "named Chicago", "third child"])]
+    paris = [row(f"p{i}", f"Kim Kardashian and Kanye West Paris robbery: {w}",
+                 f"Kim Kardashian and Kanye West spoke about the Paris robbery, {w}; thieves stole jewels at gunpoint in the hotel.")
+             for i, w in enumerate(["suspects charged", "trial begins", "ring recovered", "driver arrested"])]
+    bridge = [row("x", "Kim Kardashian and Kanye West: surrogate baby after Paris robbery",
+                  "Kim Kardashian and Kanye West had a baby via surrogate a year after the Paris robbery.")]
+    apart = build_storylines(baby + paris + bridge)
+    members = [set(s.article_ids) - {"x"} for s in apart]
+    assert {f"b{i}" for i in range(4)} in members and {f"p{i}" for i in range(4)} in members
+    assert len({s.title for s in apart}) == 2 and any("surrogate" in s.title for s in apart) and any("paris" in s.title or "robbery" in s.title for s in apart)
+    chained = build_storylines(baby + paris + bridge, min_mean=0.0)  # the single strongest link, as before
+    assert [len(s.article_ids) for s in chained] == [9]
+
+
 def test_corpus_storylines_of_a_name_in_thousands_of_stories_are_still_drawn(monkeypatch):
     """A person in more stories than the whole-square comparison held (4,000: a team's corpus of
     about 200,000 articles for Kim Kardashian) had no storylines at all. Her stories are now

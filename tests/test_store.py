@@ -211,6 +211,7 @@ def test_store_keeps_each_articles_grouping_traits_and_computes_only_new_ones(st
     for the new article only, groups exactly as from scratch, computes them all again when the
     people finder's version changes, and a deleted article's go with it."""
     import rumorlens.corpus.storylines as storylines
+    from rumorlens.corpus import text as corpus_text
     from rumorlens.corpus import traits
     from rumorlens.corpus.duplicates import find_duplicates
 
@@ -237,7 +238,10 @@ def test_store_keeps_each_articles_grouping_traits_and_computes_only_new_ones(st
         assert grouped == [sl.as_dict() for sl in storylines.build_storylines(rows, find_duplicates(rows))], "as grouped from scratch"
         assert "t6" in {a for sl in grouped for a in sl["article_ids"]}
 
-        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "99")  # a new people finder
+        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "99")  # new grouping, the same people finder
+        assert [sl.as_dict() for sl in store.storylines()] == grouped and computed[2:] == [], "regrouped on the kept traits"
+        monkeypatch.setattr(corpus_text, "PEOPLE_VERSION", "99")  # a new people finder, which regroups too
+        monkeypatch.setattr(storylines, "STORYLINES_VERSION", "100")
         assert [sl.as_dict() for sl in store.storylines()] == grouped and len(computed[2]) == 8
 
         store.delete(["t6"])

@@ -3,9 +3,10 @@
 Method: TF-IDF over title + lead; candidate pairs are articles that share a person (people
 extracted by ``text.people``); a pair is linked when its cosine is at least ``threshold`` AND
 the two share enough people (both names when each names two or more). Links are merged
-strongest-first into groups capped at ``max_size`` (single linkage with a cap, so one busy
-celebrity cannot chain the whole corpus together). Near-duplicates are clustered once, through
-their canonical article, and listed in ``article_ids`` without adding to ``n``.
+strongest-first, and two groups merge only while their stories stay alike on average (the mean
+cosine over every pair across them) and are about the same people, so one busy celebrity cannot
+chain the whole corpus together. Near-duplicates are clustered once, through their canonical
+article, and listed in ``article_ids`` without adding to ``n``.
 """
 
 from __future__ import annotations
@@ -24,21 +25,34 @@ from .text import LEAD_CHARS, body_people, display_name, fold, fold_text, lead, 
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;
 # 3 = "Will Smith" and "Bill Cosby" are people (their first names are stop words), and so are
 # one-word stage names ("Beyoncé", "Rihanna"); 4 = one key per person ("Oprah" is "Oprah Winfrey");
-# 5 = names made of ordinary words ("Mel B", "Mama June"), people listed in the order named.
-STORYLINES_VERSION = "5"
+# 5 = names made of ordinary words ("Mel B", "Mama June"), people listed in the order named;
+# 6 = groups merge only while their stories stay alike on average (MIN_MEAN_COSINE).
+# Each version's people finder is PEOPLE_VERSION in text.py.
+STORYLINES_VERSION = "6"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
 SAME_PEOPLE_THRESHOLD = 0.1
-MAX_SIZE = 60
+# Two groups merge only if their stories are this alike on average (the mean cosine over every
+# pair of stories across them, not just the one link that brought them together). Linking by the
+# strongest pair alone chained a couple's wedding, Christmas and "Suits" stories one link at a
+# time until a cap of 60 cut the chain wherever it stood: train + dev had three "Meghan Markle &
+# Prince Harry" storylines of 60, two titled "wedding, royal" and "royal, wedding", and Kim
+# Kardashian & Kanye West's surrogate, Paris robbery and divorce rumours in one storyline of 60.
+# Measured over 0.1-0.3 in docs/corpus.md (``bench/bench_corpus.py storylines``).
+MIN_MEAN_COSINE = 0.2
+# A bound, no longer what shapes storylines: at MIN_MEAN_COSINE the largest of train + dev is 98.
+MAX_SIZE = 200
+# Beyond EXACT_BUCKET stories of one person, the most similar others each story keeps as links.
+NEAREST = 60
 # A person's stories are compared with each other a block of rows at a time, so memory stays at
 # BLOCK x bucket however often a name turns up (Kim Kardashian: 425 of train + dev, thousands in
 # a team's years of feeds). Up to 4,000 the whole square was drawn at once, and a bigger bucket
 # was skipped: her storylines would have vanished from a corpus of about 200,000 articles.
 BLOCK = 1000
 # Up to this many stories of one person every pair above the threshold is a candidate link, as it
-# always was. Beyond, only each story's MAX_SIZE most similar ones (a storyline holds no more):
-# a name a crawl repeats in 20,000 look-alike pages made 200 million links and 8 GB.
+# always was. Beyond, only each story's NEAREST most similar ones: a name a crawl repeats in
+# 20,000 look-alike pages made 200 million links and 8 GB.
 EXACT_BUCKET = 4000
 MAX_BUCKET = 50_000  # a name in more stories than this is no one in particular: it seeds no pairs
 # Words every gossip story uses about its people: useless as a storyline's topic.
@@ -126,7 +140,8 @@ def _linked(pa: set[str], pb: set[str]) -> bool:
 
 
 def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_SIZE,
-            known_people: Mapping[str, dict[str, str]] | None = None) -> tuple[list[list[int]], list[dict[str, str]], object, object]:
+            known_people: Mapping[str, dict[str, str]] | None = None,
+            min_mean: float = MIN_MEAN_COSINE) -> tuple[list[list[int]], list[dict[str, str]], object, object]:
     """Group row indices; returns (groups, people per row, tfidf matrix, vectorizer)."""
     ppl = extract_people(rows, known_people)
     about = [set(principal_people(r.get("title"), p)) for r, p in zip(rows, ppl)]
@@ -150,7 +165,7 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
             if len(idx) <= EXACT_BUCKET:
                 a, b = np.nonzero(np.triu(sims, k=1 + start) >= low)
             else:
-                a, b = _nearest(sims, start, low, max_size)
+                a, b = _nearest(sims, start, low, NEAREST)
             for ia, ib in zip(a.tolist(), b.tolist()):
                 first, second = sorted((start + ia, ib))
                 i, j = int(idx[first]), int(idx[second])
@@ -166,6 +181,7 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     # of their stories are about still match, which stops chains drifting from one couple to
     # the next through shared relatives.
     about_counts = [Counter(p) for p in about]
+    wording = _GroupWording(X)
 
     def root(x: int) -> int:
         while parent[x] != x:
@@ -180,6 +196,11 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
         ri, rj = root(i), root(j)
         if ri == rj or size[ri] + size[rj] > max_size or not _linked(signature(ri), signature(rj)):
             continue
+        # two single stories: their link is the whole of it (and may be below min_mean for
+        # stories about the same people); a group: every story of the other must fit it
+        if size[ri] + size[rj] > 2 and wording.mean_cosine(ri, rj) / (size[ri] * size[rj]) < min_mean:
+            continue
+        wording.merge(ri, rj)
         parent[rj] = ri
         size[ri] += size[rj]
         about_counts[ri].update(about_counts[rj])
@@ -187,6 +208,41 @@ def cluster(rows: list[dict], threshold: float = THRESHOLD, max_size: int = MAX_
     for i in range(len(rows)):
         groups[root(i)].append(i)
     return list(groups.values()), ppl, X, vec
+
+
+class _GroupWording:
+    """Each group's TF-IDF rows summed (sorted columns, weights), kept as groups merge. Rows
+    have unit length, so the dot product of two groups' sums is the sum of the cosines over every
+    pair of stories across them: the mean similarity of two groups is one sparse dot product,
+    not a comparison of every pair."""
+
+    def __init__(self, X) -> None:
+        X = X.tocsr()
+        X.sort_indices()
+        self._columns, self._weights, self._starts = X.indices, X.data.astype(np.float64), X.indptr
+        self._sums: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _of(self, group: int) -> tuple[np.ndarray, np.ndarray]:
+        found = self._sums.get(group)
+        if found is None:  # a story on its own: its row (scipy's row indexing costs more than the sums)
+            lo, hi = self._starts[group], self._starts[group + 1]
+            found = (self._columns[lo:hi], self._weights[lo:hi])
+        return found
+
+    def mean_cosine(self, a: int, b: int) -> float:
+        """The sum of the cosines between group ``a``'s stories and group ``b``'s."""
+        (ca, wa), (cb, wb) = sorted((self._of(a), self._of(b)), key=lambda s: len(s[0]))
+        if not len(ca) or not len(cb):
+            return 0.0
+        at = np.minimum(np.searchsorted(cb, ca), len(cb) - 1)  # the smaller looked up in the larger
+        shared = cb[at] == ca
+        return float(wa[shared] @ wb[at[shared]])
+
+    def merge(self, into: int, other: int) -> None:
+        (ca, wa), (cb, wb) = self._of(into), self._of(other)
+        self._sums.pop(other, None)
+        columns, where = np.unique(np.concatenate([ca, cb]), return_inverse=True)
+        self._sums[into] = (columns, np.bincount(where, weights=np.concatenate([wa, wb]), minlength=len(columns)))
 
 
 def _nearest(sims: np.ndarray, start: int, low: float, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -216,12 +272,13 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=Non
     keywords: list[str] = []
     if X is not None:
         # Distinctive, not just frequent: the group's mean weight minus the corpus mean, so
-        # "star" and "reality" lose to "divorce" and "ex-husband".
-        weights = np.asarray(X[group].mean(axis=0)).ravel()
+        # "star" and "reality" lose to "divorce" and "ex-husband". Only the words the group uses
+        # can come out above zero, so only those are weighed (not the whole vocabulary each time).
+        columns, weights = _mean_row(X, group)
         if background is not None:
-            weights = weights - background
+            weights = weights - background[columns]
         for t in _top(weights, 20):
-            word = vocab[t]
+            word = vocab[columns[t]]
             if weights[t] <= 0 or fold(word) in name_tokens or word in GENERIC or len(word) < 3 or word.isdigit():
                 continue
             keywords.append(word)
@@ -229,6 +286,15 @@ def _title(group: list[int], ppl: list[dict[str, str]], X, vocab, background=Non
                 break
     head = " & ".join(names) if names else "Untitled"
     return (f"{head}: {', '.join(keywords)}" if keywords else head), [d for d, _ in named[:6]]
+
+
+def _mean_row(X, group: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(columns, weights): the mean of ``group``'s rows of the CSR matrix ``X`` where any of them
+    is not zero, read from its arrays (scipy's row indexing cost more than the sums)."""
+    spans = [(X.indptr[i], X.indptr[i + 1]) for i in group]
+    columns, where = np.unique(np.concatenate([X.indices[lo:hi] for lo, hi in spans]), return_inverse=True)
+    sums = np.bincount(where, weights=np.concatenate([X.data[lo:hi] for lo, hi in spans]), minlength=len(columns))
+    return columns, sums / len(group)
 
 
 def _top(weights: np.ndarray, k: int) -> np.ndarray:
@@ -277,7 +343,8 @@ def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) 
 
 def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] | None = None,
                      threshold: float = THRESHOLD, max_size: int = MAX_SIZE,
-                     known_people: Mapping[str, dict[str, str]] | None = None) -> list[Storyline]:
+                     known_people: Mapping[str, dict[str, str]] | None = None,
+                     min_mean: float = MIN_MEAN_COSINE) -> list[Storyline]:
     """Storylines (groups of two or more distinct stories) from stored rows.
 
     ``rows`` need id, title, text, outlet, published, final_label (known label else model) and
@@ -291,7 +358,7 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
     for dup, (canon, _sim) in duplicates.items():
         if dup in by_id:
             copies[canon].append(by_id[dup])
-    groups, ppl, X, vec = cluster(canon_rows, threshold, max_size, known_people)
+    groups, ppl, X, vec = cluster(canon_rows, threshold, max_size, known_people, min_mean)
     vocab = vec.get_feature_names_out() if X is not None else None
     background = np.asarray(X.mean(axis=0)).ravel() if X is not None else None
     out = []

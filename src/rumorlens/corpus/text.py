@@ -18,6 +18,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from ..signals.lexicon import LEARNT_NOT_NAMES
 
 LEAD_CHARS = 600
+# The people finder's version: the people each article's lead names are kept between groupings
+# (``corpus/traits.py``) and found again when this changes. Raise it with any change to what
+# ``body_people`` returns, and STORYLINES_VERSION with it (that one is what makes a store
+# regroup; it also moves when only the grouping changes, and then the kept people stay good).
+PEOPLE_VERSION = "5"
 
 # Capitalised words that start or end non-name pairs in celebrity news ("Los Angeles",
 # "Golden Globes", "Page Six"). Kept short on purpose: the cosine test filters most noise.

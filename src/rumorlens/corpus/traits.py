@@ -26,10 +26,10 @@ class Traits:
 
 def traits_version() -> str:
     """Changes whenever a kept trait would come out differently: the people finder's version
-    (``STORYLINES_VERSION``, read at call time) and the shingling and hashing settings."""
-    from .storylines import STORYLINES_VERSION
+    (``text.PEOPLE_VERSION``, read at call time) and the shingling and hashing settings."""
+    from . import text
 
-    return (f"people{STORYLINES_VERSION}-shingles{duplicates.SHINGLE}x{duplicates.MAX_WORDS}"
+    return (f"people{text.PEOPLE_VERSION}-shingles{duplicates.SHINGLE}x{duplicates.MAX_WORDS}"
             f"-minhash{duplicates.NUM_PERM}{duplicates.SCHEME}")
 
 
