@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 import time
@@ -374,7 +375,9 @@ def bench_storylines(tmp: Path) -> dict:
             sizes.append(len(members))
         big = [a for s in lines if s.n >= 3 for a in s.article_ids if a not in dups]
         base = float(np.mean(list(fake.values())))
-        titles = Counter((s.title.split(":")[0], frozenset(s.title.partition(":")[2].split(", "))) for s in lines)
+        # as drawn, before storylines that share a title are told apart by their first month
+        drawn = [re.sub(r" \([A-Z][a-z]{2} \d{4}\)$", "", s.title) for s in lines]
+        titles = Counter((t.split(":")[0], frozenset(t.partition(":")[2].split(", "))) for t in drawn)
         out[f"min_mean_{min_mean}"] = {
             "storylines": len(lines), "stories_in_them": sum(sizes), "largest": max(sizes), "of_60_or_more": sum(n >= 60 for n in sizes),
             "sharing_a_title": sum(c for c in titles.values() if c > 1),

@@ -148,6 +148,35 @@ def test_corpus_a_couples_stories_come_apart_by_what_they_are_about():
     assert [len(s.article_ids) for s in chained] == [9]
 
 
+def test_corpus_storyline_titles_show_two_keywords_that_stand_together_as_the_phrase():
+    """A title's two keywords came in the order of their weights: "wedding, royal", "vegas, las".
+    Written together in most of the storyline's stories, they are shown as the phrase; words that
+    are only near each other stay apart."""
+    wedding = [row(f"w{i}", f"Prince Harry and Meghan Markle royal wedding {w}",
+                   f"Prince Harry and Meghan Markle planned the royal wedding, {w}; the royal wedding is in May.")
+               for i, w in enumerate(["guest list", "cake flavour", "dress designer"])]
+    album = [row(f"a{i}", f"Taylor Swift new album {w}", f"Taylor Swift released a new album, {w}, said Taylor Swift.")
+             for i, w in enumerate(["on Friday", "in London", "at last"])]
+    titles = {s.title for s in build_storylines(wedding + album)}
+    assert titles == {"Prince Harry & Meghan Markle: royal wedding", "Taylor Swift: album, released"}
+
+
+def test_corpus_storylines_with_the_same_title_say_when_they_began():
+    """Two storylines can come out with the same title (two small "Beyonce & Jay-Z: blue ivy" ones
+    in train + dev, months apart); each then says the month its first story came out."""
+    from rumorlens.corpus.storylines import Storyline, _told_apart
+
+    def story(id, title, first):
+        return Storyline(id=id, title=title, people=[], outlets=[], article_ids=[], first_seen=first, last_seen=first, n=2, share_fake=0.5)
+
+    told = _told_apart([story("s1", "Beyonce & Jay-Z: blue ivy", "2017-10-07T22:03:39Z"),
+                        story("s2", "Beyonce & Jay-Z: blue ivy", "2018-01-28T05:00:00Z"),
+                        story("s3", "Beyonce & Jay-Z: blue ivy", None),
+                        story("s4", "Taylor Swift: album", "2018-01-28T05:00:00Z")])
+    assert [s.title for s in told] == ["Beyonce & Jay-Z: blue ivy (Oct 2017)", "Beyonce & Jay-Z: blue ivy (Jan 2018)",
+                                       "Beyonce & Jay-Z: blue ivy", "Taylor Swift: album"]
+
+
 def test_corpus_storylines_of_a_name_in_thousands_of_stories_are_still_drawn(monkeypatch):
     """A person in more stories than the whole-square comparison held (4,000: a team's corpus of
     about 200,000 articles for Kim Kardashian) had no storylines at all. Her stories are now
