@@ -107,6 +107,36 @@ def test_cli_ingest_without_inputs_is_usage_error(runner, tmp_path):
                                      "(see `rumorlens ingest --help`) [RL040]")
 
 
+def test_cli_a_storyline_lists_the_others_about_the_same_people(runner, tmp_path, monkeypatch):
+    """`stories ID` ends with the other storylines about the people its title names (a couple's
+    stories come apart by topic), `--json` carries them, and beyond the ten shown it says how to
+    list them all."""
+    from rumorlens.store.store import Store
+
+    topics = {"b": ("Kim Kardashian and Kanye West surrogate baby:",
+                    "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
+                    ("born healthy", "nursery ready", "named Chicago", "third child")),
+              "p": ("Kim Kardashian and Kanye West Paris robbery:",
+                    "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
+                    ("suspects charged", "trial begins", "ring recovered")),
+              "k": ("Kim Kardashian perfume launch:", "Kim Kardashian launched a new perfume line with a pop-up shop in Los Angeles,",
+                    ("sold out", "long queues"))}
+    db = str(tmp_path / "kim.db")
+    records = [{"id": f"{k}{i}", "title": f"{title} {w}", "text": f"{text} {w}."} for k, (title, text, news) in topics.items() for i, w in enumerate(news)]
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
+    stories = {s["article_ids"][0][0]: s for s in map(json.loads, runner.invoke(app, ["stories", "--db", db, "--json"]).stdout.splitlines())}
+    baby = runner.invoke(app, ["stories", stories["b"]["id"], "--db", db])
+    assert baby.exit_code == 0
+    tail = baby.stdout.split("also about them: 1 storyline\n")[1]
+    assert stories["p"]["id"] in tail and "3 stories" in tail and stories["p"]["title"] in tail and stories["k"]["id"] not in tail
+    as_json = json.loads(runner.invoke(app, ["stories", stories["k"]["id"], "--db", db, "--json"]).stdout)
+    assert [r["id"] for r in as_json["related"]] == [stories["b"]["id"], stories["p"]["id"]] and as_json["related_total"] == 2
+    real = Store.related_storylines
+    monkeypatch.setattr(Store, "related_storylines", lambda self, story, limit=10: real(self, story, limit=1))
+    perfume = runner.invoke(app, ["stories", stories["k"]["id"], "--db", db]).stdout
+    assert "also about them: 2 storylines" in perfume and "… 1 more: rumorlens stories --search 'Kim Kardashian'" in perfume
+
+
 def test_cli_stats_stories_outlets_export(runner, tmp_path):
     db = str(tmp_path / "c.db")
     runner.invoke(app, ["ingest", str(SEEDS), str(feed(tmp_path, RECORDS)), "--db", db])

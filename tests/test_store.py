@@ -172,6 +172,39 @@ def test_store_storylines_come_a_page_at_a_time_largest_first(store_url):
         store.close()
 
 
+def test_store_related_storylines_are_the_others_about_the_same_people(store_url):
+    """A couple's stories come apart by what they are about, so a storyline lists the others
+    about everyone its title names (largest first, with how many there are in all); one about
+    only one of them is not among them, and one about her alone lists both of theirs."""
+    def about(prefix, title, text, *news):
+        return [art(f"{prefix}{i}", f"{title} {w}", f"{text} {w}.", label="fake") for i, w in enumerate(news)]
+
+    store = open_store(store_url)
+    try:
+        ingest(store, about("b", "Kim Kardashian and Kanye West surrogate baby:",
+                            "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
+                            "born healthy", "nursery ready", "named Chicago", "third child")
+               + about("p", "Kim Kardashian and Kanye West Paris robbery:",
+                       "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
+                       "suspects charged", "trial begins", "ring recovered")
+               + about("k", "Kim Kardashian perfume launch:", "Kim Kardashian launched a new perfume line with a pop-up shop in Los Angeles,",
+                       "sold out", "long queues")
+               + about("t", "Taylor Swift album:", "Taylor Swift released her new album and a music video on Friday,", "fans thrilled", "critics agree"),
+               judge=HandJudge())
+        by_member = {a: s for s in store.storylines() for a in s.article_ids}
+        baby, paris, perfume = by_member["b0"], by_member["p0"], by_member["k0"]
+        assert len({baby.id, paris.id, perfume.id, by_member["t0"].id}) == 4
+        related, total = store.related_storylines(baby)
+        assert [r["id"] for r in related] == [paris.id] and total == 1
+        assert related[0] == {"id": paris.id, "title": paris.title, "n": 3, "share_fake": 1.0, "first_seen": None, "last_seen": None}
+        assert [r["id"] for r in store.related_storylines(perfume)[0]] == [baby.id, paris.id], "largest first"
+        assert store.related_storylines(perfume, limit=1) == (
+            [{"id": baby.id, "title": baby.title, "n": 4, "share_fake": 1.0, "first_seen": None, "last_seen": None}], 2)
+        assert store.related_storylines(by_member["t0"]) == ([], 0)
+    finally:
+        store.close()
+
+
 def test_store_storylines_drawn_by_an_older_rumorlens_are_regrouped_once_or_kept_where_it_may_not_write(store_url, monkeypatch):
     """Upgrading changes how storylines are drawn (people who are places, before); a store grouped
     by the older version is regrouped when it next shows them, not left with the old titles until

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 
@@ -500,6 +501,27 @@ def test_web_storyline_timeline_rings_the_stories_a_fact_checker_ruled(write_cli
     page = write_client.get(f"/stories/{story['id']}", headers=HTML).text
     assert page.count('class="ring ruled-real"') == 1 and 'class="ring ruled-fake"' not in page
     assert "ruled real by a fact-checker" in page and "ringed: a fact-checker ruled it fake or real" in page
+
+
+def test_web_storyline_page_lists_the_other_storylines_about_the_same_people(write_client):
+    """A couple's stories come apart by what they are about; each storyline's page links to
+    the others about the same people, and one about someone else is not among them."""
+    topics = {"b": ("Kim Kardashian and Kanye West surrogate baby:",
+                    "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
+                    ("born healthy", "nursery ready", "named Chicago", "third child")),
+              "p": ("Kim Kardashian and Kanye West Paris robbery:",
+                    "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
+                    ("suspects charged", "trial begins", "ring recovered")),
+              "t": ("Taylor Swift album:", "Taylor Swift released her new album and a music video on Friday,", ("fans thrilled", "critics agree"))}
+    write_client.post("/v1/articles", json=[{"id": f"{k}{i}", "title": f"{title} {w}", "text": f"{text} {w}."}
+                                            for k, (title, text, news) in topics.items() for i, w in enumerate(news)], headers=auth())
+    stories = {s["article_ids"][0][0]: s for s in write_client.get("/v1/stories").json()["stories"]}
+    assert set(stories) == {"b", "p", "t"}
+    page = write_client.get(f"/stories/{stories['b']['id']}", headers=HTML).text
+    related = page.split("Also about them")[1]
+    assert f'href="/stories/{stories["p"]["id"]}"' in related and html.escape(stories["p"]["title"]) in related and "3 articles · " in related
+    assert stories["t"]["id"] not in related
+    assert "Also about them" not in write_client.get(f"/stories/{stories['t']['id']}", headers=HTML).text
 
 
 def test_web_stories_and_outlets_say_when_what_they_show_is_being_drawn_again(write_client, fresh_store, monkeypatch):

@@ -554,6 +554,7 @@ class Service:
         members = [summary_row(r) for r in store.summaries(story["article_ids"])]
         members.sort(key=lambda r: (r.get("published") or "", r["id"]))
         story["articles"] = members
+        story["related"], story["related_total"] = store.related_storylines(found)
         return story
 
     def outlets(self, min_n: int = 10) -> list[dict]:

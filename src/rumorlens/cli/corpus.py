@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -382,8 +383,10 @@ def stories(
     if storyline_id:
         with errors_as_exit(EXIT_USAGE):
             story = store.storyline(storyline_id)
+        with _store_errors():
+            related, related_total = store.related_storylines(story)
         if json_out:
-            print_json(story.as_dict())
+            print_json({**story.as_dict(), "related": related, "related_total": related_total})
             return
         console.print(f"[bold]{story.title}[/]  ({story.id})")
         console.print(f"{story.n} stories, {_fmt_rate(story.share_fake)} fake, {story.first_seen or '?'} .. {story.last_seen or '?'}", markup=False)
@@ -394,6 +397,15 @@ def stories(
             table.add_row((e["date"] or "?")[:10], f"{e['label'] or '?'} ({e.get('label_source') or '-'})",
                           "-" if e["p_fake"] is None else f"{e['p_fake']:.2f}", e["outlet"] or "", e["title"])
         console.print(table)
+        if related:
+            console.print(f"also about them: {related_total} storyline{'' if related_total == 1 else 's'}", markup=False)
+            for r in related:
+                console.print(f"  {r['id']}  {r['n']} stories, {_fmt_rate(r['share_fake'])} fake  {r['title']}", markup=False)
+            if related_total > len(related):
+                from ..corpus.storylines import title_people
+
+                console.print(f"  … {related_total - len(related)} more: rumorlens stories --search "
+                              f"{shlex.quote(title_people(story.title)[0])}", markup=False)
         return
     with _store_errors():
         shown = store.storylines(min_size=min_size, limit=limit or None, q=search)

@@ -409,6 +409,13 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
     return _told_apart(out)
 
 
+def title_people(title: str) -> list[str]:
+    """The names a storyline's title leads with: "Kim Kardashian & Kanye West: surrogate baby"
+    -> ["Kim Kardashian", "Kanye West"]; none for "Untitled"."""
+    head = re.sub(r" \([A-Z][a-z]{2} \d{4}\)$", "", title.split(": ", 1)[0])  # a month that tells two apart
+    return [] if head == "Untitled" else [name for name in head.split(" & ") if name]
+
+
 def _told_apart(stories: list[Storyline]) -> list[Storyline]:
     """Storylines that came out with the same title, each with the month its first story came
     out: two small "Beyonce & Jay-Z: blue ivy" storylines of train + dev, months apart, read as

@@ -711,6 +711,27 @@ class Store:
             raise NotFound("RL035", what="storyline", id=storyline_id, command="stories")
         return Storyline.from_dict(json.loads(data))
 
+    def related_storylines(self, story, limit: int = 10) -> tuple[list[dict], int]:
+        """(up to ``limit`` other storylines about the people ``story``'s title names, largest
+        first, and how many there are in all). A couple's stories come apart by what they are
+        about (her pregnancy, his arrest, their wedding), and whoever reads one wants the
+        others. Each is ``id, title, n, share_fake, first_seen, last_seen``."""
+        from ..corpus.storylines import title_people
+
+        names = title_people(story.title)
+        if not names:
+            return [], 0
+        s = schema.storylines
+        candidates = select(s.c.id, s.c.title).where(s.c.id != story.id, *(s.c.title.contains(n, autoescape=True) for n in names))
+        with self._errors(), self.engine.connect() as conn:
+            # LIKE folds case on SQLite and may match a keyword: the names must lead the title, as written
+            ids = [r.id for r in conn.execute(candidates.order_by(s.c.n.desc(), s.c.last_seen.desc(), s.c.id))
+                   if all(n in " & ".join(title_people(r.title)) for n in names)]
+            shown = ids[: max(0, int(limit))]
+            data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(shown)))} if shown else {}
+        keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
+        return [{k: data[i].get(k) for k in keys} for i in shown], len(ids)
+
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard
 

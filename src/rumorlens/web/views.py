@@ -197,8 +197,11 @@ async def stories_page(request: Request, offset: int = Query(0, ge=0, le=MAX_OFF
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story_page(request: Request, story_id: str, service: Service = Depends(get_service)):
+    from ..corpus.storylines import title_people
+
     story = await run_in_threadpool(service.story, story_id)
-    return page(request, "story.html", nav="stories", story=story)
+    # where "all of them" leads: the storylines page's search for the first name the title leads with
+    return page(request, "story.html", nav="stories", story=story, related_search=(title_people(story["title"]) or [""])[0])
 
 
 @router.get("/outlets", response_class=HTMLResponse)
