@@ -25,6 +25,28 @@ DATA = SHARED / "data" / "gossipcop"
 TRAIN = DATA / "train.jsonl"
 DEV = DATA / "dev.jsonl"
 
+# One couple's stories on two topics, one of her alone, and someone else's: records whose
+# storylines come apart by topic ("b" surrogate, "p" Paris robbery, "k" perfume, "t" album; the
+# id's first letter says which), for the tests of the storylines about the same people.
+_COUPLE_TOPICS = {
+    "b": ("Kim Kardashian and Kanye West surrogate baby:",
+          "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
+          ("born healthy", "nursery ready", "named Chicago", "third child")),
+    "p": ("Kim Kardashian and Kanye West Paris robbery:",
+          "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
+          ("suspects charged", "trial begins", "ring recovered")),
+    "k": ("Kim Kardashian perfume launch:", "Kim Kardashian launched a new perfume line with a pop-up shop in Los Angeles,",
+          ("sold out", "long queues")),
+    "t": ("Taylor Swift album:", "Taylor Swift released her new album and a music video on Friday,", ("fans thrilled", "critics agree")),
+}
+
+
+def couple_records(topics: str = "bpkt") -> list[dict]:
+    """``id, title, text`` records of the ``topics`` asked for (letters of ``_COUPLE_TOPICS``)."""
+    return [{"id": f"{k}{i}", "title": f"{title} {w}", "text": f"{text} {w}."}
+            for k in topics for title, text, news in [_COUPLE_TOPICS[k]] for i, w in enumerate(news)]
+
+
 def need_accurate() -> None:
     """Skip a test of the accurate mode without its extra, unless RUMORLENS_REQUIRE_ACCURATE=1
     (CI), where a missing torch or MiniLM is a failure."""

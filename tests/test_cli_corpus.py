@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, TINY_ARTICLES, TRAIN
+from conftest import SEEDS, TINY_ARTICLES, TRAIN, couple_records
 from test_store_helpers import fresh_pg_url
 from typer.testing import CliRunner
 
@@ -113,16 +113,8 @@ def test_cli_a_storyline_lists_the_others_about_the_same_people(runner, tmp_path
     list them all."""
     from rumorlens.store.store import Store
 
-    topics = {"b": ("Kim Kardashian and Kanye West surrogate baby:",
-                    "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
-                    ("born healthy", "nursery ready", "named Chicago", "third child")),
-              "p": ("Kim Kardashian and Kanye West Paris robbery:",
-                    "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
-                    ("suspects charged", "trial begins", "ring recovered")),
-              "k": ("Kim Kardashian perfume launch:", "Kim Kardashian launched a new perfume line with a pop-up shop in Los Angeles,",
-                    ("sold out", "long queues"))}
     db = str(tmp_path / "kim.db")
-    records = [{"id": f"{k}{i}", "title": f"{title} {w}", "text": f"{text} {w}."} for k, (title, text, news) in topics.items() for i, w in enumerate(news)]
+    records = couple_records("bpk")
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
     stories = {s["article_ids"][0][0]: s for s in map(json.loads, runner.invoke(app, ["stories", "--db", db, "--json"]).stdout.splitlines())}
     baby = runner.invoke(app, ["stories", stories["b"]["id"], "--db", db])

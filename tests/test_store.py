@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import couple_records
 from sqlalchemy import text
 from test_store_helpers import (  # noqa: F401
     HandJudge,
@@ -176,21 +177,9 @@ def test_store_related_storylines_are_the_others_about_the_same_people(store_url
     """A couple's stories come apart by what they are about, so a storyline lists the others
     about everyone its title names (largest first, with how many there are in all); one about
     only one of them is not among them, and one about her alone lists both of theirs."""
-    def about(prefix, title, text, *news):
-        return [art(f"{prefix}{i}", f"{title} {w}", f"{text} {w}.", label="fake") for i, w in enumerate(news)]
-
     store = open_store(store_url)
     try:
-        ingest(store, about("b", "Kim Kardashian and Kanye West surrogate baby:",
-                            "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
-                            "born healthy", "nursery ready", "named Chicago", "third child")
-               + about("p", "Kim Kardashian and Kanye West Paris robbery:",
-                       "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
-                       "suspects charged", "trial begins", "ring recovered")
-               + about("k", "Kim Kardashian perfume launch:", "Kim Kardashian launched a new perfume line with a pop-up shop in Los Angeles,",
-                       "sold out", "long queues")
-               + about("t", "Taylor Swift album:", "Taylor Swift released her new album and a music video on Friday,", "fans thrilled", "critics agree"),
-               judge=HandJudge())
+        ingest(store, [art(r["id"], r["title"], r["text"], label="fake") for r in couple_records()], judge=HandJudge())
         by_member = {a: s for s in store.storylines() for a in s.article_ids}
         baby, paris, perfume = by_member["b0"], by_member["p0"], by_member["k0"]
         assert len({baby.id, paris.id, perfume.id, by_member["t0"].id}) == 4

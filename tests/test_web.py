@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from conftest import couple_records
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TEXT,
     HOSTILE_TITLE,
@@ -506,15 +507,7 @@ def test_web_storyline_timeline_rings_the_stories_a_fact_checker_ruled(write_cli
 def test_web_storyline_page_lists_the_other_storylines_about_the_same_people(write_client):
     """A couple's stories come apart by what they are about; each storyline's page links to
     the others about the same people, and one about someone else is not among them."""
-    topics = {"b": ("Kim Kardashian and Kanye West surrogate baby:",
-                    "Kim Kardashian and Kanye West welcome a baby girl via surrogate; the surrogate gave birth to a healthy daughter,",
-                    ("born healthy", "nursery ready", "named Chicago", "third child")),
-              "p": ("Kim Kardashian and Kanye West Paris robbery:",
-                    "Kim Kardashian and Kanye West spoke about the Paris robbery; thieves stole jewels at gunpoint in the hotel,",
-                    ("suspects charged", "trial begins", "ring recovered")),
-              "t": ("Taylor Swift album:", "Taylor Swift released her new album and a music video on Friday,", ("fans thrilled", "critics agree"))}
-    write_client.post("/v1/articles", json=[{"id": f"{k}{i}", "title": f"{title} {w}", "text": f"{text} {w}."}
-                                            for k, (title, text, news) in topics.items() for i, w in enumerate(news)], headers=auth())
+    write_client.post("/v1/articles", json=couple_records("bpt"), headers=auth())
     stories = {s["article_ids"][0][0]: s for s in write_client.get("/v1/stories").json()["stories"]}
     assert set(stories) == {"b", "p", "t"}
     page = write_client.get(f"/stories/{stories['b']['id']}", headers=HTML).text
