@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
@@ -349,7 +348,7 @@ def bench_storylines(tmp: Path) -> dict:
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
-    from rumorlens.corpus.storylines import MAX_SIZE, build_storylines, lead, tfidf
+    from rumorlens.corpus.storylines import MAX_SIZE, MONTH_SUFFIX, build_storylines, lead, tfidf
     from rumorlens.read import read_articles
     from rumorlens.store import open_store
 
@@ -376,7 +375,7 @@ def bench_storylines(tmp: Path) -> dict:
         big = [a for s in lines if s.n >= 3 for a in s.article_ids if a not in dups]
         base = float(np.mean(list(fake.values())))
         # as drawn, before storylines that share a title are told apart by their first month
-        drawn = [re.sub(r" \([A-Z][a-z]{2} \d{4}\)$", "", s.title) for s in lines]
+        drawn = [MONTH_SUFFIX.sub("", s.title) for s in lines]
         titles = Counter((t.split(":")[0], frozenset(t.partition(":")[2].split(", "))) for t in drawn)
         out[f"min_mean_{min_mean}"] = {
             "storylines": len(lines), "stories_in_them": sum(sizes), "largest": max(sizes), "of_60_or_more": sum(n >= 60 for n in sizes),

@@ -164,7 +164,7 @@ def test_corpus_storyline_titles_show_two_keywords_that_stand_together_as_the_ph
 def test_corpus_storylines_with_the_same_title_say_when_they_began():
     """Two storylines can come out with the same title (two small "Beyonce & Jay-Z: blue ivy" ones
     in train + dev, months apart); each then says the month its first story came out."""
-    from rumorlens.corpus.storylines import Storyline, _told_apart
+    from rumorlens.corpus.storylines import Storyline, _told_apart, title_people
 
     def story(id, title, first):
         return Storyline(id=id, title=title, people=[], outlets=[], article_ids=[], first_seen=first, last_seen=first, n=2, share_fake=0.5)
@@ -175,6 +175,8 @@ def test_corpus_storylines_with_the_same_title_say_when_they_began():
                         story("s4", "Taylor Swift: album", "2018-01-28T05:00:00Z")])
     assert [s.title for s in told] == ["Beyonce & Jay-Z: blue ivy (Oct 2017)", "Beyonce & Jay-Z: blue ivy (Jan 2018)",
                                        "Beyonce & Jay-Z: blue ivy", "Taylor Swift: album"]
+    assert title_people(told[0].title) == title_people("Beyonce & Jay-Z (Oct 2017)") == ["Beyonce", "Jay-Z"]  # whom it is about
+    assert title_people("Untitled: words") == []
 
 
 def test_corpus_storylines_of_a_name_in_thousands_of_stories_are_still_drawn(monkeypatch):

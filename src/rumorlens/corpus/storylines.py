@@ -409,10 +409,14 @@ def build_storylines(rows: list[dict], duplicates: dict[str, tuple[str, float]] 
     return _told_apart(out)
 
 
+# What ``_told_apart`` adds to a title two storylines share: " (Oct 2017)".
+MONTH_SUFFIX = re.compile(r" \([A-Z][a-z]{2} \d{4}\)$")
+
+
 def title_people(title: str) -> list[str]:
     """The names a storyline's title leads with: "Kim Kardashian & Kanye West: surrogate baby"
     -> ["Kim Kardashian", "Kanye West"]; none for "Untitled"."""
-    head = re.sub(r" \([A-Z][a-z]{2} \d{4}\)$", "", title.split(": ", 1)[0])  # a month that tells two apart
+    head = MONTH_SUFFIX.sub("", title.split(": ", 1)[0])
     return [] if head == "Untitled" else [name for name in head.split(" & ") if name]
 
 
