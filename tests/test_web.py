@@ -618,6 +618,8 @@ def test_web_stories_page_searches_storylines_by_name_and_keeps_the_words_in_its
     matching = read_client.get("/v1/stories", params={"q": name, "limit": 1000}).json()["stories"]
     html = read_client.get("/stories", params={"q": name}, headers=HTML).text
     assert f'value="{name}"' in html and re.findall(r'href="/stories/([^"]+)"', html) == [s["id"] for s in matching]
+    # each card says how many of its stories were fake: what a fact-checker scans the list for
+    assert re.findall(r'<p class="meta">\d+ articles · (\d+)% fake', html) == [str(round(100 * s["share_fake"])) for s in matching]
     monkeypatch.setattr(views, "STORIES_PER_PAGE", 1)
     if len(matching) > 1:
         paged = read_client.get("/stories", params={"q": name}, headers=HTML).text
