@@ -56,7 +56,7 @@ def test_api_healthz_reports_model_version_and_store(read_client, judge):
 def test_api_openapi_docs_list_every_route(read_client):
     assert read_client.get("/docs").status_code == 200
     paths = read_client.get("/openapi.json").json()["paths"]
-    for p in ("/v1/check", "/v1/check/feed", "/v1/articles", "/v1/articles/feed", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/healthz"):
+    for p in ("/v1/check", "/v1/check/feed", "/v1/articles", "/v1/articles/feed", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/v1/people", "/healthz"):
         assert p in paths
 
 
@@ -881,6 +881,22 @@ def test_api_stories_and_one_story(read_client):
     assert all(name in r["title"] for r in one["related"] for name in names), "the others are about the same people"
 
 
+def test_api_people_scorecard(read_client):
+    """How often the stories about each person were fake: ranked people first, the most
+    reliably faked first, then those in too few stories; ``limit`` takes the first of them."""
+    body = read_client.get("/v1/people", params={"min_n": 2, "limit": 10_000}).json()
+    assert body["ok"] is True and body["count"] == body["total"] >= 3 and body["updating"] is False
+    ranked = [p for p in body["people"] if p["ranked"]]
+    assert ranked and all(p["n"] >= 2 and 0 <= p["ci_low"] <= p["fake_rate"] <= p["ci_high"] <= 1 for p in ranked)
+    assert [p["rank"] for p in ranked] == list(range(1, len(ranked) + 1))
+    assert [p["ci_low"] for p in ranked] == sorted((p["ci_low"] for p in ranked), reverse=True)
+    assert body["people"][: len(ranked)] == ranked and all(p["status"] == "too few articles" for p in body["people"][len(ranked) :])
+    assert "Khloe Kardashian" in {p["person"] for p in ranked}  # the seeds' storyline is about her
+    first = read_client.get("/v1/people", params={"min_n": 2, "limit": 1}).json()
+    assert first["count"] == 1 and first["total"] == body["total"] and first["people"] == body["people"][:1]
+    assert read_client.get("/healthz").json()["redrawing"] == {"storylines": False, "scorecard": False, "people": False}
+
+
 def test_api_outlets_scorecard(read_client):
     body = read_client.get("/v1/outlets", params={"min_n": 3}).json()
     assert body["ok"] is True and body["count"] >= 10
@@ -903,6 +919,8 @@ def test_api_outlets_scorecard(read_client):
         ("get", "/v1/stories/no-such-story", {}, 404, "RL075"),
         ("get", "/v1/articles?limit=-1", {}, 422, "RL070"),
         ("get", "/v1/outlets?min_n=0", {}, 422, "RL070"),
+        ("get", "/v1/people?min_n=0", {}, 422, "RL070"),
+        ("get", "/v1/people?limit=0", {}, 422, "RL070"),
         ("post", "/v1/check", {"json": {}}, 422, "RL053"),
         ("post", "/v1/articles", {"json": ARTICLE}, 401, "RL051"),
         ("post", "/v1/articles", {"content": b"{", "headers": auth()}, 422, "RL071"),
@@ -922,7 +940,7 @@ def test_api_missing_article_message_says_where_to_look(read_client):
 
 def test_api_without_store_reads_are_503_and_check_works(judge):
     client = TestClient(create_app(judge=judge, read_only=True), raise_server_exceptions=False)
-    for path in ("/v1/articles", "/v1/articles/x", "/v1/stories", "/v1/stories/x", "/v1/outlets"):
+    for path in ("/v1/articles", "/v1/articles/x", "/v1/stories", "/v1/stories/x", "/v1/outlets", "/v1/people"):
         assert_error_shape(client.get(path), 503, "RL078")
     assert client.post("/v1/check", json=ARTICLE).status_code == 200
 

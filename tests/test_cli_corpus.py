@@ -129,6 +129,23 @@ def test_cli_a_storyline_lists_the_others_about_the_same_people(runner, tmp_path
     assert "also about them: 2 storylines" in perfume and "… 1 more: rumorlens stories --search 'Kim Kardashian'" in perfume
 
 
+def test_cli_people_ranks_whom_stories_are_about_by_how_often_they_were_fake(runner, tmp_path):
+    """`people` ranks the people stories are about (labels as the records carry them), says who
+    was in too few stories to rank, and its JSON lists them all, ranked first, up to --limit."""
+    db = str(tmp_path / "kim.db")
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real") for r in couple_records()]
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
+    shown = runner.invoke(app, ["people", "--db", db, "--min-n", "3"])
+    assert shown.exit_code == 0 and "2 people ranked" in shown.stdout
+    rows = [line for line in shown.stdout.splitlines() if line.startswith("│")]
+    assert "Kim Kardashian" in rows[0] and "9" in rows[0] and "67%" in rows[0] and "Kanye West" in rows[1] and "57%" in rows[1]
+    assert "too few articles (< 3) to rank: 1 person, e.g. Taylor Swift (2)" in shown.stdout
+    listed = [json.loads(x) for x in runner.invoke(app, ["people", "--db", db, "--min-n", "3", "--json"]).stdout.splitlines()]
+    assert [(p["person"], p["rank"], p["n_fake"]) for p in listed] == [("Kim Kardashian", 1, 6), ("Kanye West", 2, 4), ("Taylor Swift", None, 0)]
+    assert [p["person"] for p in map(json.loads, runner.invoke(app, ["people", "--db", db, "--json", "--limit", "1"]).stdout.splitlines())] == ["Kim Kardashian"]
+    assert runner.invoke(app, ["people", "--db", db, "--min-n", "0"]).exit_code == 2
+
+
 def test_cli_stats_stories_outlets_export(runner, tmp_path):
     db = str(tmp_path / "c.db")
     runner.invoke(app, ["ingest", str(SEEDS), str(feed(tmp_path, RECORDS)), "--db", db])

@@ -945,12 +945,15 @@ def test_store_a_servers_regrouping_draws_the_scorecards_it_served_again_before_
     store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(2)])
     store.storylines()  # grouped once, before the first read
     assert store.scorecard(min_n=1).get("o0.com").n == 1  # served, so kept up to date
+    assert store.people(min_n=1)[0].n == 2  # and the people scorecard too
     store.add([(a, verdict_for(a, 0.9)) for a in _twin_stories(1, start=2)])
     store.storylines()  # the old ones; a thread draws the new
     store._background.join(timeout=60)
-    assert not store._building and store.redrawing("scorecard") is False
+    assert not store._building and store.redrawing("scorecard") is False and store.redrawing("people") is False
     assert store._fresh_cache().get("scorecard:1") is not None  # drawn by that thread, from the new rows
+    assert store._fresh_cache().get("people:1") is not None
     assert store.scorecard(min_n=1).get("o2.com").n == 1 and not store._building  # no second drawing started
+    assert store.people(min_n=1)[0].n == 3 and not store._building
     store.close()
 
 

@@ -299,3 +299,11 @@ async def get_story(story_id: str, service: Service = Depends(get_service)):
 async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)
     return {"ok": True, "count": len(outlets), "updating": service.redrawing("scorecard"), "outlets": outlets}
+
+
+@router.get("/v1/people", tags=["people"], summary="The people scorecard: how often stories about each person were fake")
+async def list_people(min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"),
+                      limit: int = Query(100, ge=1, le=10_000, description="at most this many people, ranked first"),
+                      service: Service = Depends(get_service)):
+    people = await run_in_threadpool(service.people, min_n)
+    return {"ok": True, "count": min(limit, len(people)), "total": len(people), "updating": service.redrawing("people"), "people": people[:limit]}

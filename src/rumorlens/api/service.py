@@ -239,7 +239,7 @@ class Service:
                 out["articles"] = self.store.count()
                 out["store"] = "ok"
                 # what a page that showed the views drawn before the latest writes waits for
-                out["redrawing"] = {view: self.store.redrawing(view) for view in ("storylines", "scorecard")}
+                out["redrawing"] = {view: self.store.redrawing(view) for view in ("storylines", "scorecard", "people")}
             except Exception as exc:  # noqa: BLE001
                 out["ok"] = False
                 out["store"] = f"error: {exc}"
@@ -562,6 +562,11 @@ class Service:
         ranking), then those with fewer than ``min_n`` stories, marked "too few articles"."""
         card = self._need_store().scorecard(min_n=min_n)
         return [plain(o) for o in card.outlets]
+
+    def people(self, min_n: int = 10) -> list[dict]:
+        """The store's people scorecard: ranked people first (the most reliably faked first),
+        then those with fewer than ``min_n`` stories, marked "too few articles"."""
+        return [plain(p) for p in self._need_store().people(min_n=min_n)]
 
 
 

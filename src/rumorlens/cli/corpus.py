@@ -446,15 +446,58 @@ def outlets(
         for o in card.outlets:
             print_json(o.as_dict())
         return
-    table = _table([("rank", 4), ("outlet", 18), ("n", 4), ("fake", 4), ("rate", 4), ("95% CI", 8)], "latest fake", title=f"{len(card.ranked)} outlets ranked")
-    for o in card.ranked:
-        latest = o.recent_fakes[0]["title"][:60] if o.recent_fakes else ""
-        table.add_row(str(o.rank), o.outlet, str(o.n), str(o.n_fake), _fmt_rate(o.fake_rate),
-                      f"{o.ci_low:.0%}-{o.ci_high:.0%}", latest)
+    _print_scores(card.ranked, card.too_few, "outlet", 18, f"{len(card.ranked)} outlets ranked", f"{len(card.too_few)} outlets", min_n)
+
+
+def _print_scores(ranked: list, too_few: list, name: str, width: int, title: str, how_many_too_few: str, min_n: int) -> None:
+    """A scorecard (outlets, people) as a table of its ranked rows, each ``name`` (the field
+    that says whose row it is) with its latest fake, then one line on those in too few stories."""
+    table = _table([("rank", 4), (name, width), ("n", 4), ("fake", 4), ("rate", 4), ("95% CI", 8)], "latest fake", title=title)
+    for s in ranked:
+        latest = s.recent_fakes[0]["title"][:60] if s.recent_fakes else ""
+        table.add_row(str(s.rank), getattr(s, name), str(s.n), str(s.n_fake), _fmt_rate(s.fake_rate), f"{s.ci_low:.0%}-{s.ci_high:.0%}", latest)
     console.print(table)
-    if card.too_few:
-        console.print(f"too few articles (< {min_n}) to rank: {len(card.too_few)} outlets, e.g. "
-                      + ", ".join(f"{o.outlet} ({o.n})" for o in card.too_few[:5]), markup=False)
+    if too_few:
+        console.print(f"too few articles (< {min_n}) to rank: {how_many_too_few}, e.g. "
+                      + ", ".join(f"{getattr(s, name)} ({s.n})" for s in too_few[:5]), markup=False)
+
+
+@app.command()
+def people(
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one person per line, ranked first."),
+    min_n: int = typer.Option(10, "--min-n", min=1, help="People in fewer stories are listed as 'too few articles'."),
+    limit: int = typer.Option(30, "--limit", min=0, help="Show at most this many people, ranked first (0: all)."),
+) -> None:
+    """Rank people by how often the stories about them were fake (Wilson 95% interval).
+
+    A story counts for the people it is about (full names in its headline, else the first two
+    its lead names), once; by its ruling, else its known label, else the model's verdict. Ranked
+    by the interval's lower bound: the most reliably faked first.
+
+    Examples:
+
+      rumorlens people
+
+      rumorlens people --min-n 30 --json
+    """
+    store = _open(db)
+    _grouped(store, storylines=False)  # near-duplicates count once
+    with _store_errors():
+        found = store.people(min_n=min_n)
+    ranked = [p for p in found if p.ranked]
+    if json_out:
+        for p in found[:limit] if limit else found:
+            print_json(p.as_dict())
+        return
+    shown = ranked[:limit] if limit else ranked
+    too_few = [p for p in found if not p.ranked]
+    _print_scores(shown, too_few, "person", 22, f"{_people(len(ranked))} ranked" + (f", the first {len(shown)} shown" if len(shown) < len(ranked) else ""),
+                  _people(len(too_few)), min_n)
+
+
+def _people(n: int) -> str:
+    return f"{n:,} {'person' if n == 1 else 'people'}"
 
 
 EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",

@@ -64,6 +64,19 @@ class Scorecard:
         return score.record() if score is not None and score.ranked else None
 
 
+def rated(items: list[dict], min_n: int) -> dict:
+    """What a scorecard says of one outlet's (or one person's) stories, each with a final label:
+    how many, how many fake, the rate with its 95% Wilson interval, whether there are enough to
+    rank, the latest fakes, and how many labels came from people rather than the model."""
+    n = len(items)
+    n_fake = sum(r["final_label"] == "fake" for r in items)
+    lo, hi = wilson_interval(n_fake, n)
+    fakes = sorted((r for r in items if r["final_label"] == "fake"), key=lambda r: (r.get("published") or "", r["id"]), reverse=True)
+    return dict(n=n, n_fake=n_fake, fake_rate=round(n_fake / n, 4), ci_low=round(lo, 4), ci_high=round(hi, 4), ranked=n >= min_n,
+                recent_fakes=[{"id": r["id"], "title": r.get("title") or "", "published": r.get("published")} for r in fakes[:RECENT_FAKES]],
+                n_known=sum(r.get("label_source") in ("label", "ruling") for r in items))
+
+
 def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int = MIN_N) -> Scorecard:
     """``rows`` need id, title, outlet, published, final_label, label_source."""
     duplicates = duplicates or {}
@@ -73,24 +86,14 @@ def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int
             groups[r["outlet"]].append(r)
     scores = []
     for outlet, items in groups.items():
-        n = len(items)
-        n_fake = sum(r["final_label"] == "fake" for r in items)
-        lo, hi = wilson_interval(n_fake, n)
         years: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for r in items:
             if r.get("published"):
                 y = years[str(r["published"])[:4]]
                 y[0] += 1
                 y[1] += r["final_label"] == "fake"
-        fakes = sorted((r for r in items if r["final_label"] == "fake"),
-                       key=lambda r: (r.get("published") or "", r["id"]), reverse=True)[:RECENT_FAKES]
-        scores.append(dict(
-            outlet=outlet, n=n, n_fake=n_fake, fake_rate=round(n_fake / n, 4), ci_low=round(lo, 4), ci_high=round(hi, 4),
-            ranked=n >= min_n,
-            by_year={y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())},
-            recent_fakes=[{"id": r["id"], "title": r.get("title") or "", "published": r.get("published")} for r in fakes],
-            n_known=sum(r.get("label_source") in ("label", "ruling") for r in items),
-        ))
+        scores.append(dict(outlet=outlet, **rated(items, min_n),
+                           by_year={y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())}))
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (s["ci_high"], s["fake_rate"], -s["n"], s["outlet"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["outlet"]))
     out = [OutletScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [OutletScore(rank=None, **s) for s in too_few]

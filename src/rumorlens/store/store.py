@@ -75,6 +75,11 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# The views built from every stored article's final label that a server redraws, as soon as
+# near-duplicates are drawn again, for what it has served: the outlet and the people scorecards.
+SCORECARDS = ("scorecard:", "people:")
+
+
 class Store:
     """Open with ``open_store(url)``; see the module docstring."""
 
@@ -496,7 +501,7 @@ class Store:
         it only then. (The debunk index waits for the next check: 4 s more in this thread would
         keep the storylines page waiting too.)"""
         for key, build in list(self._builders.items()):
-            if not key.startswith("scorecard:") or key not in self._last_views:
+            if not key.startswith(SCORECARDS) or key not in self._last_views:
                 continue
             with self._building_lock:
                 if key in self._building:
@@ -512,15 +517,15 @@ class Store:
         return self._get_meta("duplicates_drawn") is not None or self._get_meta("storylines_version") is not None
 
     def redrawing(self, view: str) -> bool:
-        """Whether a server is drawing ``view`` ("storylines" or "scorecard") again in a thread,
-        so that what a read just got is the one drawn before the latest writes: a page says so
-        (right after an ingest, the scorecard served was the empty store's). The scorecard counts
-        near-duplicates once, so it is redrawn while they are too."""
+        """Whether a server is drawing ``view`` ("storylines", "scorecard" or "people") again in a
+        thread, so that what a read just got is the one drawn before the latest writes: a page
+        says so (right after an ingest, the scorecard served was the empty store's). The
+        scorecards count near-duplicates once, so they are redrawn while those are too."""
         views = self._background is not None and self._background.is_alive()  # near-duplicates, storylines
         if view == "storylines" or views:
             return views
         with self._building_lock:
-            return any(key.startswith("scorecard:") for key in self._building)
+            return any(key.startswith(f"{view}:") for key in self._building)
 
     def views_stale(self, storylines: bool = True) -> bool:
         """Whether the next read of near-duplicates (and storylines) must draw them first: what
@@ -740,6 +745,20 @@ class Store:
             return build_scorecard(self.rows(with_text=False), self.duplicates(), min_n=min_n)
 
         return self._memory_view(f"scorecard:{min_n}", build)
+
+    def people(self, min_n: int = 10) -> list:
+        """The people scorecard (``corpus/people.py``): for each person stories are about, how
+        often they were fake, with a 95% interval; ranked (``min_n`` stories or more) first, the
+        most reliably faked first. Cached as the outlet scorecard is."""
+        from ..corpus.people import build_people
+
+        def build():
+            self._current_views(storylines=False)  # near-duplicates, and every article's people kept
+            rows = self.rows()
+            known = {i: t.people for i, t in self._grouping_traits(rows).items()}
+            return build_people(rows, self.duplicates(), known, min_n=min_n)
+
+        return self._memory_view(f"people:{min_n}", build)
 
     def _memory_view(self, key: str, build: Callable[[], T]) -> T:
         """A view built from every stored article that checks read (the debunk index, the

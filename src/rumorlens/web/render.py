@@ -170,9 +170,10 @@ def place_labels(points: list[dict], width: float, height: float, left: float = 
                 break
 
 
-def interval_chart(outlets: list[dict], limit: int = 25, width: int = 760, row: int = 22) -> dict:
-    """Rows for the outlet chart: fake rate as a dot with its 95% interval as a bar."""
-    rows = outlets[:limit]
+def interval_chart(scores: list[dict], limit: int = 25, width: int = 760, row: int = 22, name: str = "outlet") -> dict:
+    """Rows for a scorecard's chart (outlets, or people with ``name="person"``): fake rate as a
+    dot with its 95% interval as a bar; each row's label is its ``name`` field, as ``outlet``."""
+    rows = scores[:limit]
     left, right, top = 190, 60, 28
     plot_w = width - left - right
     out = []
@@ -180,13 +181,14 @@ def interval_chart(outlets: list[dict], limit: int = 25, width: int = 760, row: 
         rate = float(r.get("fake_rate") or 0.0)
         lo, hi = float(r.get("ci_low", rate) or 0.0), float(r.get("ci_high", rate) or 0.0)
         out.append({
-            "y": top + i * row + row / 2, "outlet": r.get("outlet") or "?", "n": r.get("n"),
+            "y": top + i * row + row / 2, "outlet": r.get(name) or "?", "n": r.get("n"),
             "x": round(left + rate * plot_w, 1), "x_lo": round(left + lo * plot_w, 1), "x_hi": round(left + hi * plot_w, 1),
             "rate": rate, "lo": lo, "hi": hi,
             "tone": "fake" if rate >= 0.5 else "mixed" if rate >= 0.25 else "real",
         })
     ticks = [{"x": round(left + t * plot_w, 1), "text": f"{int(t * 100)}%"} for t in (0, 0.25, 0.5, 0.75, 1)]
-    return {"width": width, "height": top + len(rows) * row + 12, "left": left, "right": left + plot_w, "top": top, "rows": out, "ticks": ticks}
+    return {"width": width, "height": top + len(rows) * row + 12, "left": left, "right": left + plot_w, "top": top, "rows": out,
+            "ticks": ticks, "total": len(scores)}
 
 
 def meter(truth_rating: int | None) -> dict:

@@ -204,6 +204,12 @@ async def story_page(request: Request, story_id: str, service: Service = Depends
     return page(request, "story.html", nav="stories", story=story, related_search=(title_people(story["title"]) or [""])[0])
 
 
+@router.get("/people", response_class=HTMLResponse)
+async def people_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"), service: Service = Depends(get_service)):
+    people = await run_in_threadpool(service.people, min_n)
+    return page(request, "people.html", nav="people", people=people, min_n=min_n, updating=service.redrawing("people"))
+
+
 @router.get("/outlets", response_class=HTMLResponse)
 async def outlets_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
     outlets = await run_in_threadpool(service.outlets, min_n)

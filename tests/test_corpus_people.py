@@ -1,0 +1,52 @@
+"""People scorecard: how often the stories about each person were fake."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import couple_records
+from test_store_helpers import HandJudge, art, store_url  # noqa: F401
+
+from rumorlens.corpus.people import build_people
+from rumorlens.store import ingest, open_store
+
+
+def r(id, title, text, label, source="label", published=None):
+    return {"id": id, "title": title, "text": text, "final_label": label, "label_source": source, "published": published}
+
+
+def test_corpus_people_rates_the_people_stories_are_about_and_ranks_the_reliably_faked_first():
+    """A story counts for the people its headline names (else the first two of its lead), once:
+    a near-duplicate is skipped, and a person only mentioned further on is not its subject.
+    Ranked by the interval's lower bound, so ten fakes in twelve outrank two in two."""
+    rows = ([r(f"b{i}", "Brad Pitt dating again?", "Brad Pitt is secretly dating a professor, an insider says. Jennifer Aniston is fine.",
+               "fake" if i < 10 else "real", published=f"2017-0{i % 9 + 1}-01T00:00:00Z") for i in range(12)]
+            + [r(f"c{i}", "Chrissy Teigen shares recipe", "Chrissy Teigen told People about her new cookbook.", "fake" if i == 0 else "real",
+                 source="model") for i in range(15)]
+            + [r(f"s{i}", "Sia tour dates", "Sia announced her tour dates on Monday.", "fake") for i in range(2)]
+            + [r("b0-copy", "Brad Pitt dating again?", "Brad Pitt is secretly dating a professor.", "fake")])
+    people = build_people(rows, duplicates={"b0-copy": ("b0", 1.0)}, min_n=10)
+    by_name = {p.person: p for p in people}
+    brad, chrissy, sia = by_name["Brad Pitt"], by_name["Chrissy Teigen"], by_name["Sia"]
+    assert [p.person for p in people if p.ranked] == ["Brad Pitt", "Chrissy Teigen"] and (brad.rank, chrissy.rank) == (1, 2)
+    assert (brad.n, brad.n_fake, brad.fake_rate) == (12, 10, pytest.approx(10 / 12, abs=1e-4))  # the copy counts once
+    assert brad.ci_low < brad.fake_rate < brad.ci_high and chrissy.ci_high < brad.ci_low
+    assert [f["id"] for f in brad.recent_fakes] == ["b8", "b7", "b6"] and brad.n_known == 12 and chrissy.n_known == 0
+    assert "Jennifer Aniston" not in by_name, "named in the lead after the subject: not whom the story is about"
+    assert not sia.ranked and sia.rank is None and sia.as_dict()["status"] == "too few articles" and sia.n == 2
+    assert sia.fake_rate == 1.0 and sia.ci_low < brad.ci_low
+
+
+def test_store_people_follow_rulings_and_count_each_story_once(store_url):
+    """The store's people scorecard reads the stored stories' final labels: a fact-checker's
+    ruling moves it at once."""
+    store = open_store(store_url)
+    try:
+        ingest(store, [art(x["id"], x["title"], x["text"], label="fake") for x in couple_records()], judge=HandJudge())
+        people = {p.person: p for p in store.people(min_n=2)}
+        kim, kanye = people["Kim Kardashian"], people["Kanye West"]
+        assert (kim.n, kim.n_fake, kanye.n) == (9, 9, 7) and kim.ranked and people["Taylor Swift"].n == 2
+        assert people["Taylor Swift"].ranked and [p.person for p in store.people(min_n=8) if p.ranked] == ["Kim Kardashian"]
+        store.rule("t0", "real", note="her label confirmed the album")
+        assert {p.person: p for p in store.people(min_n=2)}["Taylor Swift"].n_fake == 1
+    finally:
+        store.close()
