@@ -640,20 +640,20 @@ def test_web_stories_pages_show_timeline(read_client):
 
 def test_web_people_page_ranks_people_with_a_chart_and_links_their_storylines(write_client):
     """The people scorecard: a chart and a sortable table of the ranked people, each linked to
-    the storylines about them and to their latest fake; the rest are counted, not listed. A
-    name is text in the page and a parameter in its link."""
+    the stored stories that name them and to their latest fake; the rest are counted, not
+    listed. A name is text in the page and a parameter in its link."""
     records = [dict(r, label="fake" if r["id"][0] in "bk" else "real") for r in couple_records()]
     records += [{"id": f"o{i}", "title": "Conan O'Brien sues", "text": "Conan O'Brien filed suit against the network.", "label": "fake"}
                 for i in range(2)]
     write_client.post("/v1/articles", json=records, headers=auth())
     page = write_client.get("/people", params={"min_n": 3}, headers=HTML).text
     assert '<table class="grid sortable" id="people">' in page and '<svg class="intervals"' in page and "(2 of 2 ranked people)" in page
-    rows = re.findall(r'<a href="/stories\?q=([^"]+)">([^<]+)</a>', page)
+    rows = re.findall(r'<a href="/articles\?q=([^"]+)">([^<]+)</a>', page)
     assert rows == [("Kim%20Kardashian", "Kim Kardashian"), ("Kanye%20West", "Kanye West")]
     assert 'href="/articles/k1">Kim Kardashian perfume launch: long queues</a>' in page, "her latest fake"
     assert "2 more people are in fewer than 3 stories each." in page
     everyone = write_client.get("/people", params={"min_n": 1}, headers=HTML).text
-    assert '<a href="/stories?q=Conan%20O%27Brien">Conan O&#39;Brien</a>' in everyone
+    assert '<a href="/articles?q=Conan%20O%27Brien">Conan O&#39;Brien</a>' in everyone
     no_live_markup(everyone)
     assert 'href="/people"' in page and write_client.get("/people", params={"min_n": 0}, headers=HTML).status_code == 422
 

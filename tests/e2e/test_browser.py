@@ -158,6 +158,20 @@ def test_e2e_article_story_and_outlet_pages(page):
     names = page.locator("#scorecard tbody tr td:nth-child(2)").all_inner_texts()
     assert names == sorted(names, key=str.lower)
     shot(page, "08b-outlets-sorted")
+
+    page.goto("/people?min_n=2")
+    assert page.locator("svg.intervals line.ci").count() >= 1
+    ranks = [int(r) for r in page.locator("#people tbody tr td:nth-child(1)").all_inner_texts()]
+    assert ranks == list(range(1, len(ranks) + 1)), "the people scorecard opens in rank order"
+    shot(page, "08c-people")
+    page.locator("#people thead th", has_text="Fake rate").click()
+    rates = [float(x) for x in page.locator("#people tbody tr td:nth-child(5)").evaluate_all("cells => cells.map(c => c.dataset.sort)")]
+    assert rates == sorted(rates), "clicking the header sorts by the rate, not its text"
+    first = page.locator("#people tbody tr td:nth-child(2) a").first
+    person = first.inner_text()
+    first.click()
+    page.wait_for_url("**/articles?q=*")
+    assert page.locator('input[name="q"]').input_value() == person and page.locator("table.grid tbody tr").count() >= 2
     assert page.dialogs == []
 
 
