@@ -36,6 +36,15 @@ def test_corpus_people_rates_the_people_stories_are_about_and_ranks_the_reliably
     assert sia.fake_rate == 1.0 and sia.ci_low < brad.ci_low
 
 
+def test_corpus_people_are_named_as_most_of_their_stories_write_them():
+    """One person whichever way a story writes her name, shown as most of them do, accents and
+    all: that is what a search of the stored stories finds."""
+    rows = [r("k1", "Khloé Kardashian is pregnant", "Khloé Kardashian is pregnant, a source says.", "fake"),
+            r("k2", "Khloé Kardashian shops", "Khloé Kardashian went shopping.", "real"),
+            r("k3", "Khloe Kardashian in LA", "Khloe Kardashian was seen in LA.", "real")]
+    assert [(p.person, p.n, p.n_fake) for p in build_people(rows, min_n=1)] == [("Khloé Kardashian", 3, 1)]
+
+
 def test_store_people_follow_rulings_and_count_each_story_once(store_url):
     """The store's people scorecard reads the stored stories' final labels: a fact-checker's
     ruling moves it at once."""

@@ -17,14 +17,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from .scorecard import rated
-from .text import display_name, principal_people
+from .text import principal_people
 
 MIN_N = 10
 
 
 @dataclass(frozen=True)
 class PersonScore:
-    person: str  # the name as shown, the form most of their stories use
+    person: str  # the name as most of their stories write it ("Beyoncé")
     n: int
     n_fake: int
     fake_rate: float
@@ -55,7 +55,7 @@ def build_people(rows: list[dict], duplicates: Mapping | None = None, known_peop
     for r, found in zip(rows, extract_people(rows, known_people)):
         for key in principal_people(r.get("title"), found):
             stories[key].append(r)
-            shown[key][display_name(found[key])] += 1
+            shown[key][found[key]] += 1  # as written, accents and all: what a search of the stories finds
     scores = [dict(person=shown[key].most_common(1)[0][0], **rated(items, min_n)) for key, items in stories.items()]
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (-s["ci_low"], -s["fake_rate"], -s["n"], s["person"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["person"]))
