@@ -895,6 +895,9 @@ def test_api_people_scorecard(read_client):
     first = read_client.get("/v1/people", params={"min_n": 2, "limit": 1}).json()
     assert first["count"] == 1 and first["total"] == body["total"] and first["people"] == body["people"][:1]
     assert read_client.get("/healthz").json()["redrawing"] == {"storylines": False, "scorecard": False, "people": False}
+    khloe = read_client.get("/v1/people", params={"q": "KHLOE", "min_n": 2}).json()
+    assert khloe["total"] >= 1 and all("khlo" in p["person"].lower() for p in khloe["people"])
+    assert khloe["people"] == [p for p in body["people"] if "khlo" in p["person"].lower()]
 
 
 def test_api_outlets_scorecard(read_client):

@@ -144,6 +144,10 @@ def test_cli_people_ranks_whom_stories_are_about_by_how_often_they_were_fake(run
     assert [(p["person"], p["rank"], p["n_fake"]) for p in listed] == [("Kim Kardashian", 1, 6), ("Kanye West", 2, 4), ("Taylor Swift", None, 0)]
     assert [p["person"] for p in map(json.loads, runner.invoke(app, ["people", "--db", db, "--json", "--limit", "1"]).stdout.splitlines())] == ["Kim Kardashian"]
     assert runner.invoke(app, ["people", "--db", db, "--min-n", "0"]).exit_code == 2
+    taylor = runner.invoke(app, ["people", "--db", db, "--min-n", "3", "--search", "TAYLOR"]).stdout
+    assert "1 person named 'TAYLOR'" in taylor and [line.split("│")[1:3] for line in taylor.splitlines() if line.startswith("│")] == [
+        [" -    ", " Taylor Swift           "]], "found though too few to rank"
+    assert [p["person"] for p in map(json.loads, runner.invoke(app, ["people", "--db", db, "-s", "west", "--json"]).stdout.splitlines())] == ["Kanye West"]
 
 
 def test_cli_stats_stories_outlets_export(runner, tmp_path):

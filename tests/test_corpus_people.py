@@ -6,7 +6,7 @@ import pytest
 from conftest import couple_records
 from test_store_helpers import HandJudge, art, store_url  # noqa: F401
 
-from rumorlens.corpus.people import build_people
+from rumorlens.corpus.people import build_people, matching
 from rumorlens.store import ingest, open_store
 
 
@@ -42,7 +42,10 @@ def test_corpus_people_are_named_as_most_of_their_stories_write_them():
     rows = [r("k1", "Khloé Kardashian is pregnant", "Khloé Kardashian is pregnant, a source says.", "fake"),
             r("k2", "Khloé Kardashian shops", "Khloé Kardashian went shopping.", "real"),
             r("k3", "Khloe Kardashian in LA", "Khloe Kardashian was seen in LA.", "real")]
-    assert [(p.person, p.n, p.n_fake) for p in build_people(rows, min_n=1)] == [("Khloé Kardashian", 3, 1)]
+    people = build_people(rows, min_n=1)
+    assert [(p.person, p.n, p.n_fake) for p in people] == [("Khloé Kardashian", 3, 1)]
+    assert matching(people, "  KHLOE   kardashian ") == people and matching(people, "khloé") == people, "any case, accents ignored"
+    assert matching(people, "kim") == [] and matching(people, None) == people
 
 
 def test_store_people_follow_rulings_and_count_each_story_once(store_url):

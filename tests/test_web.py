@@ -656,6 +656,10 @@ def test_web_people_page_ranks_people_with_a_chart_and_links_their_storylines(wr
     assert '<a href="/articles?q=Conan%20O%27Brien">Conan O&#39;Brien</a>' in everyone
     no_live_markup(everyone)
     assert 'href="/people"' in page and write_client.get("/people", params={"min_n": 0}, headers=HTML).status_code == 422
+    conan = write_client.get("/people", params={"min_n": 3, "q": "o'brien"}, headers=HTML).text
+    assert 'value="o&#39;brien"' in conan and re.findall(r'<td class="num" data-sort="999999">–</td>\s*<td><a href="/articles\?q=([^"]+)"', conan) == ["Conan%20O%27Brien"]
+    nobody = write_client.get("/people", params={"q": "<b>nobody</b>"}, headers=HTML).text
+    assert "No one the stored stories are about is named “&lt;b&gt;nobody&lt;/b&gt;”." in nobody and "<b>nobody" not in nobody
 
 
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):

@@ -304,6 +304,7 @@ async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="sto
 @router.get("/v1/people", tags=["people"], summary="The people scorecard: how often stories about each person were fake")
 async def list_people(min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"),
                       limit: int = Query(100, ge=1, le=10_000, description="at most this many people, ranked first"),
+                      q: str | None = Query(None, max_length=200, description="only people whose name holds these words (any case, accents ignored)"),
                       service: Service = Depends(get_service)):
-    people = await run_in_threadpool(service.people, min_n)
+    people = await run_in_threadpool(service.people, min_n, q)
     return {"ok": True, "count": min(limit, len(people)), "total": len(people), "updating": service.redrawing("people"), "people": people[:limit]}

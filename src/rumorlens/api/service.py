@@ -563,10 +563,13 @@ class Service:
         card = self._need_store().scorecard(min_n=min_n)
         return [plain(o) for o in card.outlets]
 
-    def people(self, min_n: int = 10) -> list[dict]:
+    def people(self, min_n: int = 10, q: str | None = None) -> list[dict]:
         """The store's people scorecard: ranked people first (the most reliably faked first),
-        then those with fewer than ``min_n`` stories, marked "too few articles"."""
-        return [plain(p) for p in self._need_store().people(min_n=min_n)]
+        then those with fewer than ``min_n`` stories, marked "too few articles"; ``q``: only
+        those whose name holds these words (``corpus.people.matching``)."""
+        from ..corpus.people import matching
+
+        return [plain(p) for p in matching(self._need_store().people(min_n=min_n), q)]
 
 
 

@@ -455,7 +455,7 @@ def _print_scores(ranked: list, too_few: list, name: str, width: int, title: str
     table = _table([("rank", 4), (name, width), ("n", 4), ("fake", 4), ("rate", 4), ("95% CI", 8)], "latest fake", title=title)
     for s in ranked:
         latest = s.recent_fakes[0]["title"][:60] if s.recent_fakes else ""
-        table.add_row(str(s.rank), getattr(s, name), str(s.n), str(s.n_fake), _fmt_rate(s.fake_rate), f"{s.ci_low:.0%}-{s.ci_high:.0%}", latest)
+        table.add_row(str(s.rank or "-"), getattr(s, name), str(s.n), str(s.n_fake), _fmt_rate(s.fake_rate), f"{s.ci_low:.0%}-{s.ci_high:.0%}", latest)
     console.print(table)
     if too_few:
         console.print(f"too few articles (< {min_n}) to rank: {how_many_too_few}, e.g. "
@@ -468,6 +468,7 @@ def people(
     json_out: bool = typer.Option(False, "--json", help="JSON: one person per line, ranked first."),
     min_n: int = typer.Option(10, "--min-n", min=1, help="People in fewer stories are listed as 'too few articles'."),
     limit: int = typer.Option(30, "--limit", min=0, help="Show at most this many people, ranked first (0: all)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only people whose name holds these words (any case, accents ignored), ranked or not."),
 ) -> None:
     """Rank people by how often the stories about them were fake (Wilson 95% interval).
 
@@ -480,16 +481,25 @@ def people(
       rumorlens people
 
       rumorlens people --min-n 30 --json
+
+      rumorlens people --search "selena gomez"
     """
+    from ..corpus.people import matching
+
     store = _open(db)
     _grouped(store, storylines=False)  # near-duplicates count once
     with _store_errors():
-        found = store.people(min_n=min_n)
-    ranked = [p for p in found if p.ranked]
+        found = matching(store.people(min_n=min_n), search)
     if json_out:
         for p in found[:limit] if limit else found:
             print_json(p.as_dict())
         return
+    if search:  # whoever it finds, ranked or not: the reader asked for them
+        shown = found[:limit] if limit else found
+        _print_scores(shown, [], "person", 22, f"{_people(len(found))} named {search!r}" + (f", the first {len(shown)} shown" if len(shown) < len(found) else ""),
+                      "", min_n)
+        return
+    ranked = [p for p in found if p.ranked]
     shown = ranked[:limit] if limit else ranked
     too_few = [p for p in found if not p.ranked]
     _print_scores(shown, too_few, "person", 22, f"{_people(len(ranked))} ranked" + (f", the first {len(shown)} shown" if len(shown) < len(ranked) else ""),

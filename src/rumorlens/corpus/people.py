@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from .scorecard import rated
-from .text import principal_people
+from .text import fold_text, principal_people
 
 MIN_N = 10
 
@@ -60,3 +60,10 @@ def build_people(rows: list[dict], duplicates: Mapping | None = None, known_peop
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (-s["ci_low"], -s["fake_rate"], -s["n"], s["person"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["person"]))
     return [PersonScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [PersonScore(rank=None, **s) for s in too_few]
+
+
+def matching(people: list[PersonScore], q: str | None) -> list[PersonScore]:
+    """The people whose name holds ``q`` (words as typed, in any case, accents ignored: "beyonce"
+    finds Beyoncé), in the scorecard's order; everyone for no ``q``."""
+    needle = " ".join(fold_text(q or "").split())
+    return [p for p in people if needle in fold_text(p.person)] if needle else people

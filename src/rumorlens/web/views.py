@@ -205,9 +205,11 @@ async def story_page(request: Request, story_id: str, service: Service = Depends
 
 
 @router.get("/people", response_class=HTMLResponse)
-async def people_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"), service: Service = Depends(get_service)):
-    people = await run_in_threadpool(service.people, min_n)
-    return page(request, "people.html", nav="people", people=people, min_n=min_n, updating=service.redrawing("people"))
+async def people_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"),
+                      q: str = Query("", max_length=200, description="only people whose name holds these words"),
+                      service: Service = Depends(get_service)):
+    people = await run_in_threadpool(service.people, min_n, q)
+    return page(request, "people.html", nav="people", people=people, min_n=min_n, q=q, updating=service.redrawing("people"))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
