@@ -540,8 +540,8 @@ class Service:
         return Page(found, store.count_storylines(min_size, q=q), offset, limit if limit is not None else len(found))
 
     def redrawing(self, view: str) -> bool:
-        """Whether the storylines or the scorecard just served are being drawn again after
-        writes (``Store.redrawing``); always False without a store."""
+        """Whether the storylines or a scorecard (outlets, people) just served are being drawn
+        again after writes (``Store.redrawing``); always False without a store."""
         return self.store is not None and self.store.redrawing(view)
 
     def story(self, id: str) -> dict:

@@ -167,6 +167,14 @@ def _table(columns: list[tuple[str, int]], text_column: str, title: str | None =
     return table
 
 
+def _check_label_filter(label: str | None) -> None:
+    """``--label`` of the listings (`articles`, `export`): fake or real, else a usage error."""
+    from ..errors import UsageError
+
+    if label is not None and label not in ("fake", "real"):
+        raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
+
+
 def _fmt_rate(x: float | None) -> str:
     return "-" if x is None else f"{x:.0%}"
 
@@ -204,8 +212,7 @@ def articles(
     from ..store.records import article_record, summary_row, verdict_from_stored
     from ..store.store import SORTS
 
-    if label is not None and label not in ("fake", "real"):
-        raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
+    _check_label_filter(label)
     if after is not None and (offset or article_id):
         raise usage(UsageError("RL042", option="--after", detail="it pages through a listing; give it without an id or --offset"))
     if sort not in SORTS:
@@ -494,15 +501,13 @@ def people(
         for p in found[:limit] if limit else found:
             print_json(p.as_dict())
         return
-    if search:  # whoever it finds, ranked or not: the reader asked for them
-        shown = found[:limit] if limit else found
-        _print_scores(shown, [], "person", 22, f"{_people(len(found))} named {search!r}" + (f", the first {len(shown)} shown" if len(shown) < len(found) else ""),
-                      "", min_n)
-        return
-    ranked = [p for p in found if p.ranked]
-    shown = ranked[:limit] if limit else ranked
-    too_few = [p for p in found if not p.ranked]
-    _print_scores(shown, too_few, "person", 22, f"{_people(len(ranked))} ranked" + (f", the first {len(shown)} shown" if len(shown) < len(ranked) else ""),
+    # a search lists whoever it finds, ranked or not (the reader asked for them); else the ranked
+    # are listed and the others counted
+    listed = found if search else [p for p in found if p.ranked]
+    too_few = [] if search else [p for p in found if not p.ranked]
+    shown = listed[:limit] if limit else listed
+    title = f"{_people(len(found))} named {search!r}" if search else f"{_people(len(listed))} ranked"
+    _print_scores(shown, too_few, "person", 22, title + (f", the first {len(shown)} shown" if len(shown) < len(listed) else ""),
                   _people(len(too_few)), min_n)
 
 
@@ -561,8 +566,7 @@ def export(
 
     if fmt not in ("jsonl", "csv"):
         raise usage(UsageError("RL042", option="--format", detail=f"'{fmt}'; use jsonl or csv"))
-    if label is not None and label not in ("fake", "real"):
-        raise usage(UsageError("RL042", option="--label", detail=f"'{label}'; use fake or real"))
+    _check_label_filter(label)
     store = _open(db)
     n = 0
     with _output(out) as handle, _store_errors():

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from .scorecard import rated
+from .scorecard import RankedScore, rated
 from .text import fold_text, principal_people
 
 MIN_N = 10
 
 
 @dataclass(frozen=True)
-class PersonScore:
+class PersonScore(RankedScore):
     person: str  # the name as most of their stories write it ("Beyoncé")
     n: int
     n_fake: int
@@ -34,11 +34,6 @@ class PersonScore:
     rank: int | None
     recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
     n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["status"] = "ranked" if self.ranked else "too few articles"
-        return d
 
 
 def build_people(rows: list[dict], duplicates: Mapping | None = None, known_people: Mapping[str, dict[str, str]] | None = None,

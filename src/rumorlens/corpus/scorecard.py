@@ -19,8 +19,19 @@ MIN_N = 10
 RECENT_FAKES = 3
 
 
+class RankedScore:
+    """What a row of the outlet and the people scorecards says beside its fields: its status."""
+
+    ranked: bool  # False: "too few articles"
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["status"] = "ranked" if self.ranked else "too few articles"
+        return d
+
+
 @dataclass(frozen=True)
-class OutletScore:
+class OutletScore(RankedScore):
     outlet: str
     n: int
     n_fake: int
@@ -32,11 +43,6 @@ class OutletScore:
     by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
     recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
     n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["status"] = "ranked" if self.ranked else "too few articles"
-        return d
 
     def record(self) -> OutletRecord:
         return OutletRecord(self.outlet, self.n, self.n_fake, self.fake_rate, self.ci_low, self.ci_high, source="store")

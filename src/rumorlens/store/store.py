@@ -753,10 +753,9 @@ class Store:
         from ..corpus.people import build_people
 
         def build():
-            self._current_views(storylines=False)  # near-duplicates, and every article's people kept
+            duplicates = self.duplicates()  # drawn first, and with them every article's people kept
             rows = self.rows()
-            known = {i: t.people for i, t in self._grouping_traits(rows).items()}
-            return build_people(rows, self.duplicates(), known, min_n=min_n)
+            return build_people(rows, duplicates, {i: t.people for i, t in self._grouping_traits(rows).items()}, min_n=min_n)
 
         return self._memory_view(f"people:{min_n}", build)
 
