@@ -412,6 +412,74 @@ def test_store_label_filters_and_the_queue_read_the_final_label_the_database_kee
         s.close()
 
 
+ACCENTED = [art("b1", "Beyoncé And Her Fiancé?", "An insider claims BEYONCÉ is secretly engaged.", label="fake"),
+            art("b2", "Beyonce tour dates", "Beyonce announced the tour on stage. No fiance here."),
+            art("b3", "CÉLINE DION returns", "Céline Dion\u00a0sang at the Colosseum\u2026 in Rome."),
+            art("b4", "Plain story", "Nothing accented at all.")]
+
+
+def search_ids(store, q: str) -> list[str]:
+    found = sorted(r["id"] for r in store.search(q=q))
+    assert store.count(q=q) == len(found)  # the count pages with the same words
+    return found
+
+
+def test_store_search_ignores_accents_and_case(store):
+    """A journalist types "beyonce": the stories that write "Beyoncé" or "BEYONCÉ" are found
+    with the rest, and typing the accent finds the unaccented ones too (on SQLite, whose lower()
+    folds A-Z alone, as on PostgreSQL). Before, half of train + dev's Beyoncé stories hid."""
+    store.add((a, verdict_for(a, 0.5)) for a in ACCENTED)
+    assert search_ids(store, "beyonce") == search_ids(store, "BEYONCÉ") == search_ids(store, "Beyoncé") == ["b1", "b2"]
+    assert search_ids(store, "fiance") == search_ids(store, "FIANCÉ") == ["b1", "b2"]
+    assert search_ids(store, "celine dion") == search_ids(store, "Céline Dion") == ["b3"]  # a no-break space between
+    assert search_ids(store, "secretly engaged") == ["b1"] and search_ids(store, "colosseum...") == ["b3"]
+    assert search_ids(store, "plain story") == ["b4"] and search_ids(store, "beyoncé tour") == ["b2"]
+    # only where lower() would not do is a fold kept beside the article
+    with store.engine.connect() as conn:
+        kept = dict(conn.execute(text("SELECT id, text_folded FROM articles")).all())
+    assert kept["b4"] is None and kept["b2"] is None and kept["b1"] == "an insider claims beyonce is secretly engaged."
+    # so are storylines, by their stories' headlines
+    assert store.count_storylines(q="BEYONCÉ", min_size=1) == store.count_storylines(q="beyonce", min_size=1)
+
+
+def test_store_from_before_searches_folded_accents_folds_what_it_holds(store_url):
+    """A version-6 store is folded in place when opened (migration 7), a page at a time, and its
+    searches find accented articles as a new store's do; on PostgreSQL the trigram indexes are
+    those of the folded text, migration 6's dropped."""
+    from rumorlens.store import search_index
+
+    s = open_store(store_url)
+    s.add((a, None) for a in ACCENTED)
+    with s.engine.begin() as conn:  # back to version 6, as a store written before migration 7
+        if not s.is_sqlite:
+            for name in search_index.INDEXES:
+                conn.execute(text(f"DROP INDEX {name}"))
+            search_index.create_indexes(conn, search_index.LOWERED_INDEXES)
+        conn.execute(text("ALTER TABLE articles DROP COLUMN title_folded"))
+        conn.execute(text("ALTER TABLE articles DROP COLUMN text_folded"))
+        conn.execute(text("DELETE FROM rumorlens_migrations WHERE version > 6"))
+    s.close()
+    page, search_index.BACKFILL_PAGE = search_index.BACKFILL_PAGE, 3  # more than one page
+    try:
+        s = open_store(store_url)
+    finally:
+        search_index.BACKFILL_PAGE = page
+    try:
+        assert (s.schema_found, s.schema_version) == (6, SCHEMA_VERSION)
+        assert search_ids(s, "beyonce") == ["b1", "b2"] and search_ids(s, "celine") == ["b3"]
+        if not s.is_sqlite:
+            with s.engine.connect() as conn:
+                indexes = set(conn.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'articles'")).scalars())
+            assert set(search_index.INDEXES) <= indexes and not set(search_index.LOWERED_INDEXES) & indexes
+            assert s.stats()["search"] == "trigram indexes"
+        with s.engine.begin() as conn:  # a team's script stores an article its own way: found by lower()
+            conn.execute(text("INSERT INTO articles (id, content_hash, title, text, ingested_at) "
+                              "VALUES ('raw', 'h', 'Raw BEYONCE story', 'By a script.', '2020-01-01T00:00:00Z')"))
+        assert search_ids(s, "beyonce") == ["b1", "b2", "raw"]
+    finally:
+        s.close()
+
+
 def test_store_keeps_the_warnings_an_article_was_read_with(store):
     """A stored article's page says it was truncated or decoded with replacements (RW001-RW005)
     long after the check that read it; export carries them too."""

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select, text
 
-from rumorlens.store import open_store, schema
+from rumorlens.article import Article
+from rumorlens.store import SCHEMA_VERSION, open_store, schema
 from rumorlens.store.search_index import INDEXES
 from rumorlens.store.store import Store
 from test_store_helpers import art, fresh_pg_url, pg_url
@@ -59,9 +60,9 @@ def test_postgres_search_reads_the_trigram_indexes_even_as_a_prepared_statement(
         # the articles' search, and a storyline search by its stories' headlines
         a = schema.articles
         plan = generic_plan(store, Store._matching(select(a.c.id), "Pregnant", None, None))
-        assert "ix_articles_title_trgm" in plan and "ix_articles_text_trgm" in plan and "Seq Scan" not in plan, plan
+        assert "ix_articles_title_folded_trgm" in plan and "ix_articles_text_folded_trgm" in plan and "Seq Scan" not in plan, plan
         plan = generic_plan(store, Store._storylines_matching(select(schema.storylines.c.id), 2, "aniston"))
-        assert "ix_articles_title_trgm" in plan, plan
+        assert "ix_articles_title_folded_trgm" in plan, plan
         # the same articles as before the indexes: case-insensitive, headline or text, % literal
         assert sorted(r["id"] for r in store.search(q="PREGNANT")) == ["a1", "a2"]
         assert store.count(q="pregnant") == 2 and store.count(q="academy") == 1 and store.count(q="100%") == 0
@@ -111,11 +112,13 @@ def test_postgres_without_pg_trgm_still_searches_and_says_why_it_scans(store_wit
         warned = [r.getMessage() for r in caplog.records]
         assert len(warned) == 1 and "could not add pg_trgm" in warned[0] and "permission denied" in warned[0]
         assert "docs/corpus.md#searching-a-large-store" in warned[0]
-        assert store.schema_version == 6  # the migration is done; a DBA can add the indexes later
+        assert store.schema_version == SCHEMA_VERSION  # the migrations are done; a DBA can add the indexes later
         assert store.add((a, None) for a in ARTICLES) == 3  # writes do not trip over the missing indexes
         assert sorted(r["id"] for r in store.search(q="pregnant")) == ["a1", "a2"] and store.count(q="academy") == 1
         with store.engine.connect() as conn:
             assert not set(INDEXES) & set(conn.execute(text("SELECT indexname FROM pg_indexes")).scalars())
+        assert store.count(q="beyonce") == 0 and store.add([(Article.create(id="b", title="Beyoncé", text="x"), None)]) == 1
+        assert store.count(q="beyonce") == 1  # scanning, the folds are read all the same
         assert store.stats()["search"] == "scan"  # what a DBA reads later, the warning long gone
     finally:
         store.close()
@@ -148,7 +151,7 @@ def test_postgres_app_user_who_does_not_own_the_indexes_still_stores_and_searche
         assert len(warned) == 1 and "must be owner of index" in warned[0] and "until autovacuum" in warned[0]
         assert store.count() == 3 and sorted(r["id"] for r in store.search(q="pregnant")) == ["a1", "a2"]
         plan = generic_plan(store, Store._matching(select(schema.articles.c.id), "pregnant", None, None))
-        assert "ix_articles_text_trgm" in plan, plan
+        assert "ix_articles_text_folded_trgm" in plan, plan
     finally:
         store.close()
 

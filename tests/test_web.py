@@ -662,6 +662,22 @@ def test_web_people_page_ranks_people_with_a_chart_and_links_their_storylines(wr
     assert "No one the stored stories are about is named “&lt;b&gt;nobody&lt;/b&gt;”." in nobody and "<b>nobody" not in nobody
 
 
+def test_web_person_link_finds_their_stories_however_they_are_spelt(write_client):
+    """The people page names Beyoncé as most of her stories write her and links the name to the
+    articles search: that search finds the stories that write "Beyonce" or "BEYONCÉ" too, as
+    many as the scorecard counted, and so does typing the name without the accent."""
+    spellings = ["Beyoncé", "Beyoncé", "Beyonce", "BEYONCÉ"]
+    records = [{"id": f"bey{i}", "title": f"{name} Knowles tour news {i}", "label": "real",
+                "text": f"{name} Knowles announced the dates of her tour on stage in city {i}."} for i, name in enumerate(spellings)]
+    write_client.post("/v1/articles", json=records, headers=auth())
+    people = write_client.get("/people", params={"min_n": 1}, headers=HTML).text
+    link = re.search(r'<a href="(/articles\?q=[^"]+)">Beyoncé</a>', people).group(1)
+    assert link == "/articles?q=Beyonc%C3%A9"
+    for page in (write_client.get(link, headers=HTML).text, write_client.get("/articles?q=beyonce", headers=HTML).text):
+        assert sorted(re.findall(r'href="/articles/(bey\d)"', page)) == ["bey0", "bey1", "bey2", "bey3"]
+    assert write_client.get("/v1/articles", params={"q": "BEYONCE KNOWLES"}).json()["total"] == 4
+
+
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):
     html = read_client.get("/outlets?min_n=3", headers=HTML).text
     assert '<table class="grid sortable" id="scorecard">' in html

@@ -231,7 +231,7 @@ def paged(request: Request, key: str, page: Page) -> dict:
 @router.get("/v1/articles", tags=["articles"], summary="Search stored articles, a page at a time")
 async def search_articles(
     request: Request,
-    q: str | None = Query(None, max_length=500, description="words in the title or text"),
+    q: str | None = Query(None, max_length=500, description="words in the title or text (any case, accents ignored)"),
     outlet: str | None = Query(None, max_length=253, description="outlet host, e.g. people.com"),
     label: Literal["fake", "real"] | None = Query(None, description="final label: a fact-checker's ruling, else known, else judged"),
     limit: int = Query(50, ge=1, le=1000),
@@ -283,7 +283,7 @@ async def list_stories(
     min_size: int = Query(2, ge=2, le=100_000, description="only storylines of at least this many distinct stories"),
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0, le=MAX_OFFSET, description="skip this many (the previous page's `next` link sets it)"),
-    q: str | None = Query(None, max_length=200, description="only storylines whose title or one of whose stories' headlines holds these words (case-insensitive)"),
+    q: str | None = Query(None, max_length=200, description="only storylines whose title or one of whose stories' headlines holds these words (any case, accents ignored)"),
     service: Service = Depends(get_service),
 ):
     found = await run_in_threadpool(service.stories, min_size, limit, offset, q)

@@ -514,7 +514,7 @@ class Service:
         """One page of the stored articles matching every given filter, newest first, from
         ``offset`` or right after the article ``after`` (the previous page's last).
 
-        ``q`` matches case-insensitively in the title or text; ``label`` is the final label (a
+        ``q`` matches in the title or text in any case, accents ignored; ``label`` is the final label (a
         fact-checker's latest ruling, else the known one if the article carried it, else the
         judged one); ``ruled`` whether anyone has ruled on it. ``sort="p_fake"`` lists the most
         likely fake first.

@@ -182,7 +182,7 @@ def _fmt_rate(x: float | None) -> str:
 @app.command()
 def articles(
     article_id: str = typer.Argument(None, help="Show this stored article: its verdict, reasons, storyline and near-duplicates."),
-    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (case-insensitive)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (any case, accents ignored: 'beyonce' finds Beyoncé)."),
     outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
     label: str = typer.Option(None, "--label", help="Only articles whose final label (a ruling, else known, else judged) is fake or real."),
     limit: int = typer.Option(50, "--limit", min=1, max=100_000, help="Show at most this many, newest first."),
@@ -364,7 +364,7 @@ def stories(
     json_out: bool = typer.Option(False, "--json", help="JSON: one storyline per line, or the one asked for."),
     min_size: int = typer.Option(2, "--min-size", min=2, help="Only storylines with at least this many distinct stories."),
     limit: int = typer.Option(50, "--limit", min=0, help="Show at most this many storylines (0: all)."),
-    search: str = typer.Option(None, "--search", "-s", help="Only storylines whose title or one of whose stories' headlines holds these words (case-insensitive)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only storylines whose title or one of whose stories' headlines holds these words (any case, accents ignored)."),
 ) -> None:
     """List storylines: the same rumour about the same people, across outlets and years.
 
@@ -541,7 +541,7 @@ def export(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     out: Path = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
     json_out: bool = typer.Option(False, "--json", help="With --out: print a JSON summary (rows, format, out)."),
-    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (case-insensitive)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only articles with these words in the title or text (any case, accents ignored: 'beyonce' finds Beyoncé)."),
     outlet: str = typer.Option(None, "--outlet", help="Only articles from this outlet, e.g. people.com."),
     label: str = typer.Option(None, "--label", help="Only articles whose final label (a ruling, else known, else judged) is fake or real."),
     ruled: bool = typer.Option(None, "--ruled/--unruled", help="Only articles a fact-checker has ruled on, or only those nobody has.", show_default=False),

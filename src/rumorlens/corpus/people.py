@@ -17,7 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .scorecard import RankedScore, rated
-from .text import fold_text, principal_people
+from ..folding import fold_text
+from .text import principal_people
 
 MIN_N = 10
 

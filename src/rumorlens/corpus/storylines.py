@@ -20,7 +20,8 @@ from dataclasses import asdict, dataclass, field, replace
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from .text import LEAD_CHARS, body_people, display_name, fold, fold_text, lead, people, principal_people, strip_accents
+from ..folding import fold_text, strip_accents
+from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, principal_people
 
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;

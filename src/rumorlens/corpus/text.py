@@ -10,11 +10,11 @@ title count only when the same pair also appears in the body, where casing is in
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from ..folding import fold_text, strip_accents
 from ..signals.lexicon import LEARNT_NOT_NAMES
 
 LEAD_CHARS = 600
@@ -56,29 +56,6 @@ _CAMEL = re.compile(r"^[^\W\d_][a-z]+[A-Z]")
 _CAMEL_OK = ("Mc", "Mac", "De", "Di", "Da", "La", "Le", "Du", "Van", "Von")
 _WORD = re.compile(r"[^\W\d_][\w'’‘\-]*")
 _POSSESSIVE = re.compile(r"(?:['’‘]s|['’‘])$")
-
-
-def fold_text(text: str) -> str:
-    """Lowercase ASCII-ish fold: "Khloé" -> "khloe". Uncached, for leads and other long texts
-    that are seen once (``fold`` caches words)."""
-    return strip_accents(text).lower()
-
-
-def strip_accents(text: str) -> str:
-    """``text`` decomposed (NFKD) without its combining marks: "Khloé" -> "Khloe". The same as
-    scikit-learn's ``strip_accents_unicode``, which tests every character of a text that has one
-    curly quote; only non-ASCII characters can be combining marks, so only those are tested here
-    (a third of the storylines' TF-IDF time, and most of their folding)."""
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(_drop_combining, unicodedata.normalize("NFKD", text))
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _drop_combining(run: re.Match) -> str:
-    return "".join(c for c in run.group(0) if not unicodedata.combining(c))
 
 
 fold = lru_cache(maxsize=200_000)(fold_text)
@@ -216,8 +193,7 @@ def people(title: str | None, text: str | None, known: set[str] | None = None,
 
 def display_name(display: str) -> str:
     """Readable ASCII form used in storyline titles ("Khloe Kardashian")."""
-    decomposed = unicodedata.normalize("NFKD", display)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(display)
 
 
 _SINGLE = re.compile(r"[^\W\d_][\w\-]*")

@@ -59,6 +59,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "each article's grouping traits (people named, MinHash signature) kept between groupings", _article_traits),
     (5, "each article's final label and p_fake kept beside it, for label filters and the review queue", _final_labels),
     (6, "trigram indexes for searching headlines and texts (PostgreSQL with pg_trgm)", search_index.create),
+    (7, "headlines and texts kept folded for searches that ignore accents (and their trigram indexes)", search_index.fold_accents),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -43,6 +43,10 @@ articles = Table(
     # its verdicts and rulings. Listings still show the label worked out from those rows.
     Column("final_label", String(8), index=True),
     Column("p_fake", Float, index=True),
+    # What a search reads where SQL's lower() cannot fold (migration 7; ``search_index.py``):
+    # the headline and text with accents dropped and case lowered, NULL where lower() gives it.
+    Column("title_folded", Text),
+    Column("text_folded", Text),
 )
 
 verdicts = Table(

@@ -270,8 +270,8 @@ class Store:
         instead, so a page stays put while articles are added; NotFound (RL035) if no such article.
 
         The filters run in the database (a team's PostgreSQL may hold millions of articles; the
-        server must not pull every text to find a word): ``q`` case-insensitively in the title
-        or text (``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
+        server must not pull every text to find a word): ``q`` in the title or text, in any case
+        and accents ignored (``search_index.py``; ``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
         (a fact-checker's latest ruling, else the label the article carried, else the latest
         judged one), ``ruled`` on whether anyone has ruled on the article.
 
@@ -352,7 +352,7 @@ class Store:
         """``query`` over articles, filtered as ``search`` says (``label`` on the final label
         kept beside each article, ``final_labels.py``)."""
         a = schema.articles
-        if needle := (q or "").strip().lower():
+        if needle := search_index.needle(q):
             query = query.where(or_(search_index.folded_title(a).contains(needle, autoescape=True),
                                     search_index.folded_text(a).contains(needle, autoescape=True)))
         if outlet and outlet.strip():
@@ -679,7 +679,7 @@ class Store:
     def _storylines_matching(query, min_size: int, q: str | None):
         s, m, a = schema.storylines, schema.storyline_members, schema.articles
         query = query.select_from(s).where(s.c.n >= min_size)
-        if needle := " ".join((q or "").split()).lower():
+        if needle := search_index.needle(" ".join((q or "").split())):
             headlines = select(m.c.storyline_id).select_from(m.join(a, a.c.id == m.c.article_id)).where(
                 search_index.folded_title(a).contains(needle, autoescape=True))
             query = query.where(or_(func.lower(s.c.title).contains(needle, autoescape=True), s.c.id.in_(headlines)))
@@ -852,7 +852,8 @@ def _stored_ids(conn, ids: list[str]) -> set[str]:
 def _article_row(a: Article, stamp: str) -> dict:
     return {"id": a.id, "content_hash": content_id(a.title, a.text), "title": a.title or "", "text": a.text,
             "url": a.url, "outlet": a.outlet, "published": a.published, "author": a.author,
-            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings))}
+            "known_label": a.label, "ingested_at": stamp, "warnings": json.dumps(list(a.warnings)),
+            **search_index.folded_columns(a.title, a.text)}
 
 
 def _verdict_row(article_id: str, v: Verdict, stamp: str) -> dict:
