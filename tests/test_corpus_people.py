@@ -48,6 +48,26 @@ def test_corpus_people_are_named_as_most_of_their_stories_write_them():
     assert matching(people, "kim") == [] and matching(people, None) == people
 
 
+def test_corpus_people_put_three_word_names_back_together():
+    """The pair finder sees "Sarah Jessica Parker" as two pairs, which the scorecard listed as
+    two people. A three-word name is one person; a pair named on its own more often than in the
+    chain stands for it ("Kim Kardashian West" is Kim Kardashian, "Duchess Kate Middleton" is Kate
+    Middleton); Bobby Brown, named alone once, keeps that story and not Millie Bobby Brown's; the
+    two apostrophes stories write are one name."""
+    rows = ([r(f"sjp{i}", "Sarah Jessica Parker feud", "Sarah Jessica Parker spoke about the feud on stage.", "fake") for i in range(3)]
+            + [r(f"kk{i}", "Kim Kardashian shops", "Kim Kardashian went shopping in Calabasas.", "real") for i in range(3)]
+            + [r("kkw", "Kim Kardashian West sells out", "Kim Kardashian West sold out her perfume in an hour.", "real")]
+            + [r(f"km{i}", "Kate Middleton visits school", "Kate Middleton visited a school in London.", "real") for i in range(2)]
+            + [r("dkm", "Duchess Kate Middleton dances", "Duchess Kate Middleton danced with a bear.", "fake")]
+            + [r(f"mbb{i}", "Millie Bobby Brown quits", "Millie Bobby Brown quit the show, a source says.", "fake") for i in range(2)]
+            + [r("bb", "Bobby Brown biopic", "Bobby Brown talked about his biopic.", "real")]
+            + [r("td1", "Tom D’Agostino wedding", "Tom D’Agostino married Vicki in a secret wedding.", "fake"),
+               r("td2", "Tom D'Agostino wedding", "Tom D'Agostino married Vicki in a secret wedding.", "fake")])
+    counted = {p.person: (p.n, p.n_fake) for p in build_people(rows, min_n=1)}
+    assert counted == {"Sarah Jessica Parker": (3, 3), "Kim Kardashian": (4, 0), "Kate Middleton": (3, 1),
+                       "Millie Bobby Brown": (2, 2), "Bobby Brown": (1, 0), "Tom D’Agostino": (2, 2)}
+
+
 def test_store_people_follow_rulings_and_count_each_story_once(store_url):
     """The store's people scorecard reads the stored stories' final labels: a fact-checker's
     ruling moves it at once."""

@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..folding import fold_text, strip_accents
-from .text import LEAD_CHARS, body_people, display_name, fold, lead, people, principal_people
+from .text import LEAD_CHARS, body_people, chained_name, display_name, fold, lead, people, principal_people
 
 # How storylines are drawn. A store grouped by an older rumorlens is regrouped when it next
 # shows them: 2 = people no longer include places and shows, three-word names shown whole;
@@ -355,19 +355,16 @@ def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) 
         if " " not in key:  # a one-word stage name ("Rihanna") joins no other
             out.append((shown[key], n))
             continue
-        first, *_, last = key.split()
         for other, m in ranked:
             if other in used or " " not in other or min(n, m) < 0.8 * max(n, m):
                 continue
-            o_first, *_, o_last = other.split()
-            if last == o_first or o_last == first:
-                head, tail = (key, other) if last == o_first else (other, key)
-                whole = f"{head} {tail.split(' ', 1)[1]}"
-                if 2 * sum(whole in lead for lead in leads) < min(n, m):
-                    continue
-                used.add(other)
-                out.append((f"{shown[head]} {shown[tail].split(' ', 1)[1]}", max(n, m)))
-                break
+            head, tail = (key, other) if chained_name(key, other) else (other, key)
+            whole = chained_name(head, tail)
+            if whole is None or 2 * sum(whole in lead for lead in leads) < min(n, m):
+                continue
+            used.add(other)
+            out.append((f"{shown[head]} {shown[tail].split(' ', 1)[1]}", max(n, m)))
+            break
         else:
             out.append((shown[key], n))
     return out

@@ -191,6 +191,16 @@ def people(title: str | None, text: str | None, known: set[str] | None = None,
     return _without_covered_mononyms(found)
 
 
+def chained_name(head: str, tail: str) -> str | None:
+    """The three-word name two name pairs make when they chain on a shared word ("sarah
+    jessica" + "jessica parker" -> "sarah jessica parker"), else None. The pair finder only
+    sees pairs; whether the three words are one name is for the caller to check."""
+    head_words, tail_words = head.split(), tail.split()
+    if len(head_words) < 2 or len(tail_words) < 2 or head_words[-1] != tail_words[0]:
+        return None
+    return " ".join(head_words + tail_words[1:])
+
+
 def display_name(display: str) -> str:
     """Readable ASCII form used in storyline titles ("Khloe Kardashian")."""
     return strip_accents(display)
