@@ -900,6 +900,25 @@ def test_api_people_scorecard(read_client):
     assert khloe["people"] == [p for p in body["people"] if "khlo" in p["person"].lower()]
 
 
+def test_api_one_person_with_years_storylines_and_stories(read_client):
+    """`GET /v1/people/{name}`: the person's scorecard row (found in any case, accents
+    ignored) with its years, the storylines about them and their stories newest first, up to
+    ``limit``; a name no story is about is a 404 that says where to look."""
+    listed = read_client.get("/v1/people", params={"min_n": 2, "q": "khloe"}).json()["people"][0]
+    body = read_client.get("/v1/people/KHLOÉ KARDASHIAN", params={"min_n": 2, "limit": 1}).json()
+    assert body["ok"] is True and body["updating"] is False
+    assert {k: body[k] for k in listed} == listed, "the scorecard's row, as the list gives it"
+    assert body["stories_total"] == listed["n"] >= 2 and len(body["stories"]) == 1
+    assert sum(y["n"] for y in body["by_year"].values()) <= listed["n"]
+    assert body["storylines"] and all("Khloe Kardashian" in s["title"] for s in body["storylines"])
+    everything = read_client.get("/v1/people/khloe kardashian", params={"min_n": 2, "limit": 100}).json()["stories"]
+    assert len(everything) == listed["n"] and everything[:1] == body["stories"]
+    assert [a["published"] or "" for a in everything] == sorted((a["published"] or "" for a in everything), reverse=True)
+    missing = read_client.get("/v1/people/nobody at all")
+    assert missing.status_code == 404 and missing.json()["code"] == "RL075" and "/v1/people?q=" in missing.json()["error"]
+    assert read_client.get("/v1/people/" + "x" * 201).status_code == 422
+
+
 def test_api_outlets_scorecard(read_client):
     body = read_client.get("/v1/outlets", params={"min_n": 3}).json()
     assert body["ok"] is True and body["count"] >= 10

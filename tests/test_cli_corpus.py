@@ -150,6 +150,32 @@ def test_cli_people_ranks_whom_stories_are_about_by_how_often_they_were_fake(run
     assert [p["person"] for p in map(json.loads, runner.invoke(app, ["people", "--db", db, "-s", "west", "--json"]).stdout.splitlines())] == ["Kanye West"]
 
 
+def test_cli_people_name_shows_one_person_with_years_storylines_and_stories(runner, tmp_path):
+    """`people NAME`: the person's rate, interval and rank, year by year, the storylines about
+    them and their stories newest first (up to --limit); --json the same as a record; a name no
+    story is about, or a name with --search, is a usage error."""
+    db = str(tmp_path / "kim.db")
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z")
+               for i, r in enumerate(couple_records())]
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
+    shown = runner.invoke(app, ["people", "KIM KARDASHIAN", "--db", db, "--min-n", "3", "--limit", "2"])
+    assert shown.exit_code == 0, shown.output
+    record = json.loads(runner.invoke(app, ["people", "kim kardashian", "--db", db, "--min-n", "3", "--json"]).stdout)
+    assert (record["person"], record["rank"], record["n"], record["n_fake"]) == ("Kim Kardashian", 1, 9, 6)
+    assert f"9 stories, 6 fake: 67% (95% interval {record['ci_low']:.0%}-{record['ci_high']:.0%}), rank 1" in shown.stdout
+    assert list(record["by_year"]) == ["2017", "2018"] and sum(y["n"] for y in record["by_year"].values()) == 9
+    assert record["storylines_total"] == len(record["storylines"]) >= 2
+    assert f"storylines about them: {record['storylines_total']}" in shown.stdout and all(s["id"] in shown.stdout for s in record["storylines"])
+    assert record["stories_total"] == 9 and len(record["stories"]) == 9
+    assert [a["published"] for a in record["stories"]] == sorted((a["published"] for a in record["stories"]), reverse=True)
+    assert "their stories, newest first (2 of 9)" in shown.stdout
+    assert record["stories"][0]["published"][:10] in shown.stdout and record["stories"][2]["published"][:10] not in shown.stdout
+    nobody = runner.invoke(app, ["people", "Nobody Atall", "--db", db])
+    assert nobody.exit_code == 2 and "no person with id 'Nobody Atall'" in nobody.stderr and "[RL035]" in nobody.stderr
+    both = runner.invoke(app, ["people", "Kim Kardashian", "--search", "kim", "--db", db])
+    assert both.exit_code == 2 and "[RL042]" in both.stderr
+
+
 def test_cli_stats_stories_outlets_export(runner, tmp_path):
     db = str(tmp_path / "c.db")
     runner.invoke(app, ["ingest", str(SEEDS), str(feed(tmp_path, RECORDS)), "--db", db])

@@ -7,6 +7,7 @@ from conftest import couple_records
 from test_store_helpers import HandJudge, art, store_url  # noqa: F401
 
 from rumorlens.corpus.people import build_people, matching
+from rumorlens.errors import NotFound
 from rumorlens.store import ingest, open_store
 
 
@@ -80,5 +81,30 @@ def test_store_people_follow_rulings_and_count_each_story_once(store_url):
         assert people["Taylor Swift"].ranked and [p.person for p in store.people(min_n=8) if p.ranked] == ["Kim Kardashian"]
         store.rule("t0", "real", note="her label confirmed the album")
         assert {p.person: p for p in store.people(min_n=2)}["Taylor Swift"].n_fake == 1
+    finally:
+        store.close()
+
+
+def test_store_finds_one_person_and_the_storylines_about_them(store_url):
+    """``Store.person`` finds a person as the scorecard names them, in any case with accents
+    ignored, with their stories newest first; ``storylines_about`` lists the storylines whose
+    titles lead with them, largest first. Someone no story is about is RL035."""
+    store = open_store(store_url)
+    try:
+        records = [dict(x, published=f"2018-0{i % 9 + 1}-01T00:00:00Z") for i, x in enumerate(couple_records())]
+        ingest(store, [art(x["id"], x["title"], x["text"], label="fake", published=x["published"]) for x in records], judge=HandJudge())
+        kim = store.person("KIM KARDASHIAN", min_n=2)
+        assert kim.person == "Kim Kardashian" and kim.n == len(kim.article_ids) == 9 and "article_ids" not in kim.as_dict()
+        dates = {x["id"]: x["published"] for x in records}
+        assert [dates[i] for i in kim.article_ids] == sorted((dates[i] for i in kim.article_ids), reverse=True)
+        shown, total = store.storylines_about(["Kim Kardashian"])
+        assert total == len(shown) >= 2 and [s["n"] for s in shown] == sorted((s["n"] for s in shown), reverse=True)
+        assert all(s["title"].startswith("Kim Kardashian") for s in shown)
+        assert store.storylines_about(["Kim Kardashian"], limit=1) == (shown[:1], total)
+        assert store.storylines_about(["Kim Kardashian"], besides=shown[0]["id"])[1] == total - 1
+        assert store.storylines_about([]) == ([], 0)
+        with pytest.raises(NotFound) as missing:
+            store.person("Nobody Atall")
+        assert missing.value.code == "RL035"
     finally:
         store.close()

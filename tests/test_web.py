@@ -648,34 +648,59 @@ def test_web_people_page_ranks_people_with_a_chart_and_links_their_storylines(wr
     write_client.post("/v1/articles", json=records, headers=auth())
     page = write_client.get("/people", params={"min_n": 3}, headers=HTML).text
     assert '<table class="grid sortable" id="people">' in page and '<svg class="intervals"' in page and "(2 of 2 ranked people)" in page
-    rows = re.findall(r'<a href="/articles\?q=([^"]+)">([^<]+)</a>', page)
+    rows = re.findall(r'<a href="/people/([^"?]+)\?min_n=3">([^<]+)</a>', page)
     assert rows == [("Kim%20Kardashian", "Kim Kardashian"), ("Kanye%20West", "Kanye West")]
     assert 'href="/articles/k1">Kim Kardashian perfume launch: long queues</a>' in page, "her latest fake"
     assert "2 more people are in fewer than 3 stories each." in page
     everyone = write_client.get("/people", params={"min_n": 1}, headers=HTML).text
-    assert '<a href="/articles?q=Conan%20O%27Brien">Conan O&#39;Brien</a>' in everyone
+    assert '<a href="/people/Conan%20O%27Brien?min_n=1">Conan O&#39;Brien</a>' in everyone
     no_live_markup(everyone)
     assert 'href="/people"' in page and write_client.get("/people", params={"min_n": 0}, headers=HTML).status_code == 422
     conan = write_client.get("/people", params={"min_n": 3, "q": "o'brien"}, headers=HTML).text
-    assert 'value="o&#39;brien"' in conan and re.findall(r'<td class="num" data-sort="999999">–</td>\s*<td><a href="/articles\?q=([^"]+)"', conan) == ["Conan%20O%27Brien"]
+    assert 'value="o&#39;brien"' in conan and re.findall(r'<td class="num" data-sort="999999">–</td>\s*<td><a href="/people/([^"?]+)', conan) == ["Conan%20O%27Brien"]
     nobody = write_client.get("/people", params={"q": "<b>nobody</b>"}, headers=HTML).text
     assert "No one the stored stories are about is named “&lt;b&gt;nobody&lt;/b&gt;”." in nobody and "<b>nobody" not in nobody
 
 
 def test_web_person_link_finds_their_stories_however_they_are_spelt(write_client):
-    """The people page names Beyoncé as most of her stories write her and links the name to the
-    articles search: that search finds the stories that write "Beyonce" or "BEYONCÉ" too, as
+    """The people page names Beyoncé as most of her stories write her, and her page links to the
+    articles search for that name: it finds the stories that write "Beyonce" or "BEYONCÉ" too, as
     many as the scorecard counted, and so does typing the name without the accent."""
     spellings = ["Beyoncé", "Beyoncé", "Beyonce", "BEYONCÉ"]
     records = [{"id": f"bey{i}", "title": f"{name} Knowles tour news {i}", "label": "real",
                 "text": f"{name} Knowles announced the dates of her tour on stage in city {i}."} for i, name in enumerate(spellings)]
     write_client.post("/v1/articles", json=records, headers=auth())
     people = write_client.get("/people", params={"min_n": 1}, headers=HTML).text
-    link = re.search(r'<a href="(/articles\?q=[^"]+)">Beyoncé</a>', people).group(1)
+    person = write_client.get(re.search(r'<a href="(/people/[^"]+)">Beyoncé</a>', people).group(1), headers=HTML).text
+    link = re.search(r'<a href="(/articles\?q=[^"]+)">Every stored story that names Beyoncé</a>', person).group(1)
     assert link == "/articles?q=Beyonc%C3%A9"
     for page in (write_client.get(link, headers=HTML).text, write_client.get("/articles?q=beyonce", headers=HTML).text):
         assert sorted(re.findall(r'href="/articles/(bey\d)"', page)) == ["bey0", "bey1", "bey2", "bey3"]
     assert write_client.get("/v1/articles", params={"q": "BEYONCE KNOWLES"}).json()["total"] == 4
+
+
+def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
+    """A person's page: their rate with its interval and rank, a year-by-year interval chart,
+    the storylines about them, their stories newest first with their labels; a name nobody's
+    stories are about is a 404 page that says so, and a name is text, not markup."""
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
+                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z") for r in couple_records()]
+    write_client.post("/v1/articles", json=records, headers=auth())
+    people = write_client.get("/people", params={"min_n": 3}, headers=HTML).text
+    link = re.search(r'<a href="(/people/Kim%20Kardashian\?min_n=3)">Kim Kardashian</a>', people).group(1)
+    page = write_client.get(link, headers=HTML).text
+    api = write_client.get("/v1/people/kim kardashian", params={"min_n": 3}).json()
+    assert "<h1>Kim Kardashian</h1>" in page and f"rank {api['rank']} of the people in 3 or more stories" in page
+    assert f"{api['n']} stories, {api['n_fake']} fake" in page
+    assert list(api["by_year"]) == ["2017", "2018"] and re.findall(r'class="axis end outlet-name">(\d{4})<', page) == ["2017", "2018"]
+    assert [f"/stories/{s['id']}" for s in api["storylines"]] == re.findall(r'class="story-title" href="([^"]+)"', page)
+    listed = re.findall(r'<td><a href="/articles/([^"]+)">', page)
+    assert listed == [s["id"] for s in api["stories"]] and len(listed) == api["n"]
+    assert [s["published"] for s in api["stories"]] == sorted((s["published"] for s in api["stories"]), reverse=True)
+    assert '<a href="/articles?q=Kim%20Kardashian">Every stored story that names Kim Kardashian</a>' in page
+    no_live_markup(page)
+    missing = write_client.get("/people/<b>nobody</b>", headers=HTML)
+    assert missing.status_code == 404 and "RL075" in missing.text and "<b>nobody" not in missing.text
 
 
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):

@@ -170,6 +170,11 @@ def test_e2e_article_story_and_outlet_pages(page):
     first = page.locator("#people tbody tr td:nth-child(2) a").first
     person = first.inner_text()
     first.click()
+    page.wait_for_url("**/people/*")  # their page: the year-by-year chart, storylines and stories
+    assert page.locator("h1").inner_text() == person and page.locator("svg.intervals line.ci").count() >= 1
+    assert page.locator("#person-stories tbody tr").count() >= 2
+    shot(page, "08d-person")
+    page.get_by_role("link", name=f"Every stored story that names {person}").click()
     page.wait_for_url("**/articles?q=*")
     assert page.locator('input[name="q"]').input_value() == person and page.locator("table.grid tbody tr").count() >= 2
     assert page.dialogs == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import Field, TypeAdapter, ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -308,3 +308,12 @@ async def list_people(min_n: int = Query(10, ge=1, le=100_000, description="stor
                       service: Service = Depends(get_service)):
     people = await run_in_threadpool(service.people, min_n, q)
     return {"ok": True, "count": min(limit, len(people)), "total": len(people), "updating": service.redrawing("people"), "people": people[:limit]}
+
+
+@router.get("/v1/people/{name}", tags=["people"], summary="One person: how often their stories were fake, by year, with their storylines and stories")
+async def get_person(name: str = Path(..., max_length=200, description="the name, in any case, accents ignored"),
+                     min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"),
+                     limit: int = Query(50, ge=0, le=10_000, description="at most this many of their stories, newest first"),
+                     service: Service = Depends(get_service)):
+    person = await run_in_threadpool(service.person, name, min_n, limit)
+    return {"ok": True, "updating": service.redrawing("people")} | person

@@ -24,7 +24,7 @@ from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, fetch_bytes, read_fetched, read_links, read_url
 from ..read.files import Item, read_bytes, record_to_article
 from ..read.stories import fetch_stories
-from ..store.records import article_record, plain, story_dict, summary_row
+from ..store.records import article_record, person_record, plain, story_dict, summary_row
 from ..verdict import Verdict
 from .batcher import JudgeBatcher
 from .errors import RequestError
@@ -570,6 +570,16 @@ class Service:
         from ..corpus.people import matching
 
         return [plain(p) for p in matching(self._need_store().people(min_n=min_n), q)]
+
+    def person(self, name: str, min_n: int = 10, limit: int = 50) -> dict:
+        """One person's row of the people scorecard with its years, the storylines about them
+        (the ten largest, ``storylines_total`` in all) and their stories, newest first (``limit``
+        of ``stories_total``); a person nobody's stories are about is RL075."""
+        store = self._need_store()
+        try:
+            return person_record(store, name, min_n, limit)
+        except NotFound:
+            raise NotFoundHere("RL075", what="person", id=name, listing="/v1/people?q=") from None
 
 
 

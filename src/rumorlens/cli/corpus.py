@@ -405,14 +405,10 @@ def stories(
                           "-" if e["p_fake"] is None else f"{e['p_fake']:.2f}", e["outlet"] or "", e["title"])
         console.print(table)
         if related:
-            console.print(f"also about them: {related_total} storyline{'' if related_total == 1 else 's'}", markup=False)
-            for r in related:
-                console.print(f"  {r['id']}  {r['n']} stories, {_fmt_rate(r['share_fake'])} fake  {r['title']}", markup=False)
-            if related_total > len(related):
-                from ..corpus.storylines import title_people
+            from ..corpus.storylines import title_people
 
-                console.print(f"  … {related_total - len(related)} more: rumorlens stories --search "
-                              f"{shlex.quote(title_people(story.title)[0])}", markup=False)
+            _print_storylines(f"also about them: {related_total} storyline{'' if related_total == 1 else 's'}",
+                              related, related_total, title_people(story.title)[0])
         return
     with _store_errors():
         shown = store.storylines(min_size=min_size, limit=limit or None, q=search)
@@ -471,17 +467,19 @@ def _print_scores(ranked: list, too_few: list, name: str, width: int, title: str
 
 @app.command()
 def people(
+    name: str = typer.Argument(None, help="Show this person (the name, any case, accents ignored): by year, storylines, stories."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    json_out: bool = typer.Option(False, "--json", help="JSON: one person per line, ranked first."),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one person per line, ranked first; or the one asked for."),
     min_n: int = typer.Option(10, "--min-n", min=1, help="People in fewer stories are listed as 'too few articles'."),
-    limit: int = typer.Option(30, "--limit", min=0, help="Show at most this many people, ranked first (0: all)."),
+    limit: int = typer.Option(30, "--limit", min=0, help="Show at most this many people, ranked first, or of a person's stories (0: all)."),
     search: str = typer.Option(None, "--search", "-s", help="Only people whose name holds these words (any case, accents ignored), ranked or not."),
 ) -> None:
     """Rank people by how often the stories about them were fake (Wilson 95% interval).
 
     A story counts for the people it is about (full names in its headline, else the first two
     its lead names), once; by its ruling, else its known label, else the model's verdict. Ranked
-    by the interval's lower bound: the most reliably faked first.
+    by the interval's lower bound: the most reliably faked first. With a NAME: that person's
+    rate year by year, the storylines about them and their stories, newest first.
 
     Examples:
 
@@ -490,10 +488,19 @@ def people(
       rumorlens people --min-n 30 --json
 
       rumorlens people --search "selena gomez"
+
+      rumorlens people "brad pitt"
     """
     from ..corpus.people import matching
 
+    if name and search:
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--search", detail="it searches the list of people; give it without a name"))
     store = _open(db)
+    if name:
+        _person(store, name, min_n, limit, json_out)
+        return
     _grouped(store, storylines=False)  # near-duplicates count once
     with _store_errors():
         found = matching(store.people(min_n=min_n), search)
@@ -513,6 +520,50 @@ def people(
 
 def _people(n: int) -> str:
     return f"{n:,} {'person' if n == 1 else 'people'}"
+
+
+def _print_storylines(header: str, shown: list[dict], total: int, name: str) -> None:
+    """Storylines listed under a storyline or a person, with the search that finds the rest."""
+    console.print(header, markup=False)
+    for r in shown:
+        console.print(f"  {r['id']}  {r['n']} stories, {_fmt_rate(r['share_fake'])} fake  {r['title']}", markup=False)
+    if total > len(shown):
+        console.print(f"  … {total - len(shown)} more: rumorlens stories --search {shlex.quote(name)}", markup=False)
+
+
+def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
+    """``people NAME``: the person's scorecard row, year by year, the storylines about them and
+    their stories, newest first (``limit`` of them; 0: all)."""
+    from ..store.records import person_record
+
+    _grouped(store)  # the storylines about them too
+    with errors_as_exit(EXIT_USAGE):
+        found = store.person(name, min_n=min_n)
+    with _store_errors():
+        record = person_record(store, found.person, min_n, limit or found.n)
+    if json_out:
+        print_json(record)
+        return
+    rank = f"rank {record['rank']}" if record["ranked"] else f"not ranked: fewer than {min_n} stories"
+    console.print(record["person"], style="bold", markup=False, highlight=False)
+    console.print(f"{record['n']} stories, {record['n_fake']} fake: {_fmt_rate(record['fake_rate'])} "
+                  f"(95% interval {record['ci_low']:.0%}-{record['ci_high']:.0%}), {rank}", markup=False)
+    if record["by_year"]:
+        years = _table([("year", 4), ("n", 4), ("fake", 4), ("rate", 4)], "", title="by year")
+        for year, c in record["by_year"].items():
+            years.add_row(year, str(c["n"]), str(c["n_fake"]), _fmt_rate(c["fake_rate"]), "█" * round(20 * c["fake_rate"]))
+        console.print(years)
+    if record["storylines"]:
+        from ..corpus.text import display_name
+
+        _print_storylines(f"storylines about them: {record['storylines_total']}", record["storylines"],
+                          record["storylines_total"], display_name(record["person"]))
+    stories = _table([("date", 10), ("label", 12), ("p_fake", 6), ("outlet", 18)], "title",
+                     title=f"their stories, newest first ({len(record['stories'])} of {record['stories_total']})")
+    for a in record["stories"]:
+        stories.add_row((a["published"] or "?")[:10], f"{a['final_label'] or '?'} ({a.get('label_source') or '-'})",
+                        "-" if a["p_fake"] is None else f"{a['p_fake']:.2f}", a["outlet"] or "", a["title"] or a["id"])
+    console.print(stories)
 
 
 EXPORT_FIELDS = ["id", "title", "url", "outlet", "published", "author", "known_label", "label", "p_fake",

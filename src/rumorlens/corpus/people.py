@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .scorecard import RankedScore, rated
+from .scorecard import RankedScore, by_year, rated
 from ..folding import fold_text
 from .text import chained_name, lead, principal_people
 
@@ -35,6 +35,14 @@ class PersonScore(RankedScore):
     rank: int | None
     recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
     n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
+    by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
+    # their stories, newest first: what a person's page lists (``Store.person``), not the scorecard's rows
+    article_ids: list[str] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict:
+        d = super().as_dict()
+        del d["article_ids"]
+        return d
 
 
 def build_people(rows: list[dict], duplicates: Mapping | None = None, known_people: Mapping[str, dict[str, str]] | None = None,
@@ -56,7 +64,9 @@ def build_people(rows: list[dict], duplicates: Mapping | None = None, known_peop
         for key, display in {_same_apostrophe(k): d for k, d in about.items()}.items():
             stories[key].append(r)
             shown[key][display] += 1  # as written, accents and all: what a search of the stories finds
-    scores = [dict(person=shown[key].most_common(1)[0][0], **rated(items, min_n)) for key, items in stories.items()]
+    scores = [dict(person=shown[key].most_common(1)[0][0], **rated(items, min_n), by_year=by_year(items),
+                   article_ids=[r["id"] for r in sorted(items, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)])
+              for key, items in stories.items()]
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (-s["ci_low"], -s["fake_rate"], -s["n"], s["person"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["person"]))
     return [PersonScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [PersonScore(rank=None, **s) for s in too_few]
@@ -108,6 +118,16 @@ class _WholeNames:
                 name = (chained_name(head, tail), f"{found[head]} {found[tail].split(' ', 1)[1]}")
                 out[head] = out[tail] = name
         return out
+
+
+def named(people: list[PersonScore], name: str) -> PersonScore | None:
+    """The person called ``name`` (in any case, accents ignored: "beyonce" is Beyoncé), or None."""
+    wanted = _folded_name(name)
+    return next((p for p in people if _folded_name(p.person) == wanted), None) if wanted else None
+
+
+def _folded_name(name: str) -> str:
+    return " ".join(_same_apostrophe(fold_text(name)).split())
 
 
 def matching(people: list[PersonScore], q: str | None) -> list[PersonScore]:

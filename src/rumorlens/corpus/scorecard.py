@@ -83,6 +83,17 @@ def rated(items: list[dict], min_n: int) -> dict:
                 n_known=sum(r.get("label_source") in ("label", "ruling") for r in items))
 
 
+def by_year(items: list[dict]) -> dict[str, dict]:
+    """Year -> {n, n_fake, fake_rate} of the dated ``items`` (each with a final label), oldest first."""
+    years: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in items:
+        if r.get("published"):
+            y = years[str(r["published"])[:4]]
+            y[0] += 1
+            y[1] += r["final_label"] == "fake"
+    return {y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())}
+
+
 def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int = MIN_N) -> Scorecard:
     """``rows`` need id, title, outlet, published, final_label, label_source."""
     duplicates = duplicates or {}
@@ -92,14 +103,7 @@ def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int
             groups[r["outlet"]].append(r)
     scores = []
     for outlet, items in groups.items():
-        years: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for r in items:
-            if r.get("published"):
-                y = years[str(r["published"])[:4]]
-                y[0] += 1
-                y[1] += r["final_label"] == "fake"
-        scores.append(dict(outlet=outlet, **rated(items, min_n),
-                           by_year={y: {"n": c[0], "n_fake": c[1], "fake_rate": round(c[1] / c[0], 4)} for y, c in sorted(years.items())}))
+        scores.append(dict(outlet=outlet, **rated(items, min_n), by_year=by_year(items)))
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (s["ci_high"], s["fake_rate"], -s["n"], s["outlet"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["outlet"]))
     out = [OutletScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [OutletScore(rank=None, **s) for s in too_few]

@@ -723,11 +723,20 @@ class Store:
         others. Each is ``id, title, n, share_fake, first_seen, last_seen``."""
         from ..corpus.storylines import title_people
 
-        names = title_people(story.title)
+        return self.storylines_about(title_people(story.title), limit=limit, besides=story.id)
+
+    def storylines_about(self, names: Sequence[str], limit: int = 10, besides: str | None = None) -> tuple[list[dict], int]:
+        """(up to ``limit`` storylines whose titles lead with all these people, as titles name
+        them ("Beyonce", accents dropped; ``storylines.title_people``), largest first, and how
+        many there are in all), ``besides`` the one with that id. Each is ``id, title, n,
+        share_fake, first_seen, last_seen``."""
+        from ..corpus.storylines import title_people
+
         if not names:
             return [], 0
+        self._current_views()
         s = schema.storylines
-        candidates = select(s.c.id, s.c.title).where(s.c.id != story.id, *(s.c.title.contains(n, autoescape=True) for n in names))
+        candidates = select(s.c.id, s.c.title).where(s.c.id != (besides or ""), *(s.c.title.contains(n, autoescape=True) for n in names))
         with self._errors(), self.engine.connect() as conn:
             # LIKE folds case on SQLite and may match a keyword: the names must lead the title, as written
             ids = [r.id for r in conn.execute(candidates.order_by(s.c.n.desc(), s.c.last_seen.desc(), s.c.id))
@@ -736,6 +745,16 @@ class Store:
             data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(shown)))} if shown else {}
         keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
         return [{k: data[i].get(k) for k in keys} for i in shown], len(ids)
+
+    def person(self, name: str, min_n: int = 10):
+        """One row of the people scorecard (``people(min_n)``), the person called ``name`` in any
+        case, accents ignored; NotFound (RL035) if no stored story is about them."""
+        from ..corpus.people import named
+
+        found = named(self.people(min_n), name)
+        if found is None:
+            raise NotFound("RL035", what="person", id=name, command="people --search")
+        return found
 
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard

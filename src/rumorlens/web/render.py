@@ -191,6 +191,19 @@ def interval_chart(scores: list[dict], limit: int = 25, width: int = 760, row: i
             "ticks": ticks, "total": len(scores)}
 
 
+def year_rows(by_year: dict[str, dict]) -> list[dict]:
+    """A scorecard row's years (``by_year``: year -> n, n_fake, fake_rate) as rows for
+    ``interval_chart(..., name="year")``, oldest first, each with its 95% interval: a year of
+    three stories shows how little it says."""
+    from ..corpus.memory import wilson_interval
+
+    rows = []
+    for year, c in sorted(by_year.items()):
+        lo, hi = wilson_interval(c["n_fake"], c["n"])
+        rows.append({"year": year, "n": c["n"], "fake_rate": c["fake_rate"], "ci_low": lo, "ci_high": hi})
+    return rows
+
+
 def meter(truth_rating: int | None) -> dict:
     """The 0-10 truth meter: eleven cells, the rated one marked."""
     cells = []
@@ -220,3 +233,4 @@ def install_filters(env) -> None:
     env.globals["meter"] = meter
     env.globals["timeline"] = timeline
     env.globals["interval_chart"] = interval_chart
+    env.globals["year_rows"] = year_rows

@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 # A page of a listing: enough to scan, small enough to render at once on a 15k-article corpus.
 ARTICLES_PER_PAGE = 200
 STORIES_PER_PAGE = 100
+PERSON_STORIES = 100  # a person's page lists their latest stories; the articles search has them all
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -210,6 +211,17 @@ async def people_page(request: Request, min_n: int = Query(10, ge=1, le=100_000,
                       service: Service = Depends(get_service)):
     people = await run_in_threadpool(service.people, min_n, q)
     return page(request, "people.html", nav="people", people=people, min_n=min_n, q=q, updating=service.redrawing("people"))
+
+
+@router.get("/people/{name:path}", response_class=HTMLResponse)
+async def person_page(request: Request, name: str, min_n: int = Query(10, ge=1, le=100_000, description="stories a person needs to be ranked"),
+                      service: Service = Depends(get_service)):
+    from ..corpus.text import display_name
+
+    person = await run_in_threadpool(service.person, name, min_n, PERSON_STORIES)
+    # the storylines page's search finds them as storyline titles name them: accents dropped
+    return page(request, "person.html", nav="people", person=person, min_n=min_n, storylines_search=display_name(person["person"]),
+                updating=service.redrawing("people"))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
