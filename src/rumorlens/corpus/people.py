@@ -16,8 +16,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .scorecard import RankedScore, by_year, rated
 from ..folding import fold_text
+from .scorecard import RankedScore, by_year, rated
 from .text import chained_name, lead, principal_people
 
 MIN_N = 10
@@ -80,10 +80,11 @@ def _same_apostrophe(key: str) -> str:
 class _WholeNames:
     """The pair finder sees "Sarah Jessica Parker" as "sarah jessica" and "jessica parker", and
     the scorecard listed both (26 and 25 stories of train + dev), as it listed "Millie Bobby",
-    "Tracee Ellis" and "Ellis Ross": 22 of its 423 ranked rows were such halves. Where two of an article's pairs chain on a shared word and
-    the three words stand together in its headline or lead, they are one person: the three-word
-    name, unless the pair named alone more often (in a story's lead, outside any such chain) is
-    named alone more often than in this chain, and so is a name in its own right. In train +
+    "Tracee Ellis" and "Ellis Ross": 22 of its 423 ranked rows were such halves. Where two of an
+    article's pairs chain on a shared word and the three words stand together in its headline or
+    lead, they are one person: the three-word name, unless the pair named alone more often (in a
+    story's lead, outside any such chain) is named alone more often than in this chain, and so
+    is a name in its own right. In train +
     dev: "Kim Kardashian West" is Kim Kardashian (alone in 486 stories, with "West" in 136);
     "Duchess Kate Middleton" is Kate Middleton (215, against "Duchess Kate" alone in 22);
     "Jenna Dewan Tatum" is Jenna Dewan (25 against 21); "Millie Bobby Brown" is herself, as
@@ -110,7 +111,7 @@ class _WholeNames:
         found, out = self.founds[i], {}
         for head, tail in self.chains[i]:
             # the pair named alone more often stands, if more often than in this chain: "Duchess
-            # Kate Middleton" is Kate Middleton (141 stories without "Duchess"), not Duchess Kate (10)
+            # Kate Middleton" is Kate Middleton, not Duchess Kate (both are named alone)
             stands, other = (head, tail) if self.alone[head] >= self.alone[tail] else (tail, head)
             if self.alone[stands] >= self.together[(head, tail)]:
                 out[other] = (stands, found[stands])

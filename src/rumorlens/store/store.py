@@ -271,9 +271,10 @@ class Store:
 
         The filters run in the database (a team's PostgreSQL may hold millions of articles; the
         server must not pull every text to find a word): ``q`` in the title or text, in any case
-        and accents ignored (``search_index.py``; ``%`` and ``_`` are literal), ``outlet`` exactly, ``label`` on the final label
-        (a fact-checker's latest ruling, else the label the article carried, else the latest
-        judged one), ``ruled`` on whether anyone has ruled on the article.
+        and accents ignored (``search_index.py``; ``%`` and ``_`` are literal), ``outlet``
+        exactly, ``label`` on the final label (a fact-checker's latest ruling, else the label the
+        article carried, else the latest judged one), ``ruled`` on whether anyone has ruled on
+        the article.
 
         ``sort="p_fake"`` lists the articles most likely fake first (by their latest verdict,
         never-judged ones last): with ``ruled=False``, a fact-checker's queue. It pages by
