@@ -681,8 +681,9 @@ def test_web_person_link_finds_their_stories_however_they_are_spelt(write_client
 
 def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     """A person's page: their rate with its interval and rank, a year-by-year interval chart,
-    the storylines about them, their stories newest first with their labels; a name nobody's
-    stories are about is a 404 page that says so, and a name is text, not markup."""
+    the storylines about them, their stories newest first with their labels, each of which
+    links back under "About"; a name nobody's stories are about is a 404 page that says so,
+    and a name is text, not markup."""
     records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
                     published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z") for r in couple_records()]
     write_client.post("/v1/articles", json=records, headers=auth())
@@ -699,6 +700,10 @@ def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     assert [s["published"] for s in api["stories"]] == sorted((s["published"] for s in api["stories"]), reverse=True)
     assert '<a href="/articles?q=Kim%20Kardashian">Every stored story that names Kim Kardashian</a>' in page
     no_live_markup(page)
+    # each of their stories' pages says whom it is about, with their records, linked here
+    story = write_client.get(f"/articles/{listed[0]}", headers=HTML).text
+    about = re.search(r'data-testid="about">(.*?)</ul>', story, re.S).group(1)
+    assert f'<a href="/people/Kim%20Kardashian">Kim Kardashian</a> <span class="muted">{api["n"]} stories, {round(100 * api["fake_rate"])}% fake</span>' in about
     missing = write_client.get("/people/<b>nobody</b>", headers=HTML)
     assert missing.status_code == 404 and "RL075" in missing.text and "<b>nobody" not in missing.text
 

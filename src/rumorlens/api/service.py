@@ -571,6 +571,11 @@ class Service:
 
         return [plain(p) for p in matching(self._need_store().people(min_n=min_n), q)]
 
+    def people_of(self, article_id: str) -> list[dict]:
+        """The people a stored article is about, with their records (the article page's
+        "About"); [] without a store. Read from the people scorecard, which a server keeps."""
+        return [] if self.store is None else [plain(p) for p in self.store.people_of(article_id)]
+
     def person(self, name: str, min_n: int = 10, limit: int = 50) -> dict:
         """One person's row of the people scorecard with its years, the storylines about them
         (the ten largest, ``storylines_total`` in all) and their stories, newest first (``limit``

@@ -757,6 +757,12 @@ class Store:
             raise NotFound("RL035", what="person", id=name, command="people --search")
         return found
 
+    def people_of(self, article_id: str, min_n: int = 10) -> list:
+        """The people scorecard's rows of the people a stored article is about (a near-duplicate
+        through the article it copies, which is the one counted), in the scorecard's order."""
+        counted = self.duplicates().get(article_id, (article_id,))[0]
+        return [p for p in self.people(min_n) if counted in p.article_ids]
+
     def scorecard(self, min_n: int = 10):
         from ..corpus.scorecard import build_scorecard
 

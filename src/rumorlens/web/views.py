@@ -153,12 +153,14 @@ async def articles_page(
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 async def article_page(request: Request, article_id: str, service: Service = Depends(get_service)):
     record = await run_in_threadpool(service.article, article_id)
-    return article_view(request, service, record)
+    about = await run_in_threadpool(service.people_of, article_id)
+    return article_view(request, service, record, about=about)
 
 
 def article_view(request: Request, service: Service, record: dict, status: int = 200, **context) -> HTMLResponse:
     """A stored article's page; the ruling form only where this server takes writes."""
     context.setdefault("rule_form", {})
+    context.setdefault("about", [])
     return page(request, "article.html", status=status, nav="articles", v=record, can_rule=not service.read_only,
                 max_note=MAX_NOTE_CHARS, max_reviewer=MAX_REVIEWER_CHARS, **context)
 
@@ -183,7 +185,8 @@ async def rule_submit(
         await run_in_threadpool(service.rule, article_id, label, note, by or None)
     except RumorlensError as err:
         record = await run_in_threadpool(service.article, article_id)  # an unknown id: the 404 page
-        return article_view(request, service, record, status=err.status, rule_error=err,
+        about = await run_in_threadpool(service.people_of, article_id)
+        return article_view(request, service, record, status=err.status, rule_error=err, about=about,
                             rule_form={"label": label, "note": note, "by": by})
     return RedirectResponse(f"/articles/{quote(article_id, safe='')}#rulings", status_code=303)
 
