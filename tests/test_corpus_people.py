@@ -103,6 +103,8 @@ def test_store_finds_one_person_and_the_storylines_about_them(store_url):
         assert store.storylines_about(["Kim Kardashian"], limit=1) == (shown[:1], total)
         assert store.storylines_about(["Kim Kardashian"], besides=shown[0]["id"])[1] == total - 1
         assert store.storylines_about([]) == ([], 0)
+        assert "Kim Kardashian" in [p.person for p in store.people_of(kim.article_ids[0], min_n=2)]
+        assert store.people_of("no-such-article") == []
         with pytest.raises(NotFound) as missing:
             store.person("Nobody Atall")
         assert missing.value.code == "RL035"

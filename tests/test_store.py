@@ -1025,6 +1025,45 @@ def test_store_a_servers_regrouping_draws_the_scorecards_it_served_again_before_
     store.close()
 
 
+def test_store_a_scorecard_built_while_the_data_changed_is_built_again_before_its_thread_ends(store_url, monkeypatch):
+    """A server's scorecard thread whose rows changed under it (the storylines' thread redrew
+    the near-duplicates, a ruling came) builds it again, so when the thread ends the scorecard
+    is fresh: the next read serves it and says nothing is being redrawn. Before, that read
+    found it stale, started one more build, and the outlets page said "being drawn again"
+    after every thread had ended."""
+    import threading
+    import time
+
+    import rumorlens.corpus.scorecard as scorecard
+
+    store = open_store(store_url)
+    try:
+        store.refresh_in_background = True
+        store.add([(a, verdict_for(a, 0.3)) for a in ARTS])
+        assert store.scorecard(min_n=1).get("radaronline.com").n_fake == 1  # drawn now: there was none
+        real, built = scorecard.build_scorecard, []
+
+        def build_while_a_ruling_comes(*args, **kwargs):
+            built.append(1)
+            if len(built) == 1:  # a write lands while the first build reads the rows
+                store.rule("a1", "real", note="the rep's statement checked out")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(scorecard, "build_scorecard", build_while_a_ruling_comes)
+        store.add([(art("a4", "Khloe again", "An insider says Khloe is moving.", "https://radaronline.com/a4"), verdict_for(ARTS[0], 0.9))])
+        store.scorecard(min_n=1)  # the last one, while a thread draws the next
+        deadline = time.monotonic() + 30
+        while any(t.name.startswith("rumorlens-") for t in threading.enumerate()):
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        assert len(built) == 2, "built again on the rows as they now are"
+        radar = store.scorecard(min_n=1).get("radaronline.com")
+        assert (radar.n, radar.n_fake) == (2, 1) and not store.redrawing("scorecard")  # a4 judged fake; a1 ruled real
+        assert len(built) == 2 and not any(t.name.startswith("rumorlens-") for t in threading.enumerate())
+    finally:
+        store.close()
+
+
 def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_built(store_url):
     """A check in a server reads the debunk index and the outlet scorecard: after an article is
     stored they are built again from every article (4.1 s on train + dev judged), and the check

@@ -34,6 +34,7 @@ from .records import final_label
 
 LEAD_CHARS = 600  # title + lead is what storylines and debunk matching compare
 FRESHNESS_SECONDS = 1.0  # how stale a long-running reader may be about other processes' writes
+VIEW_ATTEMPTS = 3  # builds of a view in a thread while the data keeps changing under it
 WRITE_ATTEMPTS = 4  # a batch that raced another writer for the same ids is looked at again
 OPEN_ATTEMPTS = 10  # a new database several processes open at once: each opens it again until one made it
 # Columns of ``articles`` kept for filters and sorting (``final_labels.py``), not part of the
@@ -204,15 +205,16 @@ class Store:
         v = schema.verdicts
         return _newest(v, "created_at", "model_version", only)
 
-    def _fresh_cache(self) -> dict[str, object]:
+    def _fresh_cache(self, look: bool = False) -> dict[str, object]:
         """The in-process cache, emptied when another process (or this one) changed the data:
         a long-running server must see articles a separate `rumorlens ingest` added.
 
         Other processes' writes are looked for at most every ``FRESHNESS_SECONDS``: the look is
         three queries, and a server judging a hundred articles a second asked it twice per
-        article. This process's own writes clear the cache at once."""
+        article. This process's own writes clear the cache at once. ``look``: look now (a view
+        just built must not be cached as fresh on a mark a second old)."""
         now = time.monotonic()
-        if "mark" in self._cache and now - self._checked_at < FRESHNESS_SECONDS:
+        if "mark" in self._cache and not look and now - self._checked_at < FRESHNESS_SECONDS:
             return self._cache
         self._checked_at = now
         a, v, r = schema.articles, schema.verdicts, schema.rulings
@@ -812,23 +814,31 @@ class Store:
         return worker
 
     def _build_view(self, key: str, build: Callable[[], T], in_background: bool = False) -> T | None:
-        mark = self._fresh_cache().get("mark")
+        """Build a view and keep it; cache it as fresh unless the data changed while it was
+        built. In a thread, it is then built again (up to ``VIEW_ATTEMPTS`` times): a scorecard
+        started just before the storylines' thread redrew the near-duplicates ended stale, a
+        reader found it so and started one more build, and the page said "being drawn again"
+        after every thread had ended (seen once in CI)."""
         try:
-            view = build()
-        except Exception:  # noqa: BLE001 - in a thread: the last view keeps serving, the next check tries again
-            if not in_background:
-                raise
-            log.exception("rebuilding %s failed; the last one is served", key)
-            return None
+            for _ in range(VIEW_ATTEMPTS if in_background else 1):
+                mark = self._fresh_cache().get("mark")
+                try:
+                    view = build()
+                except Exception:  # noqa: BLE001 - in a thread: the last view keeps serving, the next check tries again
+                    if not in_background:
+                        raise
+                    log.exception("rebuilding %s failed; the last one is served", key)
+                    return None
+                self._last_views[key] = view
+                cache = self._fresh_cache(look=True)
+                if cache.get("mark") == mark:  # not built from rows that changed meanwhile: fresh
+                    cache[key] = view
+                    break
+            return view
         finally:
             if in_background:
                 with self._building_lock:
                     self._building.discard(key)
-        self._last_views[key] = view
-        cache = self._fresh_cache()
-        if cache.get("mark") == mark:  # not built from rows that changed meanwhile: fresh
-            cache[key] = view
-        return view
 
     def stats(self) -> dict:
         """What the store holds, counted by the database (no article is read)."""
