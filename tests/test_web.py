@@ -706,6 +706,9 @@ def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     assert f'<a href="/people/Kim%20Kardashian">Kim Kardashian</a> <span class="muted">{api["n"]} stories, {round(100 * api["fake_rate"])}% fake</span>' in about
     missing = write_client.get("/people/<b>nobody</b>", headers=HTML)
     assert missing.status_code == 404 and "RL075" in missing.text and "<b>nobody" not in missing.text
+    misspelt = write_client.get("/people/Kim%20Kardash", headers=HTML).text  # where to look instead: the scorecard's search
+    back = re.search(r'<a href="(/people\?q=[^"]+)">Search the people scorecard for “Kim Kardash”</a>', misspelt).group(1)
+    assert "Kim Kardashian" in write_client.get(back, headers=HTML).text
 
 
 def test_web_outlets_page_has_sortable_table_and_interval_chart(read_client):
@@ -721,6 +724,7 @@ def test_web_missing_article_is_an_html_404_with_the_code(read_client):
     assert resp.status_code == 404
     assert resp.headers["content-type"].startswith("text/html")
     assert "RL075" in resp.text and "no article with id &#39;nope&#39;" in resp.text
+    assert '<a href="/articles">All stored articles</a>' in resp.text  # the way back, not the API's listing
 
 
 def test_web_pages_use_no_external_resources(read_client):

@@ -38,12 +38,34 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept or "application/json" not in accept
 
 
+# A dashboard page of one thing (an article, a storyline, a person) that is not there: where a
+# reader finds the others. The message names the API's listing, which is for scripts.
+_LISTINGS = {"articles": ("/articles", "All stored articles"), "stories": ("/stories", "All storylines"),
+             "people": ("/people?q=", "Search the people scorecard for")}
+
+
+def way_back(path: str) -> tuple[str, str] | None:
+    """(link, text) to the dashboard's listing for a missing ``/articles/ID``, ``/stories/ID``
+    or ``/people/NAME``: for a person, the scorecard's search for the name (a misspelt "Brad
+    Pit" finds Brad Pitt), else the list."""
+    from urllib.parse import quote, unquote
+
+    section, _, rest = path.strip("/").partition("/")
+    if section not in _LISTINGS or not rest:
+        return None
+    link, text = _LISTINGS[section]
+    if link.endswith("="):
+        name = unquote(rest)
+        return link + quote(name, safe=""), f"{text} “{name}”"
+    return link, text
+
+
 def render_error(request: Request, code: str, message: str, status: int, errors: list | None = None, headers: dict | None = None):
     if wants_html(request):
         templates = request.app.state.templates
-        return templates.TemplateResponse(
-            request, "error.html", {"code": code, "message": message, "status": status, "has_store": request.app.state.service.store is not None}, status_code=status, headers=headers
-        )
+        context = {"code": code, "message": message, "status": status, "has_store": request.app.state.service.store is not None,
+                   "way_back": way_back(request.url.path) if status == 404 else None}
+        return templates.TemplateResponse(request, "error.html", context, status_code=status, headers=headers)
     return JSONResponse(error_body(code, message, status, errors), status_code=status, headers=headers)
 
 
