@@ -582,9 +582,10 @@ class Service:
         of ``stories_total``); a person nobody's stories are about is RL075."""
         store = self._need_store()
         try:
-            return person_record(store, name, min_n, limit)
+            found = store.person(name, min_n=min_n)
         except NotFound:
             raise NotFoundHere("RL075", what="person", id=name, listing="/v1/people?q=") from None
+        return person_record(store, found, limit)
 
 
 

@@ -540,7 +540,7 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
     with errors_as_exit(EXIT_USAGE):
         found = store.person(name, min_n=min_n)
     with _store_errors():
-        record = person_record(store, found.person, min_n, limit or found.n)
+        record = person_record(store, found, limit or found.n)
     if json_out:
         print_json(record)
         return

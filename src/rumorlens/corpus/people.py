@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from ..folding import fold_text
 from .scorecard import RankedScore, by_year, rated
@@ -23,19 +24,10 @@ from .text import chained_name, lead, principal_people
 MIN_N = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PersonScore(RankedScore):
+    NAME: ClassVar[str] = "person"
     person: str  # the name as most of their stories write it ("Beyoncé")
-    n: int
-    n_fake: int
-    fake_rate: float
-    ci_low: float
-    ci_high: float
-    ranked: bool  # False: "too few articles"
-    rank: int | None
-    recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
-    n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
-    by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
     # their stories, newest first: what a person's page lists (``Store.person``), not the scorecard's rows
     article_ids: list[str] = field(default_factory=list, repr=False)
 
@@ -134,5 +126,5 @@ def _folded_name(name: str) -> str:
 def matching(people: list[PersonScore], q: str | None) -> list[PersonScore]:
     """The people whose name holds ``q`` (words as typed, in any case, accents ignored: "beyonce"
     finds Beyoncé), in the scorecard's order; everyone for no ``q``."""
-    needle = " ".join(fold_text(q or "").split())
-    return [p for p in people if needle in fold_text(p.person)] if needle else people
+    needle = _folded_name(q or "")
+    return [p for p in people if needle in _folded_name(p.person)] if needle else people

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import ClassVar
 
 from .memory import OutletRecord, wilson_interval
 
@@ -19,20 +20,12 @@ MIN_N = 10
 RECENT_FAKES = 3
 
 
+@dataclass(frozen=True, kw_only=True)
 class RankedScore:
-    """What a row of the outlet and the people scorecards says beside its fields: its status."""
+    """A row of the outlet or the people scorecard: what ``rated`` says of its stories, and
+    ``NAME``, the field of the subclass that says whose row it is (listed first)."""
 
-    ranked: bool  # False: "too few articles"
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["status"] = "ranked" if self.ranked else "too few articles"
-        return d
-
-
-@dataclass(frozen=True)
-class OutletScore(RankedScore):
-    outlet: str
+    NAME: ClassVar[str]
     n: int
     n_fake: int
     fake_rate: float
@@ -43,6 +36,18 @@ class OutletScore(RankedScore):
     by_year: dict[str, dict] = field(default_factory=dict)  # year -> {n, n_fake, fake_rate}
     recent_fakes: list[dict] = field(default_factory=list)  # id, title, published
     n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d = {self.NAME: d.pop(self.NAME), **d}
+        d["status"] = "ranked" if self.ranked else "too few articles"
+        return d
+
+
+@dataclass(frozen=True, kw_only=True)
+class OutletScore(RankedScore):
+    NAME: ClassVar[str] = "outlet"
+    outlet: str
 
     def record(self) -> OutletRecord:
         return OutletRecord(self.outlet, self.n, self.n_fake, self.fake_rate, self.ci_low, self.ci_high, source="store")

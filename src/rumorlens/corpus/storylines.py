@@ -358,8 +358,9 @@ def _three_word_names(counts: Counter, shown: dict[str, str], leads: list[str]) 
         for other, m in ranked:
             if other in used or " " not in other or min(n, m) < 0.8 * max(n, m):
                 continue
-            head, tail = (key, other) if chained_name(key, other) else (other, key)
-            whole = chained_name(head, tail)
+            head, tail, whole = key, other, chained_name(key, other)
+            if whole is None:
+                head, tail, whole = other, key, chained_name(other, key)
             if whole is None or 2 * sum(whole in lead for lead in leads) < min(n, m):
                 continue
             used.add(other)

@@ -152,14 +152,12 @@ def article_record(store, article_id: str, stored: dict | None = None) -> dict:
     return record
 
 
-def person_record(store, name: str, min_n: int = 10, limit: int = 50) -> dict:
-    """One person's row of the people scorecard (``Store.person``: any case, accents ignored;
-    ``NotFound`` RL035 if no stored story is about them), with its years, the storylines about
-    them (the ten largest; ``storylines_total`` in all) and their stories as listing rows,
-    newest first (``limit`` of ``stories_total``)."""
+def person_record(store, found, limit: int = 50) -> dict:
+    """A person's row of the people scorecard (``found``, as ``Store.person`` gives it), with
+    its years, the storylines about them (the ten largest; ``storylines_total`` in all) and
+    their stories as listing rows, newest first (``limit`` of ``stories_total``)."""
     from ..corpus.text import display_name
 
-    found = store.person(name, min_n=min_n)
     record = plain(found)
     record["storylines"], record["storylines_total"] = store.storylines_about([display_name(found.person)])  # as titles name them
     record["stories"] = [summary_row(r) for r in store.summaries(found.article_ids[: max(0, limit)])]
