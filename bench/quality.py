@@ -8,6 +8,7 @@
     python bench/quality.py signals        # retrain without each signal family, score on dev
     python bench/quality.py lengths        # dev cut to shorter articles, without headlines, headlines alone [--with-outlet] [--accurate]
     python bench/quality.py outlet-markers # leave-outlets-out proxy without n-grams that mark one outlet (~8 min)
+    python bench/quality.py signal-rates   # how often each signal kind goes with a fake label on dev (docs/signals.md)
     python bench/quality.py all
 
 Every row is one JSON object on stdout so the model card can quote it verbatim.
@@ -268,9 +269,24 @@ def outlet_markers(shares=(1.0, 0.95, 0.8)) -> None:
               "roc_auc": round(roc_auc_score(y, p), 4)})
 
 
+def signal_rates(dev) -> None:
+    """Per signal kind: the dev articles it is found in, and the share fake with and without it."""
+    from rumorlens.signals import find_signals
+    from rumorlens.verdict import SIGNAL_KINDS
+
+    found = [{s.kind for s in find_signals(f"{a.title or ''}\n{a.text}")} for a in dev]
+    fake = [a.label == "fake" for a in dev]
+    for kind in SIGNAL_KINDS:
+        with_it = [f for f, kinds in zip(fake, found) if kind in kinds]
+        without = [f for f, kinds in zip(fake, found) if kind not in kinds]
+        if with_it:
+            emit({"signal": kind, "articles": len(with_it), "share_fake_with": round(sum(with_it) / len(with_it), 3),
+                  "share_fake_without": round(sum(without) / len(without), 3)})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("what", choices=["shipped", "rewrite", "lengths", "cv", "ablations", "signals", "outlet-markers", "all"])
+    ap.add_argument("what", choices=["shipped", "rewrite", "lengths", "cv", "ablations", "signals", "outlet-markers", "signal-rates", "all"])
     ap.add_argument("--model", default=None, help="score this model directory instead of the shipped one (shipped, rewrite, lengths)")
     ap.add_argument("--with-outlet", action="store_true", help="lengths: score with the outlet (default text only)")
     ap.add_argument("--accurate", action="store_true", help="lengths: score the accurate mode (needs the accurate extra)")
@@ -287,6 +303,8 @@ def main() -> None:
     if args.what in ("lengths", "all"):
         judge = Judge.load(args.model)
         lengths(judge.accurate() if args.accurate else judge, dev, text_only=not args.with_outlet)
+    if args.what in ("signal-rates", "all"):
+        signal_rates(dev)
     if args.what in ("outlet-markers", "all"):
         outlet_markers()
     if args.what in ("cv", "ablations", "signals", "all"):

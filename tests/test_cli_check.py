@@ -83,6 +83,18 @@ def test_check_json_signal_spans_point_into_text(runner, article_file):
             assert v["text"][s["start"] : s["end"]] == s["text"], s
 
 
+def test_check_says_a_story_resting_on_plain_sources_say_rests_on_an_unnamed_source(runner, tmp_path):
+    """Tabloids' commonest attribution, "Sources say…" (or "we're told"), was read as a mere hedge,
+    so the reasons said no claim rested on an unnamed source."""
+    f = tmp_path / "twins.txt"
+    f.write_text("Jennifer Aniston pregnant with twins\nSources say Jennifer Aniston is pregnant with twins. "
+                 "We’re told she is thrilled.\n", encoding="utf-8")
+    (v,) = json_lines(run(runner, "check", f, "--json").stdout)
+    assert [s["text"] for s in v["signals"] if s["kind"] == "anonymous_source"] == ["Sources say", "We’re told"]
+    assert "Rests on 2 unnamed sources (“Sources say”, “We’re told”) and quotes no one on the record." in v["reasons"]
+    assert not any("No claim in it rests on an unnamed source" in r for r in v["reasons"])
+
+
 def test_check_truth_rating_agrees_with_label(runner, tmp_path):
     feed = tmp_path / "tiny.jsonl"
     feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url}) + "\n" for a in TINY_ARTICLES), encoding="utf-8")

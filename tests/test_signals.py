@@ -127,6 +127,18 @@ def test_signals_dev_spans_exact_on_500_articles():
         ("A source who spoke on condition of anonymity said they split.", "A source who spoke on condition of anonymity said"),
         ("Star magazine reports that the couple split, citing a source.", "citing a source"),
         ("According to a report in Star, which cited an unnamed insider, they split.", "cited an unnamed insider"),
+        # plural sources and friends need no determiner ("sources say" was read as a mere hedge)
+        ("Sources say she is pregnant with twins.", "Sources say"),
+        ("She is pregnant with twins, insiders say.", "insiders say"),
+        ("Friends of the couple say they are done.", "Friends of the couple say"),
+        ("Close friends say she is devastated.", "Close friends say"),
+        ("Pals claim the wedding is off.", "Pals claim"),
+        ("Our sources say the wedding is off.", "Our sources say"),
+        # the outlet cites what it was told, with no noun for who told it
+        ("We’re told the couple split in May.", "We’re told"),
+        ("The couple split in May, we are told.", "we are told"),
+        ("We hear that the couple split in May.", "We hear"),
+        ("Page Six hears the couple split in May.", "Page Six hears"),
     ],
 )
 def test_signals_anonymous_source_positive(sentence, span):
@@ -147,6 +159,14 @@ def test_signals_anonymous_source_positive(sentence, span):
         "Members of the band said they are excited.",
         "The people of Puerto Rico told reporters they need help.",
         "Taylor Swift, citing her busy schedule, said no.",
+        # a bare plural is a source only as the subject of its own claim, and "Friends" is a show
+        "The Friends cast said goodbye in 2004.",
+        "They were more than friends, telling MTV News it was fun.",
+        "She got texts from friends saying she looked great.",
+        # hearing and being told to do something are not being told a story
+        "At the end of the ad, we hear the man's wife calling him.",
+        "“We hear you,” the singer said.",
+        "“We’re told to stay home,” she said.",
     ],
 )
 def test_signals_anonymous_source_negative(sentence):

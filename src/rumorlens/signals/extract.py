@@ -87,6 +87,8 @@ for _kind, _words in (
     ("anon", L.ANON_NOUNS),
     ("anon_generic", L.GENERIC_PEOPLE),
     ("learned", ("learned", "learnt", "been told")),
+    ("told_us", L.TOLD_US_PHRASES),
+    ("hears", ("hears",)),
 ):
     for _w in _words:
         _LEX_KINDS.setdefault(_norm(_w), set()).add(_kind)
@@ -132,6 +134,16 @@ _SOURCE_QUAL = re.compile(
 _GENERIC_NEXT = re.compile(r"\s+(?i:close|familiar|with|knowledgeable|briefed|in|connected|who|inside|of|very)\b")
 # Plural sources need no determiner ("Sources say", "People close to the star say").
 _NO_DETERMINER_NEEDED = frozenset({"sources", "insiders", "people close"})
+# Nor do plural friends and family ("Friends of the couple say", "Pals say", "Close friends
+# say"), but written with a capital only where a sentence starts: "the Friends cast" is a show.
+_BARE_PLURALS = frozenset({"friends", "pals", "confidants", "confidantes", "relatives", "family members",
+                           "onlookers", "eyewitnesses", "aides", "staffers", "associates"})
+# words before a bare plural that belong in its span: "Close friends say", "Our sources say"
+_PLURAL_ADJ_BEFORE = re.compile(r"(?:^|(?<=[\s“\"(‘]))(?i:(?:our|her|his|their)\s+)?"
+                                r"(?i:(?:close|longtime|long-time|mutual|old|unnamed|anonymous|trusted)\s+)?$")
+# "We hear you", "we're told to stay home": not what the outlet was told
+_NOT_TOLD_US = re.compile(r"\s+(?i:you|to|it|from|about|nothing|him|them)\b")
+_THAT_AT_END = re.compile(r"\s+that$", re.I)
 # "Star reports, citing a source, that…", "which cited an unnamed insider"
 _CITING_BEFORE = re.compile(r"(?i:\b(?:citing|cited|quoting|quoted)\s+)$")
 # Anonymous sources are found from their noun ("source", "insider", "pal"...): a determiner
@@ -483,6 +495,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     spans: list[tuple[int, int, str]] = []  # cited outlets
     anon_hits: list[tuple[int, int, str]] = []
     learned_hits: list[tuple[int, int]] = []
+    told_hits: list[tuple[int, int]] = []
     gossip_cop_at: list[int] = []
     # the master scan (on " " + text so the first word has a prefix character)
     for m in _MASTER.finditer(" " + text):
@@ -516,6 +529,11 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 anon_hits.append((s, e, w, k == "anon_generic"))
             elif k == "learned":
                 learned_hits.append((s, e))
+            elif k == "told_us":
+                if not _NOT_TOLD_US.match(text, e):
+                    told_hits.append((s, s + len(_THAT_AT_END.sub("", w))))  # the span ends on "hear"
+            elif k == "hears" and spans and spans[-1][1] <= s and not text[spans[-1][1]:s].strip():
+                told_hits.append((spans[-1][0], e))  # "Page Six hears": the outlet heard it from somebody
             elif k == "denial":
                 ds = s
                 lo = max(0, s - 100, text.rfind("\n", 0, s) + 1, text.rfind(". ", 0, s) + 2)
@@ -579,14 +597,20 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 q = _ACC_TAIL.match(text, e)
                 start, end = citing.start(), q.end() if q else e
             else:
-                if d is None and not generic and nl_ not in _NO_DETERMINER_NEEDED:
+                bare = d is None and not generic
+                if bare and nl_ not in _NO_DETERMINER_NEEDED and not (
+                        nl_ in _BARE_PLURALS and (noun[0].islower() or s == lo)):
                     continue
                 mt = _ANON_TAIL.match(text, e)
                 if not mt:
                     continue
+                if bare and nl_ in _BARE_PLURALS and (mt.group().startswith(",") or (mt.group("verb") or "").endswith("ing")):
+                    continue  # "more than friends, telling MTV News", "texts from friends saying…": not their claim
                 if generic and not (mt.group("qual") and _SOURCE_QUAL.search(mt.group("qual"))):
                     continue
                 start = d.start() if d else s
+                if bare:
+                    start = _PLURAL_ADJ_BEFORE.search(text, lo, s).start()
                 end = mt.end()
         end = min(end, _sentence_end(text, e, end))
         if anon_spans and start < anon_spans[-1][1]:
@@ -615,6 +639,13 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         append(_sig(text, "anonymous_source", start, e, WEIGHTS["anonymous_source"],
                     "outlet cites what it has learned from unnamed people", outlet=outlet))
         anon_spans.append((start, e))
+    for s, e in told_hits:
+        if any(a < e and s < b for a, b in anon_spans):
+            continue
+        outlet = _outlet_of(text[s:e].rsplit(None, 1)[0]) if text[s:e].endswith("hears") else None
+        append(_sig(text, "anonymous_source", s, e, WEIGHTS["anonymous_source"],
+                    "outlet cites what it was told by unnamed people", outlet=outlet))
+        anon_spans.append((s, e))
 
     # on-record quotes after a closing quote mark: "...," Jenner told People.
     last_named: str | None = None

@@ -67,6 +67,10 @@ LEARNED_PHRASES = (
     "has learned", "has exclusively learned", "has confirmed exclusively", "have learned",
     "has been told", "have been told", "has found out",
 )
+# The outlet itself cites unnamed people, with no noun for them: "We're told the pair split",
+# "We hear that she is furious" (only with "that": "we hear the crowd" is just hearing). Outlet +
+# "hears" ("Page Six hears") is found beside the outlet.
+TOLD_US_PHRASES = ("we're told", "we are told", "we hear that", "we've heard that", "we have heard that")
 
 # -- denials -----------------------------------------------------------------------------------
 # Literal phrases that report a denial or a debunk.
@@ -105,8 +109,7 @@ HEDGE_PHRASES = (
     "were said to", "is rumored", "is rumoured", "rumored", "rumoured", "rumor has it",
     "rumour has it", "apparently", "supposedly", "purportedly", "could be", "may have",
     "might have", "may be", "might be", "it seems", "seemingly", "speculation", "speculated",
-    "is believed to", "are believed to", "is thought to", "are thought to", "insiders say",
-    "sources say", "word is", "whispers", "it is understood", "it's understood",
+    "is believed to", "are believed to", "is thought to", "are thought to", "word is", "whispers", "it is understood", "it's understood",
     "claims that", "unconfirmed", "could have", "would appear", "appears to", "seems to",
 )
 
