@@ -167,6 +167,10 @@ def test_signals_anonymous_source_positive(sentence, span):
         "At the end of the ad, we hear the man's wife calling him.",
         "“We hear you,” the singer said.",
         "“We’re told to stay home,” she said.",
+        "Serena tweeted a photo of her daughter. We hear that! What a mom.",
+        # a source's verb must be in its own sentence
+        "Meghan celebrated with close friends of Harry. Later, she revealed the trip.",
+        "She was set up by a mutual friend of her and Thompson. She revealed it later.",
     ],
 )
 def test_signals_anonymous_source_negative(sentence):

@@ -144,6 +144,7 @@ _PLURAL_ADJ_BEFORE = re.compile(r"(?:^|(?<=[\s“\"(‘]))(?i:(?:our|her|his|the
 # "We hear you", "we're told to stay home": not what the outlet was told
 _NOT_TOLD_US = re.compile(r"\s+(?i:you|to|it|from|about|nothing|him|them)\b")
 _THAT_AT_END = re.compile(r"\s+that$", re.I)
+_PUNCT_NEXT = re.compile(r"\s*[!?.,;:)]")
 # "Star reports, citing a source, that…", "which cited an unnamed insider"
 _CITING_BEFORE = re.compile(r"(?i:\b(?:citing|cited|quoting|quoted)\s+)$")
 # Anonymous sources are found from their noun ("source", "insider", "pal"...): a determiner
@@ -530,7 +531,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
             elif k == "learned":
                 learned_hits.append((s, e))
             elif k == "told_us":
-                if not _NOT_TOLD_US.match(text, e):
+                if not _NOT_TOLD_US.match(text, e) and not (_THAT_AT_END.search(w) and _PUNCT_NEXT.match(text, e)):  # "We hear that!"
                     told_hits.append((s, s + len(_THAT_AT_END.sub("", w))))  # the span ends on "hear"
             elif k == "hears" and spans and spans[-1][1] <= s and not text[spans[-1][1]:s].strip():
                 told_hits.append((spans[-1][0], e))  # "Page Six hears": the outlet heard it from somebody
@@ -606,6 +607,9 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                     continue
                 if bare and nl_ in _BARE_PLURALS and (mt.group().startswith(",") or (mt.group("verb") or "").endswith("ing")):
                     continue  # "more than friends, telling MTV News", "texts from friends saying…": not their claim
+                verb_at = mt.start("tell") if mt.group("tell") else mt.start("verb")
+                if _sentence_end(text, e, verb_at) < verb_at:
+                    continue  # "…with close friends of Harry. A source also revealed": the verb is the next sentence's
                 if generic and not (mt.group("qual") and _SOURCE_QUAL.search(mt.group("qual"))):
                     continue
                 start = d.start() if d else s
