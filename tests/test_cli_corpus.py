@@ -625,6 +625,7 @@ def test_library_log_lines_are_one_line_on_stderr_and_a_server_adds_the_tracebac
     from rumorlens import logs
 
     monkeypatch.setattr(logs._handler, "tracebacks", False)  # as a CLI run starts (a `serve` test may have run before)
+    monkeypatch.setattr(logs._handler, "json", False)
     log = logging.getLogger("rumorlens.store.store")
     logs.print_library_logs()
     logs.print_library_logs()  # however often it is called: one handler
@@ -645,3 +646,26 @@ def test_library_log_lines_are_one_line_on_stderr_and_a_server_adds_the_tracebac
         log.exception("unhandled error on GET /v1/stories")
     err = capsys.readouterr().err
     assert err.startswith("error: unhandled error on GET /v1/stories (ValueError: database gone)\nTraceback (most recent call last):")
+
+
+def test_library_log_lines_as_json_for_serve_json_carry_the_error_and_its_traceback(capsys, monkeypatch):
+    """`serve --json`: a warning and an unhandled error behind a 500 are JSON lines, the
+    traceback inside the line (a log collector keeps it with its error)."""
+    import logging
+
+    from rumorlens import logs
+
+    monkeypatch.setattr(logs._handler, "tracebacks", False)
+    monkeypatch.setattr(logs._handler, "json", False)
+    logs.print_library_logs(tracebacks=True, json_lines=True)
+    log = logging.getLogger("rumorlens.api")
+    log.warning("the store's searches will read every article's text")
+    try:
+        raise ValueError("database gone")
+    except ValueError:
+        log.exception("unhandled error on GET /v1/stories")
+    warning, error = (json.loads(line) for line in capsys.readouterr().err.splitlines())
+    assert {k: warning[k] for k in ("event", "level", "message")} == {"event": "log", "level": "warning", "message": "the store's searches will read every article's text"}
+    assert (error["level"], error["message"], error["error"]) == ("error", "unhandled error on GET /v1/stories", "ValueError: database gone")
+    assert error["traceback"].startswith("Traceback (most recent call last):") and error["traceback"].rstrip().endswith("ValueError: database gone")
+    assert warning["time"].endswith("Z") and "traceback" not in warning

@@ -64,3 +64,53 @@ def test_server_cli_with_an_unusable_store_or_model_exits_2_with_one_line(tmp_pa
     ]:
         proc = subprocess.run([sys.executable, "-m", "rumorlens", "serve", "--read-only", "--port", "1", *args], env=env, capture_output=True, text=True, timeout=60)
         assert (proc.returncode, proc.stderr.strip()) == (2, message)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_server_json_logs_one_json_line_per_request_and_nothing_else(tmp_path, workers):
+    """`serve --json`: what a log collector reads. Every stderr line is JSON (uvicorn's own at
+    --log-level info too): the start-up line, then one per request with method, path, status,
+    ms and bytes, a refused oversized body and a 404 included; a path holding a newline and a
+    quote stays inside its line."""
+    import time
+
+    from e2e.conftest import free_port
+    from e2e.support import build_store, load_judge
+
+    judge = load_judge()
+    model_dir = judge.path if getattr(judge, "path", None) else judge.save(tmp_path / "model")
+    build_store(tmp_path / "s.db", judge, n_dev=20).close()
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    log = (tmp_path / "server.jsonl").open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "rumorlens", "serve", "--read-only", "--json", "--log-level", "info", "--workers", str(workers), "--port", str(port),
+                             "--db", str(tmp_path / "s.db"), "--model", str(model_dir)], env=env, stdout=subprocess.DEVNULL, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.jsonl").read_text(errors="replace")[-2000:]
+            time.sleep(0.2)
+        assert httpx.get(base + "/nope").status_code == 404
+        assert httpx.post(base + "/v1/check", json={"text": "Sources say the couple split."}).status_code == 200
+        assert httpx.post(base + "/v1/check", content=b"x" * (11 * 1024 * 1024), headers={"content-type": "application/json"}).status_code == 413
+        assert httpx.get(base + '/v1/articles/forged%0A%22event%22:%22serving').status_code == 404
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    lines = (tmp_path / "server.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]  # every line is JSON, or this fails
+    assert all(r["time"].endswith("Z") and r["event"] in ("serving", "request", "log") for r in records)
+    assert [(r["mode"], r["workers"]) for r in records if r["event"] == "serving"] == [("read-only", workers)]
+    assert any(r["event"] == "log" and r["logger"].startswith("uvicorn") for r in records)  # uvicorn's own lines, as JSON
+    requests = [(r["method"], r["path"], r["status"]) for r in records if r["event"] == "request"]
+    assert ("GET", "/nope", 404) in requests
+    assert ("POST", "/v1/check", 200) in requests
+    assert ("POST", "/v1/check", 413) in requests
+    assert ("GET", '/v1/articles/forged\n"event":"serving', 404) in requests  # escaped inside one line, not a forged one
+    assert all(r["ms"] >= 0 and r["bytes"] > 0 for r in records if r["event"] == "request")

@@ -25,11 +25,13 @@ def create_app(
     read_only: bool = False,
     max_body: int = MAX_BODY_BYTES,
     accurate: bool = True,
+    access_log: bool = False,
 ) -> FastAPI:
     """Build the app. Write routes need ``token`` (default ``$RUMORLENS_TOKEN``); without one
     the app refuses to start (RL050) unless ``read_only``. ``judge=None`` loads the shipped
     model on first use; ``store=None`` serves checks only. ``accurate=False`` refuses the
-    accurate mode (RL079) instead of loading it on the first request that asks."""
+    accurate mode (RL079) instead of loading it on the first request that asks.
+    ``access_log``: one JSON line per request on stderr (``serve --json``)."""
     if token is None:
         token = os.environ.get("RUMORLENS_TOKEN") or None
     if not read_only and not token:
@@ -47,6 +49,10 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=max_body)
     app.add_middleware(SecurityHeaders)
+    if access_log:
+        from .access_log import JsonAccessLog
+
+        app.add_middleware(JsonAccessLog)  # added last: the outermost layer, so it sees the 413s too
 
     from ..web.views import router as web_router
     from .routes import router as api_router

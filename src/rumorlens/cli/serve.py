@@ -26,6 +26,11 @@ def serve(
         help="Offer the accurate mode (POST /v1/check?accurate=true, a tick box on the dashboard); it loads on the first "
              "request that asks (~8 s, ~800 MB per worker). --no-accurate refuses it with RL079.",
     ),
+    json_out: bool = typer.Option(
+        False, "--json",
+        help="Log as JSON lines on stderr, for a log collector: the start-up line, one line per request (method, path, "
+             "status, ms, bytes) and every warning or error.",
+    ),
 ) -> None:
     """Serve the REST API (/v1, docs at /docs) and the dashboard (/) with uvicorn.
 
@@ -40,6 +45,8 @@ def serve(
 
       rumorlens serve --read-only --workers 2 --db rumorlens.db
 
+      rumorlens serve --read-only --json --db rumorlens.db 2>> rumorlens.log.jsonl
+
       curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
 
       curl -s 'localhost:8000/v1/check?text_only=true&prevalence=0.5' -H 'content-type: application/json' -d '{"text": "..."}'
@@ -49,11 +56,11 @@ def serve(
     import uvicorn
 
     from ..api import create_app
-    from ..logs import print_library_logs
+    from ..logs import log_line, print_library_logs, uvicorn_json_logging
     from ..model.judge import Judge
     from ..store import open_store
 
-    print_library_logs(tracebacks=True)  # the server's stderr is its log: an unhandled error's traceback belongs there
+    print_library_logs(tracebacks=True, json_lines=json_out)  # the server's stderr is its log: an unhandled error's traceback belongs there
     token = os.environ.get("RUMORLENS_TOKEN") or None
     if not read_only and not token:
         raise fail(UsageError("RL050"), EXIT_USAGE)
@@ -61,19 +68,24 @@ def serve(
         judge = Judge.load(model)  # load now: a broken model should stop startup, not the first request
         store = open_store(db)
         store.refresh_in_background = True  # pages serve the views drawn last while new ones are drawn
-        application = create_app(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate)
+        application = create_app(store=store, judge=judge, token=token, read_only=read_only, accurate=accurate, access_log=json_out)
         if workers == 1:
             application.state.service.warm_up()
     except RumorlensError as err:  # an unusable model or store stops it before it starts: exit 2, as documented
         raise fail(err, EXIT_USAGE) from None
     mode = "read-only" if read_only else "read-write"
     offered = application.state.service.accurate_status()
-    err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version} · accurate mode {offered}", markup=False)
+    if json_out:
+        log_line("serving", url=f"http://{host}:{port}/", mode=mode, store=repr(store), model=judge.version, accurate=offered, workers=workers)
+    else:
+        err_console.print(f"rumorlens {mode} on http://{host}:{port}/ (API docs /docs) · store {store!r} · model {judge.version} · accurate mode {offered}", markup=False)
+    log_options = {"log_config": uvicorn_json_logging(log_level)} if json_out else {}
     if workers == 1:
-        uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False)
+        uvicorn.run(application, host=host, port=port, log_level=log_level, access_log=False, **log_options)
         return
     # Several processes: each worker rebuilds the app from the environment (see api/server.py).
     store.close()
     os.environ.update({"RUMORLENS_DB": db or "", "RUMORLENS_MODEL": str(judge.path or ""), "RUMORLENS_READ_ONLY": "1" if read_only else "0",
-                       "RUMORLENS_ACCURATE": "1" if accurate else "0"})
-    uvicorn.run("rumorlens.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=False)
+                       "RUMORLENS_ACCURATE": "1" if accurate else "0", "RUMORLENS_JSON_LOG": "1" if json_out else "0"})
+    uvicorn.run("rumorlens.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=False,
+                **log_options)
