@@ -86,7 +86,7 @@ for _kind, _words in (
     ("public", L.PUBLIC_WORDS),
     ("anon", L.ANON_NOUNS),
     ("anon_generic", L.GENERIC_PEOPLE),
-    ("learned", ("learned", "learnt", "been told")),
+    ("learned", L.LEARNED_VERBS),
     ("told_us", L.TOLD_US_PHRASES),
     ("hears", ("hears",)),
 ):
@@ -496,7 +496,7 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
     spans: list[tuple[int, int, str]] = []  # cited outlets
     anon_hits: list[tuple[int, int, str]] = []
     learned_hits: list[tuple[int, int]] = []
-    told_hits: list[tuple[int, int]] = []
+    told_hits: list[tuple[int, int, str | None]] = []  # the outlet's own "we're told", "Page Six hears"
     gossip_cop_at: list[int] = []
     # the master scan (on " " + text so the first word has a prefix character)
     for m in _MASTER.finditer(" " + text):
@@ -532,9 +532,9 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 learned_hits.append((s, e))
             elif k == "told_us":
                 if not _NOT_TOLD_US.match(text, e) and not (_THAT_AT_END.search(w) and _PUNCT_NEXT.match(text, e)):  # "We hear that!"
-                    told_hits.append((s, s + len(_THAT_AT_END.sub("", w))))  # the span ends on "hear"
+                    told_hits.append((s, s + len(_THAT_AT_END.sub("", w)), None))  # the span ends on "hear"
             elif k == "hears" and spans and spans[-1][1] <= s and not text[spans[-1][1]:s].strip():
-                told_hits.append((spans[-1][0], e))  # "Page Six hears": the outlet heard it from somebody
+                told_hits.append((spans[-1][0], e, spans[-1][2]))  # "Page Six hears": the outlet heard it from somebody
             elif k == "denial":
                 ds = s
                 lo = max(0, s - 100, text.rfind("\n", 0, s) + 1, text.rfind(". ", 0, s) + 2)
@@ -643,10 +643,9 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
         append(_sig(text, "anonymous_source", start, e, WEIGHTS["anonymous_source"],
                     "outlet cites what it has learned from unnamed people", outlet=outlet))
         anon_spans.append((start, e))
-    for s, e in told_hits:
+    for s, e, outlet in told_hits:
         if any(a < e and s < b for a, b in anon_spans):
             continue
-        outlet = _outlet_of(text[s:e].rsplit(None, 1)[0]) if text[s:e].endswith("hears") else None
         append(_sig(text, "anonymous_source", s, e, WEIGHTS["anonymous_source"],
                     "outlet cites what it was told by unnamed people", outlet=outlet))
         anon_spans.append((s, e))

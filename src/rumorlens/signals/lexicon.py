@@ -62,11 +62,9 @@ ANON_DETERMINERS = (
     "a", "an", "the", "one", "another", "two", "three", "four", "several", "multiple",
     "many", "some", "other", "numerous", "various",
 )
-# Outlets reporting what they "learned" from unnamed people.
-LEARNED_PHRASES = (
-    "has learned", "has exclusively learned", "has confirmed exclusively", "have learned",
-    "has been told", "have been told", "has found out",
-)
+# Outlets reporting what they "learned" from unnamed people ("RadarOnline.com has learned", "we
+# have been told"): the verb, found after "has"/"have" and who has.
+LEARNED_VERBS = ("learned", "learnt", "been told")
 # The outlet itself cites unnamed people, with no noun for them: "We're told the pair split",
 # "We hear that she is furious" (only with "that": "we hear the crowd" is just hearing). Outlet +
 # "hears" ("Page Six hears") is found beside the outlet.
@@ -109,8 +107,8 @@ HEDGE_PHRASES = (
     "were said to", "is rumored", "is rumoured", "rumored", "rumoured", "rumor has it",
     "rumour has it", "apparently", "supposedly", "purportedly", "could be", "may have",
     "might have", "may be", "might be", "it seems", "seemingly", "speculation", "speculated",
-    "is believed to", "are believed to", "is thought to", "are thought to", "word is", "whispers", "it is understood", "it's understood",
-    "claims that", "unconfirmed", "could have", "would appear", "appears to", "seems to",
+    "is believed to", "are believed to", "is thought to", "are thought to", "word is", "whispers",
+    "it is understood", "it's understood", "claims that", "unconfirmed", "could have", "would appear", "appears to", "seems to",
 )
 
 # -- sensational framing ----------------------------------------------------------------------
