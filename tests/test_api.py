@@ -1011,3 +1011,34 @@ def test_api_half_surrogates_and_nul_are_judged_not_a_500(write_client, body):
         assert resp.status_code == status, resp.text
         verdict = resp.json() if path == "/v1/check" else resp.json()["verdicts"][0]
         assert "\x00" not in json.dumps(verdict) and "\\ud800" not in json.dumps(verdict)
+
+
+def test_json_access_log_says_500_for_a_failure_and_499_when_no_response_was_started(capsys):
+    """`serve --json`'s access log: the status the client saw, or 499 (nginx's "client closed")
+    for a request answered with nothing; a failure is re-raised for the error layer to answer."""
+    import asyncio
+
+    from rumorlens.api.access_log import JsonAccessLog
+
+    async def fails(scope, receive, send):
+        raise RuntimeError("bug")
+
+    async def says_nothing(scope, receive, send):
+        return None
+
+    async def answers(scope, receive, send):
+        await send({"type": "http.response.start", "status": 201, "headers": []})
+        await send({"type": "http.response.body", "body": b"hello"})
+
+    async def sink(message):
+        return None
+
+    scope = {"type": "http", "method": "POST", "path": "/v1/articles", "query_string": b"accurate=true", "client": ("10.0.0.7", 5000)}
+    with pytest.raises(RuntimeError):
+        asyncio.run(JsonAccessLog(fails)(scope, None, sink))
+    asyncio.run(JsonAccessLog(says_nothing)(scope, None, sink))
+    asyncio.run(JsonAccessLog(answers)(scope, None, sink))
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    assert [(r["status"], r["bytes"]) for r in lines] == [(500, 0), (499, 0), (201, 5)]
+    assert all((r["event"], r["method"], r["path"], r["query"], r["client"]) == ("request", "POST", "/v1/articles", "accurate=true", "10.0.0.7")
+               for r in lines)

@@ -13,10 +13,13 @@ from ..logs import log_line
 MAX_QUERY_CHARS = 500  # a query is untrusted and may be long; the line stays bounded
 
 
+CLIENT_GONE = 499  # no response was started and nothing failed: the client closed first (nginx's code)
+
+
 class JsonAccessLog:
-    """Pure ASGI, the outermost layer: it times the whole request, refusals by the inner layers
+    """Pure ASGI, outside the app's own layers: it times the whole request, refusals by them
     (413 for a body too large) included. A request the app fails on is logged as 500, as the
-    client saw it."""
+    client saw it (Starlette's outermost error layer answers it)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -25,7 +28,7 @@ class JsonAccessLog:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = time.perf_counter()
-        status, sent = 500, 0
+        status, sent = None, 0
 
         async def watch(message):
             nonlocal status, sent
@@ -37,10 +40,13 @@ class JsonAccessLog:
 
         try:
             await self.app(scope, receive, watch)
+        except BaseException:
+            status = status or 500
+            raise
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             client = scope.get("client")
-            fields = {"method": scope["method"], "path": scope["path"], "status": status,
+            fields = {"method": scope["method"], "path": scope["path"], "status": status or CLIENT_GONE,
                       "ms": round((time.perf_counter() - started) * 1000, 1), "bytes": sent}
             if query:
                 fields["query"] = query[:MAX_QUERY_CHARS]
