@@ -195,6 +195,13 @@ _PRE = re.compile(
     r"\s+" + _ADV + r"{0,2}(?P<verb>" + _QVERB + r")(?![\w’'-])(?P<obj>\s+(?:to\s+)?" + _OBJ + r")?"
     r"(?:\s+(?:in|on|during|at|to|with)\s+[^:,\"“”\n]{1,60})?\s*$"
 )
+# Denial words that deny no story: an idiom ("there's no denying", "neither confirming nor
+# denying"), the second half of a compound ("no-nonsense"), or "denied" as a passive with no one
+# denying (in dev: a request to dismiss, visas, a trademark, surgery; "the report was denied by
+# her rep" and "has been debunked" still count).
+_NOT_A_DENIAL_BEFORE = re.compile(r"(?i:\bno\s+|\bconfirm(?:ing|ed|s)?\s+n?or\s+|-)$")
+_PASSIVE_BEFORE = re.compile(r"(?i:\b(?:was|were|been|being|be|is|are)\s+)$")
+_BY_AFTER = re.compile(r"\s+by\b")
 _REP_LOOKBACK = re.compile(r"(?i:\b(?:rep|reps|representative|spokesperson|spokesman|spokeswoman|publicist|lawyer|attorney)\b)")
 
 # -- outlets -------------------------------------------------------------------------------------
@@ -536,6 +543,9 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
             elif k == "hears" and spans and spans[-1][1] <= s and not text[spans[-1][1]:s].strip():
                 told_hits.append((spans[-1][0], e, spans[-1][2]))  # "Page Six hears": the outlet heard it from somebody
             elif k == "denial":
+                if _NOT_A_DENIAL_BEFORE.search(text, max(0, s - 24), s) or (
+                        w.lower() == "denied" and _PASSIVE_BEFORE.search(text, max(0, s - 12), s) and not _BY_AFTER.match(text, e)):
+                    continue  # "there's no denying", "no-nonsense", "her request was denied": no story denied
                 ds = s
                 lo = max(0, s - 100, text.rfind("\n", 0, s) + 1, text.rfind(". ", 0, s) + 2)
                 r = _REP_LOOKBACK.search(text, lo, s)
