@@ -314,6 +314,7 @@ def test_signals_sensational_ignores_acronyms_and_sober_text():
         ("According to People, the pair wed.", "People"),
         ("Star magazine claims she is pregnant.", "Star"),
         ("The actress told Star that she is happy.", "Star"),
+        ("She told Star in an interview that she is happy.", "Star"),
         ("A report in the Daily Mail said so.", "Daily Mail"),
         ("TMZ was first to report it.", "TMZ"),
         ("In Touch Weekly ran the story.", "In Touch Weekly"),
@@ -333,6 +334,9 @@ def test_signals_cited_outlet_positive(sentence, outlet):
         "Star Wars fans were thrilled.",
         "She got in touch with her ex.",
         "People's Choice Awards were held on Sunday.",
+        # both were tabloid citations in dev
+        "Leonardo DiCaprio to Star in, Produce Paramount Adaptation",
+        "Stay tuned to Heat Vision for more Power Rangers coverage.",
     ],
 )
 def test_signals_cited_outlet_negative(sentence):

@@ -240,7 +240,9 @@ _CTX_AFTER = re.compile(
     r"has\s+confirmed|exclusively|magazine['’]s|issue|cover\s+story)\b"
     r"|\.com\b|['’]s\s+(?:[\w-]+\s+){0,2}?(?:report|reports|story|article|sources?|insiders?|issue|cover|reporting)\b)"
 )
-_STAR_NOT = re.compile(r"\s+(?:Wars|Trek|Search|Is\s+Born|Tours?|Trib|Tribune|Sports|Academy|Wrestling)\b")
+# "to Star in, Produce…" is a headline's verb; "told Star in an interview" is the magazine
+_STAR_NOT = re.compile(r"\s+(?:Wars|Trek|Search|Is\s+Born|Tours?|Trib|Tribune|Sports|Academy|Wrestling|[Ii]n\b(?!\s+(?:its|an?|the|her|his)\b))")
+_HEAT_NOT = re.compile(r"\s+Vision\b")  # The Hollywood Reporter's Heat Vision section
 _PEOPLE_NOT = re.compile(r"['’]s\s+(?:Choice|Sexiest|Court|Republic|Party|Liberation|Princess)\b")
 
 
@@ -397,7 +399,7 @@ def _outlet_ok(text: str, s: int, e: int, word: str) -> bool:
     if s and (text[s - 1].isalnum() or text[s - 1] in "._-&"):
         return False
     after = text[e:e + 60]
-    if word == "Star" and _STAR_NOT.match(after):
+    if word == "Star" and _STAR_NOT.match(after) or word == "Heat" and _HEAT_NOT.match(after):
         return False
     if word in ("People", "PEOPLE") and _PEOPLE_NOT.match(after):
         return False
