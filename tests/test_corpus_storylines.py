@@ -37,6 +37,15 @@ def test_corpus_people_are_people_not_places_shows_or_page_furniture():
     assert set(people("Royal visit", text)) == {"prince harry", "meghan markle", "nicole kidman", "donald trump"}
 
 
+def test_corpus_people_are_not_shows_events_or_places_that_end_like_names():
+    """The people scorecard ranked "Jersey Shore", "Christmas Eve", "Winter Olympics" and eight
+    more like them among people; their last words end no one's name here, but may start one."""
+    text = ("Snooki and Deena Cortese filmed Jersey Shore at Manchester Arena on Christmas Eve, before the "
+            "Winter Olympics; the Kardashian Christmas card, Carpool Karaoke and Twin Peaks came later. "
+            "Eve Mavrakis was there.")
+    assert set(people("Kim Breaks Silence", text)) == {"deena cortese", "eve mavrakis", "snooki"}
+
+
 def test_corpus_people_keeps_names_that_are_also_words_or_places():
     """Names spaCy's small model misses or whose parts are English words stay people."""
     text = ("Amber Heard met Ariana Grande, Camila Cabello, Hope Hicks, Drew Barrymore, Rose McGowan "

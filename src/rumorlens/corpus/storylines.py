@@ -29,9 +29,10 @@ from .text import LEAD_CHARS, body_people, chained_name, display_name, fold, lea
 # one-word stage names ("Beyoncé", "Rihanna"); 4 = one key per person ("Oprah" is "Oprah Winfrey");
 # 5 = names made of ordinary words ("Mel B", "Mama June"), people listed in the order named;
 # 6 = groups merge only while their stories stay alike on average (MIN_MEAN_COSINE), and a
-# title's two keywords that stand together in its stories are shown as that phrase ("royal wedding").
+# title's two keywords that stand together in its stories are shown as that phrase ("royal wedding");
+# 7 = shows, events and places that end like names are not people ("Jersey Shore", "Christmas Eve").
 # Each version's people finder is PEOPLE_VERSION in text.py.
-STORYLINES_VERSION = "6"
+STORYLINES_VERSION = "7"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
