@@ -8,6 +8,7 @@ In-process via TestClient over a real SQLite store and a real Judge (see ``e2e/s
 from __future__ import annotations
 
 import asyncio
+import collections
 import concurrent.futures
 import dataclasses
 import json
@@ -913,6 +914,12 @@ def test_api_one_person_with_years_storylines_and_stories(read_client):
     assert body["storylines"] and all("Khloe Kardashian" in s["title"] for s in body["storylines"])
     everything = read_client.get("/v1/people/khloe kardashian", params={"min_n": 2, "limit": 100}).json()["stories"]
     assert len(everything) == listed["n"] and everything[:1] == body["stories"]
+    ran = collections.Counter(a["outlet"] for a in everything if a["outlet"])  # where their stories ran, most fakes first
+    fakes = collections.Counter(a["outlet"] for a in everything if a["outlet"] and a["final_label"] == "fake")
+    assert body["outlets_total"] == len(ran) and {o["outlet"]: (o["n"], o["n_fake"]) for o in body["outlets"]} == {
+        k: (ran[k], fakes[k]) for k in [o["outlet"] for o in body["outlets"]]}
+    assert [(-o["n_fake"], -o["n"], o["outlet"]) for o in body["outlets"]] == sorted((-o["n_fake"], -o["n"], o["outlet"]) for o in body["outlets"])
+    assert sum(o["n"] for o in body["outlets"]) == sum(ran.values()) if len(ran) <= 10 else len(body["outlets"]) == 10
     assert [a["published"] or "" for a in everything] == sorted((a["published"] or "" for a in everything), reverse=True)
     missing = read_client.get("/v1/people/nobody at all")
     assert missing.status_code == 404 and missing.json()["code"] == "RL075" and "/v1/people?q=" in missing.json()["error"]

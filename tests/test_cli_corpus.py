@@ -155,7 +155,8 @@ def test_cli_people_name_shows_one_person_with_years_storylines_and_stories(runn
     them and their stories newest first (up to --limit); --json the same as a record; a name no
     story is about, or a name with --search, is a usage error."""
     db = str(tmp_path / "kim.db")
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z")
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z",
+                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
                for i, r in enumerate(couple_records())]
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
     shown = runner.invoke(app, ["people", "KIM KARDASHIAN", "--db", db, "--min-n", "3", "--limit", "2"])
@@ -167,6 +168,9 @@ def test_cli_people_name_shows_one_person_with_years_storylines_and_stories(runn
     assert record["storylines_total"] == len(record["storylines"]) >= 2
     assert f"storylines about them: {record['storylines_total']}" in shown.stdout and all(s["id"] in shown.stdout for s in record["storylines"])
     assert record["stories_total"] == 9 and len(record["stories"]) == 9
+    # where their stories ran, most fakes first
+    assert record["outlets"] == [{"outlet": "tabloid.example", "n": 6, "n_fake": 6}, {"outlet": "news.example", "n": 3, "n_fake": 0}]
+    assert record["outlets_total"] == 2 and "where their stories ran, most fakes first" in shown.stdout
     assert [a["published"] for a in record["stories"]] == sorted((a["published"] for a in record["stories"]), reverse=True)
     assert "their stories, newest first (2 of 9)" in shown.stdout
     assert record["stories"][0]["published"][:10] in shown.stdout and record["stories"][2]["published"][:10] not in shown.stdout

@@ -685,7 +685,8 @@ def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     links back under "About"; a name nobody's stories are about is a 404 page that says so,
     and a name is text, not markup."""
     records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
-                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z") for r in couple_records()]
+                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z",
+                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}") for r in couple_records()]
     write_client.post("/v1/articles", json=records, headers=auth())
     people = write_client.get("/people", params={"min_n": 3}, headers=HTML).text
     link = re.search(r'<a href="(/people/Kim%20Kardashian\?min_n=3)">Kim Kardashian</a>', people).group(1)
@@ -699,6 +700,12 @@ def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     assert listed == [s["id"] for s in api["stories"]] and len(listed) == api["n"]
     assert [s["published"] for s in api["stories"]] == sorted((s["published"] for s in api["stories"]), reverse=True)
     assert '<a href="/articles?q=Kim%20Kardashian">Every stored story that names Kim Kardashian</a>' in page
+    ran = re.search(r'id="person-outlets">(.*?)</table>', page, re.S).group(1)  # where their stories ran, most fakes first
+    rows = re.findall(r'<a href="(/articles\?q=Kim%20Kardashian&amp;outlet=[^"]+)">([^<]+)</a></td><td class="num">(\d+)</td><td class="num">(\d+)</td>', ran)
+    assert [(o, int(n), int(f)) for _, o, n, f in rows] == [(o["outlet"], o["n"], o["n_fake"]) for o in api["outlets"]]
+    assert api["outlets"][0] == {"outlet": "tabloid.example", "n": 6, "n_fake": 6}
+    tabloid = write_client.get(rows[0][0].replace("&amp;", "&"), headers=HTML).text  # the link lists just their stories there
+    assert re.findall(r'href="/articles/([kb]\d+)"', tabloid) and not re.findall(r'href="/articles/([pt]\d+)"', tabloid)
     no_live_markup(page)
     # each of their stories' pages says whom it is about, with their records, linked here
     story = write_client.get(f"/articles/{listed[0]}", headers=HTML).text

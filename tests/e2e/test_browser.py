@@ -173,6 +173,9 @@ def test_e2e_article_story_and_outlet_pages(page):
     page.wait_for_url("**/people/*")  # their page: the year-by-year chart, storylines and stories
     assert page.locator("h1").inner_text() == person and page.locator("svg.intervals line.ci").count() >= 1
     assert page.locator("#person-stories tbody tr").count() >= 2
+    page.locator("#person-outlets thead th", has_text="Stories").click()  # where their stories ran, sorted by how many
+    ran = [int(n) for n in page.locator("#person-outlets tbody tr td:nth-child(2)").all_inner_texts()]
+    assert ran and ran == sorted(ran)
     shot(page, "08d-person")
     page.get_by_role("link", name=f"Every stored story that names {person}").click()
     page.wait_for_url("**/articles?q=*")

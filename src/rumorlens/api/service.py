@@ -578,8 +578,9 @@ class Service:
 
     def person(self, name: str, min_n: int = 10, limit: int = 50) -> dict:
         """One person's row of the people scorecard with its years, the storylines about them
-        (the ten largest, ``storylines_total`` in all) and their stories, newest first (``limit``
-        of ``stories_total``); a person nobody's stories are about is RL075."""
+        (the ten largest, ``storylines_total`` in all), the outlets that ran their stories (most
+        fakes first, ten of ``outlets_total``) and their stories, newest first (``limit`` of
+        ``stories_total``); a person nobody's stories are about is RL075."""
         store = self._need_store()
         try:
             found = store.person(name, min_n=min_n)

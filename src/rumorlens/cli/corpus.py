@@ -532,8 +532,8 @@ def _print_storylines(header: str, shown: list[dict], total: int, name: str) -> 
 
 
 def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
-    """``people NAME``: the person's scorecard row, year by year, the storylines about them and
-    their stories, newest first (``limit`` of them; 0: all)."""
+    """``people NAME``: the person's scorecard row, year by year, the storylines about them, the
+    outlets that ran their stories and their stories, newest first (``limit`` of them; 0: all)."""
     from ..store.records import person_record
 
     _grouped(store)  # the storylines about them too
@@ -558,6 +558,13 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
 
         _print_storylines(f"storylines about them: {record['storylines_total']}", record["storylines"],
                           record["storylines_total"], display_name(record["person"]))
+    if record["outlets"]:
+        shown = len(record["outlets"])
+        outlets = _table([("n", 4), ("fake", 4), ("rate", 4)], "outlet", title="where their stories ran, most fakes first"
+                         + (f" ({shown} of {record['outlets_total']} outlets)" if shown < record["outlets_total"] else ""))
+        for o in record["outlets"]:
+            outlets.add_row(str(o["n"]), str(o["n_fake"]), _fmt_rate(o["n_fake"] / o["n"]), o["outlet"])
+        console.print(outlets)
     stories = _table([("date", 10), ("label", 12), ("p_fake", 6), ("outlet", 18)], "title",
                      title=f"their stories, newest first ({len(record['stories'])} of {record['stories_total']})")
     for a in record["stories"]:
