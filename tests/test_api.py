@@ -425,12 +425,23 @@ def test_api_warm_up_builds_the_store_caches_before_the_first_request(judge, see
 
     from rumorlens.api.service import Service
 
+    import threading
+
+    seeded_store.refresh()  # its views current, as a server's are once drawn
     seeded_store._cache.clear()
+    seeded_store.refresh_in_background = True  # as `serve` opens it
     try:
         Service(store=seeded_store, judge=judge, read_only=True).warm_up()
         assert "debunks" in seeded_store._cache and "scorecard:10" in seeded_store._cache
         assert gc.get_freeze_count() > 0
+        # the people scorecard, which only pages read, is drawn in a thread the warm-up started
+        (ahead,) = [t for t in threading.enumerate() if t.name == "rumorlens-people-ahead"] or [None]
+        if ahead is not None:
+            ahead.join(30)
+        assert "people:10" in seeded_store._cache
+        assert "debunks" in seeded_store._cache, "drawing the people evicted nothing"
     finally:
+        seeded_store.refresh_in_background = False
         gc.unfreeze()
 
 

@@ -1066,6 +1066,44 @@ def test_store_a_scorecard_built_while_the_data_changed_is_built_again_before_it
         store.close()
 
 
+def test_store_people_drawn_ahead_in_a_thread_and_a_page_that_asks_meanwhile_waits_for_that_drawing(store_url, monkeypatch):
+    """A server's warm-up draws the people scorecard in a thread (the first person page waited
+    1.9 s on train + dev while it was drawn); a page that asks during that drawing gets it
+    when it is done, without drawing it a second time."""
+    import threading
+
+    import rumorlens.corpus.people as people_module
+
+    store = open_store(store_url)
+    try:
+        store.refresh_in_background = True
+        store.add([(a, verdict_for(a, 0.8)) for a in ARTS])
+        store.refresh()  # the near-duplicates and storylines drawn, as a server's are before it serves
+        real, drawn, started, go_on = people_module.build_people, [], threading.Event(), threading.Event()
+
+        def slow_build(*args, **kwargs):
+            drawn.append(threading.current_thread().name)
+            started.set()
+            go_on.wait(10)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(people_module, "build_people", slow_build)
+        worker = store.draw_people_ahead()
+        assert started.wait(10), "the thread draws it"
+        asked = []
+        reader = threading.Thread(target=lambda: asked.append(store.people()), name="a page")
+        reader.start()
+        reader.join(0.3)
+        assert reader.is_alive(), "the page waits for the drawing under way"
+        go_on.set()
+        reader.join(10)
+        worker.join(10)
+        assert drawn == ["rumorlens-people-ahead"], "drawn once, by the warm-up's thread"
+        assert asked and asked[0] is store.people() and any(p.person == "Khloe Kardashian" for p in asked[0])
+    finally:
+        store.close()
+
+
 def test_store_a_servers_checks_use_the_last_debunk_index_while_the_next_is_built(store_url):
     """A check in a server reads the debunk index and the outlet scorecard: after an article is
     stored they are built again from every article (4.1 s on train + dev judged), and the check
