@@ -31,6 +31,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(base: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+    """Return once ``base``/healthz answers 200; if the server exits or takes longer than
+    ``seconds``, stop it and fail with the end of its ``log``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"server did not start: {log.read_text(errors='replace')[-2000:]}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Start `python -m rumorlens serve` and yield its base URL; stop it afterwards."""
@@ -46,17 +62,7 @@ def live_server(tmp_path_factory):
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {(tmp / 'server.log').read_text(errors='replace')[-2000:]}")
-        time.sleep(0.2)
+    wait_until_serving(base, proc, tmp / "server.log")
     yield base
     proc.terminate()
     try:

@@ -72,9 +72,7 @@ def test_server_json_logs_one_json_line_per_request_and_nothing_else(tmp_path, w
     --log-level info too): the start-up line, then one per request with method, path, status,
     ms and bytes, a refused oversized body and a 404 included; a path holding a newline and a
     quote stays inside its line."""
-    import time
-
-    from e2e.conftest import free_port
+    from e2e.conftest import free_port, wait_until_serving
     from e2e.support import build_store, load_judge
 
     judge = load_judge()
@@ -87,15 +85,7 @@ def test_server_json_logs_one_json_line_per_request_and_nothing_else(tmp_path, w
                              "--db", str(tmp_path / "s.db"), "--model", str(model_dir)], env=env, stdout=subprocess.DEVNULL, stderr=log)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.jsonl").read_text(errors="replace")[-2000:]
-            time.sleep(0.2)
+        wait_until_serving(base, proc, tmp_path / "server.jsonl")
         assert httpx.get(base + "/nope").status_code == 404
         assert httpx.post(base + "/v1/check", json={"text": "Sources say the couple split."}).status_code == 200
         assert httpx.post(base + "/v1/check", content=b"x" * (11 * 1024 * 1024), headers={"content-type": "application/json"}).status_code == 413
