@@ -24,10 +24,25 @@ LOGGER = "rumorlens"
 def log_line(event: str, **fields) -> None:
     """Write ``{"time": …, "event": event, **fields}`` as one JSON line on stderr (looked up
     now: a test runner or a daemon may have replaced it)."""
-    stamp = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     stream = sys.stderr
-    stream.write(json.dumps({"time": stamp, "event": event, **fields}, ensure_ascii=False) + "\n")
+    stream.write(_json_line(datetime.now(timezone.utc), event, fields) + "\n")
     stream.flush()
+
+
+def _json_line(when: datetime, event: str, fields: dict) -> str:
+    stamp = when.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return json.dumps({"time": stamp, "event": event, **fields}, ensure_ascii=False)
+
+
+def record_as_json(record: logging.LogRecord, tracebacks: bool = True) -> str:
+    """A log record as ``log_line`` writes events: ``"event": "log"`` with its level, logger,
+    message and, for an error, the error and (``tracebacks``) its traceback."""
+    fields = {"level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
+    if record.exc_info and record.exc_info[1] is not None:
+        fields["error"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        if tracebacks:
+            fields["traceback"] = "".join(traceback.format_exception(*record.exc_info))
+    return _json_line(datetime.fromtimestamp(record.created, timezone.utc), "log", fields)
 
 
 class _Lines(logging.Handler):
@@ -38,19 +53,15 @@ class _Lines(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            error = record.exc_info[1] if record.exc_info else None
+            stream = sys.stderr  # looked up now: a test runner or a daemon may have replaced it
             if self.json:
-                fields = {"level": record.levelname.lower(), "message": record.getMessage()}
-                if error is not None:
-                    fields["error"] = f"{type(error).__name__}: {error}"
-                    if self.tracebacks:
-                        fields["traceback"] = "".join(traceback.format_exception(*record.exc_info))
-                log_line("log", **fields)
+                stream.write(record_as_json(record, self.tracebacks) + "\n")
+                stream.flush()
                 return
+            error = record.exc_info[1] if record.exc_info else None
             text = f"{record.levelname.lower()}: {record.getMessage()}"
             if error is not None:
                 text += f" ({type(error).__name__}: {error})"
-            stream = sys.stderr  # looked up now: a test runner or a daemon may have replaced it
             stream.write(text + "\n")
             if error is not None and self.tracebacks:
                 stream.write("".join(traceback.format_exception(*record.exc_info)))
@@ -78,12 +89,7 @@ class JsonFormatter(logging.Formatter):
     ``serve --json`` writes one format only."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        fields = {"time": stamp, "event": "log", "level": record.levelname.lower(), "logger": record.name, "message": record.getMessage()}
-        if record.exc_info and record.exc_info[1] is not None:
-            fields["error"] = f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
-            fields["traceback"] = "".join(traceback.format_exception(*record.exc_info))
-        return json.dumps(fields, ensure_ascii=False)
+        return record_as_json(record)
 
 
 def uvicorn_json_logging(level: str) -> dict:

@@ -11,8 +11,6 @@ import time
 from ..logs import log_line
 
 MAX_QUERY_CHARS = 500  # a query is untrusted and may be long; the line stays bounded
-
-
 CLIENT_GONE = 499  # no response was started and nothing failed: the client closed first (nginx's code)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..folding import fold_text
-from .scorecard import RankedScore, by_year, rated
+from .scorecard import RankedScore, by_year, outlets_of, rated
 from .text import chained_name, lead, principal_people
 
 MIN_N = 10
@@ -28,12 +28,16 @@ MIN_N = 10
 class PersonScore(RankedScore):
     NAME: ClassVar[str] = "person"
     person: str  # the name as most of their stories write it ("Beyoncé")
-    # their stories, newest first: what a person's page lists (``Store.person``), not the scorecard's rows
+    # what a person's page adds (``records.person_record``), not the scorecard's rows: their
+    # stories, newest first, and the outlets that ran them (``scorecard.outlets_of``)
     article_ids: list[str] = field(default_factory=list, repr=False)
+    outlets: list[dict] = field(default_factory=list, repr=False)
+    outlets_total: int = field(default=0, repr=False)
 
     def as_dict(self) -> dict:
         d = super().as_dict()
-        del d["article_ids"]
+        for page_only in ("article_ids", "outlets", "outlets_total"):
+            del d[page_only]
         return d
 
 
@@ -57,7 +61,8 @@ def build_people(rows: list[dict], duplicates: Mapping | None = None, known_peop
             stories[key].append(r)
             shown[key][display] += 1  # as written, accents and all: what a search of the stories finds
     scores = [dict(person=shown[key].most_common(1)[0][0], **rated(items, min_n), by_year=by_year(items),
-                   article_ids=[r["id"] for r in sorted(items, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)])
+                   article_ids=[r["id"] for r in sorted(items, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)],
+                   **outlets_of(items))
               for key, items in stories.items()]
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (-s["ci_low"], -s["fake_rate"], -s["n"], s["person"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["person"]))

@@ -88,6 +88,22 @@ def rated(items: list[dict], min_n: int) -> dict:
                 n_known=sum(r.get("label_source") in ("label", "ruling") for r in items))
 
 
+def outlets_of(items: list[dict], top: int = 10) -> dict:
+    """Where these stories ran, by their final labels: ``outlets``, the ``top`` that ran the most
+    fakes among them, then the most stories ({outlet, n, n_fake}), and ``outlets_total``, how
+    many ran any.
+    Gossip Cop's point about a star was often which magazine kept inventing stories about them."""
+    tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in items:
+        if r.get("outlet"):
+            counts = tally[r["outlet"]]
+            counts[0] += 1
+            counts[1] += r["final_label"] == "fake"
+    ranked = sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
+    return {"outlets": [{"outlet": outlet, "n": n, "n_fake": n_fake} for outlet, (n, n_fake) in ranked[:top]],
+            "outlets_total": len(tally)}
+
+
 def by_year(items: list[dict]) -> dict[str, dict]:
     """Year -> {n, n_fake, fake_rate} of the dated ``items`` (each with a final label), oldest first."""
     years: dict[str, list[int]] = defaultdict(lambda: [0, 0])

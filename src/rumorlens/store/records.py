@@ -152,34 +152,16 @@ def article_record(store, article_id: str, stored: dict | None = None) -> dict:
     return record
 
 
-PERSON_OUTLETS = 10
-
-
 def person_record(store, found, limit: int = 50) -> dict:
     """A person's row of the people scorecard (``found``, as ``Store.person`` gives it), with
     its years, the storylines about them (the ten largest; ``storylines_total`` in all), the
-    outlets that ran their stories (``outlets``) and their stories as listing rows, newest
-    first (``limit`` of ``stories_total``)."""
+    outlets that ran their stories (``outlets``, kept with the row) and their stories as listing
+    rows, newest first (``limit`` of ``stories_total``)."""
     from ..corpus.text import display_name
 
     record = plain(found)
     record["storylines"], record["storylines_total"] = store.storylines_about([display_name(found.person)])  # as titles name them
-    stories = store.summaries(found.article_ids)
-    record["outlets"], record["outlets_total"] = outlets_of(stories)
-    record["stories"] = [summary_row(r) for r in stories[: max(0, limit)]]
+    record["outlets"], record["outlets_total"] = list(found.outlets), found.outlets_total
+    record["stories"] = [summary_row(r) for r in store.summaries(found.article_ids[: max(0, limit)])]
     record["stories_total"] = len(found.article_ids)
     return record
-
-
-def outlets_of(stories: list[dict], top: int = PERSON_OUTLETS) -> tuple[list[dict], int]:
-    """Where these stories ran, by their final labels: the ``top`` outlets that ran the most
-    fakes among them, then the most stories ({outlet, n, n_fake}), and how many outlets ran any.
-    Gossip Cop's point about a star was often which magazine kept inventing stories about them."""
-    tally: dict[str, list[int]] = {}
-    for r in stories:
-        if r.get("outlet"):
-            counts = tally.setdefault(r["outlet"], [0, 0])
-            counts[0] += 1
-            counts[1] += r.get("final_label") == "fake"
-    ranked = sorted(tally.items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0]))
-    return [{"outlet": outlet, "n": n, "n_fake": n_fake} for outlet, (n, n_fake) in ranked[:top]], len(tally)
