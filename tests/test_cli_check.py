@@ -95,6 +95,19 @@ def test_check_says_a_story_resting_on_plain_sources_say_rests_on_an_unnamed_sou
     assert not any("No claim in it rests on an unnamed source" in r for r in v["reasons"])
 
 
+def test_check_credits_a_she_quote_to_a_woman_not_the_last_man_named(runner, tmp_path):
+    """In dev, '"No," she said' in a story about Jennifer Lawrence was credited to Brad Pitt, the
+    last name before it, and the reasons repeated that name."""
+    f = tmp_path / "dating.txt"
+    f.write_text("Jennifer Lawrence addresses the rumours\nJennifer Lawrence appeared on a talk show on Thursday "
+                 "and was asked whether she was dating Brad Pitt.\n\n“No,” she said.\n", encoding="utf-8")
+    (v,) = json_lines(run(runner, "check", f, "--json").stdout)
+    quotes = [s for s in v["signals"] if s["kind"] == "on_record_quote"]
+    assert [(q["text"], q["speaker"]) for q in quotes] == [("she said", "Jennifer Lawrence")]
+    assert any(r.startswith("Quotes “Jennifer Lawrence” on the record") for r in v["reasons"]), v["reasons"]
+    assert not any("Brad Pitt" in r for r in v["reasons"])
+
+
 def test_check_truth_rating_agrees_with_label(runner, tmp_path):
     feed = tmp_path / "tiny.jsonl"
     feed.write_text("".join(json.dumps({"id": a.id, "title": a.title, "text": a.text, "url": a.url}) + "\n" for a in TINY_ARTICLES), encoding="utf-8")

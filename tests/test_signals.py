@@ -488,6 +488,40 @@ def test_signals_pronoun_said_is_on_record_when_someone_is_named():
     assert "on_record_quote" not in kinds(text)
 
 
+def test_signals_pronoun_quote_names_someone_the_pronoun_fits():
+    # "she" is not the last man named before the quote (in dev a "she said" went to Brad Pitt in
+    # a story about Jennifer Lawrence): the speaker is the last name the pronoun can stand for
+    text = ("Title\nJennifer Lawrence was asked about the rumours on Thursday. "
+            "A caller said she was dating Brad Pitt.\n\n“No,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Jennifer Lawrence"]
+    text = ("Title\nBrad Pitt smiled at the premiere beside Jennifer Lawrence.\n\n“We are friends,” he said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Brad Pitt"]
+    # a name the learnt table does not know fits either pronoun, as before
+    text = "Title\nZorblat Quenvik went out on Friday. “I am fine,” she said."
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Zorblat Quenvik"]
+    # before the paragraphs above the quote, only a name known to fit, else the headline's
+    text = ("Kim Kardashian Opens Up\n" + "Brad Pitt was there. " + "The night went on. " * 40 +
+            "\n“It was a lot,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Kim Kardashian"]
+    # a photo credit is never the speaker
+    text = ("Title\nKim Kardashian posted a photo.\nRick Diamond/Getty Images\n“It was fun,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Kim Kardashian"]
+    # nobody named fits: the quote still counts, as the model was trained to read it, but names
+    # no one rather than the wrong person
+    text = "Title\nBrad Pitt went out on Friday. “I am fine,” she said."
+    quotes = of_kind(text, "on_record_quote")
+    assert [(q.text, q.speaker, q.note) for q in quotes] == [("she said", None, "quote attributed by pronoun")]
+
+
+def test_name_pronouns_table_is_learnt_and_holds_only_names():
+    from rumorlens.signals.lexicon import NAME_PRONOUNS
+
+    assert NAME_PRONOUNS["Jennifer"] == "she" and NAME_PRONOUNS["Brad"] == "he"
+    assert "Taylor" not in NAME_PRONOUNS  # Swift, Lautner, Kinney: both, so it fits either
+    assert len(NAME_PRONOUNS) > 300 and set(NAME_PRONOUNS.values()) == {"he", "she"}
+    assert all(1 <= len(name.split()) <= 4 for name in NAME_PRONOUNS)
+
+
 @pytest.mark.parametrize(
     "title, span",
     [

@@ -369,20 +369,81 @@ def _person(name: str | None) -> str | None:
     return None
 
 
-def _recent_person(text: str, lo: int, hi: int) -> str | None:
-    """The last full name mentioned in ``text[lo:hi]`` (outlets and quoted words skipped)."""
-    best = None
-    inside = False
+def _people_in(text: str, lo: int, hi: int) -> list[tuple[str, bool]]:
+    """The full names mentioned in ``text[lo:hi]``, in order, with names inside quotation marks
+    skipped; each with whether it is a photo credit ("Rick Diamond/Getty Images")."""
+    found = []
     for m in _PERSON.finditer(text, lo, hi):
         # skip names inside quotation marks: count quote marks since the name's paragraph start
         seg = text[max(lo, text.rfind("\n", lo, m.start()) + 1):m.start()]
-        inside = (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1
-        if inside:
+        if (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1:
             continue
         name = _person(_clean_name(_SENTENCE_IN_NAME.split(m.group())[0]))
         if name:
+            found.append((name, text.startswith("/", m.end())))
+    return found
+
+
+# Title Case headline verbs a name run swallows ("Kim Kardashian Opens Up"), trimmed when a
+# pronoun's speaker is named. (Not when counting quotes: the shipped model reads those as is.)
+_HEADLINE_VERBS = frozenset(
+    """opens celebrates slams talks gushes confirms responds addresses breaks claps debuts announces
+    defends reacts explains posts poses goes makes wants thanks praises mourns honors honours jokes
+    recalls returns stuns flaunts shows dishes details teases hints sparks fires hits blasts shades
+    throws files drops leaves joins splits weds marries dates kisses cuddles reunites steps looks
+    rocks wears sings performs speaks shuts cries""".split()
+)
+
+
+def _fitting_person(people: list[tuple[str, bool]], pronoun: str, known_only: bool = False) -> str | None:
+    """The last of ``people`` that "he" or "she" can stand for: a name known to take the
+    pronoun before one the learnt table does not know (often a capitalised run that is no name
+    at all: "Full Summary Edit", "Red Sparrow"), and only a known one if ``known_only``. Photo
+    credits are never the speaker."""
+    best = unknown = None
+    for name, credit in people:
+        if credit:
+            continue
+        while len(name.split()) > 2 and name.rsplit(None, 1)[1].lower() in _HEADLINE_VERBS:
+            name = name.rsplit(None, 1)[0]  # "Demi Lovato Celebrates"
+        known = _known_pronoun(name)
+        if known == pronoun:
             best = name
-    return best
+        elif known is None:
+            unknown = name
+    return best or (None if known_only else unknown)
+
+
+def _known_pronoun(name: str) -> str | None:
+    """"he" or "she" for a name the learnt table knows (the full name decides, else the first
+    name: "Taylor" is both, "Taylor Swift" is not); None for a name it does not know."""
+    return L.NAME_PRONOUNS.get(name) or L.NAME_PRONOUNS.get(name.split()[0])
+
+
+def _pronoun_fits(name: str, pronoun: str) -> bool:
+    """Can "he" or "she" stand for ``name``? A name the table does not know fits either."""
+    return _known_pronoun(name) in (None, pronoun)
+
+
+def _pronoun_speaker(text: str, pronoun: str, para: int, opening: int, window: list[tuple[str, bool]],
+                     last_named: str | None) -> str | None:
+    """Who '"…," she said' is: the last named speaker if the paragraphs before the quote
+    (``text[para:opening]``, whose people are ``window``) still talk about them, else the last
+    full name there, else the last named speaker, else the last name earlier in the article
+    known to take the pronoun, else the headline's; each only if the pronoun fits them."""
+    if last_named and last_named.split()[-1] in text[para:opening] and _pronoun_fits(last_named, pronoun):
+        return last_named
+    who = _fitting_person(window, pronoun)
+    if who is None and last_named and _pronoun_fits(last_named, pronoun):
+        who = last_named
+    if who is None and para > 0:
+        # earlier in the article only a name known to take the pronoun (capitalised runs there
+        # are as often shows and page furniture), else the headline's
+        who = _fitting_person(_people_in(text, 0, para), pronoun, known_only=True)
+        headline_end = text.find("\n", 0, para)
+        if who is None and headline_end > 0:
+            who = _fitting_person(_people_in(text, 0, headline_end), pronoun)
+    return who
 
 
 def _sig(text, kind, start, end, weight, note, speaker=None, outlet=None) -> Signal:
@@ -710,13 +771,16 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 # look back ~600 chars, from a paragraph start so quote marks pair up
                 para = text.rfind("\n", 0, max(opening - 600, 0)) + 1
                 window = text[para:max(opening, para)]
-                # the last named speaker if the window still talks about them, else the last
-                # full name in it (capitalised runs can be titles: the speaker is the safer bet)
+                # Whether it counts as on the record: someone is named before it (the last named
+                # speaker if the window still talks about them, else the last full name in it).
+                # Who it is: the same, among the names the pronoun fits ("she" is not Brad Pitt).
+                people = _people_in(text, para, max(opening, para))
                 if last_named and last_named.split()[-1] in window:
-                    who = last_named
+                    named = last_named
                 else:
-                    who = _recent_person(text, para, max(opening, para)) or last_named
-                if outlet is not None or who:
+                    named = (people[-1][0] if people else None) or last_named
+                if outlet is not None or named:
+                    who = _pronoun_speaker(text, name.split()[0].lower(), para, max(opening, para), people, last_named)
                     note = f"quote attributed (by pronoun) to {who}" if who else "quote attributed by pronoun"
                     append(_sig(text, "on_record_quote", a_start, a_end, WEIGHTS["on_record_quote_pronoun"],
                                 note + (f" via {outlet}" if outlet else ""), speaker=who, outlet=outlet))

@@ -252,3 +252,15 @@ def _learnt_not_names() -> frozenset[str]:
 
 # Lower case. The quote finder's speaker guesses and the corpus's people pairs both use it.
 LEARNT_NOT_NAMES = _learnt_not_names()
+
+
+def _name_pronouns() -> dict[str, str]:
+    """Full and first names -> "he" or "she", learnt from the training stories
+    (bench/pronouns.py writes the file). A name not in it fits either pronoun."""
+    path = Path(__file__).with_name("name_pronouns.txt")
+    pairs = (line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#"))
+    return {name: pronoun for name, pronoun in pairs}
+
+
+# The quote finder credits '"…," she said' to the last name before it that can be a "she".
+NAME_PRONOUNS = _name_pronouns()
