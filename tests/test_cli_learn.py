@@ -85,6 +85,23 @@ def test_train_human_output_and_text_only_version(runner, tiny_jsonl, tmp_path):
     assert json.loads((out / "meta.json").read_text())["text_only_training"] is True
 
 
+def test_train_quiet_draws_no_progress_but_prints_errors_and_the_summary(tmp_path):
+    """`rumorlens train … -q 2>> train.log` in a terminal: the bar stays off; a bad record's error
+    and the summary line still come out."""
+    data = write_jsonl(tmp_path / "data.jsonl", TINY_ARTICLES)
+    with data.open("a", encoding="utf-8") as fh:
+        fh.write("{broken\n")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "FORCE_COLOR": "1"}  # stderr drawn as a terminal
+    env.pop("RUMORLENS_PROGRESS", None)
+    args = [sys.executable, "-m", "rumorlens", "train", "--data", str(data)]
+    loud = subprocess.run([*args, "--out", str(tmp_path / "loud")], capture_output=True, text=True, env=env, timeout=300)
+    assert loud.returncode == 1 and "training:" in loud.stderr  # the bar, so the test can fail
+    quiet = subprocess.run([*args, "--out", str(tmp_path / "quiet"), "-q"], capture_output=True, text=True, env=env, timeout=300)
+    assert quiet.returncode == 1
+    assert quiet.stderr.strip().splitlines() == [f"error: {data}:12: invalid JSON (Expecting property name enclosed in double quotes); fix the line or remove it [RL005]"]
+    assert quiet.stdout.startswith(f"wrote {tmp_path / 'quiet'} (rumorlens-0.1.0-")
+
+
 def test_train_skips_bad_records_and_exits_1(runner, tmp_path):
     data = write_jsonl(tmp_path / "data.jsonl", TINY_ARTICLES)
     with data.open("a", encoding="utf-8") as fh:

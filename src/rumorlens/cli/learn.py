@@ -25,6 +25,7 @@ def train(
     epochs: int = typer.Option(2, "--epochs", min=1, help="With --accurate: passes over the data when tuning the reader."),
     reader: Path = typer.Option(None, "--reader", help="With --accurate: stack this already tuned reader (a model's accurate/ directory, tuned on the same training data) instead of tuning one: minutes instead of about 50."),
     json_out: bool = typer.Option(False, "--json", help="Print meta.json as one JSON object."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only errors and the summary: no progress (for logs and cron)."),
 ) -> None:
     """Train a model directory (arrays + JSON: loading it can never run code).
 
@@ -33,6 +34,8 @@ def train(
       rumorlens train --data ../shared/data/gossipcop/train.jsonl --out mymodel
 
       rumorlens train --data train.jsonl --dev dev.jsonl --out mymodel --json
+
+      rumorlens train --data train.jsonl --out mymodel -q >> train.log
 
       rumorlens train --data train.jsonl --dev dev.jsonl --out mymodel --accurate
 
@@ -51,7 +54,7 @@ def train(
     # index, 4 folds, final fit, dev; the accurate mode's tuning (two steps, unless reused), reading
     # the held fold (with and without headlines), its dev.
     steps = 10 + (1 if dev else 0) + (1 if augment else 0) + ((2 if reader is None else 0) + 2 + (1 if dev else 0) if accurate else 0)
-    with progress_bar("training", total=steps, enabled=None if not json_out else False) as advance:
+    with progress_bar("training", total=steps, enabled=False if json_out or quiet else None) as advance:
 
         def step(message: str) -> None:
             advance(1, f"training: {message}")
