@@ -499,6 +499,8 @@ def test_signals_pronoun_quote_names_someone_the_pronoun_fits():
     # a surname with an inner capital is a name too (it was no candidate at all)
     text = "Title\nBrad Pitt was not there. Leonardo DiCaprio went out on Friday. “I am fine,” he said."
     assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Leonardo DiCaprio"]
+    text = "Title\nAndy Cohen asked. NeNe Leakes laughed. “I am fine,” she said."
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["NeNe Leakes"]
     text = "Title\nThe show aired. Shaquille O’Neal laughed. “I am fine,” he said."
     assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Shaquille O’Neal"]
     # a name the learnt table does not know fits either pronoun, as before

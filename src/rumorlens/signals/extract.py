@@ -311,8 +311,10 @@ def _sentence_end(text: str, pos: int, hi: int) -> int:
 # A person's name: two to four capitalised words ("Kim Kardashian", "Lamar Odom").
 # A surname may have an inner capital after a prefix ("Leonardo DiCaprio", "Matthew McConaughey",
 # "Ellen DeGeneres", "Shaquille O'Neal"): without it the whole name was missed.
+# So may a given name ("LeAnn Rimes", "LeBron James", "NeNe Leakes", "JoJo Siwa", "KeKe Palmer").
 _SURNAME = r"(?:(?:Mc|Mac|De|Di|Da|La|Le|Du|O['’])(?=[A-Z]))?[A-Z][a-z’'.-]+"
-_PERSON = re.compile(r"(?<![\w’'])[A-Z][a-z’'-]+(?:[ \t]+(?:" + _SURNAME + r"|de|van|von|di|da|del|la|le|al|bin)){1,3}(?![\w’'])")
+_GIVEN_NAME = r"(?:(?:Mc|De|Di|Da|La|Le|Ne|Jo|Ke)(?=[A-Z]))?[A-Z][a-z’'-]+"
+_PERSON = re.compile(r"(?<![\w’'])" + _GIVEN_NAME + r"(?:[ \t]+(?:" + _SURNAME + r"|de|van|von|di|da|del|la|le|al|bin)){1,3}(?![\w’'])")
 
 
 # "Fifty Shades Darker. She": a full stop after a word longer than an initial or "Jr." ends
