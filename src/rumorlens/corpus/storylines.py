@@ -30,9 +30,10 @@ from .text import LEAD_CHARS, body_people, chained_name, display_name, fold, lea
 # 5 = names made of ordinary words ("Mel B", "Mama June"), people listed in the order named;
 # 6 = groups merge only while their stories stay alike on average (MIN_MEAN_COSINE), and a
 # title's two keywords that stand together in its stories are shown as that phrase ("royal wedding");
-# 7 = shows, events and places that end like names are not people ("Jersey Shore", "Christmas Eve").
-# Each version's people finder is PEOPLE_VERSION in text.py.
-STORYLINES_VERSION = "7"
+# 7 = shows, events and places that end like names are not people ("Jersey Shore", "Christmas Eve");
+# 8 = nor hurricanes, teams, venues and films ("Hurricane Harvey", "Cleveland Cavaliers", "Dolby
+# Theatre", "Tomb Raider"). Each version's people finder is PEOPLE_VERSION in text.py.
+STORYLINES_VERSION = "8"
 THRESHOLD = 0.3
 # Stories about exactly the same two or more people need less shared wording to be the same
 # storyline: "Khloe & Lamar: divorce" and "Khloe & Lamar: reconciliation" use different words.
