@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import typer
@@ -31,6 +32,12 @@ def serve(
         help="Log as JSON lines on stderr, for a log collector: the start-up line, one line per request (method, path, "
              "status, ms, bytes) and every warning or error.",
     ),
+    get: str = typer.Option(
+        None, "--get", metavar="PATH",
+        help="Answer one GET request in this process and print the response body, with no server and no port: "
+             "--get '/v1/outlets?limit=5'. Exit 0 for a 2xx or 3xx answer, 1 otherwise (the error's JSON is still printed). "
+             "Needs no token: GET never writes.",
+    ),
 ) -> None:
     """Serve the REST API (/v1, docs at /docs) and the dashboard (/) with uvicorn.
 
@@ -47,6 +54,8 @@ def serve(
 
       rumorlens serve --read-only --json --db rumorlens.db 2>> rumorlens.log.jsonl
 
+      rumorlens serve --db rumorlens.db --get '/v1/outlets?limit=5' | jq .
+
       curl -s localhost:8000/v1/check -H 'content-type: application/json' -d '{"text": "A source says..."}'
 
       curl -s 'localhost:8000/v1/check?text_only=true&prevalence=0.5' -H 'content-type: application/json' -d '{"text": "..."}'
@@ -60,6 +69,8 @@ def serve(
     from ..model.judge import Judge
     from ..store import open_store
 
+    if get is not None:
+        raise typer.Exit(answer_one_get(get, db, model, accurate))
     print_library_logs(tracebacks=True, json_lines=json_out)  # the server's stderr is its log: an unhandled error's traceback belongs there
     token = os.environ.get("RUMORLENS_TOKEN") or None
     if not read_only and not token:
@@ -89,3 +100,41 @@ def serve(
                        "RUMORLENS_ACCURATE": "1" if accurate else "0", "RUMORLENS_JSON_LOG": "1" if json_out else "0"})
     uvicorn.run("rumorlens.api.server:app_from_env", factory=True, host=host, port=port, workers=workers, log_level=log_level, access_log=False,
                 **log_options)
+
+
+def answer_one_get(path: str, db: str | None, model: Path | None, accurate: bool) -> int:
+    """``serve --get PATH``: the app answers one GET in this process (as datasette's ``--get``),
+    for scripts and cron jobs that want what the API says without running a server. The body
+    goes to stdout as the API sent it; a 4xx or 5xx answer also gets one line on stderr."""
+    from fastapi.testclient import TestClient
+
+    from ..api import create_app
+    from ..logs import print_library_logs
+    from ..model.judge import Judge
+    from ..store import open_store
+
+    if not path.startswith("/"):
+        raise fail(UsageError("RL042", option="--get", detail=f"{path!r} is not a path on this server; start it with / (e.g. '/v1/outlets?limit=5')"), EXIT_USAGE)
+    print_library_logs()
+    try:
+        judge = Judge.load(model) if model is not None else None  # else the shipped one, loaded only if the path needs it
+        store = open_store(db)
+        application = create_app(store=store, judge=judge, read_only=True, accurate=accurate)
+    except RumorlensError as err:
+        raise fail(err, EXIT_USAGE) from None
+    try:
+        # raise_server_exceptions=False: a failure is the API's 500 answer, as a client would see it
+        with TestClient(application, base_url="http://localhost", raise_server_exceptions=False) as client:
+            response = client.get(path)
+    finally:
+        store.close()
+    body = response.text
+    sys.stdout.write(body if body.endswith("\n") else body + "\n")
+    if response.status_code < 400:
+        return 0
+    try:
+        said = response.json().get("error") or response.reason_phrase
+    except ValueError:
+        said = response.reason_phrase
+    err_console.print(f"error: GET {path} answered {response.status_code}: {said}", markup=False)
+    return 1
