@@ -952,6 +952,46 @@ def test_api_outlets_scorecard(read_client):
     assert all(o["n"] >= 10 for o in default if o["ranked"])
 
 
+def test_api_outlets_scorecard_searches_and_pages(read_client):
+    """`GET /v1/outlets?q=&limit=`: the outlets whose name holds q, in the scorecard's order, and
+    the first ``limit`` of them, with how many there are in all; without either, all of them."""
+    everything = read_client.get("/v1/outlets", params={"min_n": 3}).json()
+    assert everything["count"] == everything["total"] == len(everything["outlets"])
+    first = read_client.get("/v1/outlets", params={"min_n": 3, "limit": 2}).json()
+    assert first["count"] == 2 and first["total"] == everything["total"] and first["outlets"] == everything["outlets"][:2]
+    name = everything["outlets"][0]["outlet"]
+    part = name.split(".")[0][1:].upper()
+    found = read_client.get("/v1/outlets", params={"min_n": 3, "q": part}).json()
+    assert found["outlets"] == [o for o in everything["outlets"] if part.lower() in o["outlet"]] and found["total"] >= 1
+    assert read_client.get("/v1/outlets", params={"q": "no such outlet at all"}).json() | {"updating": False} == {
+        "ok": True, "count": 0, "total": 0, "updating": False, "outlets": []}
+    assert read_client.get("/v1/outlets", params={"limit": 0}).status_code == 422
+
+
+def test_api_one_outlet_with_years_people_storylines_and_stories(read_client):
+    """`GET /v1/outlets/{outlet}`: the outlet's scorecard row (found in any case, with or
+    without www.) with its years, whom its stories were about, the storylines its stories are
+    in and its stories newest first, up to ``limit``; an outlet with no stored story is a 404
+    that says where to look."""
+    listed = max(read_client.get("/v1/outlets", params={"min_n": 3}).json()["outlets"], key=lambda o: o["n"])
+    body = read_client.get(f"/v1/outlets/WWW.{listed['outlet'].upper()}", params={"min_n": 3, "limit": 1}).json()
+    assert body["ok"] is True and body["updating"] is False
+    assert {k: body[k] for k in listed} == listed, "the scorecard's row, as the list gives it"
+    assert body["stories_total"] == listed["n"] and len(body["stories"]) == 1
+    everything = read_client.get(f"/v1/outlets/{listed['outlet']}", params={"min_n": 3, "limit": 10_000}).json()
+    stories = everything["stories"]
+    assert len(stories) == listed["n"] and stories[:1] == body["stories"] and {a["outlet"] for a in stories} == {listed["outlet"]}
+    assert sum(a["final_label"] == "fake" for a in stories) == listed["n_fake"]
+    assert [a["published"] or "" for a in stories] == sorted((a["published"] or "" for a in stories), reverse=True)
+    assert [(-p["n_fake"], -p["n"], p["person"]) for p in body["people"]] == sorted((-p["n_fake"], -p["n"], p["person"]) for p in body["people"])
+    assert body["people_total"] >= len(body["people"]) and all(0 <= p["n_fake"] <= p["n"] <= listed["n"] for p in body["people"])
+    assert all(s["n_here"] >= 1 and s["n"] >= max(2, s["n_here"]) for s in body["storylines"])
+    assert [s["n_here"] for s in body["storylines"]] == sorted((s["n_here"] for s in body["storylines"]), reverse=True)
+    missing = read_client.get("/v1/outlets/nowhere.example")
+    assert missing.status_code == 404 and missing.json()["code"] == "RL075" and "/v1/outlets?q=" in missing.json()["error"]
+    assert read_client.get("/v1/outlets/" + "x" * 301).status_code == 422
+
+
 # -- one error shape on every route -------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "method, path, kwargs, status, code",

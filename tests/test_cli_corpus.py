@@ -180,6 +180,62 @@ def test_cli_people_name_shows_one_person_with_years_storylines_and_stories(runn
     assert both.exit_code == 2 and "[RL042]" in both.stderr
 
 
+def test_cli_outlets_name_shows_one_outlet_with_years_people_storylines_and_stories(runner, tmp_path):
+    """`outlets NAME`: the outlet's rate, interval and rank, year by year, whom its stories were
+    about (its fakes most often first), the storylines its stories are in and its stories newest
+    first (up to --limit); found as typed or pasted; --json the same as a record; an outlet with
+    no stored story, or a name with --search, is a usage error. The list searches and pages too."""
+    db = str(tmp_path / "outlets.db")
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z",
+                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
+               for i, r in enumerate(couple_records())]
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
+    shown = runner.invoke(app, ["outlets", "TABLOID.example", "--db", db, "--min-n", "3", "--limit", "2"])
+    assert shown.exit_code == 0, shown.output
+    record = json.loads(runner.invoke(app, ["outlets", "https://www.tabloid.example/b0", "--db", db, "--min-n", "3", "--json"]).stdout)
+    assert (record["outlet"], record["n"], record["n_fake"], record["ranked"]) == ("tabloid.example", 6, 6, True)
+    assert f"6 stories, 6 fake: 100% (95% interval {record['ci_low']:.0%}-{record['ci_high']:.0%}), rank {record['rank']}" in shown.stdout
+    assert sum(y["n"] for y in record["by_year"].values()) == 6
+    assert record["people"] == [{"person": "Kim Kardashian", "n": 6, "n_fake": 6}, {"person": "Kanye West", "n": 4, "n_fake": 4}]
+    assert record["people_total"] == 2 and "whom its stories were about, most fakes first" in shown.stdout
+    assert [(s["n_here"], s["n"]) for s in record["storylines"]] == [(4, 4), (2, 2)] and record["storylines_total"] == 2
+    assert all(s["id"] in shown.stdout for s in record["storylines"]) and "4 of 4 stories from it" in shown.stdout
+    assert record["stories_total"] == 6 and len(record["stories"]) == 6 and {a["outlet"] for a in record["stories"]} == {"tabloid.example"}
+    assert [a["published"] for a in record["stories"]] == sorted((a["published"] for a in record["stories"]), reverse=True)
+    assert "its stories, newest first (2 of 6)" in shown.stdout
+    nowhere = runner.invoke(app, ["outlets", "nowhere.example", "--db", db])
+    assert nowhere.exit_code == 2 and "no outlet with id 'nowhere.example'" in nowhere.stderr and "[RL035]" in nowhere.stderr
+    both = runner.invoke(app, ["outlets", "news.example", "--search", "news", "--db", db])
+    assert both.exit_code == 2 and "[RL042]" in both.stderr
+    found = runner.invoke(app, ["outlets", "--db", db, "-s", "TABLOID"]).stdout  # listed though too few to rank at 10
+    assert "1 outlet named 'TABLOID'" in found and "tabloid.example" in found and "news.example" not in found
+    listed = [json.loads(x)["outlet"] for x in runner.invoke(app, ["outlets", "--db", db, "--min-n", "3", "--json", "--limit", "1"]).stdout.splitlines()]
+    assert listed == ["news.example"], "the most reliable first, one of two"
+
+
+def test_cli_serve_get_answers_one_request_without_a_server(runner, tmp_path, monkeypatch):
+    """`serve --get PATH` (as datasette's): the app answers one GET in-process and the body is
+    printed, for a script or a cron job; no token, no port. A 404 prints the API's error JSON,
+    says so in one line on stderr and exits 1; a path without its leading / is a usage error."""
+    monkeypatch.delenv("RUMORLENS_TOKEN", raising=False)
+    db = str(tmp_path / "get.db")
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
+               for r in couple_records()]
+    assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
+    listed = runner.invoke(app, ["serve", "--db", db, "--get", "/v1/outlets?min_n=3&limit=1"])
+    assert listed.exit_code == 0, listed.output
+    body = json.loads(listed.stdout)
+    assert body["ok"] is True and body["count"] == 1 and body["total"] == 2 and body["outlets"][0]["outlet"] == "news.example"
+    page = runner.invoke(app, ["serve", "--db", db, "--get", "/outlets/tabloid.example"])
+    assert page.exit_code == 0 and "<h1>tabloid.example</h1>" in page.stdout
+    missing = runner.invoke(app, ["serve", "--db", db, "--get", "/v1/people/Nobody%20Atall"])
+    assert missing.exit_code == 1 and json.loads(missing.stdout)["code"] == "RL075"
+    assert missing.stderr.strip() == ("error: GET /v1/people/Nobody%20Atall answered 404: "
+                                      "no person with id 'Nobody Atall'; list them at /v1/people?q=")
+    bad = runner.invoke(app, ["serve", "--db", db, "--get", "v1/outlets"])
+    assert bad.exit_code == 2 and "[RL042]" in bad.stderr and bad.stdout == ""
+
+
 def test_cli_stats_stories_outlets_export(runner, tmp_path):
     db = str(tmp_path / "c.db")
     runner.invoke(app, ["ingest", str(SEEDS), str(feed(tmp_path, RECORDS)), "--db", db])

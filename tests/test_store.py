@@ -194,6 +194,50 @@ def test_store_related_storylines_are_the_others_about_the_same_people(store_url
         store.close()
 
 
+def test_store_outlet_is_found_as_typed_with_whom_its_stories_were_about_and_its_storylines(store_url):
+    """An outlet's page reads its row of the scorecard, found however a reader writes it (any
+    case, "www.", a link to it), whom its stories were about by the people scorecard (its fakes
+    most often first), the storylines its stories are in (most of its stories first) and its
+    stories newest first; a near-copy it ran twice counts once, and an outlet with no stored
+    story is RL035."""
+    from rumorlens.corpus.people import people_at
+    from rumorlens.errors import NotFound
+
+    store = open_store(store_url)
+    try:
+        records = couple_records()
+        arts = [art(r["id"], r["title"], r["text"], label="fake" if r["id"][0] in "bk" else "real",
+                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}",
+                    published=f"2018-0{i % 9 + 1}-01T00:00:00Z") for i, r in enumerate(records)]
+        copy = art("b0-copy", records[0]["title"], records[0]["text"], label="fake", url="https://www.tabloid.example/again",
+                   published="2018-12-01T00:00:00Z")
+        ingest(store, [*arts, copy], judge=HandJudge())
+        tabloid = store.outlet("https://WWW.Tabloid.example/some/story")
+        assert store.outlet("tabloid.example") == tabloid and (tabloid.outlet, tabloid.n, tabloid.n_fake) == ("tabloid.example", 6, 6)
+        counted = {a.id for a in arts if a.id[0] in "bk"}
+        assert set(tabloid.article_ids) == counted and len(tabloid.article_ids) == 6, "the near-copy counts once"
+        published = {a.id: a.published for a in arts}
+        assert [published[i] for i in tabloid.article_ids] == sorted((published[i] for i in tabloid.article_ids), reverse=True)
+        assert "article_ids" not in tabloid.as_dict() and "fake_ids" not in tabloid.as_dict(), "the scorecard's rows stay as they were"
+        about = people_at(store.people(), tabloid)
+        assert about == {"people": [{"person": "Kim Kardashian", "n": 6, "n_fake": 6}, {"person": "Kanye West", "n": 4, "n_fake": 4}],
+                         "people_total": 2}
+        news = store.outlet("news.example")
+        assert people_at(store.people(), news)["people"] == [
+            {"person": "Kanye West", "n": 3, "n_fake": 0}, {"person": "Kim Kardashian", "n": 3, "n_fake": 0},
+            {"person": "Taylor Swift", "n": 2, "n_fake": 0}]
+        by_member = {a: s for s in store.storylines() for a in s.article_ids}
+        ran, total = store.storylines_at(tabloid)
+        assert [(r["id"], r["n_here"]) for r in ran] == [(by_member["b0"].id, 4), (by_member["k0"].id, 2)] and total == 2
+        assert ran[0]["title"] == by_member["b0"].title and ran[0]["n"] == 4
+        assert store.storylines_at(tabloid, limit=1) == (ran[:1], 2)
+        with pytest.raises(NotFound) as missing:
+            store.outlet("nowhere.example")
+        assert missing.value.code == "RL035" and "outlets --search" in str(missing.value)
+    finally:
+        store.close()
+
+
 def test_store_storylines_drawn_by_an_older_rumorlens_are_regrouped_once_or_kept_where_it_may_not_write(store_url, monkeypatch):
     """Upgrading changes how storylines are drawn (people who are places, before); a store grouped
     by the older version is regrouped when it next shows them, not left with the old titles until

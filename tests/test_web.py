@@ -679,6 +679,50 @@ def test_web_person_link_finds_their_stories_however_they_are_spelt(write_client
     assert write_client.get("/v1/articles", params={"q": "BEYONCE KNOWLES"}).json()["total"] == 4
 
 
+def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_client):
+    """An outlet's page, linked from the scorecard and from each of its stored articles: its
+    rate with interval and rank, a year-by-year chart, whom its stories were about (each linked
+    to the person's page and to the search for them there), the storylines its stories are in
+    and its stories newest first. The scorecard searches; a missing outlet is a 404 page that
+    leads to that search, and a name is text, not markup."""
+    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
+                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z",
+                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}") for r in couple_records()]
+    write_client.post("/v1/articles", json=records, headers=auth())
+    card = write_client.get("/outlets", params={"min_n": 3}, headers=HTML).text
+    link = re.search(r'<a href="(/outlets/tabloid.example\?min_n=3)">tabloid.example</a>', card).group(1)
+    page = write_client.get(link, headers=HTML).text
+    api = write_client.get("/v1/outlets/tabloid.example", params={"min_n": 3}).json()
+    assert "<h1>tabloid.example</h1>" in page and f"rank {api['rank']} of the outlets with 3 or more stories" in page
+    assert f"{api['n']} stories, {api['n_fake']} fake" in page and (api["n"], api["n_fake"]) == (6, 6)
+    assert re.findall(r'class="axis end outlet-name">(\d{4})<', page) == list(api["by_year"]) == ["2017", "2018"]
+    about = re.search(r'id="outlet-people">(.*?)</table>', page, re.S).group(1)
+    rows = re.findall(r'<a href="/people/([^"]+)">([^<]+)</a></td><td class="num"><a href="([^"]+)">(\d+)</a></td><td class="num">(\d+)</td>', about)
+    assert [(name, int(n), int(f)) for _, name, _, n, f in rows] == [(p["person"], p["n"], p["n_fake"]) for p in api["people"]]
+    assert api["people"][0] == {"person": "Kim Kardashian", "n": 6, "n_fake": 6}
+    hers = write_client.get(rows[0][2].replace("&amp;", "&"), headers=HTML).text  # her stories at this outlet
+    assert re.findall(r'href="/articles/([kb]\d+)"', hers) and not re.findall(r'href="/articles/([pt]\d+)"', hers)
+    assert "Kim Kardashian" in write_client.get(f"/people/{rows[0][0]}", headers=HTML).text
+    assert [f"/stories/{s['id']}" for s in api["storylines"]] == re.findall(r'class="story-title" href="([^"]+)"', page)
+    assert "4 articles (4 from this outlet)" in page
+    listed = re.findall(r'<td><a href="/articles/([^"]+)">', page)
+    assert listed == [s["id"] for s in api["stories"]] and len(listed) == 6
+    assert '<a href="/articles?outlet=tabloid.example">Every stored story from tabloid.example</a>' in page
+    no_live_markup(page)
+    story = write_client.get(f"/articles/{listed[0]}", headers=HTML).text  # each of its stories links back here
+    assert '<a href="/outlets/tabloid.example" data-testid="outlet-link">tabloid.example</a>' in story
+    checked = write_client.post("/check", data={"title": "Kim again", "text": "Kim Kardashian went out.", "url": "https://www.tabloid.example/new"}).text
+    assert "tabloid.example" in checked and 'data-testid="outlet-link"' not in checked, "a checked, unstored story's outlet is not linked"
+    found = write_client.get("/outlets", params={"q": "TABLOID", "min_n": 3}, headers=HTML).text
+    assert "/outlets/tabloid.example" in found and "/outlets/news.example" not in found and 'value="TABLOID"' in found
+    assert "No outlet's name holds “nothing like it”" in write_client.get("/outlets", params={"q": "nothing like it"}, headers=HTML).text
+    missing = write_client.get("/outlets/<b>tabloid</b>", headers=HTML)
+    assert missing.status_code == 404 and "RL075" in missing.text and "<b>tabloid" not in missing.text
+    back = re.search(r'<a href="(/outlets\?q=[^"]+)">Search the outlet scorecard for “tabloid”</a>',
+                     write_client.get("/outlets/tabloid", headers=HTML).text).group(1)
+    assert "/outlets/tabloid.example" in write_client.get(back, headers=HTML).text
+
+
 def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     """A person's page: their rate with its interval and rank, a year-by-year interval chart,
     the storylines about them, their stories newest first with their labels, each of which

@@ -158,6 +158,23 @@ def test_e2e_article_story_and_outlet_pages(page):
     names = page.locator("#scorecard tbody tr td:nth-child(2)").all_inner_texts()
     assert names == sorted(names, key=str.lower)
     shot(page, "08b-outlets-sorted")
+    page.locator("#scorecard thead th", has_text="Stories").click()
+    page.locator("#scorecard thead th", has_text="Stories").click()  # the outlet with the most stories first
+    busiest = page.locator("#scorecard tbody tr td:nth-child(2) a").first
+    outlet = busiest.inner_text()
+    busiest.click()
+    page.wait_for_url("**/outlets/*")  # its page: years, whom its stories were about, storylines, stories
+    assert page.locator("h1").inner_text() == outlet and page.locator("svg.intervals line.ci").count() >= 1
+    assert page.locator("#outlet-stories tbody tr").count() >= 2
+    page.locator("#outlet-people thead th", has_text="Stories").click()
+    about = [int(n) for n in page.locator("#outlet-people tbody tr td:nth-child(2)").all_inner_texts()]
+    assert about and about == sorted(about)
+    shot(page, "08e-outlet")
+    whom = page.locator("#outlet-people tbody tr td:nth-child(1) a").first
+    name = whom.inner_text()
+    whom.click()
+    page.wait_for_url("**/people/*")
+    assert page.locator("h1").inner_text() == name
 
     page.goto("/people?min_n=2")
     assert page.locator("svg.intervals line.ci").count() >= 1

@@ -38,16 +38,16 @@ def wants_html(request: Request) -> bool:
     return "text/html" in accept or "application/json" not in accept
 
 
-# A dashboard page of one thing (an article, a storyline, a person) that is not there: where a
+# A dashboard page of one thing (an article, a storyline, a person, an outlet) that is not there: where a
 # reader finds the others. The message names the API's listing, which is for scripts.
 _LISTINGS = {"articles": ("/articles", "All stored articles"), "stories": ("/stories", "All storylines"),
-             "people": ("/people?q=", "Search the people scorecard for")}
+             "people": ("/people?q=", "Search the people scorecard for"), "outlets": ("/outlets?q=", "Search the outlet scorecard for")}
 
 
 def way_back(path: str) -> tuple[str, str] | None:
-    """(link, text) to the dashboard's listing for a missing ``/articles/ID``, ``/stories/ID``
-    or ``/people/NAME``: for a person, the scorecard's search for the name (a misspelt "Brad
-    Pit" finds Brad Pitt), else the list."""
+    """(link, text) to the dashboard's listing for a missing ``/articles/ID``, ``/stories/ID``,
+    ``/people/NAME`` or ``/outlets/NAME``: for a person or an outlet, the scorecard's search for
+    the name (a misspelt "Brad Pit" finds Brad Pitt, "dailymail" dailymail.co.uk), else the list."""
     from urllib.parse import quote, unquote
 
     section, _, rest = path.strip("/").partition("/")

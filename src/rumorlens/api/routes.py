@@ -296,9 +296,22 @@ async def get_story(story_id: str, service: Service = Depends(get_service)):
 
 
 @router.get("/v1/outlets", tags=["outlets"], summary="The outlet scorecard: fake rate with a 95% interval")
-async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
-    outlets = await run_in_threadpool(service.outlets, min_n)
-    return {"ok": True, "count": len(outlets), "updating": service.redrawing("scorecard"), "outlets": outlets}
+async def list_outlets(min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"),
+                       limit: int | None = Query(None, ge=1, le=100_000, description="at most this many outlets, ranked first (default: all)"),
+                       q: str | None = Query(None, max_length=200, description="only outlets whose name holds this (any case): dailymail"),
+                       service: Service = Depends(get_service)):
+    outlets = await run_in_threadpool(service.outlets, min_n, q)
+    shown = outlets if limit is None else outlets[:limit]
+    return {"ok": True, "count": len(shown), "total": len(outlets), "updating": service.redrawing("scorecard"), "outlets": shown}
+
+
+@router.get("/v1/outlets/{outlet}", tags=["outlets"], summary="One outlet: how often its stories were fake, by year, whom they were about, its storylines and stories")
+async def get_outlet(outlet: str = Path(..., max_length=300, description="the outlet as the scorecard names it (people.com); any case, www. and a scheme ignored"),
+                     min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"),
+                     limit: int = Query(50, ge=0, le=10_000, description="at most this many of its stories, newest first"),
+                     service: Service = Depends(get_service)):
+    found = await run_in_threadpool(service.outlet, outlet, min_n, limit)
+    return {"ok": True, "updating": service.redrawing("scorecard")} | found
 
 
 @router.get("/v1/people", tags=["people"], summary="The people scorecard: how often stories about each person were fake")

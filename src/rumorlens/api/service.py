@@ -24,7 +24,7 @@ from ..concurrency import in_order
 from ..read.fetch import LINK_WORKERS, fetch_bytes, read_fetched, read_links, read_url
 from ..read.files import Item, read_bytes, record_to_article
 from ..read.stories import fetch_stories
-from ..store.records import article_record, person_record, plain, story_dict, summary_row
+from ..store.records import article_record, outlet_page, person_record, plain, story_dict, summary_row
 from ..verdict import Verdict
 from .batcher import JudgeBatcher
 from .errors import RequestError
@@ -560,11 +560,26 @@ class Service:
         story["related"], story["related_total"] = store.related_storylines(found)
         return story
 
-    def outlets(self, min_n: int = 10) -> list[dict]:
+    def outlets(self, min_n: int = 10, q: str | None = None) -> list[dict]:
         """The store's scorecard in its own order: ranked outlets first (by the library's
-        ranking), then those with fewer than ``min_n`` stories, marked "too few articles"."""
+        ranking), then those with fewer than ``min_n`` stories, marked "too few articles";
+        ``q``: only those whose name holds it ("dailymail")."""
+        from ..corpus.scorecard import matching_outlets
+
         card = self._need_store().scorecard(min_n=min_n)
-        return [plain(o) for o in card.outlets]
+        return [plain(o) for o in matching_outlets(card.outlets, q)]
+
+    def outlet(self, name: str, min_n: int = 10, limit: int = 50) -> dict:
+        """One outlet's row of the scorecard with its years, whom its stories were about (its
+        fakes most often first, ten of ``people_total``), the storylines its stories are in (ten
+        of ``storylines_total``) and its stories, newest first (``limit`` of ``stories_total``);
+        an outlet the store holds no judged story from is RL075."""
+        store = self._need_store()
+        try:
+            found = store.outlet(name, min_n=min_n)
+        except NotFound:
+            raise NotFoundHere("RL075", what="outlet", id=name, listing="/v1/outlets?q=") from None
+        return outlet_page(store, found, limit)
 
     def people(self, min_n: int = 10, q: str | None = None) -> list[dict]:
         """The store's people scorecard: ranked people first (the most reliably faked first),

@@ -426,30 +426,82 @@ def stories(
 
 @app.command()
 def outlets(
+    name: str = typer.Argument(None, help="Show this outlet (people.com; any case, www. and a link to it work too): by year, whom its stories were about, storylines, stories."),
     db: str = typer.Option(None, "--db", help=DB_HELP),
-    json_out: bool = typer.Option(False, "--json", help="JSON: one outlet per line, ranked first."),
+    json_out: bool = typer.Option(False, "--json", help="JSON: one outlet per line, ranked first; or the one asked for."),
     min_n: int = typer.Option(10, "--min-n", min=1, help="Outlets with fewer stories are listed as 'too few articles'."),
+    limit: int = typer.Option(None, "--limit", min=0, help="Show at most this many outlets, ranked first (default: all), or of an outlet's stories (default 30; 0: all)."),
+    search: str = typer.Option(None, "--search", "-s", help="Only outlets whose name holds this (any case: dailymail), ranked or not."),
 ) -> None:
     """Rank outlets by how often their stories were fake (Wilson 95% interval).
 
     Known labels count first, else the model's verdict; near-duplicates count once. Ranked by
-    the interval's upper bound, most reliable first.
+    the interval's upper bound, most reliable first. With a NAME: that outlet's rate year by
+    year, whom its stories were about (its fakes most often first), the storylines its stories
+    are in and its stories, newest first.
 
     Examples:
 
       rumorlens outlets
 
       rumorlens outlets --min-n 30 --json
+
+      rumorlens outlets --search daily
+
+      rumorlens outlets hollywoodlife.com
     """
+    from ..corpus.scorecard import matching_outlets
+
+    if name and search:
+        from ..errors import UsageError
+
+        raise usage(UsageError("RL042", option="--search", detail="it searches the list of outlets; give it without a name"))
     store = _open(db)
+    if name:
+        _outlet(store, name, min_n, 30 if limit is None else limit, json_out)
+        return
     _grouped(store, storylines=False)  # near-duplicates count once
     with _store_errors():
-        card = store.scorecard(min_n=min_n)
+        found = matching_outlets(store.scorecard(min_n=min_n).outlets, search)
     if json_out:
-        for o in card.outlets:
+        for o in found[:limit] if limit else found:
             print_json(o.as_dict())
         return
-    _print_scores(card.ranked, card.too_few, "outlet", 18, f"{len(card.ranked)} outlets ranked", f"{len(card.too_few)} outlets", min_n)
+    # as for people: a search lists whatever it finds, ranked or not
+    listed = found if search else [o for o in found if o.ranked]
+    too_few = [] if search else [o for o in found if not o.ranked]
+    shown = listed[:limit] if limit else listed
+    count = f"{len(found)} {'outlet' if len(found) == 1 else 'outlets'} named {search!r}" if search else f"{len(listed)} outlets ranked"
+    _print_scores(shown, too_few, "outlet", 18, count + (f", the first {len(shown)} shown" if len(shown) < len(listed) else ""),
+                  f"{len(too_few)} outlets", min_n)
+
+
+def _outlet(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
+    """``outlets NAME``: the outlet's scorecard row, year by year, whom its stories were about,
+    the storylines its stories are in and its stories, newest first (``limit`` of them)."""
+    from ..store.records import outlet_page
+
+    _grouped(store)  # its storylines too
+    with errors_as_exit(EXIT_USAGE):
+        found = store.outlet(name, min_n=min_n)
+    with _store_errors():
+        record = outlet_page(store, found, limit or found.n)
+    if json_out:
+        print_json(record)
+        return
+    _print_record_head(record, "outlet", min_n)
+    if record["people"]:
+        shown = len(record["people"])
+        people = _table([("n", 4), ("fake", 4), ("rate", 4)], "person", title="whom its stories were about, most fakes first"
+                        + (f" ({shown} of {record['people_total']} people)" if shown < record["people_total"] else ""))
+        for p in record["people"]:
+            people.add_row(str(p["n"]), str(p["n_fake"]), _fmt_rate(p["n_fake"] / p["n"]), p["person"])
+        console.print(people)
+    if record["storylines"]:
+        console.print(f"storylines its stories are in: {record['storylines_total']}, most of its stories first", markup=False)
+        for r in record["storylines"]:
+            console.print(f"  {r['id']}  {r['n_here']} of {r['n']} stories from it, {_fmt_rate(r['share_fake'])} fake  {r['title']}", markup=False)
+    _print_latest_stories(record, "its stories", with_outlet=False)
 
 
 def _print_scores(ranked: list, too_few: list, name: str, width: int, title: str, how_many_too_few: str, min_n: int) -> None:
@@ -544,15 +596,7 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
     if json_out:
         print_json(record)
         return
-    rank = f"rank {record['rank']}" if record["ranked"] else f"not ranked: fewer than {min_n} stories"
-    console.print(record["person"], style="bold", markup=False, highlight=False)
-    console.print(f"{record['n']} stories, {record['n_fake']} fake: {_fmt_rate(record['fake_rate'])} "
-                  f"(95% interval {record['ci_low']:.0%}-{record['ci_high']:.0%}), {rank}", markup=False)
-    if record["by_year"]:
-        years = _table([("year", 4), ("n", 4), ("fake", 4), ("rate", 4)], "", title="by year")
-        for year, c in record["by_year"].items():
-            years.add_row(year, str(c["n"]), str(c["n_fake"]), _fmt_rate(c["fake_rate"]), "█" * round(20 * c["fake_rate"]))
-        console.print(years)
+    _print_record_head(record, "person", min_n)
     if record["storylines"]:
         from ..corpus.text import display_name
 
@@ -565,11 +609,30 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
         for o in record["outlets"]:
             outlets.add_row(str(o["n"]), str(o["n_fake"]), _fmt_rate(o["n_fake"] / o["n"]), o["outlet"])
         console.print(outlets)
-    stories = _table([("date", 10), ("label", 12), ("p_fake", 6), ("outlet", 18)], "title",
-                     title=f"their stories, newest first ({len(record['stories'])} of {record['stories_total']})")
+    _print_latest_stories(record, "their stories")
+
+
+def _print_record_head(record: dict, name: str, min_n: int) -> None:
+    """A person's or an outlet's page (``name``: the field naming it): who, the rate with its
+    interval and rank, and the rate year by year."""
+    rank = f"rank {record['rank']}" if record["ranked"] else f"not ranked: fewer than {min_n} stories"
+    console.print(record[name], style="bold", markup=False, highlight=False)
+    console.print(f"{record['n']} stories, {record['n_fake']} fake: {_fmt_rate(record['fake_rate'])} "
+                  f"(95% interval {record['ci_low']:.0%}-{record['ci_high']:.0%}), {rank}", markup=False)
+    if record["by_year"]:
+        years = _table([("year", 4), ("n", 4), ("fake", 4), ("rate", 4)], "", title="by year")
+        for year, c in record["by_year"].items():
+            years.add_row(year, str(c["n"]), str(c["n_fake"]), _fmt_rate(c["fake_rate"]), "█" * round(20 * c["fake_rate"]))
+        console.print(years)
+
+
+def _print_latest_stories(record: dict, whose: str, with_outlet: bool = True) -> None:
+    columns = [("date", 10), ("label", 12), ("p_fake", 6)] + ([("outlet", 18)] if with_outlet else [])
+    stories = _table(columns, "title", title=f"{whose}, newest first ({len(record['stories'])} of {record['stories_total']})")
     for a in record["stories"]:
-        stories.add_row((a["published"] or "?")[:10], f"{a['final_label'] or '?'} ({a.get('label_source') or '-'})",
-                        "-" if a["p_fake"] is None else f"{a['p_fake']:.2f}", a["outlet"] or "", a["title"] or a["id"])
+        row = [(a["published"] or "?")[:10], f"{a['final_label'] or '?'} ({a.get('label_source') or '-'})",
+               "-" if a["p_fake"] is None else f"{a['p_fake']:.2f}"] + ([a["outlet"] or ""] if with_outlet else [])
+        stories.add_row(*row, a["title"] or a["id"])
     console.print(stories)
 
 

@@ -30,15 +30,10 @@ class PersonScore(RankedScore):
     person: str  # the name as most of their stories write it ("Beyoncé")
     # what a person's page adds (``records.person_record``), not the scorecard's rows: their
     # stories, newest first, and the outlets that ran them (``scorecard.outlets_of``)
+    PAGE_ONLY: ClassVar[tuple[str, ...]] = ("article_ids", "outlets", "outlets_total")
     article_ids: list[str] = field(default_factory=list, repr=False)
     outlets: list[dict] = field(default_factory=list, repr=False)
     outlets_total: int = field(default=0, repr=False)
-
-    def as_dict(self) -> dict:
-        d = super().as_dict()
-        for page_only in ("article_ids", "outlets", "outlets_total"):
-            del d[page_only]
-        return d
 
 
 def build_people(rows: list[dict], duplicates: Mapping | None = None, known_people: Mapping[str, dict[str, str]] | None = None,
@@ -133,3 +128,18 @@ def matching(people: list[PersonScore], q: str | None) -> list[PersonScore]:
     finds Beyoncé), in the scorecard's order; everyone for no ``q``."""
     needle = _folded_name(q or "")
     return [p for p in people if needle in _folded_name(p.person)] if needle else people
+
+
+def people_at(people: list[PersonScore], outlet, top: int = 10) -> dict:
+    """Whom an outlet's stories were about (``outlet``: its ``OutletScore``), by the people
+    scorecard: ``people``, the ``top`` that its fakes were most often about, then the most
+    stories ({person, n, n_fake}), and ``people_total``, how many its stories were about.
+    Gossip Cop's point about a tabloid was often which stars it kept inventing stories about."""
+    ids = set(outlet.article_ids)
+    tally = []
+    for p in people:
+        shared = [i for i in p.article_ids if i in ids]
+        if shared:
+            tally.append((p.person, len(shared), sum(i in outlet.fake_ids for i in shared)))
+    tally.sort(key=lambda t: (-t[2], -t[1], t[0]))
+    return {"people": [{"person": name, "n": n, "n_fake": n_fake} for name, n, n_fake in tally[:top]], "people_total": len(tally)}

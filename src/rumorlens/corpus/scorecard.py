@@ -11,7 +11,8 @@ reliably good, not just lucky on a small sample, to rank high.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+import copy
+from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 from .memory import OutletRecord, wilson_interval
@@ -26,6 +27,8 @@ class RankedScore:
     ``NAME``, the field of the subclass that says whose row it is (listed first)."""
 
     NAME: ClassVar[str]
+    # fields a page of one outlet or person reads, left out of the scorecard's rows (as_dict)
+    PAGE_ONLY: ClassVar[tuple[str, ...]] = ()
     n: int
     n_fake: int
     fake_rate: float
@@ -38,7 +41,9 @@ class RankedScore:
     n_known: int = 0  # how many labels came from people (rulings, the records' labels) rather than the model
 
     def as_dict(self) -> dict:
-        d = asdict(self)
+        # not dataclasses.asdict: it would deep-copy every story id of the page-only fields, only
+        # for them to be dropped (a third of /v1/outlets' time on train + dev)
+        d = {f.name: copy.deepcopy(getattr(self, f.name)) for f in fields(self) if f.name not in self.PAGE_ONLY}
         d = {self.NAME: d.pop(self.NAME), **d}
         d["status"] = "ranked" if self.ranked else "too few articles"
         return d
@@ -48,6 +53,11 @@ class RankedScore:
 class OutletScore(RankedScore):
     NAME: ClassVar[str] = "outlet"
     outlet: str
+    # what an outlet's page adds (``records.outlet_page``), not the scorecard's rows: its
+    # stories, newest first, and which of them were fake (whom its fakes were about)
+    PAGE_ONLY: ClassVar[tuple[str, ...]] = ("article_ids", "fake_ids")
+    article_ids: list[str] = field(default_factory=list, repr=False)
+    fake_ids: frozenset[str] = field(default_factory=frozenset, repr=False)
 
     def record(self) -> OutletRecord:
         return OutletRecord(self.outlet, self.n, self.n_fake, self.fake_rate, self.ci_low, self.ci_high, source="store")
@@ -124,8 +134,32 @@ def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int
             groups[r["outlet"]].append(r)
     scores = []
     for outlet, items in groups.items():
-        scores.append(dict(outlet=outlet, **rated(items, min_n), by_year=by_year(items)))
+        scores.append(dict(outlet=outlet, **rated(items, min_n), by_year=by_year(items),
+                           article_ids=[r["id"] for r in sorted(items, key=lambda r: (r.get("published") or "", r["id"]), reverse=True)],
+                           fake_ids=frozenset(r["id"] for r in items if r["final_label"] == "fake")))
     ranked = sorted((s for s in scores if s["ranked"]), key=lambda s: (s["ci_high"], s["fake_rate"], -s["n"], s["outlet"]))
     too_few = sorted((s for s in scores if not s["ranked"]), key=lambda s: (-s["n"], s["outlet"]))
     out = [OutletScore(rank=i + 1, **s) for i, s in enumerate(ranked)] + [OutletScore(rank=None, **s) for s in too_few]
     return Scorecard(outlets=out, min_n=min_n)
+
+
+def outlet_key(name: str) -> str:
+    """An outlet as the scorecard names it (a host, lower case, no "www."), from what a reader
+    types or pastes: "People.com", "www.people.com", "https://people.com/"."""
+    key = " ".join((name or "").split()).lower()
+    for prefix in ("https://", "http://"):
+        key = key.removeprefix(prefix)
+    return key.split("/", 1)[0].removeprefix("www.")
+
+
+def named_outlet(outlets: list[OutletScore], name: str) -> OutletScore | None:
+    """The outlet called ``name`` ("People.com", "www.people.com", a URL of it), or None."""
+    wanted = outlet_key(name)
+    return next((o for o in outlets if o.outlet == wanted), None) if wanted else None
+
+
+def matching_outlets(outlets: list[OutletScore], q: str | None) -> list[OutletScore]:
+    """The outlets whose name holds ``q`` (any case: "dailymail" finds dailymail.co.uk), in the
+    scorecard's order; all of them for no ``q``."""
+    needle = " ".join((q or "").split()).lower()
+    return [o for o in outlets if needle in o.outlet] if needle else outlets

@@ -165,3 +165,19 @@ def person_record(store, found, limit: int = 50) -> dict:
     record["stories"] = [summary_row(r) for r in store.summaries(found.article_ids[: max(0, limit)])]
     record["stories_total"] = len(found.article_ids)
     return record
+
+
+def outlet_page(store, found, limit: int = 50) -> dict:
+    """An outlet's row of the scorecard (``found``, as ``Store.outlet`` gives it), with its
+    years, whom its stories were about (``people``: the ten its fakes were most often about, by
+    the people scorecard; ``people_total`` in all), the storylines its stories are in (the ten
+    with the most of them; ``storylines_total``) and its stories as listing rows, newest first
+    (``limit`` of ``stories_total``)."""
+    from ..corpus.people import people_at
+
+    record = plain(found)
+    record.update(people_at(store.people(), found))  # whom a story is about does not depend on min_n
+    record["storylines"], record["storylines_total"] = store.storylines_at(found)
+    record["stories"] = [summary_row(r) for r in store.summaries(found.article_ids[: max(0, limit)])]
+    record["stories_total"] = len(found.article_ids)
+    return record

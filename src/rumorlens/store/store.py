@@ -750,6 +750,41 @@ class Store:
         keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
         return [{k: data[i].get(k) for k in keys} for i in shown], len(ids)
 
+    def storylines_at(self, outlet_score, limit: int = 10) -> tuple[list[dict], int]:
+        """(up to ``limit`` storylines an outlet's stories are in, those with the most of its
+        stories first, then the largest, and how many there are in all). ``outlet_score``: its
+        row of the scorecard, whose counted stories are the ones that count (a near-copy it ran
+        twice counts once). Each is ``id, title, n, share_fake, first_seen, last_seen`` and
+        ``n_here``, how many of the outlet's stories it holds."""
+        self._current_views()
+        s, m, a = schema.storylines, schema.storyline_members, schema.articles
+        counted = set(outlet_score.article_ids)
+        here: dict[str, int] = {}
+        pairs = select(m.c.storyline_id, m.c.article_id).select_from(m.join(a, a.c.id == m.c.article_id)).where(a.c.outlet == outlet_score.outlet)
+        with self._errors(), self.engine.connect() as conn:
+            for storyline_id, article_id in conn.execute(pairs):
+                if article_id in counted:
+                    here[storyline_id] = here.get(storyline_id, 0) + 1
+            sizes = {}
+            for chunk in _chunks(list(here)):
+                sizes.update(conn.execute(select(s.c.id, s.c.n).where(s.c.id.in_(chunk), s.c.n >= 2)).all())
+            ids = sorted(sizes, key=lambda i: (-here[i], -sizes[i], i))
+            shown = ids[: max(0, int(limit))]
+            data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(shown)))} if shown else {}
+        keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
+        return [{**{k: data[i].get(k) for k in keys}, "n_here": here[i]} for i in shown], len(ids)
+
+    def outlet(self, name: str, min_n: int = 10):
+        """One row of the outlet scorecard (``scorecard(min_n)``): the outlet called ``name``, as
+        typed or pasted ("People.com", "www.people.com", a link to it); NotFound (RL035) if the
+        store holds no judged story from it."""
+        from ..corpus.scorecard import named_outlet
+
+        found = named_outlet(self.scorecard(min_n).outlets, name)
+        if found is None:
+            raise NotFound("RL035", what="outlet", id=name, command="outlets --search")
+        return found
+
     def person(self, name: str, min_n: int = 10):
         """One row of the people scorecard (``people(min_n)``), the person called ``name`` in any
         case, accents ignored; NotFound (RL035) if no stored story is about them."""

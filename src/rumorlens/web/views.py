@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 # A page of a listing: enough to scan, small enough to render at once on a 15k-article corpus.
 ARTICLES_PER_PAGE = 200
 STORIES_PER_PAGE = 100
-PERSON_STORIES = 100  # a person's page lists their latest stories; the articles search has them all
+LATEST_STORIES = 100  # a person's or an outlet's page lists the latest stories; the articles search has them all
 
 
 def page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
@@ -221,13 +221,22 @@ async def person_page(request: Request, name: str, min_n: int = Query(10, ge=1, 
                       service: Service = Depends(get_service)):
     from ..corpus.text import display_name
 
-    person = await run_in_threadpool(service.person, name, min_n, PERSON_STORIES)
+    person = await run_in_threadpool(service.person, name, min_n, LATEST_STORIES)
     # the storylines page's search finds them as storyline titles name them: accents dropped
     return page(request, "person.html", nav="people", person=person, min_n=min_n, storylines_search=display_name(person["person"]),
                 updating=service.redrawing("people"))
 
 
 @router.get("/outlets", response_class=HTMLResponse)
-async def outlets_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"), service: Service = Depends(get_service)):
-    outlets = await run_in_threadpool(service.outlets, min_n)
-    return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n, updating=service.redrawing("scorecard"))
+async def outlets_page(request: Request, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"),
+                       q: str = Query("", max_length=200, description="only outlets whose name holds this"),
+                       service: Service = Depends(get_service)):
+    outlets = await run_in_threadpool(service.outlets, min_n, q)
+    return page(request, "outlets.html", nav="outlets", outlets=outlets, min_n=min_n, q=q, updating=service.redrawing("scorecard"))
+
+
+@router.get("/outlets/{name:path}", response_class=HTMLResponse)
+async def outlet_page(request: Request, name: str, min_n: int = Query(10, ge=1, le=100_000, description="stories an outlet needs to be ranked"),
+                      service: Service = Depends(get_service)):
+    outlet = await run_in_threadpool(service.outlet, name, min_n, LATEST_STORIES)
+    return page(request, "outlet.html", nav="outlets", outlet=outlet, min_n=min_n, updating=service.redrawing("scorecard"))
