@@ -481,22 +481,12 @@ def _outlet(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
     the storylines its stories are in and its stories, newest first (``limit`` of them)."""
     from ..store.records import outlet_page
 
-    _grouped(store)  # its storylines too
-    with errors_as_exit(EXIT_USAGE):
-        found = store.outlet(name, min_n=min_n)
-    with _store_errors():
-        record = outlet_page(store, found, limit or found.n)
+    record = _page_record(store, lambda: store.outlet(name, min_n=min_n), outlet_page, limit)
     if json_out:
         print_json(record)
         return
     _print_record_head(record, "outlet", min_n)
-    if record["people"]:
-        shown = len(record["people"])
-        people = _table([("n", 4), ("fake", 4), ("rate", 4)], "person", title="whom its stories were about, most fakes first"
-                        + (f" ({shown} of {record['people_total']} people)" if shown < record["people_total"] else ""))
-        for p in record["people"]:
-            people.add_row(str(p["n"]), str(p["n_fake"]), _fmt_rate(p["n_fake"] / p["n"]), p["person"])
-        console.print(people)
+    _print_tally(record["people"], "person", "whom its stories were about, most fakes first", record["people_total"], "people")
     if record["storylines"]:
         console.print(f"storylines its stories are in: {record['storylines_total']}, most of its stories first", markup=False)
         for r in record["storylines"]:
@@ -588,11 +578,7 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
     outlets that ran their stories and their stories, newest first (``limit`` of them; 0: all)."""
     from ..store.records import person_record
 
-    _grouped(store)  # the storylines about them too
-    with errors_as_exit(EXIT_USAGE):
-        found = store.person(name, min_n=min_n)
-    with _store_errors():
-        record = person_record(store, found, limit or found.n)
+    record = _page_record(store, lambda: store.person(name, min_n=min_n), person_record, limit)
     if json_out:
         print_json(record)
         return
@@ -602,14 +588,29 @@ def _person(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
 
         _print_storylines(f"storylines about them: {record['storylines_total']}", record["storylines"],
                           record["storylines_total"], display_name(record["person"]))
-    if record["outlets"]:
-        shown = len(record["outlets"])
-        outlets = _table([("n", 4), ("fake", 4), ("rate", 4)], "outlet", title="where their stories ran, most fakes first"
-                         + (f" ({shown} of {record['outlets_total']} outlets)" if shown < record["outlets_total"] else ""))
-        for o in record["outlets"]:
-            outlets.add_row(str(o["n"]), str(o["n_fake"]), _fmt_rate(o["n_fake"] / o["n"]), o["outlet"])
-        console.print(outlets)
+    _print_tally(record["outlets"], "outlet", "where their stories ran, most fakes first", record["outlets_total"], "outlets")
     _print_latest_stories(record, "their stories")
+
+
+def _page_record(store, find, build, limit: int) -> dict:
+    """The page of one person or outlet: ``find()`` its scorecard row (RL035, exit 2, if there
+    is none), then ``build(store, row, limit)`` its record with ``limit`` stories (0: all)."""
+    _grouped(store)  # the storylines on the page too
+    with errors_as_exit(EXIT_USAGE):
+        found = find()
+    with _store_errors():
+        return build(store, found, limit or found.n)
+
+
+def _print_tally(rows: list[dict], name: str, title: str, total: int, noun: str) -> None:
+    """A page's table of counts by one field (``name``): where a person's stories ran, whom an
+    outlet's stories were about; the first rows of ``total``."""
+    if not rows:
+        return
+    table = _table([("n", 4), ("fake", 4), ("rate", 4)], name, title=title + (f" ({len(rows)} of {total} {noun})" if len(rows) < total else ""))
+    for r in rows:
+        table.add_row(str(r["n"]), str(r["n_fake"]), _fmt_rate(r["n_fake"] / r["n"]), r[name])
+    console.print(table)
 
 
 def _print_record_head(record: dict, name: str, min_n: int) -> None:

@@ -430,15 +430,18 @@ def _pronoun_fits(name: str, pronoun: str) -> bool:
     return _known_pronoun(name) in (None, pronoun)
 
 
-def _pronoun_speaker(text: str, pronoun: str, para: int, opening: int, window: list[tuple[str, bool]],
+def _pronoun_speaker(text: str, pronoun: str, para: int, opening: int, people: list[tuple[str, bool]] | None,
                      last_named: str | None) -> str | None:
     """Who '"…," she said' is: the last named speaker if the paragraphs before the quote
-    (``text[para:opening]``, whose people are ``window``) still talk about them, else the last
-    full name there, else the last named speaker, else the last name earlier in the article
-    known to take the pronoun, else the headline's; each only if the pronoun fits them."""
+    (``text[para:opening]``, whose ``_people_in`` are ``people`` if already read) still talk
+    about them, else the last full name there, else the last named speaker, else the last name
+    earlier in the article known to take the pronoun, else the headline's; each only if the
+    pronoun fits them."""
     if last_named and last_named.split()[-1] in text[para:opening] and _pronoun_fits(last_named, pronoun):
         return last_named
-    who = _fitting_person(window, pronoun)
+    if people is None:
+        people = _people_in(text, para, opening)
+    who = _fitting_person(people, pronoun)
     if who is None and last_named and _pronoun_fits(last_named, pronoun):
         who = last_named
     if who is None and para > 0:
@@ -763,11 +766,11 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 continue
         elif name:
             if name.split()[0] in _PRONOUNS:
-                # '"…," she said': the speaker is the last full name in the paragraph(s) before
-                # the quote, else the last named quote speaker. With an outlet ("she told
-                # People") it is on the record even when nobody can be named; without one it
-                # counts only when someone can, and not when the nearest attribution before it
-                # is an unnamed source's (that "she" may be the source).
+                # '"…," she said': the speaker is someone named before the quote whom the
+                # pronoun fits (_pronoun_speaker). With an outlet ("she told People") it is on
+                # the record even when nobody can be named; without one it counts only when a
+                # full name or a named speaker comes before it, and not when the nearest
+                # attribution before it is an unnamed source's (that "she" may be the source).
                 after_source = max((e for _, e in anon_spans if e <= qi), default=-1) > max((e for _, e in quote_spans if e <= qi), default=-1)
                 if outlet is None and after_source:
                     continue
@@ -779,10 +782,11 @@ def analyse_spans(text: str) -> tuple[list[Signal], dict]:
                 # Whether it counts as on the record: someone is named before it (the last named
                 # speaker if the window still talks about them, else the last full name in it).
                 # Who it is: the same, among the names the pronoun fits ("she" is not Brad Pitt).
-                people = _people_in(text, para, max(opening, para))
+                people = None  # read only when needed: most pronoun quotes follow a named one
                 if last_named and last_named.split()[-1] in window:
                     named = last_named
                 else:
+                    people = _people_in(text, para, max(opening, para))
                     named = (people[-1][0] if people else None) or last_named
                 if outlet is not None or named:
                     who = _pronoun_speaker(text, name.split()[0].lower(), para, max(opening, para), people, last_named)
