@@ -711,6 +711,10 @@ def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_cli
     no_live_markup(page)
     story = write_client.get(f"/articles/{listed[0]}", headers=HTML).text  # each of its stories links back here
     assert '<a href="/outlets/tabloid.example" data-testid="outlet-link">tabloid.example</a>' in story
+    to_outlet = '<a href="/outlets/tabloid.example" class="outlet-link">tabloid.example</a>'  # so do the lists of stories
+    assert to_outlet in write_client.get("/articles", params={"outlet": "tabloid.example"}, headers=HTML).text
+    assert to_outlet in write_client.get(f"/stories/{api['storylines'][0]['id']}", headers=HTML).text
+    assert to_outlet in write_client.get("/people/Kim%20Kardashian", headers=HTML).text
     checked = write_client.post("/check", data={"title": "Kim again", "text": "Kim Kardashian went out.", "url": "https://www.tabloid.example/new"}).text
     assert "tabloid.example" in checked and 'data-testid="outlet-link"' not in checked, "a checked, unstored story's outlet is not linked"
     found = write_client.get("/outlets", params={"q": "TABLOID", "min_n": 3}, headers=HTML).text
