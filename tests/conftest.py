@@ -47,6 +47,15 @@ def couple_records(topics: str = "bpkt") -> list[dict]:
             for k in topics for title, text, news in [_COUPLE_TOPICS[k]] for i, w in enumerate(news)]
 
 
+def labelled_couple_records(published=None) -> list[dict]:
+    """The couple's records as a tabloid and a news site ran them, for the scorecard pages: the
+    surrogate and perfume stories ("b", "k": 6) fake at tabloid.example, the others (5) real at
+    news.example; ``published(i, record)`` dates each, if given."""
+    return [dict(r, label="fake" if r["id"][0] in "bk" else "real", url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}",
+                 **({"published": published(i, r)} if published else {}))
+            for i, r in enumerate(couple_records())]
+
+
 def need_accurate() -> None:
     """Skip a test of the accurate mode without its extra, unless RUMORLENS_REQUIRE_ACCURATE=1
     (CI), where a missing torch or MiniLM is a failure."""

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, TINY_ARTICLES, TRAIN, couple_records
+from conftest import SEEDS, TINY_ARTICLES, TRAIN, couple_records, labelled_couple_records
 from test_store_helpers import fresh_pg_url
 from typer.testing import CliRunner
 
@@ -155,9 +155,7 @@ def test_cli_people_name_shows_one_person_with_years_storylines_and_stories(runn
     them and their stories newest first (up to --limit); --json the same as a record; a name no
     story is about, or a name with --search, is a usage error."""
     db = str(tmp_path / "kim.db")
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z",
-                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
-               for i, r in enumerate(couple_records())]
+    records = labelled_couple_records(lambda i, r: f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z")
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
     shown = runner.invoke(app, ["people", "KIM KARDASHIAN", "--db", db, "--min-n", "3", "--limit", "2"])
     assert shown.exit_code == 0, shown.output
@@ -186,9 +184,7 @@ def test_cli_outlets_name_shows_one_outlet_with_years_people_storylines_and_stor
     first (up to --limit); found as typed or pasted; --json the same as a record; an outlet with
     no stored story, or a name with --search, is a usage error. The list searches and pages too."""
     db = str(tmp_path / "outlets.db")
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", published=f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z",
-                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
-               for i, r in enumerate(couple_records())]
+    records = labelled_couple_records(lambda i, r: f"201{7 + i % 2}-03-0{i % 9 + 1}T00:00:00Z")
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
     shown = runner.invoke(app, ["outlets", "TABLOID.example", "--db", db, "--min-n", "3", "--limit", "2"])
     assert shown.exit_code == 0, shown.output
@@ -219,8 +215,7 @@ def test_cli_serve_get_answers_one_request_without_a_server(runner, tmp_path, mo
     says so in one line on stderr and exits 1; a path without its leading / is a usage error."""
     monkeypatch.delenv("RUMORLENS_TOKEN", raising=False)
     db = str(tmp_path / "get.db")
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real", url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}")
-               for r in couple_records()]
+    records = labelled_couple_records()
     assert runner.invoke(app, ["ingest", str(feed(tmp_path, records)), "--db", db]).exit_code == 0
     listed = runner.invoke(app, ["serve", "--db", db, "--get", "/v1/outlets?min_n=3&limit=1"])
     assert listed.exit_code == 0, listed.output

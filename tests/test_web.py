@@ -9,7 +9,7 @@ import io
 import re
 
 import pytest
-from conftest import couple_records
+from conftest import couple_records, labelled_couple_records
 from e2e.support import (  # noqa: F401  (fixtures)
     HOSTILE_TEXT,
     HOSTILE_TITLE,
@@ -685,9 +685,7 @@ def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_cli
     to the person's page and to the search for them there), the storylines its stories are in
     and its stories newest first. The scorecard searches; a missing outlet is a 404 page that
     leads to that search, and a name is text, not markup."""
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
-                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z",
-                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}") for r in couple_records()]
+    records = labelled_couple_records(lambda i, r: f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z")
     write_client.post("/v1/articles", json=records, headers=auth())
     card = write_client.get("/outlets", params={"min_n": 3}, headers=HTML).text
     link = re.search(r'<a href="(/outlets/tabloid.example\?min_n=3)">tabloid.example</a>', card).group(1)
@@ -732,9 +730,7 @@ def test_web_person_page_shows_their_years_storylines_and_stories(write_client):
     the storylines about them, their stories newest first with their labels, each of which
     links back under "About"; a name nobody's stories are about is a 404 page that says so,
     and a name is text, not markup."""
-    records = [dict(r, label="fake" if r["id"][0] in "bk" else "real",
-                    published=f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z",
-                    url=f"https://www.{'tabloid' if r['id'][0] in 'bk' else 'news'}.example/{r['id']}") for r in couple_records()]
+    records = labelled_couple_records(lambda i, r: f"201{7 + int(r['id'][1:]) % 2}-0{int(r['id'][1:]) % 9 + 1}-01T00:00:00Z")
     write_client.post("/v1/articles", json=records, headers=auth())
     people = write_client.get("/people", params={"min_n": 3}, headers=HTML).text
     link = re.search(r'<a href="(/people/Kim%20Kardashian\?min_n=3)">Kim Kardashian</a>', people).group(1)
