@@ -57,7 +57,8 @@ def test_api_healthz_reports_model_version_and_store(read_client, judge):
 def test_api_openapi_docs_list_every_route(read_client):
     assert read_client.get("/docs").status_code == 200
     paths = read_client.get("/openapi.json").json()["paths"]
-    for p in ("/v1/check", "/v1/check/feed", "/v1/articles", "/v1/articles/feed", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/v1/people", "/healthz"):
+    for p in ("/v1/check", "/v1/check/feed", "/v1/articles", "/v1/articles/feed", "/v1/articles/{article_id}", "/v1/stories", "/v1/stories/{story_id}", "/v1/outlets", "/v1/outlets/{outlet}", "/v1/people",
+              "/v1/people/{name}", "/healthz"):
         assert p in paths
 
 
