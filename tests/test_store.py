@@ -231,6 +231,12 @@ def test_store_outlet_is_found_as_typed_with_whom_its_stories_were_about_and_its
         assert [(r["id"], r["n_here"]) for r in ran] == [(by_member["b0"].id, 4), (by_member["k0"].id, 2)] and total == 2
         assert ran[0]["title"] == by_member["b0"].title and ran[0]["n"] == 4
         assert store.storylines_at(tabloid, limit=1) == (ran[:1], 2)
+        from rumorlens.corpus.scorecard import matching_outlets
+
+        everyone = store.scorecard().outlets
+        assert [o.outlet for o in matching_outlets(everyone, "TABLOID")] == ["tabloid.example"]
+        assert [o.outlet for o in matching_outlets(everyone, "https://www.news.example/p0")] == ["news.example"], "a pasted link"
+        assert matching_outlets(everyone, "") == everyone and matching_outlets(everyone, "nowhere") == []
         with pytest.raises(NotFound) as missing:
             store.outlet("nowhere.example")
         assert missing.value.code == "RL035" and "outlets --search" in str(missing.value)

@@ -159,7 +159,7 @@ def named_outlet(outlets: list[OutletScore], name: str) -> OutletScore | None:
 
 
 def matching_outlets(outlets: list[OutletScore], q: str | None) -> list[OutletScore]:
-    """The outlets whose name holds ``q`` (any case: "dailymail" finds dailymail.co.uk), in the
-    scorecard's order; all of them for no ``q``."""
-    needle = " ".join((q or "").split()).lower()
+    """The outlets whose name holds ``q`` (any case: "dailymail" finds dailymail.co.uk; a pasted
+    "www.people.com" or link, people.com), in the scorecard's order; all of them for no ``q``."""
+    needle = outlet_key(q or "")
     return [o for o in outlets if needle in o.outlet] if needle else outlets
