@@ -404,6 +404,32 @@ def test_check_db_adds_debunk_matches_from_a_real_store(runner, tmp_path):
     assert not any(s["kind"] == "debunk_match" for s in plain["signals"])
 
 
+def test_check_db_says_when_the_story_is_about_someone_stories_about_whom_were_often_fake(runner, tmp_path):
+    """Gossip Cop's "she has been the subject of many invented stories": with --db, a story's
+    subject's record in the store (the people scorecard's, ranked at 10 stories or more) is a
+    whole-article signal, and a reason when it is telling; someone in too few stories has none,
+    and without --db nothing is said."""
+    feed = tmp_path / "stored.jsonl"
+    stored = [{"id": f"s{i}", "title": f"Zara Quillfeather secret {w}", "text": f"Zara Quillfeather was seen in {w}, an insider says.",
+               "label": "fake"} for i, w in enumerate("Paris Rome Oslo Lima Cairo Quito Dakar Hanoi Sofia Riga Tunis".split())]
+    stored += [{"id": f"t{i}", "title": f"Milo Brackenridge news {i}", "text": f"Milo Brackenridge spoke at event {i}.", "label": "real"}
+               for i in range(3)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in stored), encoding="utf-8")
+    db = tmp_path / "store.db"
+    assert run(runner, "ingest", feed, "--db", db, "--json").exit_code == 0
+    story = tmp_path / "story.txt"
+    story.write_text("Zara Quillfeather and Milo Brackenridge secretly engaged\nZara Quillfeather told friends she and Milo "
+                     "Brackenridge are engaged.\n", encoding="utf-8")
+    (v,) = json_lines(run(runner, "check", story, "--db", db, "--json").stdout)
+    records = [s for s in v["signals"] if s["kind"] == "person_record"]
+    assert [(s["text"], s["start"], s["end"]) for s in records] == [("Zara Quillfeather", -1, -1)], "Milo is in too few stories"
+    assert records[0]["weight"] == 1.0 and records[0]["note"].startswith("Zara Quillfeather: 11 of 11 stored stories about them fake (100%")
+    assert "Stories about Zara Quillfeather have a poor record: 11 of 11 in the store were fake (100%)." in v["reasons"]
+    (plain,) = json_lines(run(runner, "check", story, "--json").stdout)
+    assert not any(s["kind"] == "person_record" for s in plain["signals"])
+    assert not any("Zara Quillfeather have" in r for r in plain["reasons"])
+
+
 def test_check_bad_db_url_is_rl034_exit_2(runner, article_file):
     result = run(runner, "check", article_file, "--db", "ftp://host/x")
     assert result.exit_code == 2

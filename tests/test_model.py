@@ -682,6 +682,25 @@ def test_reasons_call_gossip_cop_the_fact_checker_not_tabloid_reporting():
     assert not any("tabloid reporting" in r or "established outlets" in r for r in reasons)
 
 
+def test_reasons_name_one_subject_whose_record_is_telling():
+    """A story's subject's record in the store is a reason only when it is telling (45% fake or
+    more, or 15% or less), once, for the person whose record says most; towards fake for a poor
+    record, towards real for a good one; an ordinary record is no reason."""
+    from rumorlens.corpus.memory import PersonRecord
+    from rumorlens.model.explain import person_signal, reasons_for
+
+    poor = PersonRecord("Zara Quill", 40, 36, 0.9, 0.77, 0.96)
+    good = PersonRecord("Milo Brack", 30, 1, 0.0333, 0.006, 0.17)
+    plain = PersonRecord("Ann Other", 20, 5, 0.25, 0.11, 0.47)
+    reasons = reasons_for("real", [], people=[plain, good])
+    assert reasons[0] == "Stories about Milo Brack have a good record: 1 of 30 in the store were fake (3%)."
+    reasons = reasons_for("fake", [], people=[good, poor, plain])
+    assert [r for r in reasons if r.startswith("Stories about")] == ["Stories about Zara Quill have a poor record: 36 of 40 in the store were fake (90%)."]
+    assert not any(r.startswith("Stories about") for r in reasons_for("fake", [], people=[plain]))
+    signal = person_signal(good)
+    assert (signal.kind, signal.text, signal.start, signal.end, signal.weight) == ("person_record", "Milo Brack", -1, -1, -0.433)
+
+
 def test_human_label_is_the_ruling_in_force_an_exported_record_carries_else_its_own():
     """The label training and evaluation use for a store's export: the newest fake/real ruling
     (one without a date counts as newest, as the store dates it when storing it), else the label

@@ -231,6 +231,11 @@ def test_store_outlet_is_found_as_typed_with_whom_its_stories_were_about_and_its
         assert [(r["id"], r["n_here"]) for r in ran] == [(by_member["b0"].id, 4), (by_member["k0"].id, 2)] and total == 2
         assert ran[0]["title"] == by_member["b0"].title and ran[0]["n"] == 4
         assert store.storylines_at(tabloid, limit=1) == (ran[:1], 2)
+        # a new story's subjects' records, as the Judge asks for them (check --db): ranked people only
+        story = art("new", "Kim Kardashian perfume sells out again", "Kim Kardashian said her perfume sold out.")
+        (records,) = store.people_records_many([story], min_n=3)
+        assert [(r.person, r.n, r.n_fake, r.source) for r in records] == [("Kim Kardashian", 9, 6, "store")]
+        assert store.people_records_many([story]) == [[]], "9 stories are too few to rank at 10"
         from rumorlens.corpus.scorecard import matching_outlets
 
         everyone = store.scorecard().outlets

@@ -14,6 +14,7 @@ SIGNAL_KINDS = (
     "sensational",
     "cited_outlet",
     "outlet_record",
+    "person_record",
     "debunk_match",
 )
 
@@ -21,7 +22,7 @@ SIGNAL_KINDS = (
 @dataclass(frozen=True)
 class Signal:
     """One piece of evidence. ``text == verdict.text[start:end]`` for spans in the article;
-    signals about the article as a whole (``outlet_record``, ``debunk_match``) have
+    signals about the article as a whole (``outlet_record``, ``person_record``, ``debunk_match``) have
     ``start == end == -1``. ``weight`` > 0 pushes towards fake, < 0 towards real."""
 
     kind: str

@@ -1,8 +1,8 @@
 """What the Judge may ask of a corpus while judging: Gossip Cop's memory.
 
-The Judge stays free of any database: it takes an optional object with these two methods
-(a ``Store`` provides them) and turns the answers into ``outlet_record`` and ``debunk_match``
-signals.
+The Judge stays free of any database: it takes an optional object with these methods (a
+``Store`` provides them) and turns the answers into ``outlet_record``, ``person_record`` and
+``debunk_match`` signals.
 """
 
 from __future__ import annotations
@@ -52,10 +52,30 @@ class DebunkMatch:
         return f"{'labelled' if self.label_source == 'label' else 'judged'} {self.label}"
 
 
+@dataclass(frozen=True)
+class PersonRecord:
+    """How often the stored stories about a person were fake (the people scorecard's row):
+    Gossip Cop's "she has been the subject of many invented stories"."""
+
+    person: str
+    n: int
+    n_fake: int
+    fake_rate: float
+    ci_low: float
+    ci_high: float
+    source: str = "store"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
 class Memory(Protocol):
     def outlet_record(self, outlet: str) -> OutletRecord | None: ...
 
     def debunk_matches_many(self, articles: list[Article], limit: int = 3) -> list[list[DebunkMatch]]: ...
+
+    # optional: a memory without it gives no person_record signals
+    def people_records_many(self, articles: list[Article]) -> list[list[PersonRecord]]: ...
 
 
 def wilson_interval(k: int, n: int, z: float = 1.96) -> tuple[float, float]:

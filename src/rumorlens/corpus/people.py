@@ -143,3 +143,26 @@ def people_at(people: list[PersonScore], outlet, top: int = 10) -> dict:
             tally.append((p.person, len(shared), sum(i in outlet.fake_ids for i in shared)))
     tally.sort(key=lambda t: (-t[2], -t[1], t[0]))
     return {"people": [{"person": name, "n": n, "n_fake": n_fake} for name, n, n_fake in tally[:top]], "people_total": len(tally)}
+
+
+def records_of(people: list[PersonScore], articles) -> list[list]:
+    """For each of ``articles`` (``Article``s being judged), the people scorecard's records
+    (``memory.PersonRecord``) of the people it is about, found as the scorecard finds them (full
+    names in its headline, else the first two its lead names); only people the scorecard ranks,
+    so a rate always rests on enough stories."""
+    from .memory import PersonRecord
+    from .storylines import extract_people
+
+    ranked = {_folded_name(p.person): p for p in people if p.ranked}
+    if not ranked:
+        return [[] for _ in articles]
+    rows = [{"id": a.id, "title": a.title, "text": a.text} for a in articles]
+    out = []
+    for row, found in zip(rows, extract_people(rows)):
+        records = {}
+        for key in principal_people(row["title"], found):
+            p = ranked.get(_folded_name(found[key]))
+            if p is not None:
+                records.setdefault(p.person, PersonRecord(p.person, p.n, p.n_fake, p.fake_rate, p.ci_low, p.ci_high))
+        out.append(list(records.values()))
+    return out

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..corpus.memory import DebunkMatch, OutletRecord
+from ..corpus.memory import DebunkMatch, OutletRecord, PersonRecord
 from ..verdict import Signal
 
 MAX_REASONS = 5
@@ -37,6 +37,14 @@ def outlet_signal(record: OutletRecord) -> Signal:
     return Signal(kind="outlet_record", text=record.outlet, start=-1, end=-1, weight=round(weight, 3), note=note, outlet=record.outlet)
 
 
+def person_signal(record: PersonRecord) -> Signal:
+    note = (f"{record.person}: {record.n_fake} of {record.n} stored stories about them fake ({record.fake_rate:.0%}, "
+            f"95% CI {record.ci_low:.0%}-{record.ci_high:.0%}; {record.source})")
+    # as the outlet's: how far the rate sits from the usual share of fakes, in log-odds-like units
+    weight = float(np.clip((record.fake_rate - 0.25) * 2, -1, 1))
+    return Signal(kind="person_record", text=record.person, start=-1, end=-1, weight=round(weight, 3), note=note)
+
+
 def debunk_signal(match: DebunkMatch) -> Signal:
     when = (match.published or "")[:10] or "undated"
     note = f"Matches a story {match.labelled()}: {match.title} ({match.outlet or 'unknown outlet'}, {when})"
@@ -50,6 +58,7 @@ def reasons_for(
     outlet: OutletRecord | None = None,
     top_fake_terms: Sequence[str] = (),
     top_real_terms: Sequence[str] = (),
+    people: Sequence[PersonRecord] = (),
 ) -> list[str]:
     """Pick up to five sentences; each names evidence the reader can find in the article."""
     by_kind: dict[str, list[Signal]] = {}
@@ -81,6 +90,15 @@ def reasons_for(
             fake_side.append(f"The outlet has a poor record: {record}.")
         elif outlet.fake_rate <= GOOD_RECORD:
             real_side.append(f"The outlet has a good record: {record}.")
+
+    # the story's subject: one sentence, for the person with the most telling record
+    telling = [p for p in people if p.fake_rate >= POOR_RECORD or p.fake_rate <= GOOD_RECORD]
+    for p in sorted(telling, key=lambda p: -abs(p.fake_rate - 0.25))[:1]:
+        record = f"{p.n_fake} of {p.n} in the store were fake ({p.fake_rate:.0%})"
+        if p.fake_rate >= POOR_RECORD:
+            fake_side.append(f"Stories about {p.person} have a poor record: {record}.")
+        else:
+            real_side.append(f"Stories about {p.person} have a good record: {record}.")
 
     cited = by_kind.get("cited_outlet", [])
     # Gossip Cop is the fact-checker, not a tabloid: naming it weighs towards fake (its busts),

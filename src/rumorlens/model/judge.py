@@ -19,7 +19,7 @@ from ..errors import ModelError
 from ..signals import analyse
 from ..verdict import Signal, Verdict
 from .classifier import RumorModel, digest_settings
-from .explain import debunk_signal, outlet_signal, reasons_for
+from .explain import debunk_signal, outlet_signal, person_signal, reasons_for
 from .persist import fit_digest, load_model_dir, save_model_dir
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -272,6 +272,8 @@ class Judge:
         threshold = self.threshold(text_only, prevalence)
         contrib = self._term_contributions(X, batch, text_only) if explain else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
+        people_records = getattr(memory, "people_records_many", None) if explain else None
+        people = people_records(batch) if people_records is not None else None
         for i, article in enumerate(batch):
             p = float(probs[i])
             label = "fake" if p >= threshold else "real"
@@ -281,10 +283,12 @@ class Judge:
                 record = None if text_only else self.outlet_record(article.outlet, memory)
                 if record is not None:
                     signals.append(outlet_signal(record))
+                if people is not None:
+                    signals.extend(person_signal(r) for r in people[i])
                 if debunks is not None:
                     signals.extend(debunk_signal(m) for m in debunks[i])
                 fake_terms, real_terms = self._top_terms(contrib, i, label)
-                reasons = reasons_for(label, signals, record, fake_terms, real_terms)
+                reasons = reasons_for(label, signals, record, fake_terms, real_terms, people[i] if people is not None else ())
             yield Verdict(
                 id=article.id,
                 label=label,

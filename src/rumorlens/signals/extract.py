@@ -13,8 +13,9 @@ from itertools import groupby
 from ..verdict import SIGNAL_KINDS, Signal
 from . import lexicon as L
 
-# The kinds found in the text itself; outlet_record and debunk_match come from the Judge's memory.
-SIGNAL_KINDS_FOUND = tuple(k for k in SIGNAL_KINDS if k not in ("outlet_record", "debunk_match"))
+# The kinds found in the text itself; outlet_record, person_record and debunk_match come from the
+# Judge's memory (and are no features of the model).
+SIGNAL_KINDS_FOUND = tuple(k for k in SIGNAL_KINDS if k not in ("outlet_record", "person_record", "debunk_match"))
 
 # Default prior weights (> 0 points to fake). The model may overwrite them.
 WEIGHTS = {

@@ -913,6 +913,13 @@ class Store:
             return None
         return self.scorecard().record(outlet)
 
+    def people_records_many(self, articles: list[Article], min_n: int = 10) -> list[list]:
+        """The people scorecard's records of the people each article is about (``PersonRecord``s
+        of those in ``min_n`` stories or more): a story's subject's record, as its outlet's."""
+        from ..corpus.people import records_of
+
+        return records_of(self.people(min_n), articles)
+
     def debunk_matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
         return self.debunk_matches_many([article], limit)[0]
 

@@ -20,6 +20,7 @@ KIND_NAMES = {
     "sensational": "sensational",
     "cited_outlet": "cited outlet",
     "outlet_record": "outlet record",
+    "person_record": "subject's record",
     "debunk_match": "debunk match",
 }
 
