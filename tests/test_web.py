@@ -679,6 +679,19 @@ def test_web_person_link_finds_their_stories_however_they_are_spelt(write_client
     assert write_client.get("/v1/articles", params={"q": "BEYONCE KNOWLES"}).json()["total"] == 4
 
 
+def test_web_check_on_a_server_with_a_store_gives_the_subjects_record(write_client):
+    """A story checked on a server with a store says how often the stored stories about its
+    subject were fake, among the signals about the article as a whole and as a reason."""
+    stored = [{"id": f"z{i}", "title": f"Zara Quillfeather secret {w}", "text": f"Zara Quillfeather was seen in {w}, an insider says.",
+               "label": "fake"} for i, w in enumerate("Paris Rome Oslo Lima Cairo Quito Dakar Hanoi Sofia Riga".split())]
+    assert write_client.post("/v1/articles", json=stored, headers=auth()).status_code == 201
+    page = write_client.post("/check", data={"title": "Zara Quillfeather secretly engaged",
+                                             "text": "Zara Quillfeather told friends she is engaged, a source says."}).text
+    whole = re.search(r'<ul class="whole-signals">(.*?)</ul>', page, re.S).group(1)
+    assert "subject&#39;s record</span> Zara Quillfeather: 10 of 10 stored stories about them fake (100%" in whole
+    assert "Stories about Zara Quillfeather have a poor record: 10 of 10 in the store were fake (100%)." in page
+
+
 def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_client):
     """An outlet's page, linked from the scorecard and from each of its stored articles: its
     rate with interval and rank, a year-by-year chart, whom its stories were about (each linked
