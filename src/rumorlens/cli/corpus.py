@@ -467,13 +467,19 @@ def outlets(
         for o in found[:limit] if limit else found:
             print_json(o.as_dict())
         return
-    # as for people: a search lists whatever it finds, ranked or not
-    listed = found if search else [o for o in found if o.ranked]
-    too_few = [] if search else [o for o in found if not o.ranked]
+    _print_listing(found, search, limit, "outlet", 18, lambda n: f"{n} {'outlet' if n == 1 else 'outlets'}", min_n)
+
+
+def _print_listing(found: list, search: str | None, limit: int | None, name: str, width: int, count, min_n: int) -> None:
+    """A scorecard's table (outlets, people): ``count(n)`` says "n people". A search lists whoever
+    it finds, ranked or not (the reader asked for them); else the ranked are listed and the
+    others counted; ``limit`` of them (0 or None: all)."""
+    listed = found if search else [s for s in found if s.ranked]
+    too_few = [] if search else [s for s in found if not s.ranked]
     shown = listed[:limit] if limit else listed
-    count = f"{len(found)} {'outlet' if len(found) == 1 else 'outlets'} named {search!r}" if search else f"{len(listed)} outlets ranked"
-    _print_scores(shown, too_few, "outlet", 18, count + (f", the first {len(shown)} shown" if len(shown) < len(listed) else ""),
-                  f"{len(too_few)} outlets", min_n)
+    title = f"{count(len(found))} named {search!r}" if search else f"{count(len(listed))} ranked"
+    _print_scores(shown, too_few, name, width, title + (f", the first {len(shown)} shown" if len(shown) < len(listed) else ""),
+                  count(len(too_few)), min_n)
 
 
 def _outlet(store, name: str, min_n: int, limit: int, json_out: bool) -> None:
@@ -550,14 +556,7 @@ def people(
         for p in found[:limit] if limit else found:
             print_json(p.as_dict())
         return
-    # a search lists whoever it finds, ranked or not (the reader asked for them); else the ranked
-    # are listed and the others counted
-    listed = found if search else [p for p in found if p.ranked]
-    too_few = [] if search else [p for p in found if not p.ranked]
-    shown = listed[:limit] if limit else listed
-    title = f"{_people(len(found))} named {search!r}" if search else f"{_people(len(listed))} ranked"
-    _print_scores(shown, too_few, "person", 22, title + (f", the first {len(shown)} shown" if len(shown) < len(listed) else ""),
-                  _people(len(too_few)), min_n)
+    _print_listing(found, search, limit, "person", 22, _people, min_n)
 
 
 def _people(n: int) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..folding import fold_text
+from .memory import PersonRecord
 from .scorecard import RankedScore, by_year, outlets_of, rated
 from .text import chained_name, lead, principal_people
 
@@ -34,6 +35,10 @@ class PersonScore(RankedScore):
     article_ids: list[str] = field(default_factory=list, repr=False)
     outlets: list[dict] = field(default_factory=list, repr=False)
     outlets_total: int = field(default=0, repr=False)
+
+    def record(self) -> PersonRecord:
+        """What the Judge's memory gives for a story about them (``person_record``)."""
+        return PersonRecord(self.person, self.n, self.n_fake, self.fake_rate, self.ci_low, self.ci_high)
 
 
 def build_people(rows: list[dict], duplicates: Mapping | None = None, known_people: Mapping[str, dict[str, str]] | None = None,
@@ -145,15 +150,18 @@ def people_at(people: list[PersonScore], outlet, top: int = 10) -> dict:
     return {"people": [{"person": name, "n": n, "n_fake": n_fake} for name, n, n_fake in tally[:top]], "people_total": len(tally)}
 
 
-def records_of(people: list[PersonScore], articles) -> list[list]:
-    """For each of ``articles`` (``Article``s being judged), the people scorecard's records
-    (``memory.PersonRecord``) of the people it is about, found as the scorecard finds them (full
-    names in its headline, else the first two its lead names); only people the scorecard ranks,
-    so a rate always rests on enough stories."""
-    from .memory import PersonRecord
+def ranked_by_name(people: list[PersonScore]) -> dict[str, PersonScore]:
+    """The scorecard's ranked people by folded name: what ``records_of`` looks names up in."""
+    return {_folded_name(p.person): p for p in people if p.ranked}
+
+
+def records_of(ranked: dict[str, PersonScore], articles) -> list[list[PersonRecord]]:
+    """For each of ``articles`` (``Article``s being judged), the records of the people it is
+    about among ``ranked`` (``ranked_by_name``), found as the scorecard finds them (full names in
+    its headline, else the first two its lead names): only people the scorecard ranks, so a rate
+    always rests on enough stories."""
     from .storylines import extract_people
 
-    ranked = _ranked_by_name(people)
     if not ranked:
         return [[] for _ in articles]
     rows = [{"id": a.id, "title": a.title, "text": a.text} for a in articles]
@@ -163,20 +171,6 @@ def records_of(people: list[PersonScore], articles) -> list[list]:
         for key in principal_people(row["title"], found):
             p = ranked.get(_folded_name(found[key]))
             if p is not None:
-                records.setdefault(p.person, PersonRecord(p.person, p.n, p.n_fake, p.fake_rate, p.ci_low, p.ci_high))
+                records.setdefault(p.person, p.record())
         out.append(list(records.values()))
     return out
-
-
-_ranked_index: tuple[list, dict] = ([], {})  # the last scorecard asked about, and its ranked people by name
-
-
-def _ranked_by_name(people: list[PersonScore]) -> dict[str, PersonScore]:
-    """The scorecard's ranked people by folded name, built once per scorecard (a store keeps one
-    until its stories change): building it for each check was a tenth of a server's check time."""
-    global _ranked_index
-    last, index = _ranked_index
-    if last is not people:
-        index = {_folded_name(p.person): p for p in people if p.ranked}
-        _ranked_index = (people, index)
-    return index

@@ -144,12 +144,12 @@ def build_scorecard(rows: list[dict], duplicates: dict | None = None, min_n: int
 
 
 def outlet_key(name: str) -> str:
-    """An outlet as the scorecard names it (a host, lower case, no "www."), from what a reader
-    types or pastes: "People.com", "www.people.com", "https://people.com/"."""
-    key = " ".join((name or "").split()).lower()
-    for prefix in ("https://", "http://"):
-        key = key.removeprefix(prefix)
-    return key.split("/", 1)[0].removeprefix("www.")
+    """An outlet as the scorecard names it, from what a reader types or pastes: a host or a link
+    gives the outlet its articles get (``article.outlet_from_url``: "www.People.com",
+    "https://people.com/x", a Wayback copy); anything else ("daily"), itself in lower case."""
+    from ..article import outlet_from_url
+
+    return outlet_from_url(name) or " ".join((name or "").split()).lower()
 
 
 def named_outlet(outlets: list[OutletScore], name: str) -> OutletScore | None:

@@ -30,19 +30,21 @@ def _quote_list(items: Sequence[str], limit: int = 3) -> str:
     return ", ".join(f"“{s}”" for s in seen[:limit])
 
 
+def _record_weight(fake_rate: float) -> float:
+    """An outlet's or a person's record as a weight in log-odds-like units: how far its rate
+    sits from an even record (a quarter of stories fake)."""
+    return round(float(np.clip((fake_rate - 0.25) * 2, -1, 1)), 3)
+
+
 def outlet_signal(record: OutletRecord) -> Signal:
     note = f"{record.outlet}: {record.n_fake} of {record.n} checked stories fake ({record.fake_rate:.0%}, 95% CI {record.ci_low:.0%}-{record.ci_high:.0%}; {record.source})"
-    # Weight in log-odds-like units: how far the outlet's rate sits from an even record.
-    weight = float(np.clip((record.fake_rate - 0.25) * 2, -1, 1))
-    return Signal(kind="outlet_record", text=record.outlet, start=-1, end=-1, weight=round(weight, 3), note=note, outlet=record.outlet)
+    return Signal(kind="outlet_record", text=record.outlet, start=-1, end=-1, weight=_record_weight(record.fake_rate), note=note, outlet=record.outlet)
 
 
 def person_signal(record: PersonRecord) -> Signal:
     note = (f"{record.person}: {record.n_fake} of {record.n} stored stories about them fake ({record.fake_rate:.0%}, "
             f"95% CI {record.ci_low:.0%}-{record.ci_high:.0%}; {record.source})")
-    # as the outlet's: how far the rate sits from the usual share of fakes, in log-odds-like units
-    weight = float(np.clip((record.fake_rate - 0.25) * 2, -1, 1))
-    return Signal(kind="person_record", text=record.person, start=-1, end=-1, weight=round(weight, 3), note=note)
+    return Signal(kind="person_record", text=record.person, start=-1, end=-1, weight=_record_weight(record.fake_rate), note=note)
 
 
 def debunk_signal(match: DebunkMatch) -> Signal:

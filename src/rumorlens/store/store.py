@@ -107,6 +107,7 @@ class Store:
         self._building: set[str] = set()
         self._building_lock = threading.Lock()
         self._first_builds: dict[str, threading.Lock] = {}  # one first build of a view at a time (``draw_people_ahead``)
+        self._people_by_name: tuple[list, dict] = ([], {})  # a people scorecard and its ranked people by name
 
     # -- plumbing ---------------------------------------------------------------------------
     def _migrate(self) -> int:
@@ -916,9 +917,14 @@ class Store:
     def people_records_many(self, articles: list[Article], min_n: int = 10) -> list[list]:
         """The people scorecard's records of the people each article is about (``PersonRecord``s
         of those in ``min_n`` stories or more): a story's subject's record, as its outlet's."""
-        from ..corpus.people import records_of
+        from ..corpus.people import ranked_by_name, records_of
 
-        return records_of(self.people(min_n), articles)
+        people = self.people(min_n)
+        # the index by name, built once per scorecard (a store keeps one until its stories
+        # change): built for each check, it was a tenth of a server's check time
+        if self._people_by_name[0] is not people:
+            self._people_by_name = (people, ranked_by_name(people))
+        return records_of(self._people_by_name[1], articles)
 
     def debunk_matches(self, article: Article, limit: int = 3) -> list[DebunkMatch]:
         return self.debunk_matches_many([article], limit)[0]
