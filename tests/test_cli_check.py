@@ -378,6 +378,26 @@ def test_check_json_goes_to_stdout_while_a_progress_bar_draws_on_stderr(tiny_mod
     assert '"id"' not in proc.stderr
 
 
+def test_check_says_the_story_was_told_before_and_names_it(shipped_judge, tmp_path):
+    """A story the shipped model was trained on, checked again as a user would (a .txt file):
+    the reasons say it was told before and how it was found, and --json names it by id."""
+    from conftest import TRAIN
+    from rumorlens.read import read_articles
+
+    stories = [a for a in read_articles([TRAIN]) if a.label == "real" and len(a.text) > 2000][:40]
+    story = next(a for a in stories if any(r.startswith("Told before: ") for r in shipped_judge.judge(a).reasons))
+    path = tmp_path / "story.txt"
+    path.write_text(f"{story.url}\n{story.title}\n{story.text}", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "RUMORLENS_PROGRESS": "0", "COLUMNS": "300"}
+    env.pop("RUMORLENS_MODEL", None)
+    human = subprocess.run([sys.executable, "-m", "rumorlens", "check", str(path)], capture_output=True, text=True, env=env, timeout=300)
+    assert human.returncode == 0, human.stderr
+    assert "Told before: " in human.stdout and f"{story.id}) was true." in human.stdout
+    out = subprocess.run([sys.executable, "-m", "rumorlens", "check", str(path), "--json"], capture_output=True, text=True, env=env, timeout=300)
+    similar = [s for s in json.loads(out.stdout)["signals"] if s["kind"] == "similar_story"]
+    assert similar[0]["text"] == story.id and similar[0]["weight"] < 0 and similar[0]["start"] == -1
+
+
 def test_check_db_adds_debunk_matches_from_a_real_store(runner, tmp_path):
     """`ingest` labelled stories into SQLite, then `check --db` a retelling of one of them."""
     feed = tmp_path / "known.jsonl"

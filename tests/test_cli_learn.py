@@ -75,6 +75,24 @@ def test_train_writes_a_model_dir_with_meta_and_check_uses_it(runner, tiny_jsonl
     assert {json.loads(line)["model_version"] for line in checked.stdout.splitlines()} == {meta["model_version"]}
 
 
+def test_story_index_script_gives_an_older_model_what_train_writes_and_refuses_other_data(runner, tiny_jsonl, tmp_path):
+    """`scripts/story_index.py` is how the shipped model got memory.json.gz without retraining:
+    from the same data it writes the same bytes train wrote; from other data it writes nothing."""
+    out = tmp_path / "model"
+    assert run(runner, "train", "--data", tiny_jsonl, "--out", out, "-q").exit_code == 0
+    written = (out / "memory.json.gz").read_bytes()
+    (out / "memory.json.gz").unlink()
+    script = [sys.executable, str(REPO / "scripts" / "story_index.py"), str(out)]
+    other = write_jsonl(tmp_path / "other.jsonl", TINY_ARTICLES[1:] + TINY_ARTICLES[:1])  # the same stories, another order
+    refused = subprocess.run([*script, str(other)], capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 1 and "but the model was trained on" in refused.stderr
+    assert not (out / "memory.json.gz").exists()
+    done = subprocess.run([*script, str(tiny_jsonl)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"{out}/memory.json.gz: 11 stories (11 of 11 rebuilt rows match)"
+    assert (out / "memory.json.gz").read_bytes() == written
+
+
 def test_train_human_output_and_text_only_version(runner, tiny_jsonl, tmp_path):
     out = tmp_path / "text-model"
     result = run(runner, "train", "--data", tiny_jsonl, "--dev", tiny_jsonl, "--out", out, "--text-only")

@@ -3,6 +3,7 @@ evaluation metrics and the HTML report."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import TRAIN
 from rumorlens.article import Article
 from rumorlens.errors import InputError, ModelError
 from rumorlens.model.evaluate import Evaluation, evaluate, metrics
@@ -138,13 +140,18 @@ def test_model_articles_without_a_headline_are_scored_by_their_own_stacker(tiny_
     assert plain.model.untitled_cal_ is None and "text_cal_untitled" not in plain.model.to_arrays()[1]
 
 
-def test_model_dir_holds_only_json_and_npz(tiny_model_dir):
+def test_model_dir_holds_only_json_and_npz(tiny_model_dir, tiny_articles):
     files = sorted(p.name for p in tiny_model_dir.iterdir())
-    assert files == ["arrays.npz", "meta.json", "outlets.json", "vocab.json.gz"]
+    assert files == ["arrays.npz", "memory.json.gz", "meta.json", "outlets.json", "vocab.json.gz"]
     meta = json.loads((tiny_model_dir / "meta.json").read_text())
     assert meta["format_version"] == FORMAT_VERSION and meta["model_version"] == "tiny-test"
     with np.load(tiny_model_dir / "arrays.npz", allow_pickle=False) as npz:
         assert all(npz[k].dtype != object for k in npz.files)
+    # the training stories' ids, outlets and years, row for row with story memory: never their words
+    raw = gzip.decompress((tiny_model_dir / "memory.json.gz").read_bytes()).decode("utf-8")
+    assert json.loads(raw) == {"ids": [a.id for a in tiny_articles], "outlets": [a.outlet for a in tiny_articles],
+                               "years": [None] * len(tiny_articles)}
+    assert not any(a.title in raw or a.text[:30] in raw for a in tiny_articles)
 
 
 class _Payload:
@@ -181,6 +188,9 @@ def test_model_tampered_arrays_with_object_array_is_rl021_not_code_execution(tin
         (lambda m: (m / "vocab.json.gz").unlink(), "FileNotFoundError"),
         (lambda m: (m / "meta.json").write_text("{broken"), "JSONDecodeError"),
         (lambda m: (m / "outlets.json").write_text("[1, 2]"), ""),  # wrong JSON type
+        (lambda m: (m / "memory.json.gz").write_bytes(b"not gzip"), "memory.json.gz: BadGzipFile"),
+        (lambda m: (m / "memory.json.gz").write_bytes(gzip.compress(b'{"ids": ["a"], "outlets": [null], "years": [null]}')),
+         "memory.json.gz must hold ids, outlets and years, 11 of each"),  # not one per training story
     ],
 )
 def test_model_damaged_files_are_rl021(tiny_model_dir, tmp_path, damage, detail):
@@ -568,6 +578,60 @@ def test_model_story_memory_matches_a_dense_brute_force(shipped_judge, dev_path)
     # nothing similar: the training share, no similarity to a fake or a real
     assert fast[-1].tolist() == pytest.approx([nb.labels_.mean() - 0.5, 0.0, 0.0])
     assert (fast[:-1, 1:].max(axis=1) > 0).all()  # real articles do have neighbours
+
+
+def _training_stories(label: str, n: int = 40) -> list:
+    from rumorlens.read import read_articles
+
+    stories = [a for a in read_articles([TRAIN]) if a.label == label and len(a.text) > 2000]
+    return stories[:n]
+
+
+@pytest.mark.parametrize("label", ["fake", "real"])
+def test_model_names_the_story_already_checked_that_a_verdict_is_like(shipped_judge, label):
+    """Gossip Cop's "we already checked this one": a training story checked again is matched
+    to itself by id, outlet and year, and when memory moved the verdict far enough a reason
+    says so. The signal explains p_fake; it does not change it."""
+    found = "fake" if label == "fake" else "true"
+    told_somewhere = 0
+    for story in _training_stories(label):
+        verdict = shipped_judge.judge(story)
+        similar = [s for s in verdict.signals if s.kind == "similar_story"]
+        assert 1 <= len(similar) <= 3 and similar[0].text == story.id and similar[0].outlet == story.outlet
+        assert (similar[0].start, similar[0].end) == (-1, -1) and (similar[0].weight > 0) == (label == "fake")
+        assert similar[0].note.startswith(f"found {found}, ") and f"alike: {story.id} ({story.outlet}" in similar[0].note
+        assert [abs(s.weight) for s in similar] == sorted((abs(s.weight) for s in similar), reverse=True)
+        told = [r for r in verdict.reasons if r.startswith("Told before: ")]
+        if told:
+            told_somewhere += 1
+            assert f"were {found}; the closest (" in told[0] and told[0].endswith(f"{story.id}) was {found}.")
+        assert verdict.p_fake == shipped_judge.judge(story, explain=False).p_fake
+    assert told_somewhere >= 5
+
+
+def test_model_without_its_story_index_still_says_it_was_told_before(shipped_model_dir, tmp_path):
+    """A model trained before memory.json.gz existed gives the reason, naming no story, and no
+    similar_story signals (they would have nothing to point at)."""
+    model = fresh_copy(shipped_model_dir, tmp_path / "older")
+    (model / "memory.json.gz").unlink()
+    verdicts = list(Judge.load(model).judge_many(_training_stories("real", 10)))
+    assert not [s for v in verdicts for s in v.signals if s.kind == "similar_story"]
+    told = [r for v in verdicts for r in v.reasons if r.startswith("Told before: ")]
+    assert told and all("gossipcop-" not in r and r.endswith("alike) was true.") for r in told)
+
+
+def test_model_similar_stories_only_above_the_cut_and_a_reason_only_when_memory_moved_it():
+    from rumorlens.model.explain import ToldBefore, told_before_reason
+    from rumorlens.model.neighbours import Remembered
+
+    close = (Remembered(0.62, True, "gc-1", "radaronline.com", 2017), Remembered(0.41, False, "gc-2", None, None))
+    assert told_before_reason(ToldBefore(push=0.8, stories=close, n=10, n_fake=7)) == (
+        "Told before: 7 of the 10 stories already checked that are most like it were fake; "
+        "the closest (62% alike, radaronline.com, 2017, gc-1) was fake.")
+    assert told_before_reason(ToldBefore(push=-0.5, stories=close[1:], n=9, n_fake=1)) == (
+        "Told before: 8 of the 9 stories already checked that are most like it were true; the closest (41% alike, gc-2) was true.")
+    assert told_before_reason(ToldBefore(push=0.2, stories=close, n=10, n_fake=7)) is None  # memory barely moved it
+    assert told_before_reason(ToldBefore(push=0.9, stories=(), n=10, n_fake=9)) is None  # nothing close enough to name
 
 
 def test_model_outlet_weights_learn_less_from_big_outlets():

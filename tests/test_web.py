@@ -692,6 +692,20 @@ def test_web_check_on_a_server_with_a_store_gives_the_subjects_record(write_clie
     assert "Stories about Zara Quillfeather have a poor record: 10 of 10 in the store were fake (100%)." in page
 
 
+def test_web_check_names_the_story_already_checked_that_it_is_like(read_client, judge):
+    """A training story pasted into the check form: among the signals about the article as a
+    whole, the story already checked that it is like (by id, how alike, where), and the reason."""
+    from conftest import TRAIN
+    from rumorlens.read import read_articles
+
+    stories = [a for a in read_articles([TRAIN]) if a.label == "real" and len(a.text) > 2000][:40]
+    story = next(a for a in stories if any(r.startswith("Told before: ") for r in judge.judge(a).reasons))
+    page = read_client.post("/check", data={"title": story.title, "text": story.text, "url": story.url}).text
+    whole = re.search(r'<ul class="whole-signals">(.*?)</ul>', page, re.S).group(1)
+    assert re.search(rf"story already checked</span> found true, \d+% alike: {story.id} \({re.escape(story.outlet)}, \d{{4}}\)", whole)
+    assert "Told before: " in page and f"{story.id}) was true." in page
+
+
 def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_client):
     """An outlet's page, linked from the scorecard and from each of its stored articles: its
     rate with interval and rank, a year-by-year chart, whom its stories were about (each linked

@@ -16,13 +16,15 @@ SIGNAL_KINDS = (
     "outlet_record",
     "person_record",
     "debunk_match",
+    "similar_story",
 )
 
 
 @dataclass(frozen=True)
 class Signal:
     """One piece of evidence. ``text == verdict.text[start:end]`` for spans in the article;
-    signals about the article as a whole (``outlet_record``, ``person_record``, ``debunk_match``) have
+    signals about the article as a whole (``outlet_record``, ``person_record``, ``debunk_match``,
+    ``similar_story``) have
     ``start == end == -1``. ``weight`` > 0 pushes towards fake, < 0 towards real."""
 
     kind: str

@@ -85,7 +85,11 @@ def print_json(obj: object) -> None:
     """One JSON document per line on stdout, bypassing Rich so scripts get clean bytes. A metric
     that is undefined (ROC AUC of a one-class set) is ``null``: ``NaN`` is not JSON, and jq or
     JSON.parse refuse the whole line."""
-    sys.stdout.write(json.dumps(_finite(obj), ensure_ascii=False, default=str, allow_nan=False) + "\n")
+    try:  # nearly always finite: walking every verdict first cost ~5% of `check --json`
+        line = json.dumps(obj, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        line = json.dumps(_finite(obj), ensure_ascii=False, default=str, allow_nan=False)
+    sys.stdout.write(line + "\n")
 
 
 def _finite(obj: object) -> object:

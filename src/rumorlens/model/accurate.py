@@ -126,11 +126,15 @@ class AccurateJudge(Judge):
         stacker.json from before it had one)."""
         return self.stacker.get(MODES[text_only] + (UNTITLED if untitled else ""))
 
-    def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
-        _, scores = self.model.predict(X, [a.url for a in articles], text_only)
-        Z = np.column_stack([scores, self.model.neighbour_features(X), self.reader_logits(articles)])
+    def _probabilities(self, articles: Sequence[Article], X, text_only: bool, story_memory: np.ndarray | None = None) -> np.ndarray:
+        story_memory = self.model.neighbour_features(X) if story_memory is None else story_memory
+        _, scores = self.model.predict(X, [a.url for a in articles], text_only, story_memory=story_memory)
+        Z = np.column_stack([scores, story_memory, self.reader_logits(articles)])
+        return stacked(Z, self._stacker_rows(articles, text_only))
+
+    def _stacker_rows(self, articles: Sequence[Article], text_only: bool) -> np.ndarray:
         own = self._part(text_only, untitled=True)
-        return stacked(Z, row_weights(self._part(text_only)["weights"], own and own["weights"], untitled_mask(articles)))
+        return row_weights(self._part(text_only)["weights"], own and own["weights"], untitled_mask(articles))
 
     def threshold(self, text_only: bool = False, prevalence: float | None = None) -> float:
         part = self._part(text_only)

@@ -280,10 +280,15 @@ class RumorModel:
         return scorers
 
     # -- inference -----------------------------------------------------------------------
-    def neighbour_features(self, X) -> np.ndarray:
+    def nearest(self, X) -> list | None:
+        """Each row's most similar training stories (``StoryNeighbours.nearest``), None without
+        story memory: found once per batch, for ``p_fake`` and for the reasons."""
+        return None if self.neighbours_ is None else self.neighbours_.nearest(X[:, : self.n_words])
+
+    def neighbour_features(self, X, nearest: list | None = None) -> np.ndarray:
         if self.neighbours_ is None:
             return np.zeros((X.shape[0], 0))
-        return self.neighbours_.transform(X[:, : self.n_words])
+        return self.neighbours_.features(self.nearest(X) if nearest is None else nearest)
 
     def scorers(self, text_only: bool) -> list[tuple[np.ndarray, float]]:
         return self.text_scorers_ if text_only else self.full_scorers_
@@ -314,16 +319,18 @@ class RumorModel:
         cal = getattr(self, "untitled_cal_", None)
         return row_weights(self.text_cal_ if text_only else self.full_cal_, cal["text" if text_only else "full"] if cal else None, untitled)
 
-    def predict(self, X_text, urls: Sequence[str | None], text_only: bool, untitled: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def predict(self, X_text, urls: Sequence[str | None], text_only: bool, untitled: np.ndarray | None = None,
+                story_memory: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(p_fake, raw scores: one column per scorer) for a text block from ``features``;
-        ``untitled`` marks the articles without a headline (``stackers``)."""
+        ``untitled`` marks the articles without a headline (``stackers``); ``story_memory``:
+        the rows' ``neighbour_features`` if already found."""
         n = X_text.shape[1]
         # The outlet scorer's URL block is applied on its own, not hstacked: stacking sparse
         # matrices cost more than the products.
         U = None if text_only else self.url_block(urls)
         scores = np.column_stack([
             X_text @ coef[:n] + intercept + (U @ coef[n:] if U is not None else 0.0) for coef, intercept in self.scorers(text_only)])
-        Z = np.column_stack([scores, self.neighbour_features(X_text)])
+        Z = np.column_stack([scores, self.neighbour_features(X_text) if story_memory is None else story_memory])
         return stacked(Z, self.stackers(text_only, untitled)), scores
 
     def threshold(self, text_only: bool, prevalence: float | None = None) -> float:
@@ -409,6 +416,7 @@ class RumorModel:
             shape = (len(arrays["nb_labels"]), len(vocab["words"]))
             self.neighbours_.matrix_ = sparse.csr_matrix((arrays["nb_data"].astype(np.float32), arrays["nb_indices"], arrays["nb_indptr"]), shape=shape)
             self.neighbours_.labels_ = arrays["nb_labels"].astype(np.int8)
+            self.neighbours_.stories_ = None  # persist.load_story_index, when the directory has them
         return self
 
 

@@ -19,8 +19,9 @@ from ..errors import ModelError
 from ..signals import analyse
 from ..verdict import Signal, Verdict
 from .classifier import RumorModel, digest_settings
-from .explain import debunk_signal, outlet_signal, person_signal, reasons_for
-from .persist import fit_digest, load_model_dir, save_model_dir
+from .explain import SIMILAR_STORIES, SIMILAR_STORY, ToldBefore, debunk_signal, outlet_signal, person_signal, reasons_for, similar_story_signal
+from .neighbours import N_FEATURES, story_index
+from .persist import STORIES_FILE, fit_digest, load_model_dir, load_story_index, save_model_dir, save_story_index
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "default"
 TOP_TERMS = 3
@@ -65,7 +66,7 @@ class Judge:
     def load(cls, path: str | Path | None = None) -> Judge:
         resolved = (Path(path) if path else default_model_path()).resolve()
         # File times are part of the cache key so a retrained or replaced model reloads.
-        stamp = tuple((resolved / f).stat().st_mtime_ns if (resolved / f).exists() else 0 for f in ("meta.json", "arrays.npz", "vocab.json.gz"))
+        stamp = tuple((resolved / f).stat().st_mtime_ns if (resolved / f).exists() else 0 for f in ("meta.json", "arrays.npz", "vocab.json.gz", STORIES_FILE))
         return _load_cached(str(resolved), stamp)
 
     @classmethod
@@ -115,6 +116,9 @@ class Judge:
             if "no terms remain" in str(exc) or "empty vocabulary" in str(exc):
                 raise InputError("RL025", detail=str(exc).rstrip(".")) from None
             raise
+        if model.neighbours_ is not None:  # which stories a verdict is like, for its reasons
+            model.neighbours_.stories_ = story_index([a.id for a in labelled], [a.outlet for a in labelled],
+                                                     [a.published for a in labelled])
         from .evaluate import metrics
 
         oof = {
@@ -146,6 +150,9 @@ class Judge:
         self.meta = {**self.meta, **meta, "config": config}
         self.version = self.meta.get("model_version", self.version)
         save_model_dir(out, self.meta, arrays, vocab, outlets)
+        stories = getattr(self.model.neighbours_, "stories_", None)
+        if stories is not None:
+            save_story_index(out, stories)
         return out
 
     # -- scoring -------------------------------------------------------------------------
@@ -268,9 +275,12 @@ class Judge:
         if text_only:
             batch = [a.without_outlet() for a in batch]
         texts, analysed, X = self._features(batch)
-        probs = self.rebase(self._probabilities(batch, X, text_only), prevalence)
+        nearest = self.model.nearest(X)  # once, for p_fake and for what the reasons say of it
+        story_memory = self.model.neighbour_features(X, nearest)
+        probs = self.rebase(self._probabilities(batch, X, text_only, story_memory), prevalence)
         threshold = self.threshold(text_only, prevalence)
         contrib = self._term_contributions(X, batch, text_only) if explain else None
+        told = self._told_before(batch, text_only, nearest, story_memory) if explain and nearest is not None else None
         debunks = memory.debunk_matches_many(batch) if explain and memory is not None else None
         people_records = getattr(memory, "people_records_many", None) if explain else None
         people = people_records(batch) if people_records is not None else None
@@ -287,8 +297,11 @@ class Judge:
                     signals.extend(person_signal(r) for r in people[i])
                 if debunks is not None:
                     signals.extend(debunk_signal(m) for m in debunks[i])
+                if told is not None:
+                    signals.extend(similar_story_signal(r) for r in told[i].stories if r.id)  # a model without memory.json.gz: the reason only
                 fake_terms, real_terms = self._top_terms(contrib, i, label)
-                reasons = reasons_for(label, signals, record, fake_terms, real_terms, people[i] if people is not None else ())
+                reasons = reasons_for(label, signals, record, fake_terms, real_terms, people[i] if people is not None else (),
+                                      told[i] if told is not None else None)
             yield Verdict(
                 id=article.id,
                 label=label,
@@ -307,10 +320,32 @@ class Judge:
                 warnings=article.warnings,
             )
 
-    def _probabilities(self, articles: Sequence[Article], X, text_only: bool) -> np.ndarray:
+    def _probabilities(self, articles: Sequence[Article], X, text_only: bool, story_memory: np.ndarray | None = None) -> np.ndarray:
         """p_fake at the training share, for ``X`` from ``_features`` (``AccurateJudge`` adds its
-        reader here)."""
-        return self.model.predict(X, [a.url for a in articles], text_only, untitled_mask(articles))[0]
+        reader here); ``story_memory``: the rows' ``neighbour_features``, if already found."""
+        return self.model.predict(X, [a.url for a in articles], text_only, untitled_mask(articles), story_memory)[0]
+
+    def _stacker_rows(self, articles: Sequence[Article], text_only: bool) -> np.ndarray:
+        """The stacker weights that scored each article (``row_weights``: scorers, story memory,
+        then the intercept); one row for all when they share it."""
+        return self.model.stackers(text_only, untitled_mask(articles))
+
+    def _told_before(self, articles: Sequence[Article], text_only: bool, nearest: list, story_memory: np.ndarray) -> list[ToldBefore]:
+        """What story memory says about each article: how far the labels of the training stories
+        it is most like moved its log-odds (``story_memory``, its features, against those of a story
+        like none of them) and the closest of those stories (Gossip Cop's "we already checked
+        this one")."""
+        neighbours = self.model.neighbours_
+        first = len(self.model.scorers(text_only))
+        weights = self._stacker_rows(articles, text_only)[:, first : first + N_FEATURES]
+        push = ((story_memory - neighbours.neutral[None, :]) * weights).sum(axis=1)
+        out = []
+        for row, (sims, cols) in enumerate(nearest):
+            alike = sims > 0
+            close = neighbours.remembered((sims, cols), SIMILAR_STORY) if sims.size and sims.max() >= SIMILAR_STORY else []
+            out.append(ToldBefore(push=float(push[row]), stories=tuple(close[:SIMILAR_STORIES]), n=int(alike.sum()),
+                                  n_fake=int(neighbours.labels_[cols[alike]].sum())))
+        return out
 
     def _term_weights(self, text_only: bool, untitled: bool = False) -> np.ndarray | None:
         """Each feature's weight in the calibrated log-odds (for the words in the reasons);
@@ -427,4 +462,6 @@ def _load_cached(path: str, _stamp: tuple) -> Judge:
         model = RumorModel.from_arrays(meta["config"], arrays, vocab, outlets)
     except (KeyError, TypeError, ValueError) as exc:
         raise ModelError("RL021", where=path, detail=f"{type(exc).__name__}: {exc}") from None
+    if model.neighbours_ is not None:
+        model.neighbours_.stories_ = load_story_index(p, model.neighbours_.matrix_.shape[0])
     return Judge(model, meta, p)

@@ -8,12 +8,37 @@ its ``keep_terms`` heaviest n-grams, which keeps the shipped arrays small and th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 from scipy import sparse
 
 from .vectorize import csr_l2
 
 N_FEATURES = 3  # weighted fake share of the k nearest, max similarity to a fake, to a real
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """One training story an article is like: how alike (cosine of their pruned n-gram rows),
+    how it was labelled, and where it came from when the model directory says
+    (``memory.json.gz``; a story's text and headline are never kept, only its id, outlet and
+    year)."""
+
+    similarity: float
+    fake: bool
+    id: str | None = None
+    outlet: str | None = None
+    year: int | None = None
+
+
+def story_index(ids: Sequence[str | None], outlets: Sequence[str | None], published: Sequence[str | None]) -> dict:
+    """What a model directory keeps about its training stories, row for row with the memory:
+    ids, outlets, and the year each was published (``published`` as an ``Article`` carries it,
+    ISO-8601)."""
+    years = [int(p[:4]) if p and p[:4].isdigit() else None for p in published]
+    return {"ids": list(ids), "outlets": list(outlets), "years": years}
 
 
 def prune_rows(X: sparse.csr_matrix, keep_terms: int) -> sparse.csr_matrix:
@@ -60,25 +85,41 @@ class StoryNeighbours:
     def fit(self, X_words, y):
         self.matrix_ = prune_rows(X_words, self.keep_terms)
         self.labels_ = np.asarray(y).astype(np.int8)
+        self.stories_ = None  # ``story_index`` of the same rows, if the caller knows them (Judge.fit does)
         return self
 
-    def transform(self, X_words, exclude: np.ndarray | None = None, cap: float | None = None) -> np.ndarray:
-        """Features for each query row. Out of fold, ``exclude`` hides training rows and
-        ``cap`` hides neighbours at or above that cosine (near-copies).
+    def remembered(self, nearest: tuple[np.ndarray, np.ndarray], min_similarity: float = 0.0) -> list[Remembered]:
+        """One row of ``nearest`` as the stories themselves, the most alike first (ties by
+        training row), those below ``min_similarity`` or not alike at all left out."""
+        sims, cols = nearest
+        stories = getattr(self, "stories_", None) or {}
+        ids, outlets, years = (stories.get(k) or () for k in ("ids", "outlets", "years"))
+        out = []
+        for j in sorted(range(len(sims)), key=lambda j: (-float(sims[j]), int(cols[j]))):
+            sim, col = float(sims[j]), int(cols[j])
+            if sim <= 0 or sim < min_similarity:
+                break
+            out.append(Remembered(similarity=sim, fake=bool(self.labels_[col]),
+                                  id=ids[col] if col < len(ids) else None,
+                                  outlet=outlets[col] if col < len(outlets) else None,
+                                  year=years[col] if col < len(years) else None))
+        return out
+
+    def nearest(self, X_words, exclude: np.ndarray | None = None, cap: float | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each query row's k most similar training stories: (cosines, row indices), in no
+        particular order (``features`` sums them as they come; ``remembered`` sorts them). Out
+        of fold, ``exclude`` hides training rows and ``cap`` hides neighbours at or above that
+        cosine (near-copies).
 
         Each row's k best are taken among its non-zero similarities, which are never made
-        dense (a dense articles x 13,615 argpartition was a quarter of a checked batch's time).
-        A row with fewer than k similar stories is filled up with zero-similarity ones counted
-        as real, each weighing 1e-6 in the fake share; with none at all, the share is the
-        training share."""
+        dense (a dense articles x 13,615 argpartition was a quarter of a checked batch's time)."""
         Q = prune_rows(X_words, self.query_terms)
-        out = np.zeros((Q.shape[0], N_FEATURES))
         k = min(self.k, self.matrix_.shape[0])
         hidden = np.zeros(self.matrix_.shape[0], dtype=bool)
         if exclude is not None:
             hidden[exclude] = True
         S = (Q @ self.index_).tocsr()
-        base = float(self.labels_.mean())
+        found = []
         for row in range(S.shape[0]):
             lo, hi = S.indptr[row], S.indptr[row + 1]
             sims, cols = S.data[lo:hi], S.indices[lo:hi]
@@ -88,9 +129,19 @@ class StoryNeighbours:
             if len(sims) > k:
                 top = np.argpartition(sims, len(sims) - k)[len(sims) - k :]
                 sims, cols = sims[top], cols[top]
-            sims = sims.clip(min=0)
+            found.append((sims.clip(min=0), cols))
+        return found
+
+    def features(self, nearest: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """Story-memory features from ``nearest``: the similarity-weighted share of fakes among
+        the k nearest (minus 0.5), the best similarity to a fake, to a real story. A row with
+        fewer than k similar stories is filled up with zero-similarity ones counted as real,
+        each weighing 1e-6 in the fake share; with none at all, the share is the training share."""
+        out = np.zeros((len(nearest), N_FEATURES))
+        k = min(self.k, self.matrix_.shape[0])
+        for row, (sims, cols) in enumerate(nearest):
             if not sims.size or sims.max() <= 0:
-                out[row] = (base - 0.5, 0.0, 0.0)
+                out[row] = self.neutral
                 continue
             labels = self.labels_[cols]
             w = sims + 1e-6
@@ -99,3 +150,13 @@ class StoryNeighbours:
             out[row, 1] = sims[labels == 1].max(initial=0.0)
             out[row, 2] = sims[labels == 0].max(initial=0.0)
         return out
+
+    @property
+    def neutral(self) -> np.ndarray:
+        """The features of a story like none the model was trained on (what memory adds is
+        measured from here)."""
+        return np.array([float(self.labels_.mean()) - 0.5, 0.0, 0.0])
+
+    def transform(self, X_words, exclude: np.ndarray | None = None, cap: float | None = None) -> np.ndarray:
+        """Features for each query row (``features`` of ``nearest``)."""
+        return self.features(self.nearest(X_words, exclude, cap))

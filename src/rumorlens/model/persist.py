@@ -5,6 +5,8 @@ A model directory holds:
   arrays.npz    numeric arrays (loaded with allow_pickle=False)
   vocab.json.gz the n-gram vocabularies (body words, title words, URL tokens), in column order
   outlets.json  per-outlet training counts [n, n_fake]
+  memory.json.gz (optional) each training story's id, outlet and year, row for row with story
+                memory, so a verdict can say which story it is like; never its text or headline
 """
 
 from __future__ import annotations
@@ -45,6 +47,31 @@ def save_model_dir(out: Path, meta: dict, arrays: dict[str, np.ndarray], vocab: 
     (out / "outlets.json").write_text(json.dumps(outlets, sort_keys=True, separators=(",", ":")), encoding="utf-8")
     # meta.json last: its presence marks a complete model directory.
     (out / "meta.json").write_text(json.dumps({**meta, "format_version": FORMAT_VERSION}, indent=2, sort_keys=True), encoding="utf-8")
+
+
+STORIES_FILE = "memory.json.gz"
+
+
+def save_story_index(out: Path, stories: dict) -> None:
+    with gzip.GzipFile(out / STORIES_FILE, "wb", mtime=0) as fh:
+        fh.write(json.dumps(stories, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+def load_story_index(path: Path, n_rows: int) -> dict | None:
+    """The training stories' ids, outlets and years (``neighbours.story_index``), or None for a
+    model directory without them (they only name the stories a verdict is like)."""
+    where = path / STORIES_FILE
+    if not where.is_file():
+        return None
+    try:
+        with gzip.open(where, "rb") as fh:
+            stories = json.loads(fh.read().decode("utf-8"))
+    except (OSError, EOFError, ValueError) as exc:
+        raise ModelError("RL021", where=str(path), detail=f"{STORIES_FILE}: {type(exc).__name__}: {exc}") from None
+    if not isinstance(stories, dict) or any(not isinstance(stories.get(k), list) or len(stories[k]) != n_rows
+                                            for k in ("ids", "outlets", "years")):
+        raise ModelError("RL021", where=str(path), detail=f"{STORIES_FILE} must hold ids, outlets and years, {n_rows} of each")
+    return stories
 
 
 def load_model_dir(path: Path) -> tuple[dict, dict[str, np.ndarray], dict[str, list[str]], dict[str, list[int]]]:

@@ -14,8 +14,8 @@ from ..verdict import SIGNAL_KINDS, Signal
 from . import lexicon as L
 
 # The kinds found in the text itself; outlet_record, person_record and debunk_match come from the
-# Judge's memory (and are no features of the model).
-SIGNAL_KINDS_FOUND = tuple(k for k in SIGNAL_KINDS if k not in ("outlet_record", "person_record", "debunk_match"))
+# Judge's memory, similar_story from the model's story memory (none is a signal feature).
+SIGNAL_KINDS_FOUND = tuple(k for k in SIGNAL_KINDS if k not in ("outlet_record", "person_record", "debunk_match", "similar_story"))
 
 # Default prior weights (> 0 points to fake). The model may overwrite them.
 WEIGHTS = {

@@ -22,6 +22,7 @@ KIND_NAMES = {
     "outlet_record": "outlet record",
     "person_record": "subject's record",
     "debunk_match": "debunk match",
+    "similar_story": "story already checked",
 }
 
 
