@@ -706,6 +706,23 @@ def test_web_check_names_the_story_already_checked_that_it_is_like(read_client, 
     assert "Told before: " in page and f"{story.id}) was true." in page
 
 
+def test_web_a_story_already_checked_that_the_store_holds_is_a_link_to_it(write_client, judge):
+    """A team that stored the training stories reads the one a verdict is like: on the check
+    page and on a stored article's page its note links to its page; one the store lacks is text."""
+    from conftest import TRAIN
+    from rumorlens.read import read_articles
+
+    story = next(a for a in read_articles([TRAIN]) if a.label == "real" and len(a.text) > 2000)
+    form = {"title": story.title, "text": story.text, "url": story.url}
+    unlinked = write_client.post("/check", data=form).text
+    assert f"alike: {story.id}" in unlinked and 'data-testid="similar-story-link"' not in unlinked
+    stored = {"id": story.id, "title": story.title, "text": story.text, "url": story.url, "label": "real"}
+    assert write_client.post("/v1/articles", json=stored, headers=auth()).status_code == 201
+    link = f'<a href="/articles/{story.id}" data-testid="similar-story-link">found true, '
+    assert link in write_client.post("/check", data=form).text
+    assert link in write_client.get(f"/articles/{story.id}", headers=HTML).text
+
+
 def test_web_outlet_page_shows_its_years_people_storylines_and_stories(write_client):
     """An outlet's page, linked from the scorecard and from each of its stored articles: its
     rate with interval and rank, a year-by-year chart, whom its stories were about (each linked

@@ -99,7 +99,7 @@ async def check_submit(
     except RumorlensError as err:
         return page(request, "check.html", status=err.status, nav="check", form=form, error=err,
                     accurate_status=service.accurate_status())
-    shown = [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts]  # the fine print says so
+    shown = await run_in_threadpool(linked_stories, service, [{**v.as_dict(), "prevalence": options.get("prevalence")} for v in verdicts])  # the fine print says so
     return page(request, "verdict.html", nav="check", verdicts=shown, problems=problems, saved=save)
 
 
@@ -152,9 +152,24 @@ async def articles_page(
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 async def article_page(request: Request, article_id: str, service: Service = Depends(get_service)):
+    record, about = await stored_article(service, article_id)
+    return article_view(request, service, record, about=about)
+
+
+async def stored_article(service: Service, article_id: str) -> tuple[dict, list]:
+    """A stored article's record (``linked_stories`` added) and the people it is about."""
     record = await run_in_threadpool(service.article, article_id)
     about = await run_in_threadpool(service.people_of, article_id)
-    return article_view(request, service, record, about=about)
+    return (await run_in_threadpool(linked_stories, service, [record]))[0], about
+
+
+def linked_stories(service: Service, verdicts: list[dict]) -> list[dict]:
+    """Each verdict dict with ``stored_similar``: the ids of the stories already checked that it
+    is like (``similar_story``) which this server's store holds too, so its page links them (a
+    team that ingested the training data reads the earlier story there)."""
+    ids = {s["text"] for v in verdicts for s in v.get("signals") or () if s["kind"] == "similar_story" and s["text"]}
+    held = service.store.existing_ids(sorted(ids)) if ids and service.store is not None else set()
+    return [{**v, "stored_similar": held} for v in verdicts]
 
 
 def article_view(request: Request, service: Service, record: dict, status: int = 200, **context) -> HTMLResponse:
@@ -184,8 +199,7 @@ async def rule_submit(
             raise RequestError("RL070", field="label", detail="choose fake or real")
         await run_in_threadpool(service.rule, article_id, label, note, by or None)
     except RumorlensError as err:
-        record = await run_in_threadpool(service.article, article_id)  # an unknown id: the 404 page
-        about = await run_in_threadpool(service.people_of, article_id)
+        record, about = await stored_article(service, article_id)  # an unknown id: the 404 page
         return article_view(request, service, record, status=err.status, rule_error=err, about=about,
                             rule_form={"label": label, "note": note, "by": by})
     return RedirectResponse(f"/articles/{quote(article_id, safe='')}#rulings", status_code=303)
