@@ -59,22 +59,32 @@ class DebunkIndex:
         if self.matrix_ is None or not articles:
             return [[] for _ in articles]
         queries = self.vectorizer_.transform([_lead(a.title, a.text) for a in articles])
-        sims = (queries @ self.postings_).toarray()
-        return [self._matches_for(a, sims[j], limit) for j, a in enumerate(articles)]
+        # Kept sparse: a batch's similarities to every stored story, made dense, cost as much as
+        # finding them (a tenth of a server's check with a store); only those above the
+        # threshold are read.
+        sims = (queries @ self.postings_).tocsr()
+        out = []
+        for j, a in enumerate(articles):
+            lo, hi = sims.indptr[j], sims.indptr[j + 1]
+            values, columns = sims.data[lo:hi], sims.indices[lo:hi]
+            above = values >= self.threshold
+            order = np.argsort(columns[above])  # stored order, as from a dense row
+            out.append(self._matches_for(a, columns[above][order], values[above][order], limit))
+        return out
 
-    def _matches_for(self, article: Article, sims: np.ndarray, limit: int) -> list[DebunkMatch]:
-        candidates = np.nonzero(sims >= self.threshold)[0]
+    def _matches_for(self, article: Article, candidates: np.ndarray, scores: np.ndarray, limit: int) -> list[DebunkMatch]:
+        """``candidates``: the stored rows at the threshold or above, ``scores`` their cosines."""
         if not len(candidates):
             return []
         mine = set(people(article.title, None, self.known_, body=body_people(article.text)))
         found = []
-        for i in candidates:
+        for i, score in zip(candidates.tolist(), scores.tolist()):
             r = self.rows_[i]
             if r["id"] == article.id or (mine and not (mine & self.people_[i])):
                 continue
             found.append(DebunkMatch(
                 article_id=r["id"], title=r.get("title") or "", outlet=r.get("outlet"), published=r.get("published"),
-                label=r["final_label"], label_source=r.get("label_source") or "model", score=round(float(sims[i]), 4)))
+                label=r["final_label"], label_source=r.get("label_source") or "model", score=round(float(score), 4)))
         found.sort(key=lambda m: (m.label_source == "model", -m.score, m.article_id))  # people's calls first
         return found[:limit]
 

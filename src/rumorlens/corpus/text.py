@@ -188,7 +188,14 @@ def _without_covered_mononyms(found: dict[str, str]) -> dict[str, str]:
 
 
 def body_people(text: str | None) -> dict[str, str]:
-    lead_text = (text or "")[: LEAD_CHARS * 2]
+    """The people a story's lead names: folded name key -> name as shown, in the order named."""
+    return dict(_lead_people((text or "")[: LEAD_CHARS * 2]))
+
+
+# Remembered for the last few thousand leads: checking a story against a store reads its lead's
+# people twice (debunk matching, then its subject's record), each a third of that lookup's time.
+@lru_cache(maxsize=2048)
+def _lead_people(lead_text: str) -> dict[str, str]:
     # every name with where it stands, so that the list is in the order the story names them
     # (the first two named are whom a story with no one in its headline is about)
     at = [(start, key, shown) for key, shown, start, _ in name_pair_spans(lead_text)] + _hand_kept_names(lead_text)
