@@ -379,10 +379,17 @@ def _people_in(text: str, lo: int, hi: int) -> list[tuple[str, bool]]:
     """The full names mentioned in ``text[lo:hi]``, in order, with names inside quotation marks
     skipped; each with whether it is a photo credit ("Rick Diamond/Getty Images")."""
     found = []
+    para = counted = -1  # the paragraph being read and how far its quote marks are counted
+    opened = closed = straight = 0
     for m in _PERSON.finditer(text, lo, hi):
         # skip names inside quotation marks: count quote marks since the name's paragraph start
-        seg = text[max(lo, text.rfind("\n", lo, m.start()) + 1):m.start()]
-        if (seg.count("“") > seg.count("”")) or seg.count('"') % 2 == 1:
+        # (carried on from the name before it in the same paragraph, not counted again)
+        start = max(lo, text.rfind("\n", lo, m.start()) + 1)
+        if start != para:
+            para, counted, opened, closed, straight = start, start, 0, 0, 0
+        seg = text[counted:m.start()]
+        opened, closed, straight, counted = opened + seg.count("“"), closed + seg.count("”"), straight + seg.count('"'), m.start()
+        if opened > closed or straight % 2 == 1:
             continue
         name = _person(_clean_name(_SENTENCE_IN_NAME.split(m.group())[0]))
         if name:
