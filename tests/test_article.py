@@ -81,6 +81,37 @@ def test_article_overlong_title_is_cut_with_rw008_and_a_headline_alone_stays_one
     assert alone.headline_only and alone.text == alone.title and len(alone.text) <= MAX_TITLE_CHARS
 
 
+# Written for these tests: a Spanish gossip item, the same in Japanese, and English spelt with
+# Cyrillic look-alike letters (а е о с р х for a e o c p x), as spam pages disguise text.
+SPANISH = ("Según una fuente cercana a la pareja, la cantante estaría muy afectada por la ruptura con el futbolista. "
+           "Ella no quiere hablar con nadie, dijo un amigo a la revista, y su representante negó los rumores de una "
+           "nueva relación. Los fans de la pareja esperan que se reconcilien pronto para el bien de sus hijos.")
+JAPANESE = ("関係者によると、歌手は破局にとても落ち込んでいるという。友人は雑誌に「彼女は誰とも話したくない」と語った。"
+            "事務所は新しい交際の噂を否定している。ファンは二人の復縁を願っている。" * 2)
+ENGLISH = ("The singer is said to be heartbroken after the split, a source close to the couple told the magazine. "
+           "She does not want to talk to anyone, and her rep denied the rumours of a new romance with a co-star.")
+LOOKALIKE = ENGLISH.translate(str.maketrans("aeocpx", "аеосрх"))
+
+
+@pytest.mark.parametrize("text, detail", [
+    (SPANISH, "% of its words are common Spanish, French, German, Italian, Portuguese or Dutch ones, "),
+    (JAPANESE, "100% of its letters are not in the Latin alphabet"),
+    (LOOKALIKE, "% of its words mix Latin letters with look-alikes from another alphabet"),
+])
+def test_article_not_in_english_is_judged_with_rw011(text, detail):
+    """The model reads English: a story in another language, or in look-alike letters, is still
+    judged, with a warning that the verdict says little."""
+    (warning,) = Article.create(text=text, title="Title", source="story.txt").warnings
+    assert warning.startswith("story.txt: the text does not look like English (") and detail in warning
+    assert warning.endswith("rumorlens reads English celebrity news, so this verdict says little: check an English version of the story [RW011]")
+
+
+@pytest.mark.parametrize("text", [ENGLISH, "Singer heartbroken after split", "Sources say la cantante is devastated.",
+                                  "Robert De Niro and Lana Del Rey at the premiere of La La Land, with Dick Van Dyke. " * 3])
+def test_article_in_english_or_too_short_to_tell_has_no_rw011(text):
+    assert not Article.create(text=text, title="Title").warnings
+
+
 @pytest.mark.parametrize(
     "label, expected",
     [("fake", "fake"), ("REAL", "real"), (" Fake ", "fake"), (1, "fake"), (0, "real"), (1.0, "fake"), ("0.0", "real"), (None, None), ("", None),

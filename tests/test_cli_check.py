@@ -55,6 +55,22 @@ def stderr_lines(result) -> list[str]:
 # -- the verdict -----------------------------------------------------------------------------
 
 
+def test_check_says_when_a_story_is_not_in_english_and_still_judges_it(runner, tmp_path):
+    """A Spanish story among English ones: judged (exit 0), with RW011 on stderr and in its
+    verdict's warnings; the English story has none."""
+    from test_article import SPANISH
+
+    (tmp_path / "es.txt").write_text("La cantante, destrozada\n" + SPANISH, encoding="utf-8")
+    (tmp_path / "en.txt").write_text("Singer Heartbroken\n" + ARTICLE, encoding="utf-8")
+    result = run(runner, "check", tmp_path, "--json")
+    assert result.exit_code == 0
+    verdicts = {v["id"]: v for v in json_lines(result.stdout)}
+    assert verdicts["en"]["warnings"] == []
+    (warning,) = verdicts["es"]["warnings"]
+    assert warning.startswith(f"{tmp_path / 'es.txt'}: the text does not look like English (") and warning.endswith("[RW011]")
+    assert stderr_lines(result) == [f"warning: {warning}"]
+
+
 def test_check_json_has_every_documented_field(runner, article_file):
     result = run(runner, "check", article_file, "--json")
     assert result.exit_code == 0, result.stderr

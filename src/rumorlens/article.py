@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from .errors import InputError, warning_text
+from .language import not_english
 
 # Bounded so one hostile 20 MB line cannot stall a batch; real articles are far shorter
 # (the longest GossipCop article is 100k characters, the median 2k).
@@ -77,6 +78,8 @@ class Article:
         if len(text) > MAX_TEXT_CHARS:
             warns.append(warning_text("RW002", where=where, size=len(text), limit=MAX_TEXT_CHARS))
             text = text[:MAX_TEXT_CHARS]
+        if (why := not_english(text)) is not None:  # judged on words the model never saw: say so
+            warns.append(warning_text("RW011", where=where, detail=why))
         url = url.strip() if isinstance(url, str) and url.strip() else None
         norm_label = normalise_label(label)
         if label not in (None, "") and norm_label is None:

@@ -91,6 +91,7 @@ WARNINGS: dict[str, str] = {
     "RW008": "{where}: title is {size} characters; only the first {limit} are kept",
     "RW009": "{where}: the feed gives only a {size}-character summary of this story, and that is what was judged; check the story itself for a surer verdict: {link}",
     "RW010": "{where}: the feed gives only a {size}-character summary of this story, and the story at {link} could not be read ({detail}), so the summary was judged; save the page and check the file for a surer verdict",
+    "RW011": "{where}: the text does not look like English ({detail}); rumorlens reads English celebrity news, so this verdict says little: check an English version of the story",
 }
 
 
