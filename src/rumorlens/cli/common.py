@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+import orjson
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -85,9 +86,9 @@ def print_json(obj: object) -> None:
     """One JSON document per line on stdout, bypassing Rich so scripts get clean bytes. A metric
     that is undefined (ROC AUC of a one-class set) is ``null``: ``NaN`` is not JSON, and jq or
     JSON.parse refuse the whole line."""
-    try:  # nearly always finite: walking every verdict first cost ~5% of `check --json`
-        line = json.dumps(obj, ensure_ascii=False, default=str, allow_nan=False)
-    except ValueError:
+    try:  # orjson writes NaN as null itself, in a third of json's time (~4% of `check --json`)
+        line = orjson.dumps(obj, default=str, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
+    except (TypeError, orjson.JSONEncodeError):  # what it will not write (a 65-bit integer): as json would
         line = json.dumps(_finite(obj), ensure_ascii=False, default=str, allow_nan=False)
     sys.stdout.write(line + "\n")
 
