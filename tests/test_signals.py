@@ -520,6 +520,33 @@ def test_signals_pronoun_quote_names_someone_the_pronoun_fits():
     assert [(q.text, q.speaker, q.note) for q in quotes] == [("she said", None, "quote attributed by pronoun")]
 
 
+def test_signals_pronoun_quote_speaker_named_by_one_word_is_the_person_named_last():
+    # News writing names a person it has introduced by one word ("Reynolds hit back"): that
+    # mention is as recent as a full name, and it is the full name the quote is credited to
+    text = ("Title\nRyan Reynolds shared a photo. A fan named Dan Sissons complained about it.\n\n"
+            "Reynolds hit back. “That is my answer,” he responded.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Ryan Reynolds"]
+    # ...also when someone else spoke last: "DeGeneres then joked" takes over from Timberlake
+    text = ("Title\nEllen DeGeneres welcomed Justin Timberlake. “I had a slow phone,” Timberlake said. "
+            "DeGeneres then joked about it. “I'm sure he'll send you money,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Timberlake", "Ellen DeGeneres"]
+    # but a full name after the last speaker is as often an object ("broke into a James Brown
+    # impression"), and a possessive is no mention ("Timberlake’s bestie"): the speaker goes on
+    text = ("Title\nJim Carrey spoke at the show. “There is a fragrance in the air,” Carrey said. "
+            "The comedian then broke into a James Brown impression.\n\n“I believe in peace,” he continued.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Carrey", "Carrey"]
+    text = ("Title\nMeryl Davis danced with Zorblat Quenvik. “It was fun,” Quenvik said. "
+            "Quenvik’s partner smiled. “I loved it,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")][-1] == "Quenvik"
+    # a word two of the people share names neither of them
+    text = ("Title\nKim Kardashian met Khloe Kardashian and Brad Pitt. Kardashian left.\n\n“It was late,” she said.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")] == ["Khloe Kardashian"]
+    # the headline's people count as introduced; a role before the name is not part of it
+    text = ("'Teen Mom OG' Star Amber Portwood Gives Birth\nThe baby was born on Friday, her boyfriend Andrew Glennon said. "
+            "Doctors were pleased. Portwood was tired but happy.\n\n“I am so grateful,” she told the magazine.")
+    assert [q.speaker for q in of_kind(text, "on_record_quote")][-1] == "Amber Portwood"
+
+
 def test_name_pronouns_table_is_learnt_and_holds_only_names():
     from rumorlens.signals.lexicon import NAME_PRONOUNS
 

@@ -8,6 +8,8 @@ mark, a determiner, a first-letter trie) and context checks run only on the few 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 from itertools import groupby
 
 from ..verdict import SIGNAL_KINDS, Signal
@@ -375,26 +377,100 @@ def _person(name: str | None) -> str | None:
     return None
 
 
-def _people_in(text: str, lo: int, hi: int) -> list[tuple[str, bool]]:
+class _OutsideQuotes:
+    """Whether positions in ``text[lo:hi]``, asked in order, are outside quotation marks: the
+    quote marks since the position's paragraph start are counted on from the position asked
+    before it in the same paragraph, not again from the start."""
+
+    def __init__(self, text: str, lo: int) -> None:
+        self.text, self.lo = text, lo
+        self.para = self.counted = -1
+        self.opened = self.closed = self.straight = 0
+
+    def __call__(self, at: int) -> bool:
+        text = self.text
+        start = max(self.lo, text.rfind("\n", self.lo, at) + 1)
+        if start != self.para:
+            self.para, self.counted, self.opened, self.closed, self.straight = start, start, 0, 0, 0
+        seg = text[self.counted:at]
+        self.opened, self.closed, self.straight = self.opened + seg.count("“"), self.closed + seg.count("”"), self.straight + seg.count('"')
+        self.counted = at
+        return not (self.opened > self.closed or self.straight % 2 == 1)
+
+
+def _people_in(text: str, lo: int, hi: int) -> list[tuple[str, bool, int]]:
     """The full names mentioned in ``text[lo:hi]``, in order, with names inside quotation marks
-    skipped; each with whether it is a photo credit ("Rick Diamond/Getty Images")."""
+    skipped; each with whether it is a photo credit ("Rick Diamond/Getty Images") and where it
+    starts."""
     found = []
-    para = counted = -1  # the paragraph being read and how far its quote marks are counted
-    opened = closed = straight = 0
+    outside = _OutsideQuotes(text, lo)
     for m in _PERSON.finditer(text, lo, hi):
-        # skip names inside quotation marks: count quote marks since the name's paragraph start
-        # (carried on from the name before it in the same paragraph, not counted again)
-        start = max(lo, text.rfind("\n", lo, m.start()) + 1)
-        if start != para:
-            para, counted, opened, closed, straight = start, start, 0, 0, 0
-        seg = text[counted:m.start()]
-        opened, closed, straight, counted = opened + seg.count("“"), closed + seg.count("”"), straight + seg.count('"'), m.start()
-        if opened > closed or straight % 2 == 1:
+        if not outside(m.start()):
             continue
         name = _person(_clean_name(_SENTENCE_IN_NAME.split(m.group())[0]))
         if name:
-            found.append((name, text.startswith("/", m.end())))
+            found.append((name, text.startswith("/", m.end()), m.start()))
     return found
+
+
+_CAPITAL_WORD = re.compile(r"(?<![\w’'.-])(?:Mc|Mac|De|Di|La|Le|O['’])?[A-Z][a-z’'-]*[a-z]")
+# One word of a name standing alone ("Reynolds hit back", "DeGeneres then joked"): not inside
+# another word, not a possessive ("Timberlake’s bestie"), not followed by more of a name
+_ALONE_AFTER = re.compile(r"(?![\w-])(?!['’‘]s\b)(?![ \t]+[A-Z])")
+# What comes before a mention that opens a sentence or a clause, where news writing puts the
+# person it has introduced ("DeGeneres then joked", "Meanwhile, Kim said"), not an object
+# ("now that he's dating Patrick, 36")
+_CLAUSE_END = frozenset(".!?”\"’\n,;:")
+
+
+def _mentioned_in(text: str, lo: int, hi: int, people: list[tuple[str, bool, int]], also: Sequence[str]) -> list[tuple[str, bool, int, bool]]:
+    """``people`` (``_people_in`` of ``text[lo:hi]``) with the places where one of them, or of
+    ``also`` (names known from elsewhere: the headline's, the last named speaker), is named by one
+    word alone ("Reynolds hit back" after "Ryan Reynolds"), as that full name, all in order; the
+    last field says which of those one-word mentions open a sentence or clause (the text's
+    subject, most likely). A word two of them share ("Kardashian") names nobody; possessives and
+    words inside quotation marks are not mentions."""
+    owner: dict[str, str | None] = {}
+    for full in [p[0] for p in people if not p[1]] + [a for a in also if a]:
+        words = full.split()
+        while len(words) > 2 and words[-1].lower() in _HEADLINE_VERBS:  # "Demi Lovato Celebrates"
+            words.pop()
+        while len(words) > 2 and (words[0] in _HEADLINE_ROLES or words[0].endswith("ing")):  # "'Teen Mom OG' Star Amber Portwood", "Revisiting Hugh Hefner"
+            words.pop(0)
+        full = " ".join(words)
+        for w in {words[0], words[-1]}:
+            if w not in _NOT_NAME_START and not _not_in_name(w):
+                owner[w] = _same_person(owner.get(w, full), full)
+    full_names = [(*p, False) for p in people]
+    found = []  # each owned word where it stands alone (str.find: far cheaper than a regex over every position)
+    for word, full in owner.items():
+        at = text.find(word, lo, hi) if full is not None else -1
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "_’'.-")) and _ALONE_AFTER.match(text, end):
+                found.append((at, full))
+            at = text.find(word, end, hi)
+    if not found:
+        return full_names
+    found.sort()
+    outside = _OutsideQuotes(text, lo)
+    short = [(full, False, at, _opens_clause(text, at)) for at, full in found if outside(at)]
+    return sorted(full_names + short, key=lambda p: p[2])
+
+
+def _same_person(a: str | None, b: str) -> str | None:
+    """The name for both when ``a`` and ``b`` are one person's ("Shawniece Jackson" in a credit
+    line "Courtesy Shawniece Jackson"): the shorter; None for two people or none."""
+    if a is None:
+        return None
+    if a == b or f" {a}" in f" {b}":
+        return a
+    return b if f" {b}" in f" {a}" else None
+
+
+def _opens_clause(text: str, at: int) -> bool:
+    before = text[max(0, at - 3):at].rstrip(" \t")
+    return not before or before[-1] in _CLAUSE_END
 
 
 # Title Case headline verbs a name run swallows ("Kim Kardashian Opens Up"), trimmed when a
@@ -408,23 +484,34 @@ _HEADLINE_VERBS = frozenset(
 )
 
 
-def _fitting_person(people: list[tuple[str, bool]], pronoun: str, known_only: bool = False) -> str | None:
-    """The last of ``people`` that "he" or "she" can stand for: a name known to take the
-    pronoun before one the learnt table does not know (often a capitalised run that is no name
-    at all: "Full Summary Edit", "Red Sparrow"), and only a known one if ``known_only``. Photo
-    credits are never the speaker."""
-    best = unknown = None
-    for name, credit in people:
+_HEADLINE_ROLES = frozenset("Star Alum Singer Actress Actor Rapper Host Model".split())
+
+
+def _fitting_person(people: list[tuple], pronoun: str, known_only: bool = False) -> str | None:
+    """Who of ``people`` (``_people_in`` or ``_mentioned_in``, in order) "he" or "she" stands
+    for. Three kinds fit: a name known to take the pronoun; a name the learnt table does not know
+    that the text treats as a person, naming it by one word at the start of a sentence or clause
+    ("Beletsky says"); and any other name it does not know (often a capitalised run that is no
+    name at all: "Full Summary Edit", "Red Sparrow"). The last of the first two kinds is the
+    speaker; only when there is no known one, the last of the other two. ``known_only``: a known
+    name or nobody. Photo credits are never the speaker."""
+    known = vouched = other = (-1, None)
+    for at, (name, credit, *rest) in enumerate(people):
         if credit:
             continue
         while len(name.split()) > 2 and name.rsplit(None, 1)[1].lower() in _HEADLINE_VERBS:
             name = name.rsplit(None, 1)[0]  # "Demi Lovato Celebrates"
-        known = _known_pronoun(name)
-        if known == pronoun:
-            best = name
-        elif known is None:
-            unknown = name
-    return best or (None if known_only else unknown)
+        takes = _known_pronoun(name)
+        if takes == pronoun:
+            known = (at, name)
+        elif takes is None:
+            if rest[1:2] == [True]:
+                vouched = (at, name)
+            else:
+                other = (at, name)
+    if known_only:
+        return known[1]
+    return max(known, vouched)[1] if known[1] else max(vouched, other)[1]
 
 
 def _known_pronoun(name: str) -> str | None:
@@ -438,27 +525,51 @@ def _pronoun_fits(name: str, pronoun: str) -> bool:
     return _known_pronoun(name) in (None, pronoun)
 
 
-def _pronoun_speaker(text: str, pronoun: str, para: int, opening: int, people: list[tuple[str, bool]] | None,
+@lru_cache(maxsize=256)
+def _headline_people(headline: str) -> list[tuple[str, bool, int]]:
+    """``_people_in`` of a headline, read once for all the pronoun quotes of its story."""
+    return _people_in(headline, 0, len(headline))
+
+
+def _pronoun_speaker(text: str, pronoun: str, para: int, opening: int, people: list[tuple[str, bool, int]] | None,
                      last_named: str | None) -> str | None:
     """Who '"…," she said' is: the last named speaker if the paragraphs before the quote
     (``text[para:opening]``, whose ``_people_in`` are ``people`` if already read) still talk
-    about them, else the last full name there, else the last named speaker, else the last name
-    earlier in the article known to take the pronoun, else the headline's; each only if the
-    pronoun fits them."""
-    if last_named and last_named.split()[-1] in text[para:opening] and _pronoun_fits(last_named, pronoun):
-        return last_named
+    about them, unless a sentence or clause since opens with one word of another person's name
+    whom the pronoun fits ("DeGeneres then joked … she said" after Justin Timberlake spoke);
+    else the last person named there, by full name or by one word of it ("Reynolds hit back"),
+    whom the pronoun fits; else the last named speaker, else the last name earlier in the
+    article known to take the pronoun, else the headline's."""
+    headline_end = text.find("\n", 0, para) if para > 0 else -1
+
+    def headline() -> list[tuple[str, bool, int]]:
+        return _headline_people(text[:headline_end]) if headline_end > 0 else []
+
+    if last_named and _pronoun_fits(last_named, pronoun):
+        last_word = last_named.split()[-1]
+        at = text.rfind(last_word, para, opening)
+        if at >= 0:
+            # A full name since is as often an object ("broke into a James Brown impression")
+            # and most capitalised words are none: who the window introduced is read only when
+            # one might be a person's name.
+            after = at + len(last_word)
+            if not any(not _not_in_name(w) and w not in _NOT_NAME_START for w in _CAPITAL_WORD.findall(text, after, opening)):
+                return last_named
+            window = people if people is not None else _people_in(text, para, after)
+            introduced = [p[0] for p in (*headline(), *window) if not p[1]]
+            later = [p for p in _mentioned_in(text, after, opening, _people_in(text, after, opening), introduced) if p[3]]
+            return _fitting_person(later, pronoun) or last_named
     if people is None:
         people = _people_in(text, para, opening)
-    who = _fitting_person(people, pronoun)
+    who = _fitting_person(_mentioned_in(text, para, opening, people, [last_named or "", *(p[0] for p in headline() if not p[1])]), pronoun)
     if who is None and last_named and _pronoun_fits(last_named, pronoun):
         who = last_named
     if who is None and para > 0:
         # earlier in the article only a name known to take the pronoun (capitalised runs there
         # are as often shows and page furniture), else the headline's
         who = _fitting_person(_people_in(text, 0, para), pronoun, known_only=True)
-        headline_end = text.find("\n", 0, para)
         if who is None and headline_end > 0:
-            who = _fitting_person(_people_in(text, 0, headline_end), pronoun)
+            who = _fitting_person(headline(), pronoun)
     return who
 
 
