@@ -505,6 +505,11 @@ class Service:
             raise NoStore("RL078")
         return self.store
 
+    def held(self, ids: set[str]) -> set[str]:
+        """Which of ``ids`` this server's store holds (none without a store): what a page can
+        link to."""
+        return self.store.existing_ids(sorted(ids)) if ids and self.store is not None else set()
+
     def article(self, id: str) -> dict:
         """A stored article as its verdict dict (text included), plus storyline and near-duplicates."""
         try:

@@ -167,8 +167,7 @@ def linked_stories(service: Service, verdicts: list[dict]) -> list[dict]:
     """Each verdict dict with ``stored_similar``: the ids of the stories already checked that it
     is like (``similar_story``) which this server's store holds too, so its page links them (a
     team that ingested the training data reads the earlier story there)."""
-    ids = {s["text"] for v in verdicts for s in v.get("signals") or () if s["kind"] == "similar_story" and s["text"]}
-    held = service.store.existing_ids(sorted(ids)) if ids and service.store is not None else set()
+    held = service.held({s["text"] for v in verdicts for s in v.get("signals") or () if s["kind"] == "similar_story" and s["text"]})
     return [{**v, "stored_similar": held} for v in verdicts]
 
 
