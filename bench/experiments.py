@@ -508,7 +508,7 @@ def pairs(b: Bench) -> None:
 
     from rumorlens.model.robustness import restyled
     from rumorlens.signals import lexicon as L
-    from rumorlens.signals.extract import _NOT_NAMES, _PERSON
+    from rumorlens.signals.speakers import _NOT_NAMES, _PERSON
 
     claims = sorted({w.lower() for w in (*L.PRIVATE_WORDS, *L.PUBLIC_WORDS)}, key=len, reverse=True)
     claim_re = re.compile(r"\b(?:" + "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in claims) + r")\b", re.I)
@@ -709,17 +709,19 @@ def reported_speech(text: str) -> bool:
     "Cena revealed that he and Bella…", "Burruss's publicist told the Atlanta TV station that…".
     "Told" counts only to an outlet or reporters ("Kim told Kanye she was done" is hearsay)."""
     import rumorlens.signals.extract as X
+    import rumorlens.signals.speakers as names
+    from rumorlens.signals.outlets import _outlet_of
 
     said = re.compile(r"(?:(?<=[\s(])|^)(?P<name>" + X._NAME + r")\s+" + X._ADV + r"{0,2}(?P<verb>told|tells|said|says|revealed|reveals|"
                       r"explained|explains|confirmed|confirms|admitted|admits|announced|announces|insisted|insists|recalled|recalls)"
                       r"(?![\w’'-])(?P<rest>[^.\n]{0,40})")
     for m in said.finditer(text):
-        speaker = X._named_speaker(m.group("name"))
-        if not speaker or speaker.split()[0] in X._PRONOUNS:
+        speaker = names._named_speaker(m.group("name"))
+        if not speaker or speaker.split()[0] in names._PRONOUNS:
             continue
         rest = m.group("rest")
         if m.group("verb").startswith("tel"):
-            if X._outlet_of(rest.strip().split(" that")[0][:30]) or re.match(r"\s+(?:reporters|us)\b", rest):
+            if _outlet_of(rest.strip().split(" that")[0][:30]) or re.match(r"\s+(?:reporters|us)\b", rest):
                 return True
         elif _SPOKEN.match(rest):
             return True

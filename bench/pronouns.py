@@ -39,6 +39,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from rumorlens.signals import extract as X  # noqa: E402
+from rumorlens.signals import speakers as names  # noqa: E402
 from rumorlens.signals import lexicon as L  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "gossipcop"
@@ -63,8 +64,8 @@ _ROLE_SHE = re.compile(r"\b(?:actress|wife|girlfriend|fiancée|fiancee|mom|mothe
 
 def names_in(text: str):
     """(start, end, full name) of every full name the quote finder would name in ``text``."""
-    for m in X._PERSON.finditer(text):
-        name = X._person(X._clean_name(X._SENTENCE_IN_NAME.split(m.group())[0]))
+    for m in names._PERSON.finditer(text):
+        name = names._person(names._clean_name(names._SENTENCE_IN_NAME.split(m.group())[0]))
         if name:
             yield m.start(), m.end(), name
 
