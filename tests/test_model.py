@@ -604,7 +604,8 @@ def test_model_names_the_story_already_checked_that_a_verdict_is_like(shipped_ju
         told = [r for r in verdict.reasons if r.startswith("Told before: ")]
         if told:
             told_somewhere += 1
-            assert f"were {found}; the closest (" in told[0] and told[0].endswith(f"{story.id}) was {found}.")
+            assert f"were {found}; the closest (" in told[0] and told[0].endswith(f"{story.id}) was {found}.") or (
+                f"most like it (" in told[0] and f"{story.id}) was {found}, and " in told[0] and told[0].endswith(f"most like it were {found}."))
         assert verdict.p_fake == shipped_judge.judge(story, explain=False).p_fake
     assert told_somewhere >= 5
 
@@ -630,6 +631,10 @@ def test_model_similar_stories_only_above_the_cut_and_a_reason_only_when_memory_
         "the closest (62% alike, radaronline.com, 2017, gc-1) was fake.")
     assert told_before_reason(ToldBefore(push=-0.5, stories=close[1:], n=9, n_fake=1)) == (
         "Told before: 8 of the 9 stories already checked that are most like it were true; the closest (41% alike, gc-2) was true.")
+    # a few close ones outweigh many loose ones: the sentence leads with the closest
+    assert told_before_reason(ToldBefore(push=0.6, stories=close, n=10, n_fake=3)) == (
+        "Told before: the story already checked that is most like it (62% alike, radaronline.com, 2017, gc-1) was fake, "
+        "and 3 of the 10 most like it were fake.")
     assert told_before_reason(ToldBefore(push=0.2, stories=close, n=10, n_fake=7)) is None  # memory barely moved it
     assert told_before_reason(ToldBefore(push=0.9, stories=(), n=10, n_fake=9)) is None  # nothing close enough to name
 

@@ -92,12 +92,15 @@ def told_before_reason(told: ToldBefore) -> str | None:
     (``TOLD_BEFORE_PUSH``) and one of them is close (``SIMILAR_STORY``), else None."""
     if abs(told.push) < TOLD_BEFORE_PUSH or not told.stories:
         return None
-    fake = told.push > 0
-    same = told.n_fake if fake else told.n - told.n_fake
+    side = "fake" if told.push > 0 else "true"
+    same = told.n_fake if told.push > 0 else told.n - told.n_fake
     closest = told.stories[0]
     where = ", ".join(part for part in (f"{closest.similarity:.0%} alike", _where(closest), closest.id) if part)
-    return (f"Told before: {same} of the {told.n} stories already checked that are most like it were "
-            f"{'fake' if fake else 'true'}; the closest ({where}) was {'fake' if closest.fake else 'true'}.")
+    found = "fake" if closest.fake else "true"
+    if 2 * same >= told.n:
+        return f"Told before: {same} of the {told.n} stories already checked that are most like it were {side}; the closest ({where}) was {found}."
+    # a few close ones outweigh many loose ones: lead with the closest, not the count
+    return f"Told before: the story already checked that is most like it ({where}) was {found}, and {same} of the {told.n} most like it were {side}."
 
 
 def reasons_for(
