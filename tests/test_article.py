@@ -106,6 +106,14 @@ def test_article_not_in_english_is_judged_with_rw011(text, detail):
     assert warning.endswith("rumorlens reads English celebrity news, so this verdict says little: check an English version of the story [RW011]")
 
 
+def test_article_rw011_is_said_of_the_text_it_was_built_from_once():
+    """An article built from another (a feed item's fetched story) passes its warnings on: the
+    English test is of the new text, and said once."""
+    summary = Article.create(text=SPANISH, title="Title", source="feed.rss")
+    assert len(Article.create(text=SPANISH + " Más noticias.", title="Title", source="feed.rss", warnings=summary.warnings).warnings) == 1
+    assert Article.create(text=ENGLISH, title="Title", source="feed.rss", warnings=summary.warnings).warnings == ()
+
+
 @pytest.mark.parametrize("text", [ENGLISH, "Singer heartbroken after split", "Sources say la cantante is devastated.",
                                   "Robert De Niro and Lana Del Rey at the premiere of La La Land, with Dick Van Dyke. " * 3])
 def test_article_in_english_or_too_short_to_tell_has_no_rw011(text):

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from .errors import InputError, warning_text
+from .errors import InputError, message_code, warning_text
 from .language import not_english
 
 # Bounded so one hostile 20 MB line cannot stall a batch; real articles are far shorter
@@ -78,7 +78,10 @@ class Article:
         if len(text) > MAX_TEXT_CHARS:
             warns.append(warning_text("RW002", where=where, size=len(text), limit=MAX_TEXT_CHARS))
             text = text[:MAX_TEXT_CHARS]
-        if (why := not_english(text)) is not None:  # judged on words the model never saw: say so
+        # judged on words the model never saw: say so, of this text (an article built from another,
+        # a feed item's fetched story, passes its warnings on; a summary's RW011 is not the story's)
+        warns = [w for w in warns if message_code(w) != "RW011"]
+        if (why := not_english(text)) is not None:
             warns.append(warning_text("RW011", where=where, detail=why))
         url = url.strip() if isinstance(url, str) and url.strip() else None
         norm_label = normalise_label(label)

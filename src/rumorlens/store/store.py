@@ -746,10 +746,8 @@ class Store:
             # LIKE folds case on SQLite and may match a keyword: the names must lead the title, as written
             ids = [r.id for r in conn.execute(candidates.order_by(s.c.n.desc(), s.c.last_seen.desc(), s.c.id))
                    if all(n in " & ".join(title_people(r.title)) for n in names)]
-            shown = ids[: max(0, int(limit))]
-            data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(shown)))} if shown else {}
-        keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
-        return [{k: data[i].get(k) for k in keys} for i in shown], len(ids)
+            shown = _storyline_rows(conn, ids[: max(0, int(limit))])
+        return shown, len(ids)
 
     def storylines_at(self, outlet_score, limit: int = 10) -> tuple[list[dict], int]:
         """(up to ``limit`` storylines an outlet's stories are in, those with the most of its
@@ -770,10 +768,8 @@ class Store:
             for chunk in _chunks(list(here)):
                 sizes.update(conn.execute(select(s.c.id, s.c.n).where(s.c.id.in_(chunk), s.c.n >= 2)).all())
             ids = sorted(sizes, key=lambda i: (-here[i], -sizes[i], i))
-            shown = ids[: max(0, int(limit))]
-            data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(shown)))} if shown else {}
-        keys = ("id", "title", "n", "share_fake", "first_seen", "last_seen")
-        return [{**{k: data[i].get(k) for k in keys}, "n_here": here[i]} for i in shown], len(ids)
+            shown = _storyline_rows(conn, ids[: max(0, int(limit))])
+        return [{**row, "n_here": here[row["id"]]} for row in shown], len(ids)
 
     def outlet(self, name: str, min_n: int = 10):
         """One row of the outlet scorecard (``scorecard(min_n)``): the outlet called ``name``, as
@@ -942,6 +938,16 @@ ID_CHUNK = 500  # ids in one IN (...) list: below SQLite's bound-parameter limit
 def _chunks(ids: list[str]) -> Iterator[list[str]]:
     for i in range(0, len(ids), ID_CHUNK):
         yield ids[i : i + ID_CHUNK]
+
+
+def _storyline_rows(conn, ids: list[str]) -> list[dict]:
+    """The listing row of each storyline in ``ids``, in that order: ``id, title, n, share_fake,
+    first_seen, last_seen`` (what a page of related storylines shows)."""
+    if not ids:
+        return []
+    s = schema.storylines
+    data = {i: json.loads(d) for i, d in conn.execute(select(s.c.id, s.c.data).where(s.c.id.in_(ids)))}
+    return [{k: data[i].get(k) for k in ("id", "title", "n", "share_fake", "first_seen", "last_seen")} for i in ids]
 
 
 def _stored_ids(conn, ids: list[str]) -> set[str]:
